@@ -1,0 +1,1 @@
+"""metrics: pull quantitative transport and economic claims out of articles into DuckDB."""

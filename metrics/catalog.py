@@ -1,0 +1,126 @@
+"""The metric catalog (data/catalog.yaml): metric ids, their cue words and entity aliases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from metrics.errors import CatalogError
+
+CLAIM_UNITS = frozenset(
+    {"t", "TEU", "USD", "EUR", "KZT", "%", "pct_change", "x", "count", "km", "day", "pp"}
+)
+MEASURES = frozenset({"level", "growth", "share"})
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    meaning: str
+    unit: str
+    measure: str
+    units: frozenset[str]
+    cues: re.Pattern[str]
+    weak_cues: re.Pattern[str] | None
+    priority: int
+    entity: str | None = None
+    entity_kinds: tuple[str, ...] = ()
+    entity_label: str | None = None
+    rate: bool = False  # a growth rate by nature: "growth reached 4.9%" is growth
+    undated: str | None = None
+    future: str = "forecast"
+    count_nouns: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    metrics: dict[str, Metric]
+    entity_kinds: dict[str, Entity]  # name -> Entity
+    entity_pattern: re.Pattern[str]  # one named group per entity
+    anaphora: dict[str, re.Pattern[str]]  # kind -> phrases that point back
+
+    @property
+    def entities(self) -> dict[str, list[str]]:
+        """Canonical entity name -> its aliases, for display."""
+        return {name: list(e.aliases) for name, e in self.entity_kinds.items()}
+
+    def entity_of_group(self, group: str) -> Entity:
+        return self.entity_kinds[self._group_names[group]]
+
+    @property
+    def _group_names(self) -> dict[str, str]:
+        return {f"e{i}": name for i, name in enumerate(self.entity_kinds)}
+
+
+def _compile(patterns: list[str], where: str) -> re.Pattern[str]:
+    if not patterns:
+        raise CatalogError(f"{where}: empty pattern list")
+    try:
+        return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
+    except re.error as exc:
+        raise CatalogError(f"{where}: {exc}") from exc
+
+
+def parse_catalog(data: dict[str, Any]) -> Catalog:
+    """Build a Catalog from the YAML structure; raises CatalogError on inconsistent data."""
+    metrics = {}
+    for metric_id, spec in data["metrics"].items():
+        units = frozenset(spec["units"])
+        unknown = units - CLAIM_UNITS
+        if unknown or spec["unit"] not in CLAIM_UNITS or spec["measure"] not in MEASURES:
+            raise CatalogError(f"metric {metric_id}: unknown unit or measure {sorted(unknown)}")
+        metrics[metric_id] = Metric(
+            id=metric_id,
+            meaning=spec["meaning"],
+            unit=spec["unit"],
+            measure=spec["measure"],
+            units=units,
+            cues=_compile(spec["cues"], f"metric {metric_id}"),
+            weak_cues=_compile(spec["weak_cues"], f"metric {metric_id}")
+            if spec.get("weak_cues")
+            else None,
+            priority=int(spec.get("priority", 1)),
+            entity=spec.get("entity"),
+            entity_kinds=tuple(spec.get("entity_kinds", ())),
+            entity_label=spec.get("entity_label"),
+            rate=bool(spec.get("rate", False)),
+            undated=spec.get("undated"),
+            future=spec.get("future", "forecast"),
+            count_nouns=frozenset(spec.get("count_nouns", ())),
+        )
+    entities = {
+        name: Entity(name, spec["kind"], tuple(spec["aliases"]))
+        for name, spec in data["entities"].items()
+    }
+    for metric in metrics.values():
+        if metric.entity and metric.entity not in entities:
+            raise CatalogError(f"metric {metric.id}: unknown entity {metric.entity}")
+    groups = [f"(?P<e{i}>{'|'.join(e.aliases)})" for i, e in enumerate(entities.values())]
+    entity_pattern = re.compile(r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE)
+    anaphora = {
+        kind: _compile(phrases, f"anaphora {kind}") for kind, phrases in data["anaphora"].items()
+    }
+    return Catalog(metrics, entities, entity_pattern, anaphora)
+
+
+def catalog_path() -> Path:
+    return Path(str(resources.files("metrics").joinpath("data/catalog.yaml")))
+
+
+@cache
+def load_catalog() -> Catalog:
+    """The packaged catalog, parsed once."""
+    return parse_catalog(yaml.safe_load(catalog_path().read_text("utf-8")))

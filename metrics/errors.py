@@ -1,0 +1,44 @@
+"""The package's exceptions: one small hierarchy the CLI turns into readable messages."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Reason(Enum):
+    """Why a source file could not be read."""
+
+    NOT_FOUND = "not found"
+    NOT_UTF8 = "not UTF-8 text"
+    BAD_FRONT_MATTER = "front matter is not valid YAML"
+    BAD_DATE = "published is not a date (YYYY-MM-DD)"
+    UNSUPPORTED_FORMAT = "unsupported file type"
+    EMPTY = "no text"
+
+
+class MetricsError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class SourceError(MetricsError):
+    """A source file that cannot be loaded; names the file and the reason."""
+
+    def __init__(self, path: str, reason: Reason, detail: str = "") -> None:
+        self.path = path
+        self.reason = reason
+        self.detail = detail
+        message = f"{path}: {reason.value}"
+        super().__init__(f"{message} ({detail})" if detail else message)
+
+
+class CatalogError(MetricsError):
+    """The metric catalog data file is inconsistent."""
+
+
+class SchemaViolation(MetricsError):
+    """Rows failed validation; `failure_cases` lists every failing row and check."""
+
+    def __init__(self, table: str, failure_cases: object) -> None:
+        self.table = table
+        self.failure_cases = failure_cases
+        super().__init__(f"{table}: rows failed validation\n{failure_cases}")

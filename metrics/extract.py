@@ -1,0 +1,733 @@
+"""Turn a document's text into claims: quantity, metric, entity, period, status, measure.
+
+The pipeline per document: split into paragraphs, sentences and clauses; find the
+quantities; for each one decide the measure (level / growth / share), the metric (by the
+catalog's cue words and the entities in reach), the period (written next to it, elsewhere
+in the sentence, or carried from the paragraph), the status and the qualifier.
+Vocabulary comes from data/cues.yaml and data/catalog.yaml.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from typing import Any
+
+import yaml
+
+from metrics.catalog import Catalog, Metric, load_catalog
+from metrics.models import Claim, Document, Period, Quantity
+from metrics.periods import (
+    PeriodMention,
+    find_periods,
+    month_span,
+    shift_years,
+    year_period,
+    year_span,
+)
+from metrics.quantities import find_quantities
+
+EXTRACTOR = "regex-v1"
+_TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
+
+# A full stop after these does not end a sentence ("Feb. 26", "No. 3", "U.S.").
+_ABBREVIATIONS = frozenset(
+    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "mr", "mrs", "ms", "dr", "st", "co", "inc", "ltd", "corp", "vs", "etc", "e.g", "i.e", "u.s", "approx", "est", "gov", "dept"]
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_WORD_BEFORE_STOP = re.compile(r"([\w.]+)\.[\"”’]?\s*\Z")
+
+
+@dataclass(frozen=True)
+class _Cues:
+    qualifiers: dict[str, re.Pattern[str]]
+    growth_before: re.Pattern[str]
+    decrease_before: re.Pattern[str]
+    by_before: re.Pattern[str]
+    growth_after: re.Pattern[str]
+    decrease_after: re.Pattern[str]
+    share_before: re.Pattern[str]
+    share_after: re.Pattern[str]
+    base_before: re.Pattern[str]
+    forecast: re.Pattern[str]
+    target: re.Pattern[str]
+    future: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    any_growth_verb: re.Pattern[str]
+    any_decrease_verb: re.Pattern[str]
+
+
+def _words(items: list[str]) -> str:
+    return "|".join(sorted(items, key=len, reverse=True))
+
+
+@cache
+def _cues() -> _Cues:
+    data: dict[str, Any] = yaml.safe_load(
+        resources.files("metrics").joinpath("data/cues.yaml").read_text("utf-8")
+    )
+    qualifier_words = _words([w for ws in data["qualifiers"].values() for w in ws])
+    filler = rf"(?:\s+(?:by|of|a|an|another|further|a further|a record|nearly|almost|{qualifier_words}))*"
+    growth = _words(data["growth_verbs"])
+    decrease = _words(data["decrease_verbs"])
+    return _Cues(
+        qualifiers={
+            name: re.compile(rf"\b(?:{_words(words)})\s*\Z", re.IGNORECASE)
+            for name, words in data["qualifiers"].items()
+        },
+        growth_before=re.compile(rf"\b(?:{growth}){filler}\s*\Z", re.IGNORECASE),
+        decrease_before=re.compile(rf"\b(?:{decrease}){filler}\s*\Z", re.IGNORECASE),
+        by_before=re.compile(rf"\bby(?:\s+(?:{qualifier_words}))?\s*\Z", re.IGNORECASE),
+        growth_after=re.compile(rf"\A[\s,]*(?:{_words(data['growth_after'])})\b", re.IGNORECASE),
+        decrease_after=re.compile(
+            rf"\A[\s,]*(?:{_words(data['decrease_after'])})\b", re.IGNORECASE
+        ),
+        share_before=re.compile(rf"\b(?:{_words(data['share_before'])})\b", re.IGNORECASE),
+        share_after=re.compile(rf"\A[\s,]*(?:{_words(data['share_after'])})", re.IGNORECASE),
+        base_before=re.compile(
+            rf"\b(?:{_words(data['base_before'])})\s+(?:the\s+)?\Z", re.IGNORECASE
+        ),
+        forecast=re.compile(rf"\b(?:{_words(data['forecast'])})", re.IGNORECASE),
+        target=re.compile(rf"\b(?:{_words(data['target'])})", re.IGNORECASE),
+        future=re.compile(rf"(?:\b|(?<=\w))(?:{_words(data['future'])})\b", re.IGNORECASE),
+        clause_break=re.compile("|".join(data["clause_breaks"]), re.IGNORECASE),
+        any_growth_verb=re.compile(rf"\b(?:{growth})\b", re.IGNORECASE),
+        any_decrease_verb=re.compile(rf"\b(?:{decrease})\b", re.IGNORECASE),
+    )
+
+
+@dataclass
+class _Sentence:
+    start: int  # offset in the document
+    text: str
+    paragraph: int
+    clauses: list[tuple[int, int]] = field(default_factory=list)  # offsets in `text`
+    quantities: list[Quantity] = field(default_factory=list)  # offsets in `text`
+    periods: list[PeriodMention] = field(default_factory=list)  # offsets in `text`
+
+    def clause_of(self, pos: int) -> tuple[int, int]:
+        for a, b in self.clauses:
+            if a <= pos < b:
+                return a, b
+        return 0, len(self.text)
+
+
+@dataclass
+class _EntityMention:
+    start: int  # document offset
+    end: int
+    name: str
+    kind: str
+    explicit: bool
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    """Blank lines and single line breaks both end a paragraph (wire copy uses either)."""
+    return [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    out = []
+    for number, (p_start, para) in enumerate(_paragraphs(text)):
+        cursor = 0
+        for m in _SENTENCE_END.finditer(para):
+            word = _WORD_BEFORE_STOP.search(para[: m.end()])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
+                continue
+            out.append(_Sentence(p_start + cursor, para[cursor : m.start()], number))
+            cursor = m.end()
+        out.append(_Sentence(p_start + cursor, para[cursor:], number))
+    return [s for s in out if s.text.strip()]
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Clause spans: cues, periods and hedges are looked for in the clause first."""
+    cuts = [0] + [m.start() for m in _cues().clause_break.finditer(text)] + [len(text)]
+    return [(a, b) for a, b in pairwise(cuts) if b > a]
+
+
+class _DocumentContext:
+    """What the extractor knows about a whole document while reading one sentence."""
+
+    def __init__(self, document: Document, catalog: Catalog) -> None:
+        self.document = document
+        self.catalog = catalog
+        self.sentences = _sentences(document.text)
+        self.entities = self._entity_mentions()
+        self.countries = [e for e in self.entities if e.kind == "country"]
+        counts: dict[str, int] = {}
+        for e in self.countries:
+            counts[e.name] = counts.get(e.name, 0) + 1
+        self.home_country = max(counts, key=lambda n: counts[n]) if counts else None
+
+    def _entity_mentions(self) -> list[_EntityMention]:
+        text = self.document.text
+        mentions = []
+        for m in self.catalog.entity_pattern.finditer(text):
+            group = next(g for g, v in m.groupdict().items() if v)
+            entity = self.catalog.entity_of_group(group)
+            mentions.append(_EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
+        for kind, pattern in self.catalog.anaphora.items():
+            for m in pattern.finditer(text):
+                earlier = [
+                    e for e in mentions if e.explicit and e.kind == kind and e.end <= m.start()
+                ]
+                if earlier:
+                    mentions.append(
+                        _EntityMention(m.start(), m.end(), earlier[-1].name, kind, False)
+                    )
+        return sorted(mentions, key=lambda e: e.start)
+
+    def nearest_entity(
+        self, kinds: tuple[str, ...], sentence: _Sentence, at: int, clause: tuple[int, int]
+    ) -> tuple[int, str | None]:
+        """(reach, name): reach 0 clause, 1 sentence, 2 paragraph, 3 document, 4 none."""
+        candidates = [e for e in self.entities if e.kind in kinds]
+        if not candidates:
+            return 4, None
+        doc_at = sentence.start + at
+
+        def reach(e: _EntityMention) -> int:
+            if sentence.start + clause[0] <= e.start < sentence.start + clause[1]:
+                return 0
+            if sentence.start <= e.start < sentence.start + len(sentence.text):
+                return 1
+            if self._paragraph_of(e.start) == sentence.paragraph:
+                return 2
+            return 3
+
+        best = min(
+            candidates,
+            key=lambda e: (reach(e), e.start > doc_at and reach(e) == 3, abs(e.start - doc_at)),
+        )
+        return reach(best), best.name
+
+    def _paragraph_of(self, offset: int) -> int:
+        for s in self.sentences:
+            if s.start <= offset < s.start + len(s.text) + 1:
+                return s.paragraph
+        return -1
+
+
+def _claimable(q: Quantity, catalog: Catalog) -> bool:
+    if q.unit in ("t", "TEU", "USD", "EUR", "KZT", "%", "pp", "x", "km", "day"):
+        return True
+    return (
+        q.unit == ""
+        and q.noun is not None
+        and any(q.noun in m.count_nouns for m in catalog.metrics.values())
+    )
+
+
+def _qualifier(before: str, q: Quantity) -> str:
+    for name in ("at_most", "at_least", "approx"):
+        if _cues().qualifiers[name].search(before):
+            return name
+    return "approx" if q.is_range else "exact"
+
+
+def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> tuple[str, int]:
+    """(measure, sign) from the words around the number, before any metric is chosen."""
+    c = _cues()
+    if q.unit == "x":
+        decrease = c.any_decrease_verb.search(clause_before[-40:]) is not None
+        return "growth", -1 if decrease else 1
+    if q.unit != "%":
+        return ("growth", 1) if q.unit == "pp" else ("level", 1)
+    if c.decrease_before.search(before) or c.decrease_after.search(after):
+        return "growth", -1
+    if c.growth_before.search(before) or c.growth_after.search(after):
+        return "growth", 1
+    if c.by_before.search(before):
+        if c.any_decrease_verb.search(clause_before):
+            return "growth", -1
+        if c.any_growth_verb.search(clause_before):
+            return "growth", 1
+    if c.share_after.search(after) or c.share_before.search(clause_before):
+        return "share", 1
+    return "level", 1
+
+
+def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | None:
+    """(claim unit, measure) for this quantity read as `metric`, or None if it can't be."""
+    if q.unit == "%":
+        if measure == "growth" or (measure == "level" and metric.rate):
+            unit, measure = "pct_change", "growth"
+        elif measure == "level" and metric.unit != "%":
+            unit, measure = "%", "share"
+        else:
+            unit = "%"
+    elif q.unit == "":
+        unit = "count"
+    else:
+        unit = q.unit
+    if unit not in metric.units or (
+        unit == "%" and measure == "share" and metric.measure == "level" and metric.unit == "%"
+    ):
+        return None
+    if (metric.rate and measure != "growth") or (metric.measure == "share" and measure != "share"):
+        return None
+    if unit == "count" and q.noun not in metric.count_nouns:
+        return None
+    return unit, measure
+
+
+def _status(
+    before: str, period: Period | None, deadline: bool, metric: Metric, published: date | None
+) -> str:
+    c = _cues()
+    if c.forecast.search(before):
+        word = c.forecast.findall(before)[-1].lower()
+        finished = period is not None and published is not None and period.end < published
+        if not (word.startswith("estimat") and finished):
+            return "forecast"
+    if c.target.search(before):
+        return "target"
+    if deadline:
+        return "target"
+    if c.future.search(before):
+        return metric.future
+    if period is not None and published is not None and period.start > published:
+        return metric.future
+    return "actual"
+
+
+def _claim_id(
+    source_id: str, q_start: int, q_end: int, metric: str, unit: str, value: float
+) -> str:
+    key = f"{source_id}|{q_start}|{q_end}|{metric}|{unit}|{value!r}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class _Reading:
+    """One quantity read as a claim, before it becomes a Claim row."""
+
+    q: Quantity
+    metric: Metric
+    entity: str | None
+    value: float
+    unit: str
+    measure: str
+    period: Period | None
+    base: Period | None
+    status: str
+    qualifier: str
+
+
+class _Extractor:
+    def __init__(self, document: Document, catalog: Catalog) -> None:
+        self.doc = document
+        self.catalog = catalog
+        self.context = _DocumentContext(document, catalog)
+        self.previous_metric: str | None = None
+        self.last_period: Period | None = None  # most recent period written in the document
+
+    def run(self) -> list[Claim]:
+        claims: list[Claim] = []
+        sentences = self.context.sentences
+        for s in sentences:
+            found = [q for q in find_quantities(s.text) if _claimable(q, self.catalog)]
+            s.quantities = found
+            s.clauses = _clauses(s.text)
+            s.periods = find_periods(s.text, self.doc.published)
+        for s in sentences:
+            readings: list[_Reading] = []
+            for q in s.quantities:
+                reading = self._read(s, q, readings)
+                if reading is not None:
+                    readings.append(reading)
+            claims.extend(self._claim(s, r) for r in readings)
+            points = [
+                m.period
+                for m in s.periods
+                if m.kind in ("point", "deadline") and not self._is_base(s, m)
+            ]
+            if points:
+                self.last_period = points[-1]
+        return claims
+
+    # -- one quantity -----------------------------------------------------------------
+    def _read(self, s: _Sentence, q: Quantity, earlier: list[_Reading]) -> _Reading | None:
+        clause = s.clause_of(q.start)
+        clause_before = s.text[clause[0] : q.start]
+        before = s.text[max(0, q.start - 60) : q.start]
+        after = s.text[q.end : q.end + 60]
+        conversion = self._conversion_of(s, q, earlier)
+        if conversion is not None:
+            return conversion
+        measure, sign = _local_measure(before, after, q, clause_before)
+        chosen = self._metric(s, q, clause, measure)
+        if chosen is None:
+            return None
+        metric, unit, measure, entity = chosen
+        value = q.value
+        if unit == "x" and sign < 0:
+            value = 1 / value if value else value
+        if q.text.lower().startswith("halv"):
+            value, unit = -50.0, "pct_change"
+        elif unit in ("pct_change", "pp") and sign < 0:
+            value = -abs(value)
+
+        period, deadline, base = self._period(s, q, clause, measure, earlier)
+        status = _status(
+            self._status_text(s, q, clause), period, deadline, metric, self.doc.published
+        )
+        if deadline and self._is_origin(s, q):
+            # "will be increased from 6 to 10 million tons by 2027": 6 is today's figure
+            period, status = None, "actual"
+        if period is None:
+            period = self._context_period(s, metric, status)
+        if base is not None and period is not None:
+            base = self._align_base(base, period)
+        elif base is _SAME_PERIOD:
+            base = None
+        if measure == "growth" and base is None and period is not None and not _is_span(period):
+            base = shift_years(period, -1)
+        qualifier = _qualifier(before, q)
+        if qualifier == "exact" and earlier:
+            qualifier = self._coordinated_qualifier(s, q, earlier[-1]) or qualifier
+        self.previous_metric = metric.id
+        return _Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
+
+    def _is_origin(self, s: _Sentence, q: Quantity) -> bool:
+        """The starting point of a change written "from X to Y"."""
+        before = s.text[max(0, q.start - 6) : q.start]
+        return bool(re.search(r"\bfrom\s*\Z", before, re.IGNORECASE)) and bool(
+            re.match(r"\s*to\b", s.text[q.end :], re.IGNORECASE)
+        )
+
+    def _status_text(self, s: _Sentence, q: Quantity, clause: tuple[int, int]) -> str:
+        """Words that can carry the status: this clause up to the number, else the sentence."""
+        own = s.text[clause[0] : q.start]
+        c = _cues()
+        if c.forecast.search(own) or c.target.search(own) or c.future.search(own):
+            return own
+        return s.text[: q.start]
+
+    def _conversion_of(self, s: _Sentence, q: Quantity, earlier: list[_Reading]) -> _Reading | None:
+        """ "1.9 trillion tenge ($4.2 billion)": the bracketed amount repeats the claim before it."""
+        if not earlier or q.unit not in ("USD", "EUR", "KZT"):
+            return None
+        prev = earlier[-1]
+        if prev.unit not in ("USD", "EUR", "KZT") or prev.unit == q.unit:
+            return None
+        if not re.fullmatch(r"\s*[(\[]\s*", s.text[prev.q.end : q.start]):
+            return None
+        return replace(prev, q=q, value=q.value, unit=q.unit, qualifier=_qualifier("", q))
+
+    def _coordinated_qualifier(self, s: _Sentence, q: Quantity, prev: _Reading) -> str | None:
+        """ "at least 5.2% in 2023 and 5.4% in 2024": the second figure shares the hedge."""
+        gap = s.text[prev.q.end : q.start]
+        if prev.q.unit == q.unit and re.fullmatch(
+            r"[\s,]*(?:on average\s*)?(?:(?:in|for)\s+\S+\s*)?,?\s*and\s*", gap
+        ):
+            return prev.qualifier if prev.qualifier != "exact" else None
+        return None
+
+    # -- metric -----------------------------------------------------------------------
+    def _metric(
+        self, s: _Sentence, q: Quantity, clause: tuple[int, int], measure: str
+    ) -> tuple[Metric, str, str, str | None] | None:
+        best: tuple[tuple[float, ...], Metric, str, str, str | None] | None = None
+        for metric in self.catalog.metrics.values():
+            shape = _claim_unit(q, measure, metric)
+            if shape is None:
+                continue
+            unit, claim_measure = shape
+            cue = self._cue_reach(s, q, clause, metric, claim_measure)
+            if cue is None:
+                continue
+            cue_reach, distance = cue
+            entity_reach, entity = self._entity(s, q, clause, metric)
+            if entity_reach is None:
+                continue
+            key = (cue_reach, entity_reach, -metric.priority, distance)
+            if best is None or key < best[0]:
+                best = (key, metric, unit, claim_measure, entity)
+        if best is None:
+            return None
+        return best[1], best[2], best[3], best[4]
+
+    def _cue_reach(
+        self, s: _Sentence, q: Quantity, clause: tuple[int, int], metric: Metric, measure: str
+    ) -> tuple[float, int] | None:
+        """(reach, distance) of the nearest cue; lower reach is better.
+
+        0 a cue in the clause, 1 in the sentence, 1.5 a weak cue for the metric of the
+        figure before, 2 / 2.5 a weak cue in the clause / sentence, 3 only the metric of
+        the figure before ("The figure totaled ...").
+        """
+        if metric.count_nouns and q.unit == "" and q.noun in metric.count_nouns:
+            return 0, 0
+        strong = self._nearest_cue(s, q, clause, metric.cues, measure)
+        if strong is not None:
+            return strong
+        continuing = metric.id == self.previous_metric
+        weak = (
+            self._nearest_cue(s, q, clause, metric.weak_cues, measure) if metric.weak_cues else None
+        )
+        if weak is not None:
+            return (1.5 if continuing else weak[0] + 2), weak[1]
+        return (3, 0) if continuing else None
+
+    def _nearest_cue(
+        self,
+        s: _Sentence,
+        q: Quantity,
+        clause: tuple[int, int],
+        cues: re.Pattern[str],
+        measure: str,
+    ) -> tuple[float, int] | None:
+        best: tuple[float, int] | None = None
+        for m in cues.finditer(s.text):
+            if m.start() < q.end and m.end() > q.start:
+                continue
+            if m.end() <= q.start:
+                distance = q.start - m.end()
+            elif re.fullmatch(r"\s*of\s+(?:[\w-]+\s+){0,2}", s.text[q.end : m.start()]):
+                distance = -1  # "142 thousand tonnes of grain": the cue names this figure
+            else:
+                distance = m.start() - q.end
+                if measure == "share":
+                    distance += 100  # "exports ... 15.6% of total trade": the subject names it
+            reach = 0 if clause[0] <= m.start() < clause[1] else 1
+            if best is None or (reach, distance) < best:
+                best = (reach, distance)
+        return best
+
+    def _entity(
+        self, s: _Sentence, q: Quantity, clause: tuple[int, int], metric: Metric
+    ) -> tuple[int | None, str | None]:
+        ctx = self.context
+        if metric.entity:
+            entity = ctx.catalog.entity_kinds[metric.entity]
+            mentions = [e for e in ctx.entities if e.name == entity.name]
+            if not mentions:
+                return None, None
+            reach, _ = ctx.nearest_entity((entity.kind,), s, q.start, clause)
+            named = [e for e in mentions if s.start <= e.start < s.start + len(s.text)]
+            reach = 0 if named and reach <= 1 else max(reach, 2) if not named else 1
+            if metric.entity_label:
+                _, label = ctx.nearest_entity((metric.entity_label,), s, q.start, clause)
+                return reach, label or entity.name
+            return reach, entity.name
+        kinds = metric.entity_kinds
+        if kinds == ("pair",):
+            return self._pair(s)
+        reach, name = ctx.nearest_entity(kinds, s, q.start, clause)
+        if name is None and any(k in ("port", "route", "railway") for k in kinds):
+            return None, None
+        if metric.id == "sector_growth" and name:
+            sector = metric.cues.search(s.text, q.end)
+            if sector:
+                name = f"{name} {sector.group(0).split()[-1].lower()}"
+        return reach, name
+
+    def _pair(self, s: _Sentence) -> tuple[int | None, str | None]:
+        """Bilateral figures need two countries in the sentence: 'Kazakhstan-China'."""
+        names: list[str] = []
+        for e in self.context.countries:
+            if s.start <= e.start < s.start + len(s.text) and e.name not in names:
+                names.append(e.name)
+        if len(names) < 2:
+            return 4, None
+        home = self.context.home_country
+        if home in names:
+            names.remove(home)
+            names.insert(0, home)
+        return 0, f"{names[0]}-{names[1]}"
+
+    # -- period -----------------------------------------------------------------------
+    def _period(
+        self,
+        s: _Sentence,
+        q: Quantity,
+        clause: tuple[int, int],
+        measure: str,
+        earlier: list[_Reading],
+    ) -> tuple[Period | None, bool, Period | None]:
+        """(period, is a deadline, base period) from the sentence itself."""
+        bound = self._bound_mentions(s)
+        base: Period | None = None
+        own: PeriodMention | None = None
+        for m in s.periods:
+            if m.start < q.end:
+                continue
+            gap = s.text[q.end : m.start]
+            if len(gap) > _TIGHT_GAP or any(q.end <= o.start < m.start for o in s.quantities):
+                break
+            if self._is_base(s, m):
+                base = base or self._base_of(s, m) or _SAME_PERIOD
+                continue
+            own = own or m
+        past = next((m for m in s.periods if m.kind == "past_years"), None)
+        if past is not None and own is None:
+            return self._past_years(past, measure, s, q)
+        if own is None and measure == "level" and earlier:
+            base_value = self._base_value_period(s, q, earlier[-1])
+            if base_value is not None:
+                return base_value, False, None
+        if own is None:
+            own = self._nearest(s, q, clause, bound)
+        if base is None:
+            base = self._clause_base(s, q, clause)
+        period = own.period if own else None
+        return period, bool(own and own.kind == "deadline"), base if measure == "growth" else None
+
+    def _is_base(self, s: _Sentence, m: PeriodMention) -> bool:
+        return m.kind == "base" or bool(
+            _cues().base_before.search(s.text[max(0, m.start - 25) : m.start])
+        )
+
+    def _base_of(self, s: _Sentence, m: PeriodMention) -> Period | None:
+        """None means 'the same span a year earlier' ("than the previous year")."""
+        relative = re.search(
+            r"previous|last|preceding|earlier|same", s.text[m.start : m.end], re.IGNORECASE
+        )
+        return None if m.period.label == "same-period" or relative else m.period
+
+    def _bound_mentions(self, s: _Sentence) -> set[int]:
+        """Periods written right after some number belong to that number."""
+        bound = set()
+        for q in s.quantities:
+            for m in s.periods:
+                if (
+                    m.start >= q.end
+                    and len(s.text[q.end : m.start]) <= _TIGHT_GAP
+                    and not any(q.end <= o.start < m.start for o in s.quantities)
+                ):
+                    bound.add(m.start)
+                    break
+        return bound
+
+    def _nearest(
+        self, s: _Sentence, q: Quantity, clause: tuple[int, int], bound: set[int]
+    ) -> PeriodMention | None:
+        candidates = [m for m in s.periods if not self._is_base(s, m) and m.kind != "past_years"]
+
+        def key(m: PeriodMention) -> tuple[int, int, int]:
+            in_clause = clause[0] <= m.start < clause[1]
+            mine = m.start >= q.end and m.start not in bound
+            distance = m.start - q.end if m.start >= q.end else q.start - m.end
+            return (0 if in_clause else 1, 0 if (mine or m.start not in bound) else 1, distance)
+
+        return min(candidates, key=key, default=None)
+
+    def _clause_base(self, s: _Sentence, q: Quantity, clause: tuple[int, int]) -> Period | None:
+        for m in s.periods:
+            if clause[0] <= m.start < clause[1] and m.start >= q.end and self._is_base(s, m):
+                return self._base_of(s, m) or _SAME_PERIOD
+        return None
+
+    def _align_base(self, base: Period, period: Period) -> Period:
+        """'147% in January compared to last year' compares with January of last year."""
+        if base.label == "same-period":
+            return shift_years(period, -1)
+        whole_year = re.fullmatch(r"\d{4}", base.label)
+        if (
+            whole_year
+            and not re.fullmatch(r"\d{4}", period.label)
+            and base.start.year == period.start.year - 1
+        ):
+            return shift_years(period, -1)
+        return base
+
+    def _base_value_period(self, s: _Sentence, q: Quantity, prev: _Reading) -> Period | None:
+        """'10% more compared to the previous year, with 1.37 million tons': a base value."""
+        if prev.measure != "growth" or prev.base is None:
+            return None
+        gap = s.text[prev.q.end : q.start]
+        if any(self._is_base(s, m) for m in s.periods if prev.q.end <= m.start < q.start):
+            return prev.base
+        if re.search(r"\b(?:compared (?:to|with)|than|against)\b", gap, re.IGNORECASE):
+            return prev.base
+        return None
+
+    def _past_years(
+        self, past: PeriodMention, measure: str, s: _Sentence, q: Quantity
+    ) -> tuple[Period | None, bool, Period | None]:
+        """'over the past 20 years': a total spans them; a change compares last year with the first."""
+        end_year = past.period.end.year
+        first = end_year - past.years
+        if measure != "growth":
+            return past.period, False, None
+        if q.unit == "x":
+            return year_period(end_year), False, year_period(first)
+        return year_span(first, end_year), False, None
+
+    def _context_period(self, s: _Sentence, metric: Metric, status: str) -> Period | None:
+        """No period in the sentence: the metric's convention, the paragraph's, or the last one."""
+        published = self.doc.published
+        if status == "actual" and metric.undated and published:
+            if metric.undated == "published_month":
+                return month_span(published.year, published.month, published.year, published.month)
+            return year_period(published.year)
+        candidates = self._paragraph_periods(s)
+        period = candidates[0] if candidates else self.last_period
+        if period is not None and status != "actual" and published and period.end < published:
+            return year_period(published.year)
+        if period is None and status != "actual" and published:
+            return year_period(published.year)
+        return period
+
+    def _paragraph_periods(self, s: _Sentence) -> list[Period]:
+        """Periods written elsewhere in the paragraph: earlier sentences first, then later."""
+        earlier, later = [], []
+        for other in self.context.sentences:
+            if other.paragraph != s.paragraph or other is s:
+                continue
+            points = [
+                m.period
+                for m in other.periods
+                if m.kind in ("point", "deadline") and not self._is_base(other, m)
+            ]
+            (earlier if other.start < s.start else later).extend(points)
+        return list(reversed(earlier)) + later
+
+    # -- output -----------------------------------------------------------------------
+    def _claim(self, s: _Sentence, r: _Reading) -> Claim:
+        start, end = s.start + r.q.start, s.start + r.q.end
+        period = r.period
+        return Claim(
+            claim_id=_claim_id(self.doc.source_id, start, end, r.metric.id, r.unit, r.value),
+            source_id=self.doc.source_id,
+            metric=r.metric.id,
+            entity=r.entity,
+            value=float(r.value),
+            unit=r.unit,
+            value_text=r.q.text,
+            period=period.label if period else None,
+            period_start=period.start if period else None,
+            period_end=period.end if period else None,
+            status=r.status,
+            measure=r.measure,
+            base_period=r.base.label if r.base and r.measure == "growth" else None,
+            qualifier=r.qualifier,
+            quote=s.text.strip(),
+            char_start=start,
+            char_end=end,
+            extractor=EXTRACTOR,
+        )
+
+
+_SAME_PERIOD = Period("same-period", date.min, date.min)
+
+
+def _is_span(period: Period) -> bool:
+    return bool(re.fullmatch(r"\d{4}\.\.\d{4}", period.label))
+
+
+def extract_claims(document: Document, catalog: Catalog | None = None) -> list[Claim]:
+    """Every claim in `document`, in text order; the same document gives the same claims."""
+    return _Extractor(document, catalog or load_catalog()).run()
+
+
+def extract_text(text: str, published: date | None = None, path: str = "<text>") -> list[Claim]:
+    """Claims of a bare text, as if it were a document published on `published`."""
+    return extract_claims(Document(path=path, text=text, published=published))
