@@ -36,6 +36,7 @@ class Metric:
     undated: str | None = None
     future: str = "forecast"
     count_nouns: frozenset[str] = frozenset()
+    entity_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
         if unknown or spec["unit"] not in CLAIM_UNITS or spec["measure"] not in MEASURES:
             raise CatalogError(f"metric {metric_id}: unknown unit or measure {sorted(unknown)}")
         metrics[metric_id] = Metric(
-            id=metric_id,
+            id=spec.get("metric", metric_id),
             meaning=spec["meaning"],
             unit=spec["unit"],
             measure=spec["measure"],
@@ -100,6 +101,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
             undated=spec.get("undated"),
             future=spec.get("future", "forecast"),
             count_nouns=frozenset(spec.get("count_nouns", ())),
+            entity_required=bool(spec.get("entity_required", False)),
         )
     entities = {
         name: Entity(name, spec["kind"], tuple(spec["aliases"]))

@@ -33,11 +33,54 @@ from metrics.periods import (
 from metrics.quantities import find_quantities
 
 EXTRACTOR = "regex-v1"
+_ATTRIBUTION = re.compile(
+    r"\b(?:according to|citing|cited by|press (?:release|service|office) of|data (?:of|from))"
+    r"\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}\Z",
+    re.IGNORECASE,
+)
+_PASSIVE_STATUS = re.compile(
+    r"[^,;]{0,30}?\b(?:is|are|was|were)\s+((?:expected|projected|forecast|estimated|planned|targeted|set)\b)",
+    re.IGNORECASE,
+)
+_AFTER = 1000  # distance offset of a cue written after the number
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
 
 # A full stop after these does not end a sentence ("Feb. 26", "No. 3", "U.S.").
 _ABBREVIATIONS = frozenset(
-    ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "mr", "mrs", "ms", "dr", "st", "co", "inc", "ltd", "corp", "vs", "etc", "e.g", "i.e", "u.s", "approx", "est", "gov", "dept"]
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "no",
+        "nos",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "co",
+        "inc",
+        "ltd",
+        "corp",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "u.s",
+        "approx",
+        "est",
+        "gov",
+        "dept",
+    ]
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE_STOP = re.compile(r"([\w.]+)\.[\"”’]?\s*\Z")
@@ -169,6 +212,8 @@ class _DocumentContext:
         text = self.document.text
         mentions = []
         for m in self.catalog.entity_pattern.finditer(text):
+            if _ATTRIBUTION.search(text[max(0, m.start() - 60) : m.start()]):
+                continue  # "according to the press release of NC KTZ": a source, not a subject
             group = next(g for g, v in m.groupdict().items() if v)
             entity = self.catalog.entity_of_group(group)
             mentions.append(_EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
@@ -217,11 +262,12 @@ class _DocumentContext:
 def _claimable(q: Quantity, catalog: Catalog) -> bool:
     if q.unit in ("t", "TEU", "USD", "EUR", "KZT", "%", "pp", "x", "km", "day"):
         return True
-    return (
-        q.unit == ""
-        and q.noun is not None
-        and any(q.noun in m.count_nouns for m in catalog.metrics.values())
-    )
+    return q.unit == "" and any(_counts(q, m) for m in catalog.metrics.values())
+
+
+def _counts(q: Quantity, metric: Metric) -> bool:
+    """Whether a bare number counts what `metric` counts ("2,500 rail wagons")."""
+    return bool(q.noun) and any(word in metric.count_nouns for word in q.noun.split())
 
 
 def _qualifier(before: str, q: Quantity) -> str:
@@ -237,8 +283,11 @@ def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> 
     if q.unit == "x":
         decrease = c.any_decrease_verb.search(clause_before[-40:]) is not None
         return "growth", -1 if decrease else 1
+    if q.unit == "pp":
+        down = c.decrease_before.search(before) or c.decrease_after.search(after)
+        return "growth", -1 if down else 1
     if q.unit != "%":
-        return ("growth", 1) if q.unit == "pp" else ("level", 1)
+        return "level", 1
     if c.decrease_before.search(before) or c.decrease_after.search(after):
         return "growth", -1
     if c.growth_before.search(before) or c.growth_after.search(after):
@@ -256,6 +305,8 @@ def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> 
 def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | None:
     """(claim unit, measure) for this quantity read as `metric`, or None if it can't be."""
     if q.unit == "%":
+        if metric.unit == "%" and not metric.rate and measure == "growth":
+            measure = "level"  # "inflation slowed to 8.5% year-on-year" is a level
         if measure == "growth" or (measure == "level" and metric.rate):
             unit, measure = "pct_change", "growth"
         elif measure == "level" and metric.unit != "%":
@@ -272,7 +323,7 @@ def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | 
         return None
     if (metric.rate and measure != "growth") or (metric.measure == "share" and measure != "share"):
         return None
-    if unit == "count" and q.noun not in metric.count_nouns:
+    if unit == "count" and not _counts(q, metric):
         return None
     return unit, measure
 
@@ -374,20 +425,25 @@ class _Extractor:
         elif unit in ("pct_change", "pp") and sign < 0:
             value = -abs(value)
 
-        period, deadline, base = self._period(s, q, clause, measure, earlier)
+        period, deadline, base = self._period(s, q, clause, measure, earlier, metric.rate)
         status = _status(
             self._status_text(s, q, clause), period, deadline, metric, self.doc.published
         )
-        if deadline and self._is_origin(s, q):
-            # "will be increased from 6 to 10 million tons by 2027": 6 is today's figure
-            period, status = None, "actual"
+        if self._is_origin(s, q):
+            published = self.doc.published
+            if deadline:
+                # "will be increased from 6 to 10 million tons by 2027": 6 is today's figure
+                period, status = None, "actual"
+            elif period is not None and published is not None and period.end < published:
+                status = "actual"
         if period is None:
             period = self._context_period(s, metric, status)
         if base is not None and period is not None:
             base = self._align_base(base, period)
         elif base is _SAME_PERIOD:
             base = None
-        if measure == "growth" and base is None and period is not None and not _is_span(period):
+        aimed = deadline and status in ("target", "forecast")  # "double by 2030": no base
+        if measure == "growth" and base is None and period and not _is_span(period) and not aimed:
             base = shift_years(period, -1)
         qualifier = _qualifier(before, q)
         if qualifier == "exact" and earlier:
@@ -399,12 +455,18 @@ class _Extractor:
         """The starting point of a change written "from X to Y"."""
         before = s.text[max(0, q.start - 6) : q.start]
         return bool(re.search(r"\bfrom\s*\Z", before, re.IGNORECASE)) and bool(
-            re.match(r"\s*to\b", s.text[q.end :], re.IGNORECASE)
+            re.match(r"[^,;]{0,25}?\bto\b", s.text[q.end :], re.IGNORECASE)
         )
 
     def _status_text(self, s: _Sentence, q: Quantity, clause: tuple[int, int]) -> str:
-        """Words that can carry the status: this clause up to the number, else the sentence."""
+        """Words that can carry the status: this clause up to the number, else the sentence.
+
+        A passive right after the number counts too: "2 million tonnes are expected to".
+        """
         own = s.text[clause[0] : q.start]
+        passive = _PASSIVE_STATUS.match(s.text, q.end, clause[1])
+        if passive:
+            return passive.group(1)
         c = _cues()
         if c.forecast.search(own) or c.target.search(own) or c.future.search(own):
             return own
@@ -447,7 +509,9 @@ class _Extractor:
             entity_reach, entity = self._entity(s, q, clause, metric)
             if entity_reach is None:
                 continue
-            key = (cue_reach, entity_reach, -metric.priority, distance)
+            # "N tonnes of grain" names its figure; otherwise the subject before the number
+            side = 0 if distance < 0 else 1 if distance < _AFTER else 2
+            key = (cue_reach, entity_reach, side, -metric.priority, distance)
             if best is None or key < best[0]:
                 best = (key, metric, unit, claim_measure, entity)
         if best is None:
@@ -463,7 +527,7 @@ class _Extractor:
         figure before, 2 / 2.5 a weak cue in the clause / sentence, 3 only the metric of
         the figure before ("The figure totaled ...").
         """
-        if metric.count_nouns and q.unit == "" and q.noun in metric.count_nouns:
+        if q.unit == "" and _counts(q, metric):
             return 0, 0
         strong = self._nearest_cue(s, q, clause, metric.cues, measure)
         if strong is not None:
@@ -487,15 +551,13 @@ class _Extractor:
         best: tuple[float, int] | None = None
         for m in cues.finditer(s.text):
             if m.start() < q.end and m.end() > q.start:
-                continue
-            if m.end() <= q.start:
+                distance = 0  # the unit names it: "200,000 TEU"
+            elif m.end() <= q.start:
                 distance = q.start - m.end()
-            elif re.fullmatch(r"\s*of\s+(?:[\w-]+\s+){0,2}", s.text[q.end : m.start()]):
+            elif re.fullmatch(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}", s.text[q.end : m.start()]):
                 distance = -1  # "142 thousand tonnes of grain": the cue names this figure
             else:
-                distance = m.start() - q.end
-                if measure == "share":
-                    distance += 100  # "exports ... 15.6% of total trade": the subject names it
+                distance = _AFTER + m.start() - q.end  # after the number: weaker than before
             reach = 0 if clause[0] <= m.start() < clause[1] else 1
             if best is None or (reach, distance) < best:
                 best = (reach, distance)
@@ -518,10 +580,13 @@ class _Extractor:
                 return reach, label or entity.name
             return reach, entity.name
         kinds = metric.entity_kinds
-        if kinds == ("pair",):
-            return self._pair(s)
+        if kinds and kinds[0] == "pair":
+            reach, name = self._pair(s)
+            if name is not None or len(kinds) == 1:
+                return reach, name
+            kinds = kinds[1:]
         reach, name = ctx.nearest_entity(kinds, s, q.start, clause)
-        if name is None and any(k in ("port", "route", "railway") for k in kinds):
+        if name is None and metric.entity_required:
             return None, None
         if metric.id == "sector_growth" and name:
             sector = metric.cues.search(s.text, q.end)
@@ -537,10 +602,6 @@ class _Extractor:
                 names.append(e.name)
         if len(names) < 2:
             return 4, None
-        home = self.context.home_country
-        if home in names:
-            names.remove(home)
-            names.insert(0, home)
         return 0, f"{names[0]}-{names[1]}"
 
     # -- period -----------------------------------------------------------------------
@@ -551,8 +612,13 @@ class _Extractor:
         clause: tuple[int, int],
         measure: str,
         earlier: list[_Reading],
+        rate: bool,
     ) -> tuple[Period | None, bool, Period | None]:
-        """(period, is a deadline, base period) from the sentence itself."""
+        """(period, is a deadline, base period) from the sentence itself.
+
+        "a year earlier" after a change is its base ("double the figure a year earlier"),
+        after a growth rate its period ("5.1% growth a year earlier").
+        """
         bound = self._bound_mentions(s)
         base: Period | None = None
         own: PeriodMention | None = None
@@ -562,10 +628,16 @@ class _Extractor:
             gap = s.text[q.end : m.start]
             if len(gap) > _TIGHT_GAP or any(q.end <= o.start < m.start for o in s.quantities):
                 break
-            if self._is_base(s, m):
+            if self._is_base(s, m) or (m.kind == "earlier" and measure == "growth" and not rate):
                 base = base or self._base_of(s, m) or _SAME_PERIOD
                 continue
             own = own or m
+        if own is not None and own.kind == "earlier":
+            # "4.8% last year, compared with 5.1% a year earlier": a year before the other figure
+            reference = self._nearest(s, q, clause, set())
+            if reference is None:
+                return None, False, None
+            return shift_years(reference.period, -1), False, None
         past = next((m for m in s.periods if m.kind == "past_years"), None)
         if past is not None and own is None:
             return self._past_years(past, measure, s, q)
@@ -581,12 +653,16 @@ class _Extractor:
         return period, bool(own and own.kind == "deadline"), base if measure == "growth" else None
 
     def _is_base(self, s: _Sentence, m: PeriodMention) -> bool:
+        if ".." in m.period.label and m.kind != "base":
+            return False  # "over 2024-2028" is a span of its own
         return m.kind == "base" or bool(
             _cues().base_before.search(s.text[max(0, m.start - 25) : m.start])
         )
 
     def _base_of(self, s: _Sentence, m: PeriodMention) -> Period | None:
         """None means 'the same span a year earlier' ("than the previous year")."""
+        if m.kind == "earlier":
+            return None
         relative = re.search(
             r"previous|last|preceding|earlier|same", s.text[m.start : m.end], re.IGNORECASE
         )
@@ -609,7 +685,11 @@ class _Extractor:
     def _nearest(
         self, s: _Sentence, q: Quantity, clause: tuple[int, int], bound: set[int]
     ) -> PeriodMention | None:
-        candidates = [m for m in s.periods if not self._is_base(s, m) and m.kind != "past_years"]
+        candidates = [
+            m
+            for m in s.periods
+            if not self._is_base(s, m) and m.kind not in ("past_years", "earlier")
+        ]
 
         def key(m: PeriodMention) -> tuple[int, int, int]:
             in_clause = clause[0] <= m.start < clause[1]

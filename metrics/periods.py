@@ -59,16 +59,16 @@ _PERIOD = re.compile(
     (?P<date>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?\b          # April 11, 2024
        | \b\d{{1,2}}\s+{_MONTH}(?:\s+{_YEAR})?\b                                 # 11 April 2024
        | \b\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}\b)                                  # 31.05.2024
-  | (?P<month_range>\b(?P<m1>{_MONTH}){_DASH}(?P<m2>{_MONTH})(?:\s*(?:of\s+)?(?P<mr_year>{_YEAR_REF}))?)
-  | (?P<half>\b(?:(?:in\s+)?the\s+)?(?P<h_ord>first|second|1st|2nd)\s+half\s+of\s+(?P<h_year>{_YEAR_REF})
+  | (?P<month_range>\b(?:between\s+)?(?P<m1>{_MONTH})(?:{_DASH}|\s+and\s+)(?P<m2>{_MONTH})(?:\s*(?:of\s+)?(?P<mr_year>{_YEAR_REF}))?)
+  | (?P<half>\b(?:(?:in\s+)?the\s+)?(?P<h_ord>first|second|1st|2nd)\s+half(?:\s+of\s+(?P<h_year>{_YEAR_REF}))?
        | \bH(?P<h_num>[12])\s*(?P<h_year2>{_YEAR}|{_SHORT_YEAR})\b
        | \b(?P<h_num2>[12])H\s*(?P<h_year3>{_YEAR}|{_SHORT_YEAR})\b
        | \b(?P<h_year4>{_YEAR})\s*H(?P<h_num3>[12])\b)
-  | (?P<quarter>\b(?:the\s+)?(?P<q_ord>{_ORD})\s+quarter\s+of\s+(?P<q_year>{_YEAR_REF})
+  | (?P<quarter>\b(?:the\s+)?(?P<q_ord>{_ORD})\s+quarter(?:\s+of\s+(?P<q_year>{_YEAR_REF}))?
        | \bQ(?P<q_num>[1-4])\s*(?P<q_year2>{_YEAR}|{_SHORT_YEAR})?\b
        | \b(?P<q_num2>[1-4])Q\s*(?P<q_year3>{_YEAR}|{_SHORT_YEAR})\b
        | \b(?P<q_year4>{_YEAR})\s*Q(?P<q_num3>[1-4])\b)
-  | (?P<first_months>\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:first\s+)?(?P<fm_n>{_N})\s+months\s+of\s+(?P<fm_year>{_YEAR_REF})
+  | (?P<first_months>\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:first\s+)?(?P<fm_n>{_N})\s+months(?:\s+of\s+(?P<fm_year>{_YEAR_REF}))?(?!\s+(?:ago|later|earlier))
        | \b(?P<fm_n2>\d{{1,2}})M\s*(?P<fm_year2>{_YEAR}|{_SHORT_YEAR})
        | \b(?P<fm_n3>\d{{1,2}})M(?P<fm_year3>{_YEAR}|{_SHORT_YEAR})
        | \b(?:the\s+)?(?P<fm_n4>{_N})[-\s]month\s+period\s+of\s+(?P<fm_year5>{_YEAR}))
@@ -78,10 +78,11 @@ _PERIOD = re.compile(
        | \bthe\s+same\s+period\s+(?:of|in)\s+(?P<sp_year>{_YEAR})\b)
   | (?P<year_range>\b(?:between\s+|from\s+)?(?P<y1>{_YEAR})\s*(?:-|–|—|to|and|through)\s*(?P<y2>{_YEAR}|\d\d)\b)
   | (?P<month>\b(?P<mo>{_MONTH})(?:\s+of)?\s+(?P<mo_year>{_YEAR}|this\s+year|last\s+year)\b
-       | \b(?:in|during|for|of|since)\s+(?P<mo2>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)(?=[\s,.;:])
+       | \b(?:in|during|for|of|since)\s+(?P<mo2>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)(?=[\s,.;:])(?![\s,]*(?:19|20)\d\d)
        | \b(?P<mo3>{_MONTH})\s*['’](?P<mo_short>\d\d)\b)
   | (?P<deadline>\b(?:by|until|till|through|before)\s+(?:the\s+end\s+of\s+)?(?P<d_year>{_YEAR})\b
        | \bby\s+(?:the\s+)?end\s+of\s+(?P<d_rel>this|next)\s+year\b)
+  | (?P<earlier>\b(?:a|one)\s+year\s+(?:earlier|ago|before)\b|\bthe\s+year\s+before\b)
   | (?P<relative>\b(?P<rel>this|the\s+current|current|last|the\s+previous|previous|the\s+past|next|the\s+next|a)\s+year(?:['’]s)?\b(?!-on-)(?!\s+ago))
   | (?P<year>(?<![\d.,/-])(?:FY\s?)?(?P<y>{_YEAR})(?![\d%]|\s*(?:tons|tonnes|t\b|km|TEU)))
     """,
@@ -259,6 +260,9 @@ def _mention(m: re.Match[str], published: date | None) -> PeriodMention | None:
         kind = "deadline"
         year = int(g["d_year"]) if g["d_year"] else _year_of(g["d_rel"] + " year", published)
         period = year_period(year) if year else None
+    elif g["earlier"]:
+        kind = "earlier"  # a year before the figure it follows: resolved by the extractor
+        period = Period("year-earlier", date.min, date.min)
     elif g["relative"]:
         rel = re.sub(r"\s+", " ", g["rel"].lower())
         if rel == "a":

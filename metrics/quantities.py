@@ -180,7 +180,8 @@ def _patterns() -> _Patterns:
         range_joiner=re.compile(
             rf"{_SPACE}*(?:[{_DASHES}~]|to|and){_SPACE}*(?=[\d$€£¥₸A-Za-z])", re.IGNORECASE
         ),
-        multiple_word=re.compile(rf"\b(?:{_alt(v.multiple_words)})\b", re.IGNORECASE),
+        # "double" as a verb, not "double-track"; "triple" likewise
+        multiple_word=re.compile(rf"\b(?:{_alt(v.multiple_words)})\b(?![-‑])", re.IGNORECASE),
         fold_word=re.compile(rf"\b(?P<n>{_alt(v.fold_words)})[-‑]?fold\b", re.IGNORECASE),
     )
 
@@ -373,6 +374,8 @@ def _unit_after(text: str, pos: int) -> tuple[str, float, int] | None:
         if m.group("unit"):
             key = re.sub(rf"{_SPACE}+", " ", m.group("unit").lower())
             unit, factor = v.unit_phrases[key]
+            if unit == "day" and "-" in text[pos : m.start("unit")]:
+                return None  # "a two-day forum" is no duration claim
             return unit, factor, m.end()
         key = re.sub(rf"{_SPACE}+", " ", m.group("currency").lower())
         return v.currency_names[key], 1.0, m.end()
@@ -383,7 +386,11 @@ def _unit_after(text: str, pos: int) -> tuple[str, float, int] | None:
 
 
 def _next_word(text: str, pos: int) -> str | None:
-    m = re.match(r"[\s,]*(?:new\s+|more\s+|additional\s+)?([A-Za-z][A-Za-z-]*)", text[pos:])
+    """The words a bare number counts: '15,000 new jobs' -> 'jobs', '2,500 rail wagons'."""
+    m = re.match(
+        r"[\s,]*(?:new\s+|more\s+|additional\s+)?([A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*)?)",
+        text[pos:],
+    )
     return m.group(1).lower() if m else None
 
 
@@ -422,6 +429,8 @@ def _parse_at(text: str, start: int) -> Quantity | None:
             if found:
                 unit, factor, end = found
                 value *= factor
+    if not unit and number.plain_year:
+        return None
     # a range: "3-4%", "8–9 million tons", "50 to 80%"
     low = high = None
     if not unit:

@@ -1,0 +1,237 @@
+"""The `metrics` command: each command parses options, makes one library call and prints.
+
+Library errors (`MetricsError`) surface as `Error: ...` with exit status 1 and a hint on how
+to fix them; usage errors keep click's exit status 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
+from metrics.schema import STATUSES, claims_frame
+from metrics.sources import load_document
+from metrics.store import DEFAULT_DB, Store
+
+OUTPUT_FORMATS = ("table", "csv", "json")
+# A claim has 18 columns; the table shows the ones a reader scans, csv/json give them all.
+CLAIM_TABLE_COLUMNS = (
+    "metric", "entity", "value", "unit", "period", "status", "measure", "qualifier", "value_text",
+)
+
+# What to do about each unreadable file, appended to the error message.
+SOURCE_HINTS = {
+    Reason.NOT_FOUND: "check the path",
+    Reason.NOT_UTF8: "re-save the file as UTF-8",
+    Reason.BAD_FRONT_MATTER: "fix the YAML between the two --- lines at the top",
+    Reason.BAD_DATE: "write published as YYYY-MM-DD",
+    Reason.UNSUPPORTED_FORMAT: "save the article as .txt or .md",
+    Reason.EMPTY: "add the article text after the front matter",
+}
+
+
+class _Group(click.Group):
+    """Turns library errors raised by any command into a readable `Error:` line."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SourceError as exc:
+            raise click.ClickException(f"{exc}; {SOURCE_HINTS[exc.reason]}") from exc
+        except SchemaViolation as exc:
+            raise click.ClickException(
+                f"{exc}\nThe extractor produced rows outside the claim contract: "
+                "please report it together with the file."
+            ) from exc
+        except MetricsError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    envvar="METRICS_DB",
+    show_default=True,
+    show_envvar=True,
+    help="DuckDB file holding the sources and claims tables.",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="table",
+    show_default=True,
+    help="table for reading, csv or json (all columns) for other tools.",
+)
+
+
+@click.group(cls=_Group)
+def cli() -> None:
+    """Pull quantitative claims out of news articles into a DuckDB fact table.
+
+    Example:
+
+    \b
+        metrics ingest ../shared/corpus/docs
+        metrics claims --metric titr_cargo_volume
+        metrics sql "SELECT metric, count(*) FROM claims GROUP BY ALL"
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path) -> None:
+    """Extract and store the claims of article files and folders.
+
+    Folders are walked recursively for .txt and .md files, skipping hidden ones. A file
+    already stored with the same content is skipped; a changed file replaces its earlier
+    claims. A file that cannot be read is reported and the others are still stored; the
+    exit status is then 1.
+
+    Example:
+
+    \b
+        metrics ingest ../shared/corpus/docs --db corpus.duckdb
+    """
+    with Store(db) as store:
+        summary = store.ingest(
+            paths, progress=lambda file, outcome: click.echo(f"{file}: {outcome}", err=True)
+        )
+    click.echo(f"{db}: {summary}")
+    for _, message in summary.failed:
+        click.echo(f"Error: {message}", err=True)
+    if summary.failed:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@format_option
+def extract(file: Path, fmt: str) -> None:
+    """Show the claims found in one article without storing them.
+
+    Example:
+
+    \b
+        metrics extract ../shared/corpus/docs/mfa_oceea_meeting_2025.txt --format json
+    """
+    document = load_document(file, file.parent)
+    # Imported here so that the other commands never load the pattern set.
+    from metrics.extract import extract_claims
+
+    _echo_frame(claims_frame(extract_claims(document)), fmt, CLAIM_TABLE_COLUMNS)
+
+
+@cli.command()
+@click.option("--metric", help="Metric id, e.g. titr_cargo_volume (see `metrics catalog`).")
+@click.option("--entity", help="Canonical entity name, e.g. TITR or Kazakhstan.")
+@click.option("--period", help="Period label exactly as stored, e.g. 2024 or 2024-01..2024-05.")
+@click.option("--status", type=click.Choice(STATUSES), help="actual, forecast or target.")
+@format_option
+@db_option
+def claims(
+    metric: str | None,
+    entity: str | None,
+    period: str | None,
+    status: str | None,
+    fmt: str,
+    db: Path,
+) -> None:
+    """List stored claims, optionally filtered.
+
+    Example:
+
+    \b
+        metrics claims --metric titr_cargo_volume --status target --format csv
+    """
+    with Store(db, read_only=True) as store:
+        frame = store.claims(metric=metric, entity=entity, period=period, status=status)
+    _echo_frame(frame, fmt, CLAIM_TABLE_COLUMNS)
+
+
+@cli.command()
+@click.argument("query")
+@format_option
+@db_option
+def sql(query: str, fmt: str, db: Path) -> None:
+    """Run a read-only SQL query on the sources and claims tables.
+
+    The file is opened read-only, so this works next to notebooks that read it too.
+
+    Example:
+
+    \b
+        metrics sql "SELECT s.path, c.metric, c.value, c.unit
+                     FROM claims c JOIN sources s USING (source_id)"
+    """
+    with Store(db, read_only=True) as store:
+        frame = store.query(query)
+    _echo_frame(frame, fmt)
+
+
+@cli.command()
+def catalog() -> None:
+    """List the metric ids and entity names claims are filed under.
+
+    Example:
+
+    \b
+        metrics catalog
+    """
+    from metrics.catalog import load_catalog  # like `extract`: only this command needs it
+
+    loaded = load_catalog()
+    metrics = pd.DataFrame(
+        [(m.id, m.unit, m.measure, m.meaning) for m in loaded.metrics.values()],
+        columns=["id", "unit", "measure", "meaning"],
+    )
+    entities = pd.DataFrame(
+        [(name, ", ".join(aliases)) for name, aliases in loaded.entities.items()],
+        columns=["entity", "aliases"],
+    )
+    click.echo(_text_table(metrics))
+    click.echo()
+    click.echo(_text_table(entities))
+
+
+def _echo_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = ()) -> None:
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(frame.to_json(orient="records", date_format="iso", date_unit="s",
+                                 force_ascii=False, indent=2))
+    else:
+        click.echo(_text_table(frame[list(table_columns)] if table_columns else frame))
+
+
+def _text_table(frame: pd.DataFrame) -> str:
+    """Aligned plain text: text left, numbers right, nulls blank, no scientific notation."""
+    if frame.empty:
+        return "(no rows)"
+    columns = []
+    for name, series in frame.items():
+        cells = [str(name), *_cells(series)]
+        width = max(map(len, cells))
+        numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+        columns.append([cell.rjust(width) if numeric else cell.ljust(width) for cell in cells])
+    return "\n".join(" ".join(row).rstrip() for row in zip(*columns, strict=True))
+
+
+def _cells(series: pd.Series) -> list[str]:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        # DuckDB DATE columns arrive as midnight timestamps: show them as dates
+        known = series.dropna()
+        pattern = "%Y-%m-%d" if (known == known.dt.normalize()).all() else "%Y-%m-%d %H:%M:%S"
+        return series.dt.strftime(pattern).fillna("").tolist()
+    return [
+        "" if pd.api.types.is_scalar(value) and pd.isna(value)
+        else f"{value:,.15g}" if isinstance(value, float)
+        else " ".join(str(value).splitlines())
+        for value in series
+    ]

@@ -1,0 +1,196 @@
+"""The `metrics` command line: one end-to-end run per command, help, errors and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from metrics.cli import SOURCE_HINTS, cli
+from metrics.errors import Reason
+from metrics.models import CLAIM_COLUMNS
+from metrics.store import Store
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def fake_ingest(monkeypatch: pytest.MonkeyPatch, fake_extractor) -> None:
+    """`metrics ingest` with the conftest extractor, for tests about the command itself."""
+    monkeypatch.setattr(Store, "ingest", functools.partialmethod(Store.ingest,
+                                                                 extractor=fake_extractor))
+
+
+@pytest.fixture
+def db(tmp_path: Path, write, fake_extractor) -> Path:
+    """A database holding two small articles with three claims (4500, 300 and 2600 t)."""
+    write("docs/a.txt", "---\npublished: 2025-05-14\n---\nCargo reached 4500 tons and 300 tons.")
+    write("docs/b.txt", "Aktau handled 2600 tons.")
+    path = tmp_path / "m.duckdb"
+    with Store(path) as store:
+        store.ingest([tmp_path / "docs"], extractor=fake_extractor)
+    return path
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_with_an_example(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert cli.commands[command].get_short_help_str()
+
+
+def test_python_dash_m() -> None:
+    result = subprocess.run([sys.executable, "-m", "metrics", "--help"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "Usage: metrics" in result.stdout
+
+
+def test_ingest_end_to_end(
+    runner: CliRunner, tmp_path: Path, corpus_docs: Path, real_extractor
+) -> None:
+    db = tmp_path / "corpus.duckdb"
+    first = runner.invoke(cli, ["ingest", str(corpus_docs), "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    assert f"{corpus_docs / 'mfa_oceea_meeting_2025.txt'}: " in first.stderr
+    assert f"{db}: 13 documents, " in first.stdout
+    assert first.stdout.endswith(", 0 skipped, 0 failed\n")
+    again = runner.invoke(cli, ["ingest", str(corpus_docs), "--db", str(db)])
+    assert again.stdout == f"{db}: 0 documents, 0 claims, 13 skipped, 0 failed\n"
+
+
+def test_ingest_failure_exits_1(runner: CliRunner, write, tmp_path: Path, fake_ingest) -> None:
+    write("docs/good.txt", "Cargo reached 4500 tons.")
+    bad = write("docs/bad.txt", b"caf\xe9")
+    result = runner.invoke(cli, ["ingest", str(tmp_path / "docs"), "--db", str(tmp_path / "m.db")])
+    assert result.exit_code == 1
+    assert result.stdout == f"{tmp_path / 'm.db'}: 1 documents, 1 claims, 0 skipped, 1 failed\n"
+    assert f"{bad}: failed\n" in result.stderr
+    assert f"Error: {bad}: not UTF-8 text (byte 3: unexpected end of data)" in result.stderr
+
+
+def test_db_from_environment(runner: CliRunner, write, tmp_path: Path, fake_ingest) -> None:
+    doc = write("a.txt", "Cargo reached 4500 tons.")
+    db = tmp_path / "from-env.duckdb"
+    result = runner.invoke(cli, ["ingest", str(doc)], env={"METRICS_DB": str(db)})
+    assert result.exit_code == 0, result.output
+    assert db.exists()
+
+
+def test_extract_end_to_end(runner: CliRunner, corpus_docs: Path, real_extractor) -> None:
+    article = corpus_docs / "mfa_oceea_meeting_2025.txt"
+    result = runner.invoke(cli, ["extract", str(article), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    claims = json.loads(result.stdout)
+    assert claims
+    assert list(claims[0]) == list(CLAIM_COLUMNS)
+    text = article.read_text(encoding="utf-8")
+    assert all(claim["quote"] in text for claim in claims)
+    table = runner.invoke(cli, ["extract", str(article)])
+    assert table.stdout.split()[:3] == ["metric", "entity", "value"]
+
+
+def test_extract_bad_file_gives_a_fix(runner: CliRunner, write) -> None:
+    bad = write("bad.txt", "---\npublished: soon\n---\nBody.")
+    result = runner.invoke(cli, ["extract", str(bad)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {bad}: published is not a date (YYYY-MM-DD) ('soon'); "
+                             "write published as YYYY-MM-DD\n")
+
+
+def test_every_unreadable_file_reason_has_a_hint() -> None:
+    assert set(SOURCE_HINTS) == set(Reason)
+
+
+def test_claims_end_to_end(runner: CliRunner, db: Path) -> None:
+    csv = runner.invoke(cli, ["claims", "--db", str(db), "--metric", "titr_cargo_volume",
+                              "--status", "actual", "--format", "csv"])
+    assert csv.exit_code == 0, csv.output
+    frame = pd.read_csv(io.StringIO(csv.stdout))
+    assert list(frame.columns) == list(CLAIM_COLUMNS)
+    assert sorted(frame["value"]) == [300, 2600, 4500]
+
+    table = runner.invoke(cli, ["claims", "--db", str(db)]).stdout.splitlines()
+    assert table[0].split() == ["metric", "entity", "value", "unit", "period", "status",
+                                "measure", "qualifier", "value_text"]
+    assert any("4,500" in line for line in table)
+    assert len({line.index("TITR") for line in table[1:]}) == 1  # columns line up
+
+    empty = runner.invoke(cli, ["claims", "--db", str(db), "--metric", "gdp"])
+    assert empty.stdout == "(no rows)\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["claims"], "no database at", id="claims-without-database"),
+        pytest.param(["sql", "SELECT 1"], "no database at", id="sql-without-database"),
+    ],
+)
+def test_missing_database(runner: CliRunner, tmp_path: Path, args, message: str) -> None:
+    result = runner.invoke(cli, [*args, "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {message}")
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_sql_end_to_end(runner: CliRunner, db: Path) -> None:
+    query = "SELECT s.path, count(*) AS n FROM claims c JOIN sources s USING (source_id) " \
+            "GROUP BY ALL ORDER BY s.path"
+    result = runner.invoke(cli, ["sql", query, "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"path": "a.txt", "n": 2}, {"path": "b.txt", "n": 1}]
+    table = runner.invoke(cli, ["sql", query, "--db", str(db)])
+    assert table.stdout.splitlines() == ["path  n", "a.txt 2", "b.txt 1"]
+
+
+def test_table_format_aligns_and_blanks_nulls(runner: CliRunner, db: Path) -> None:
+    query = ("SELECT path, published, 1234567.5 AS big, NULL AS nothing "
+             "FROM sources ORDER BY path")
+    result = runner.invoke(cli, ["sql", query, "--db", str(db)])
+    assert result.stdout.splitlines() == [
+        "path  published          big nothing",
+        "a.txt 2025-05-14 1,234,567.5",
+        "b.txt            1,234,567.5",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        pytest.param("SELEC 1", "Error: query failed: Parser Error", id="syntax"),
+        pytest.param("SELECT nope FROM claims", "Error: query failed: Binder Error", id="column"),
+        pytest.param("DELETE FROM claims", "read-only", id="write"),
+    ],
+)
+def test_sql_errors_are_readable(runner: CliRunner, db: Path, query: str, message: str) -> None:
+    result = runner.invoke(cli, ["sql", query, "--db", str(db)])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_catalog_end_to_end(runner: CliRunner, real_catalog) -> None:
+    result = runner.invoke(cli, ["catalog"])
+    assert result.exit_code == 0, result.output
+    metrics, entities = result.stdout.split("\n\n")
+    assert metrics.split()[:4] == ["id", "unit", "measure", "meaning"]
+    assert "titr_cargo_volume" in metrics
+    assert entities.split()[:2] == ["entity", "aliases"]
+    assert "TITR" in entities
+
+
+def test_usage_errors_keep_exit_2(runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["claims", "--status", "rumoured"]).exit_code == 2
+    assert runner.invoke(cli, ["ingest"]).exit_code == 2

@@ -1,0 +1,123 @@
+"""Period cases: the first period expression in a phrase, resolved against `published`.
+
+The cases in `tests/cases/period_cases.yaml` are grouped by the shape of the expression
+(years, deadlines, relative years, halves, quarters, months, month ranges, year-to-date,
+multi-year spans, and phrases that hold no period). Its header records the conventions
+decided for ambiguous phrasings ("over the past five years", a month with no year, a bare
+day-of-month date).
+
+A result must cover exactly the expected span (start and end dates, as the corpus scorer
+compares them), and its label must denote that same span: `2023-Q1` and
+`2023-01..2023-03` are both accepted where the case expects either.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+CASES_FILE = Path(__file__).parent / "cases" / "period_cases.yaml"
+
+Bounds = tuple[date, date]
+
+
+def period_bounds(label: str) -> Bounds:
+    """'2023' -> (2023-01-01, 2023-12-31); also 2024-H1, 2024-Q2, 2024-05, 2024-05-14, A..B.
+
+    Raises ValueError on a label outside the claim contract's notation.
+    """
+    label = label.strip()
+    if ".." in label:
+        first, last = label.split("..", 1)
+        return _bounds(first)[0], _bounds(last)[1]
+    return _bounds(label)
+
+
+def _bounds(label: str) -> Bounds:
+    if m := re.fullmatch(r"(\d{4})", label):
+        year = int(m[1])
+        return date(year, 1, 1), date(year, 12, 31)
+    if m := re.fullmatch(r"(\d{4})-H([12])", label):
+        year, half = int(m[1]), int(m[2])
+        return _months(year, 6 * half - 5, 6 * half)
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
+        year, quarter = int(m[1]), int(m[2])
+        return _months(year, 3 * quarter - 2, 3 * quarter)
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
+        year, month = int(m[1]), int(m[2])
+        return _months(year, month, month)
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", label):
+        day = date(int(m[1]), int(m[2]), int(m[3]))
+        return day, day
+    raise ValueError(f"unreadable period label: {label!r}")
+
+
+def _months(year: int, first: int, last: int) -> Bounds:
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+
+
+@dataclass(frozen=True)
+class PeriodCase:
+    group: str
+    id: str
+    text: str
+    published: date | None
+    label: str | None
+
+
+def load_cases(path: Path = CASES_FILE) -> list[PeriodCase]:
+    """Read the YAML mapping of group -> cases into `PeriodCase` records."""
+    data: dict[str, list[dict[str, Any]]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        PeriodCase(
+            group=group,
+            id=item["id"],
+            text=item["text"],
+            published=item["published"],
+            label=None if item["label"] is None else str(item["label"]),
+        )
+        for group, items in data.items()
+        for item in items
+    ]
+
+
+CASES = load_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_parse_period(case: PeriodCase) -> None:
+    from metrics.periods import parse_period  # imported late: the YAML checks need no parser
+
+    result = parse_period(case.text, case.published)
+    where = f"{case.group}/{case.id}: {case.text!r} published {case.published}"
+    if case.label is None:
+        assert result is None, f"{where}: expected no period, got {result}"
+        return
+    assert result is not None, f"{where}: expected {case.label}, got None"
+    expected = period_bounds(case.label)
+    got = (result.start, result.end)
+    assert got == expected, f"{where}: expected {case.label} {expected}, got {result}"
+    assert period_bounds(result.label) == expected, (
+        f"{where}: label {result.label!r} does not denote {case.label} {expected}"
+    )
+
+
+def test_cases_file_is_well_formed() -> None:
+    ids = Counter(case.id for case in CASES)
+    assert not [i for i, n in ids.items() if n > 1], "duplicate case ids"
+    assert len(CASES) >= 60
+    for case in CASES:
+        assert case.text.strip(), case.id
+        assert case.published is None or type(case.published) is date, case.id
+        if case.label is not None:
+            start, end = period_bounds(case.label)
+            assert start <= end, case.id
+        assert (case.group == "negative") <= (case.label is None), case.id

@@ -1,0 +1,172 @@
+"""Reading article files: front matter, datelines, exact bodies and every way a file is refused.
+
+The layouts come from the development corpus (`../shared/corpus/docs`): front matter with a
+`date_note`, and a copied page whose body starts with `date 2025-12-06 Images | gov.kz`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from metrics.errors import Reason, SourceError
+from metrics.sources import iter_source_files, load_document
+
+FRONT_MATTER = """---
+title: "TITR cargo grows"
+url: "https://example.org/titr"
+publisher: "Example News"
+published: 2025-05-14
+---
+"""
+
+LOADS = [
+    pytest.param(
+        "a.txt", FRONT_MATTER + "Cargo reached 4.5 million tons.\n",
+        {"title": "TITR cargo grows", "url": "https://example.org/titr",
+         "publisher": "Example News", "published": date(2025, 5, 14), "meta": {},
+         "text": "Cargo reached 4.5 million tons.\n", "format": "txt"},
+        id="front-matter",
+    ),
+    pytest.param(
+        "a.md", "# Cargo\n\nCargo reached 4.5 million tons.",
+        {"title": None, "published": None, "meta": {},
+         "text": "# Cargo\n\nCargo reached 4.5 million tons.", "format": "md"},
+        id="no-front-matter",
+    ),
+    pytest.param(
+        "a.txt", "date 2025-12-06 Images | gov.kz\n\nThe minister met ...\n",
+        {"published": date(2025, 12, 6),
+         "text": "date 2025-12-06 Images | gov.kz\n\nThe minister met ...\n"},
+        id="leading-date-line",
+    ),
+    pytest.param(
+        "a.txt", '---\ntitle: "OSCE"\n---\n\ndate 2025-12-06 Images | gov.kz\nBody.\n',
+        {"title": "OSCE", "published": date(2025, 12, 6),
+         "text": "\ndate 2025-12-06 Images | gov.kz\nBody.\n"},
+        id="date-line-after-front-matter-without-published",
+    ),
+    pytest.param(
+        "a.txt", FRONT_MATTER + "date 2020-01-01 archive\nBody.\n",
+        {"published": date(2025, 5, 14)},
+        id="front-matter-published-wins-over-date-line",
+    ),
+    pytest.param(
+        "a.txt", "Intro.\nMore.\nEven more.\ndate 2020-01-01\n",
+        {"published": None},
+        id="date-line-deep-in-body-is-prose",
+    ),
+    pytest.param(
+        "a.txt", '---\npublished: "2024-07-03"\ndate_note: "Inferred from the URL"\n'
+                 "tags: [titr, ports]\n---\nBody.",
+        {"published": date(2024, 7, 3),
+         "meta": {"date_note": "Inferred from the URL", "tags": ["titr", "ports"]}},
+        id="quoted-date-and-unknown-keys-kept",
+    ),
+    pytest.param(
+        "a.txt", "---\ntitle: 2024\nseen: 2024-07-03\n---\nBody.",
+        {"title": "2024", "meta": {"seen": "2024-07-03"}},
+        id="scalars-stay-text",
+    ),
+    pytest.param(
+        "a.txt", "---\r\ntitle: Windows\r\n---\r\nBody  with  spaces\r\n",
+        {"title": "Windows", "text": "Body  with  spaces\r\n"},
+        id="crlf-body-byte-exact",
+    ),
+    pytest.param(
+        "a.txt", "\ufeff---\ntitle: BOM\n---\nBody.",
+        {"title": "BOM", "text": "Body."},
+        id="byte-order-mark",
+    ),
+    pytest.param(
+        "a.txt", "---\n---\n  Body.", {"title": None, "meta": {}, "text": "  Body."},
+        id="empty-front-matter",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), LOADS)
+def test_load_document(write, name: str, content: str, expected: dict) -> None:
+    path = write(name, content)
+    doc = load_document(path, path.parent)
+    assert {key: getattr(doc, key) for key in expected} == expected
+    assert doc.path == name
+    assert doc.content_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    json.dumps(doc.meta)  # meta goes into a JSON column
+
+
+REFUSALS = [
+    pytest.param("a.txt", b"caf\xe9 4.5 million tons", Reason.NOT_UTF8, id="latin-1"),
+    pytest.param("a.txt", b"---\ntitle: [unclosed\n---\nBody", Reason.BAD_FRONT_MATTER,
+                 id="bad-yaml"),
+    pytest.param("a.txt", b"---\n- a list\n---\nBody", Reason.BAD_FRONT_MATTER,
+                 id="yaml-not-a-mapping"),
+    pytest.param("a.txt", b"---\ntitle: x\nBody without closing fence", Reason.BAD_FRONT_MATTER,
+                 id="no-closing-fence"),
+    pytest.param("a.txt", b"---\npublished: 2024-13-45\n---\nBody", Reason.BAD_DATE,
+                 id="impossible-date"),
+    pytest.param("a.txt", b"---\npublished: yesterday\n---\nBody", Reason.BAD_DATE,
+                 id="words-for-date"),
+    pytest.param("a.txt", b"---\npublished: 2024\n---\nBody", Reason.BAD_DATE, id="year-only"),
+    pytest.param("a.txt", b"date 2025-02-30 Images\nBody", Reason.BAD_DATE,
+                 id="impossible-date-line"),
+    pytest.param("a.html", b"<p>4.5 million tons</p>", Reason.UNSUPPORTED_FORMAT, id="html"),
+    pytest.param("README", b"4.5 million tons", Reason.UNSUPPORTED_FORMAT, id="no-suffix"),
+    pytest.param("a.txt", b"", Reason.EMPTY, id="empty-file"),
+    pytest.param("a.md", b" \n\t\n", Reason.EMPTY, id="whitespace-only"),
+    pytest.param("a.txt", b"---\ntitle: Only a header\n---\n", Reason.EMPTY,
+                 id="front-matter-only"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), REFUSALS)
+def test_load_document_refuses(write, name: str, content: bytes, reason: Reason) -> None:
+    path = write(name, content)
+    with pytest.raises(SourceError) as raised:
+        load_document(path, path.parent)
+    assert raised.value.reason is reason
+    assert str(path) in str(raised.value)
+    assert reason.value in str(raised.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(SourceError) as raised:
+        load_document(tmp_path / "gone.txt")
+    assert raised.value.reason is Reason.NOT_FOUND
+
+
+def test_path_is_relative_to_root_in_posix_form(write, tmp_path: Path) -> None:
+    path = write("docs/2024/a.txt", "Body.")
+    assert load_document(path, tmp_path / "docs").path == "2024/a.txt"
+    assert load_document(path).path == path.as_posix()
+
+
+def test_iter_source_files_walks_folders(write, tmp_path: Path) -> None:
+    for name in ["docs/b.txt", "docs/a.md", "docs/sub/c.TXT", "docs/notes.html",
+                 "docs/.hidden.txt", "docs/.git/d.txt", "e.html"]:
+        write(name, "Body.")
+    docs = tmp_path / "docs"
+    found = iter_source_files([docs, tmp_path / "e.html", docs / "a.md"])
+    assert [(file.relative_to(tmp_path).as_posix(), root) for file, root in found] == [
+        ("docs/a.md", docs),
+        ("docs/b.txt", docs),
+        ("docs/sub/c.TXT", docs),
+        ("e.html", tmp_path),  # named explicitly: kept, so load_document reports it
+    ]
+
+
+def test_corpus_loads_with_exact_bodies(corpus_docs: Path) -> None:
+    """Every gold quote must be found verbatim in the body, or offsets would be off."""
+    documents = {
+        doc.path: doc
+        for doc in (load_document(file, root) for file, root in iter_source_files([corpus_docs]))
+    }
+    assert all(doc.published is not None for doc in documents.values())
+    lines = (corpus_docs.parent / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    gold = [json.loads(line) for line in lines if line.strip()]
+    missing = [g["quote"] for g in gold if g["quote"] not in documents[g["doc"]].text]
+    assert missing == []

@@ -1,0 +1,211 @@
+"""The DuckDB store: idempotent batches, replacement of changed files, all-or-nothing writes.
+
+Most tests use the fake extractor from conftest ("N tons" -> a claim, "N furlongs" -> a
+claim outside the contract), so they test storage rather than extraction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from metrics.errors import SchemaViolation
+from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS
+from metrics.store import IngestSummary, Store, StoreError
+
+
+def snapshot(store: Store) -> tuple[list, list]:
+    return (
+        store.query("SELECT * FROM sources ORDER BY source_id").values.tolist(),
+        store.query("SELECT * FROM claims ORDER BY claim_id").values.tolist(),
+    )
+
+
+@pytest.fixture
+def docs(write, tmp_path: Path) -> Path:
+    write("docs/a.txt", "---\npublished: 2025-05-14\n---\nCargo reached 4500 tons and 300 tons.")
+    write("docs/sub/b.md", "# B\n\nAktau handled 2600 tons.")
+    write("docs/no-figures.txt", "The ministers met.")
+    return tmp_path / "docs"
+
+
+def test_tables_follow_the_contract(store: Store) -> None:
+    assert list(store.query("SELECT * FROM sources").columns) == list(SOURCE_COLUMNS)
+    assert list(store.query("SELECT * FROM claims").columns) == list(CLAIM_COLUMNS)
+
+
+def test_ingest_stores_documents_and_claims(store: Store, docs: Path, fake_extractor) -> None:
+    summary = store.ingest([docs], extractor=fake_extractor)
+    assert summary == IngestSummary(documents=3, claims=3, skipped=0, failed=[])
+    sources = store.query("SELECT path, published, format FROM sources ORDER BY path")
+    assert sources["path"].tolist() == ["a.txt", "no-figures.txt", "sub/b.md"]
+    assert sources["format"].tolist() == ["txt", "txt", "md"]
+    assert str(sources.loc[0, "published"].date()) == "2025-05-14"
+    assert sorted(store.claims()["value"]) == [300, 2600, 4500]
+
+
+def test_ingesting_twice_adds_nothing(store: Store, docs: Path, fake_extractor) -> None:
+    store.ingest([docs], extractor=fake_extractor)
+    before = snapshot(store)
+    summary = store.ingest([docs], extractor=fake_extractor)
+    assert summary == IngestSummary(documents=0, claims=0, skipped=3, failed=[])
+    assert snapshot(store) == before  # ingested_at included: nothing was rewritten
+
+
+def test_changed_file_replaces_its_claims(store: Store, docs: Path, fake_extractor) -> None:
+    store.ingest([docs], extractor=fake_extractor)
+    (docs / "a.txt").write_text("Cargo reached 4600 tons.", encoding="utf-8")
+    summary = store.ingest([docs], extractor=fake_extractor)
+    assert (summary.documents, summary.claims, summary.skipped) == (1, 1, 2)
+    assert sorted(store.claims()["value"]) == [2600, 4600]
+    sources = store.query("SELECT path, content_sha256, published FROM sources ORDER BY path")
+    assert len(sources) == 3
+    new_hash = hashlib.sha256((docs / "a.txt").read_bytes()).hexdigest()
+    assert sources.loc[0, "content_sha256"] == new_hash
+    assert sources["published"].isna().all()  # the front matter was removed
+
+
+def test_single_file_and_its_folder_are_the_same_source(
+    store: Store, docs: Path, fake_extractor
+) -> None:
+    store.ingest([docs / "a.txt"], extractor=fake_extractor)
+    assert store.ingest([docs], extractor=fake_extractor).skipped == 1
+
+
+def test_bad_file_among_good_ones(store: Store, docs: Path, write, fake_extractor) -> None:
+    store.ingest([docs / "a.txt"], extractor=fake_extractor)
+    before = store.claims()
+    bad = write("docs/c.txt", b"Cargo reached 4500 tons in caf\xe9.")
+    summary = store.ingest([docs], extractor=fake_extractor)
+    assert (summary.documents, summary.claims, summary.skipped) == (2, 1, 1)
+    [(path, message)] = summary.failed
+    assert path == str(bad)
+    assert message.startswith(f"{bad}: not UTF-8 text")
+    claims = store.claims()
+    assert sorted(claims["value"]) == [300, 2600, 4500]
+    assert before.merge(claims).shape == before.shape  # earlier rows untouched
+
+
+def test_rejected_claims_write_nothing(store: Store, docs: Path, fake_extractor) -> None:
+    """A file whose claims fail pandera keeps its earlier version, even within a batch."""
+    store.ingest([docs], extractor=fake_extractor)
+    before = snapshot(store)
+    (docs / "a.txt").write_text("Cargo reached 4600 tons and 7 furlongs.", encoding="utf-8")
+    summary = store.ingest([docs], extractor=fake_extractor)
+    [(path, message)] = summary.failed
+    assert path == str(docs / "a.txt")
+    assert "claims failed validation" in message
+    assert "unit: isin" in message
+    assert "'furlongs'" in message
+    assert (summary.documents, summary.skipped) == (0, 2)
+    assert snapshot(store) == before
+
+
+def test_progress_reports_every_file(store: Store, docs: Path, write, fake_extractor) -> None:
+    write("docs/z.html", "not an article")  # not a source inside a folder: not reported
+    write("docs/empty.txt", "")
+    store.ingest([docs / "a.txt"], extractor=fake_extractor)
+    seen: list[tuple[str, str]] = []
+    store.ingest([docs], extractor=fake_extractor,
+                 progress=lambda file, outcome: seen.append((file.name, outcome)))
+    assert seen == [
+        ("a.txt", "unchanged"),
+        ("empty.txt", "failed"),
+        ("no-figures.txt", "0 claims"),
+        ("b.md", "1 claim"),
+    ]
+
+
+def test_missing_path_is_reported(store: Store, tmp_path: Path, fake_extractor) -> None:
+    summary = store.ingest([tmp_path / "typo"], extractor=fake_extractor)
+    assert summary.failed == [(str(tmp_path / "typo"), f"{tmp_path / 'typo'}: not found")]
+
+
+def test_same_relative_path_twice_in_one_batch(
+    store: Store, write, tmp_path: Path, fake_extractor
+) -> None:
+    write("one/a.txt", "1 tons")
+    write("two/a.txt", "2 tons")
+    summary = store.ingest([tmp_path / "one", tmp_path / "two"], extractor=fake_extractor)
+    assert summary.documents == 1
+    [(path, message)] = summary.failed
+    assert path == str(tmp_path / "two" / "a.txt")
+    assert "same path 'a.txt'" in message
+
+
+def test_claim_ids_shared_between_files_reject_the_batch(
+    store: Store, docs: Path, fake_extractor
+) -> None:
+    def same_ids(document):
+        return [replace(claim, claim_id="shared") for claim in fake_extractor(document)[:1]]
+
+    with pytest.raises(SchemaViolation):
+        store.ingest([docs], extractor=same_ids)
+    assert snapshot(store) == ([], [])
+
+
+def test_failed_transaction_rolls_back(store: Store, docs: Path, fake_extractor) -> None:
+    """A claim id already stored for another file breaks the INSERT; nothing of the batch stays."""
+    def same_ids(document):
+        return [replace(claim, claim_id="shared") for claim in fake_extractor(document)[:1]]
+
+    store.ingest([docs / "a.txt"], extractor=same_ids)
+    before = snapshot(store)
+    with pytest.raises(StoreError, match="nothing was stored"):
+        store.ingest([docs / "sub" / "b.md"], extractor=same_ids)
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(
+    ("filters", "values"),
+    [
+        pytest.param({}, [300, 2600, 4500], id="all"),
+        pytest.param({"metric": "titr_cargo_volume"}, [300, 2600, 4500], id="metric"),
+        pytest.param({"metric": "gdp"}, [], id="other-metric"),
+        pytest.param({"entity": "TITR", "status": "actual"}, [300, 2600, 4500], id="two"),
+        pytest.param({"status": "target"}, [], id="status"),
+        pytest.param({"period": "2024"}, [], id="period"),
+    ],
+)
+def test_claims_filters(store: Store, docs: Path, fake_extractor, filters, values) -> None:
+    store.ingest([docs], extractor=fake_extractor)
+    assert sorted(store.claims(**filters)["value"]) == values
+
+
+def test_bad_query_raises_store_error(store: Store) -> None:
+    with pytest.raises(StoreError, match="query failed: Parser Error"):
+        store.query("SELEC 1")
+
+
+def test_file_database_read_only(tmp_path: Path, docs: Path, fake_extractor) -> None:
+    db = tmp_path / "m.duckdb"
+    with Store(db) as store:
+        store.ingest([docs], extractor=fake_extractor)
+    with Store(db, read_only=True) as reader, Store(db, read_only=True) as other:
+        assert reader.query("SELECT count(*) AS n FROM claims")["n"].item() == 3
+        assert len(other.claims()) == 3
+        with pytest.raises(StoreError):
+            reader.query("DELETE FROM claims")
+
+
+def test_read_only_needs_an_existing_database(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match=r"no database at .*run `metrics ingest` first"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_not_a_database(write) -> None:
+    with pytest.raises(StoreError, match="cannot open"):
+        Store(write("m.duckdb", "just text"))
+
+
+def test_real_corpus_is_ingested_once(tmp_path: Path, corpus_docs: Path, real_extractor) -> None:
+    with Store(tmp_path / "corpus.duckdb") as store:
+        first = store.ingest([corpus_docs])
+        assert first.failed == []
+        assert first.documents == len(list(corpus_docs.glob("*.txt")))
+        again = store.ingest([corpus_docs])
+        assert (again.documents, again.claims, again.skipped) == (0, 0, first.documents)
+        assert len(store.claims()) == first.claims
