@@ -19,7 +19,15 @@ from metrics.store import DEFAULT_DB, Store
 OUTPUT_FORMATS = ("table", "csv", "json")
 # A claim has 18 columns; the table shows the ones a reader scans, csv/json give them all.
 CLAIM_TABLE_COLUMNS = (
-    "metric", "entity", "value", "unit", "period", "status", "measure", "qualifier", "value_text",
+    "metric",
+    "entity",
+    "value",
+    "unit",
+    "period",
+    "status",
+    "measure",
+    "qualifier",
+    "value_text",
 )
 
 # What to do about each unreadable file, appended to the error message.
@@ -204,8 +212,11 @@ def _echo_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = 
     if fmt == "csv":
         click.echo(frame.to_csv(index=False), nl=False)
     elif fmt == "json":
-        click.echo(frame.to_json(orient="records", date_format="iso", date_unit="s",
-                                 force_ascii=False, indent=2))
+        click.echo(
+            frame.to_json(
+                orient="records", date_format="iso", date_unit="s", force_ascii=False, indent=2
+            )
+        )
     else:
         click.echo(_text_table(frame[list(table_columns)] if table_columns else frame))
 
@@ -230,8 +241,10 @@ def _cells(series: pd.Series) -> list[str]:
         pattern = "%Y-%m-%d" if (known == known.dt.normalize()).all() else "%Y-%m-%d %H:%M:%S"
         return series.dt.strftime(pattern).fillna("").tolist()
     return [
-        "" if pd.api.types.is_scalar(value) and pd.isna(value)
-        else f"{value:,.15g}" if isinstance(value, float)
+        ""
+        if pd.api.types.is_scalar(value) and pd.isna(value)
+        else f"{value:,.15g}"
+        if isinstance(value, float)
         else " ".join(str(value).splitlines())
         for value in series
     ]

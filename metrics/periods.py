@@ -78,7 +78,7 @@ _PERIOD = re.compile(
        | \bthe\s+same\s+period\s+(?:of|in)\s+(?P<sp_year>{_YEAR})\b)
   | (?P<year_range>\b(?:between\s+|from\s+)?(?P<y1>{_YEAR})\s*(?:-|–|—|to|and|through)\s*(?P<y2>{_YEAR}|\d\d)\b)
   | (?P<month>\b(?P<mo>{_MONTH})(?:\s+of)?\s+(?P<mo_year>{_YEAR}|this\s+year|last\s+year)\b
-       | \b(?:in|during|for|of|since)\s+(?P<mo2>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)(?=[\s,.;:])(?![\s,]*(?:19|20)\d\d)
+       | \b(?:in|during|for|of|since)\s+(?P<mo2>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)(?=[\s,.;:]|$)(?![\s,]*(?:19|20)\d\d)(?!\.?\s*(?:[-–—]|to\b|and\b))
        | \b(?P<mo3>{_MONTH})\s*['’](?P<mo_short>\d\d)\b)
   | (?P<deadline>\b(?:by|until|till|through|before)\s+(?:the\s+end\s+of\s+)?(?P<d_year>{_YEAR})\b
        | \bby\s+(?:the\s+)?end\s+of\s+(?P<d_rel>this|next)\s+year\b)

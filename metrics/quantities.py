@@ -31,7 +31,7 @@ _DASHES = "-–—‑"
 
 # Digit forms, most specific first.  NOTE: keep in sync with _digits_value().
 _DIGITS = rf"""
-    (?<![\w.,/])                              # not inside a longer token or a date like 31.05
+    (?:(?<![\w.,/])|(?<=\b[A-Z]{{3}}))          # not inside a longer token, a date like 31.05; "KZT1.2"
     (?:
         \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?        # 1,234,567.89 (comma thousands)
       | \d{{1,3}}(?:{_SPACE}\d{{3}})+(?:[.,]\d+)?(?!\d)  # 1 234 567 (space thousands)
@@ -167,7 +167,7 @@ def _patterns() -> _Patterns:
         ),
         currency_before=re.compile(
             rf"(?:(?<![A-Za-z])(?P<prefix>{prefixes})|(?P<symbol>{symbols})"
-            rf"|\b(?P<code>{codes})\b|\b(?P<word>dollars?|euros?))"
+            rf"|\b(?P<code>{codes})(?![a-z])|\b(?P<word>dollars?|euros?))"
             rf"{_SPACE}*(?P<minus>[-−])?{_SPACE}*\Z",
             re.IGNORECASE,
         ),
@@ -426,7 +426,9 @@ def _parse_at(text: str, start: int) -> Quantity | None:
             value *= v.scales[m.group("scale").lower()]
         else:
             found = _unit_after(text, end)
-            if found:
+            # "2,204.62 pounds", "a twenty-pound bag": pounds of weight, unless in millions
+            weight = found and re.match(r"[\s-]*pounds?\b", text[end:], re.IGNORECASE)
+            if found and not (weight and not number.scaled):
                 unit, factor, end = found
                 value *= factor
     if not unit and number.plain_year:

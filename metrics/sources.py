@@ -71,8 +71,11 @@ def load_document(path: Path, root: Path | None = None) -> Document:
         raise SourceError(name, Reason.NOT_FOUND)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise SourceError(name, Reason.UNSUPPORTED_FORMAT, f"{path.suffix or 'no suffix'}; "
-                          f"expected one of {', '.join(FORMATS)}")
+        raise SourceError(
+            name,
+            Reason.UNSUPPORTED_FORMAT,
+            f"{path.suffix or 'no suffix'}; expected one of {', '.join(FORMATS)}",
+        )
     raw = path.read_bytes()
     try:
         content = raw.decode("utf-8")
@@ -144,9 +147,12 @@ def _split_front_matter(name: str, content: str) -> tuple[dict[str, Any], str]:
     if header is None:
         header = {}
     if not isinstance(header, dict):
-        raise SourceError(name, Reason.BAD_FRONT_MATTER,
-                          f"expected key: value lines, got a {type(header).__name__}")
-    return {str(key): value for key, value in header.items()}, content[match.end():]
+        raise SourceError(
+            name,
+            Reason.BAD_FRONT_MATTER,
+            f"expected key: value lines, got a {type(header).__name__}",
+        )
+    return {str(key): value for key, value in header.items()}, content[match.end() :]
 
 
 def _as_date(name: str, value: object) -> date | None:

@@ -84,8 +84,10 @@ class IngestSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (f"{self.documents} documents, {self.claims} claims, "
-                f"{self.skipped} skipped, {len(self.failed)} failed")
+        return (
+            f"{self.documents} documents, {self.claims} claims, "
+            f"{self.skipped} skipped, {len(self.failed)} failed"
+        )
 
 
 class Store:
@@ -99,8 +101,10 @@ class Store:
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
         self.path = str(path)
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
-            raise StoreError(f"no database at {self.path}: run `metrics ingest` first "
-                             "or point --db / METRICS_DB at an existing file")
+            raise StoreError(
+                f"no database at {self.path}: run `metrics ingest` first "
+                "or point --db / METRICS_DB at an existing file"
+            )
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
@@ -160,8 +164,11 @@ class Store:
                 fail(file, str(exc))
                 continue
             if doc.source_id in accepted:
-                fail(file, f"{file}: same path {doc.path!r} as another file in this batch; "
-                           "ingest the two folders separately")
+                fail(
+                    file,
+                    f"{file}: same path {doc.path!r} as another file in this batch; "
+                    "ingest the two folders separately",
+                )
                 continue
             if stored.get(doc.source_id) == doc.content_sha256:
                 skipped += 1
@@ -195,9 +202,11 @@ class Store:
         filters = {"metric": metric, "entity": entity, "period": period, "status": status}
         used = {column: value for column, value in filters.items() if value is not None}
         where = " AND ".join(f"c.{column} = ?" for column in used)
-        sql = ("SELECT c.* FROM claims c JOIN sources s USING (source_id)"
-               + (f" WHERE {where}" if where else "")
-               + " ORDER BY s.path, c.char_start, c.claim_id")
+        sql = (
+            "SELECT c.* FROM claims c JOIN sources s USING (source_id)"
+            + (f" WHERE {where}" if where else "")
+            + " ORDER BY s.path, c.char_start, c.claim_id"
+        )
         return self.con.execute(sql, list(used.values())).df()
 
     def query(self, sql: str) -> pd.DataFrame:
@@ -221,10 +230,12 @@ class Store:
         self.con.register("_batch_claims", claims)
         try:
             self.con.execute("BEGIN TRANSACTION")
-            self.con.execute("DELETE FROM claims WHERE source_id IN "
-                             "(SELECT source_id FROM _batch_sources)")
-            self.con.execute("DELETE FROM sources WHERE source_id IN "
-                             "(SELECT source_id FROM _batch_sources)")
+            self.con.execute(
+                "DELETE FROM claims WHERE source_id IN (SELECT source_id FROM _batch_sources)"
+            )
+            self.con.execute(
+                "DELETE FROM sources WHERE source_id IN (SELECT source_id FROM _batch_sources)"
+            )
             self.con.execute("INSERT INTO sources BY NAME SELECT * FROM _batch_sources")
             self.con.execute("INSERT INTO claims BY NAME SELECT * FROM _batch_claims")
             self.con.execute("COMMIT")
@@ -239,6 +250,8 @@ class Store:
 
 def _open_failure(path: str, exc: duckdb.Error) -> str:
     if "lock" in str(exc).lower():
-        return (f"{path} is open in another process (a running ingest or a notebook); "
-                f"close it and retry ({exc})")
+        return (
+            f"{path} is open in another process (a running ingest or a notebook); "
+            f"close it and retry ({exc})"
+        )
     return f"cannot open {path}: {exc}"
