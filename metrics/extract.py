@@ -653,7 +653,7 @@ class _Extractor:
         return period, bool(own and own.kind == "deadline"), base if measure == "growth" else None
 
     def _is_base(self, s: _Sentence, m: PeriodMention) -> bool:
-        if ".." in m.period.label and m.kind != "base":
+        if _is_span(m.period) and m.kind != "base":
             return False  # "over 2024-2028" is a span of its own
         return m.kind == "base" or bool(
             _cues().base_before.search(s.text[max(0, m.start - 25) : m.start])

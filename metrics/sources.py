@@ -109,7 +109,8 @@ def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
 
     `root` is the folder the user named (a file's own folder for a file), which makes
     `Document.path` the same whether a folder or a file directly in it is ingested. Inside folders
-    only `.txt`/`.md` files count and hidden files and folders (`.git`, `.venv`) are skipped;
+    only `.txt`/`.md` files count; hidden files and folders (`.git`, `.venv`) and a folder's
+    own README (its documentation, not an article) are skipped;
     a file named explicitly is always returned, so a wrong suffix or a missing file is
     reported by `load_document` instead of vanishing silently.
     """
@@ -129,7 +130,8 @@ def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
         for folder, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
-                if not name.startswith(".") and Path(name).suffix.lower() in FORMATS:
+                readme = Path(name).stem.lower() == "readme"
+                if not name.startswith(".") and not readme and Path(name).suffix.lower() in FORMATS:
                     add(Path(folder) / name, path)
     return found
 

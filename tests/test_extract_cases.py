@@ -44,7 +44,6 @@ KNOWN_GAPS: dict[str, str] = {
     "aktau_containers_more_than_double": 'MISS 9800 count 2024-05 port_container_throughput/actual/level/exact base=None',
     "aktau_february_twice_as_much": 'MISS 2 x 2023-02 port_oil_throughput/actual/growth/exact base=2022-02',
     "at_least_over_and_exceeded": 'MISS 43000 count 2023 port_vehicle_count/actual/level/at_least base=None',
-    "baku_port_9m_2022_explicit_base": 'MISS 7 pct_change 2022-01..2022-09 port_cargo_throughput/actual/growth/exact base=2021-01..2021-09',
     "btk_capacity_current_and_route_teu": 'DIFF 1000000 t: metric: exp=route_capacity got=port_capacity; entity: exp=Baku-Tbilisi-Kars railway got=Aktau ',
     "btk_capacity_is_set_to_by_2026": 'DIFF 5000000 t: entity: exp=Baku-Tbilisi-Kars railway got=None',
     "cn_share_of_kg_imports": 'DIFF 34.5 %: entity: exp=Kyrgyzstan-China got=China-Kyrgyzstan',

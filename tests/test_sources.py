@@ -147,7 +147,7 @@ def test_path_is_relative_to_root_in_posix_form(write, tmp_path: Path) -> None:
 
 def test_iter_source_files_walks_folders(write, tmp_path: Path) -> None:
     for name in ["docs/b.txt", "docs/a.md", "docs/sub/c.TXT", "docs/notes.html",
-                 "docs/.hidden.txt", "docs/.git/d.txt", "e.html"]:
+                 "docs/.hidden.txt", "docs/.git/d.txt", "docs/README.md", "e.html"]:
         write(name, "Body.")
     docs = tmp_path / "docs"
     found = iter_source_files([docs, tmp_path / "e.html", docs / "a.md"])
