@@ -59,11 +59,12 @@ class Catalog:
         return {name: list(e.aliases) for name, e in self.entity_kinds.items()}
 
     def entity_of_group(self, group: str) -> Entity:
-        return self.entity_kinds[self._group_names[group]]
+        """The entity behind a named group `e<i>` of `entity_pattern` (in catalog order)."""
+        return self._entities_by_index[int(group[1:])]
 
     @property
-    def _group_names(self) -> dict[str, str]:
-        return {f"e{i}": name for i, name in enumerate(self.entity_kinds)}
+    def _entities_by_index(self) -> list[Entity]:
+        return list(self.entity_kinds.values())
 
 
 def _compile(patterns: list[str], where: str) -> re.Pattern[str]:

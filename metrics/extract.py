@@ -203,10 +203,6 @@ class _DocumentContext:
         self.sentences = _sentences(document.text)
         self.entities = self._entity_mentions()
         self.countries = [e for e in self.entities if e.kind == "country"]
-        counts: dict[str, int] = {}
-        for e in self.countries:
-            counts[e.name] = counts.get(e.name, 0) + 1
-        self.home_country = max(counts, key=lambda n: counts[n]) if counts else None
 
     def _entity_mentions(self) -> list[_EntityMention]:
         text = self.document.text
