@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -550,3 +551,28 @@ def parse_quantity(text: str) -> Quantity | None:
     """The first quantity in `text`, or None."""
     found = find_quantities(text)
     return found[0] if found else None
+
+
+def rounding_step(text: str) -> float | None:
+    """One unit of the last digit written in the first quantity of `text`, in its base unit.
+
+    "4.5 million tons" -> 100,000 and "2.76" -> 0.01, so the figure stands for anything
+    within half a step of it. Found by changing that digit and reading the text again, so
+    every notation the parser knows (scales, decimal commas, ranges) is covered. Number
+    words carry no written precision: the unit of their leading digit stands in ("three
+    times" -> 1, "one trillion" -> 1e12).
+    """
+    q = parse_quantity(text)
+    if q is None:
+        return None
+    digits = list(re.finditer(r"\d", q.text))
+    if not digits:
+        return 10.0 ** math.floor(math.log10(abs(q.value))) if q.value else 1.0
+    last = digits[-1]
+    nudged = str(int(last.group()) - 1) if last.group() != "0" else "1"
+    p = parse_quantity(q.text[: last.start()] + nudged + q.text[last.end() :])
+    if p is None:
+        return None
+    before, after = (q.high, p.high) if q.is_range and p.is_range else (q.value, p.value)
+    step = float(f"{abs(after - before):.12g}")  # 2.5 - 2.4 is 0.10000000000000009
+    return step or None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 
 from metrics.errors import MetricsError, SchemaViolation, SourceError
 from metrics.models import Claim, Document
+from metrics.reconcile import Reconciliation, reconcile
 from metrics.schema import (
     claims_frame,
     describe_failures,
@@ -29,6 +31,10 @@ from metrics.schema import (
 from metrics.sources import iter_source_files, load_document
 
 DEFAULT_DB = Path("metrics.duckdb")
+VIEWS = ("resolved", "conflicts", "implied", "forecast_errors", "target_history", "targets")
+"""The reconciliation's stable names for ad hoc SQL (see the README for example queries)."""
+
+T = TypeVar("T")
 
 Extractor = Callable[[Document], list[Claim]]
 Progress = Callable[[Path, str], None]
@@ -68,6 +74,86 @@ CREATE TABLE IF NOT EXISTS claims (
     extractor    VARCHAR NOT NULL
 );
 """
+
+# What reconciliation derives from `claims`; rebuilt whole in the ingest transaction, so it
+# always matches the claims it was computed from. Columns follow `metrics.reconcile`.
+_RECONCILE_DDL = """
+CREATE TABLE IF NOT EXISTS recon_resolved (
+    point_id VARCHAR, metric VARCHAR, entity VARCHAR, period VARCHAR, period_start DATE,
+    period_end DATE, measure VARCHAR, unit VARCHAR, base_period VARCHAR, status VARCHAR,
+    state VARCHAR, value DOUBLE, low DOUBLE, high DOUBLE, value_text VARCHAR,
+    claim_id VARCHAR, rule VARCHAR, conflict BOOLEAN, n_claims INTEGER, n_sources INTEGER,
+    publisher VARCHAR, published DATE, url VARCHAR, quote VARCHAR
+);
+CREATE TABLE IF NOT EXISTS resolution_trail (
+    point_id VARCHAR, claim_id VARCHAR, verdict VARCHAR, rule VARCHAR, reason VARCHAR,
+    low DOUBLE, high DOUBLE
+);
+CREATE TABLE IF NOT EXISTS recon_implied (
+    implied_id VARCHAR, metric VARCHAR, entity VARCHAR, period VARCHAR, period_start DATE,
+    period_end DATE, measure VARCHAR, unit VARCHAR, base_period VARCHAR, status VARCHAR,
+    value DOUBLE, low DOUBLE, high DOUBLE, formula VARCHAR, inputs VARCHAR, "check" VARCHAR,
+    stated_value DOUBLE, stated_text VARCHAR, stated_claim_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS recon_forecast_errors (
+    metric VARCHAR, entity VARCHAR, period VARCHAR, measure VARCHAR, unit VARCHAR,
+    forecast_claim_id VARCHAR, forecast_value DOUBLE, forecast_text VARCHAR,
+    forecaster VARCHAR, forecast_published DATE, forecast_quote VARCHAR,
+    actual_claim_id VARCHAR, actual_value DOUBLE, actual_text VARCHAR,
+    actual_publisher VARCHAR, actual_published DATE, error DOUBLE, error_pct DOUBLE,
+    within_interval BOOLEAN, lead_days INTEGER
+);
+CREATE TABLE IF NOT EXISTS recon_target_history (
+    target_id VARCHAR, seq INTEGER, metric VARCHAR, entity VARCHAR, measure VARCHAR,
+    unit VARCHAR, event VARCHAR, claim_id VARCHAR, value DOUBLE, value_text VARCHAR,
+    deadline VARCHAR, published DATE, publisher VARCHAR, previous_value DOUBLE,
+    previous_deadline VARCHAR, previous_published DATE, previous_claim_id VARCHAR,
+    change VARCHAR, quote VARCHAR
+);
+CREATE TABLE IF NOT EXISTS recon_targets (
+    target_id VARCHAR, metric VARCHAR, entity VARCHAR, measure VARCHAR, unit VARCHAR,
+    value DOUBLE, value_text VARCHAR, deadline VARCHAR, first_stated DATE, last_stated DATE,
+    revisions INTEGER, latest_actual DOUBLE, latest_actual_period VARCHAR,
+    progress_pct DOUBLE, required_growth_pct DOUBLE, recent_growth_pct DOUBLE,
+    outlook VARCHAR
+);
+CREATE OR REPLACE VIEW resolved AS
+    SELECT metric, entity, period, measure, unit, base_period, status, state, value, low,
+           high, value_text, rule, conflict, n_claims, n_sources, publisher, published, url,
+           quote, claim_id, point_id, period_start, period_end
+    FROM recon_resolved
+    ORDER BY metric, entity, measure, unit, period_start, period;
+CREATE OR REPLACE VIEW conflicts AS
+    SELECT r.metric, r.entity, r.period, r.measure, r.unit, r.base_period,
+           r.state, r.value AS resolved_value, r.value_text AS resolved_text,
+           t.verdict, t.rule, t.reason, c.status, c.value, c.value_text, c.qualifier,
+           t.low, t.high, s.publisher, s.published, s.url, c.quote, t.claim_id, t.point_id
+    FROM resolution_trail t
+    JOIN recon_resolved r ON r.point_id = t.point_id
+    JOIN claims c ON c.claim_id = t.claim_id
+    JOIN sources s ON s.source_id = c.source_id
+    WHERE r.conflict
+    ORDER BY r.metric, r.entity, r.period, r.measure, r.unit, s.published, c.char_start;
+CREATE OR REPLACE VIEW implied AS
+    SELECT * EXCLUDE (implied_id), implied_id FROM recon_implied
+    ORDER BY metric, entity, measure, unit, period_start, period;
+CREATE OR REPLACE VIEW forecast_errors AS
+    SELECT * FROM recon_forecast_errors ORDER BY metric, entity, period, forecast_published;
+CREATE OR REPLACE VIEW target_history AS
+    SELECT * FROM recon_target_history ORDER BY metric, entity, unit, target_id, seq;
+CREATE OR REPLACE VIEW targets AS
+    SELECT * FROM recon_targets ORDER BY metric, entity, unit, deadline;
+"""
+
+# Table name -> the `Reconciliation` field written to it.
+_RECONCILE_TABLES = {
+    "recon_resolved": "resolved",
+    "resolution_trail": "trail",
+    "recon_implied": "implied",
+    "recon_forecast_errors": "forecast_errors",
+    "recon_target_history": "target_history",
+    "recon_targets": "targets",
+}
 
 
 class StoreError(MetricsError):
@@ -111,6 +197,7 @@ class Store:
             raise StoreError(_open_failure(self.path, exc)) from exc
         if not read_only:
             self.con.execute(_DDL)
+            self.con.execute(_RECONCILE_DDL)
 
     def __enter__(self) -> Store:
         return self
@@ -139,8 +226,9 @@ class Store:
         A file that cannot be read or whose claims fail the schema goes to
         `IngestSummary.failed` and the others go on. A file whose content hash is already
         stored under its `source_id` is skipped; a changed file replaces its earlier source
-        row and claims. Everything that passed is written in one transaction; if that fails
-        it is rolled back and `StoreError` is raised, leaving the stored data as it was.
+        row and claims. Everything that passed is written, and the reconciliation tables
+        rebuilt from the new claims, in one transaction; if that fails it is rolled back and
+        `StoreError` is raised, leaving the stored data as it was.
         """
         if extractor is None:
             # Imported here so that read-only use (`metrics sql`) never loads the pattern set.
@@ -182,8 +270,8 @@ class Store:
             accepted[doc.source_id] = (doc, claims)
             report(file, f"{len(claims)} claim{'' if len(claims) == 1 else 's'}")
 
-        if accepted:
-            self._write(accepted.values())
+        if accepted or self._reconciliation_missing():
+            self._transaction(lambda: (self._write(accepted.values()), self._rebuild()))
         return IngestSummary(
             documents=len(accepted),
             claims=sum(len(claims) for _, claims in accepted.values()),
@@ -216,7 +304,79 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"query failed: {exc}") from exc
 
+    def reconcile(self) -> Reconciliation:
+        """Rebuild the reconciliation tables from the stored claims and return them.
+
+        `ingest` does this itself; call it after changing the reconciliation settings or
+        upgrading `metrics`, so stored claims are judged by the current rules.
+        """
+        return self._transaction(self._rebuild)
+
+    def reconciliation(self) -> Reconciliation:
+        """The stored reconciliation, as the report and notebooks read it."""
+        frames = {
+            field: self.query(f"SELECT * FROM {table}")
+            for table, field in _RECONCILE_TABLES.items()
+        }
+        return Reconciliation(**frames)
+
+    def view(self, name: str, **filters: str | None) -> pd.DataFrame:
+        """One of the reconciliation views (`resolved`, `conflicts`, `implied`,
+        `forecast_errors`, `target_history`, `targets`), narrowed by exact column matches."""
+        if name not in VIEWS:
+            raise StoreError(f"no view {name!r}; the views are {', '.join(VIEWS)}")
+        used = {column: value for column, value in filters.items() if value is not None}
+        where = " AND ".join(f"{column} = ?" for column in used)
+        sql = f"SELECT * FROM {name}" + (f" WHERE {where}" if where else "")
+        try:
+            return self.con.execute(sql, list(used.values())).df()
+        except duckdb.CatalogException as exc:
+            raise StoreError(
+                f"{self.path} has no reconciliation yet: run `metrics reconcile` ({exc})"
+            ) from exc
+
+    def _reconciliation_missing(self) -> bool:
+        counts = self.con.execute(
+            "SELECT (SELECT count(*) FROM claims), (SELECT count(*) FROM recon_resolved)"
+        ).fetchone()
+        return bool(counts and counts[0] and not counts[1])
+
+    def _transaction(self, work: Callable[[], T]) -> T:
+        """Run `work` in one transaction: all of its writes land, or none of them."""
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            result = work()
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            with contextlib.suppress(duckdb.TransactionException):  # a failed COMMIT ends it
+                self.con.execute("ROLLBACK")
+            raise StoreError(f"nothing was stored, the write failed: {exc}") from exc
+        except BaseException:
+            with contextlib.suppress(duckdb.TransactionException):
+                self.con.execute("ROLLBACK")
+            raise
+        return result
+
+    def _rebuild(self) -> Reconciliation:
+        result = reconcile(
+            self.con.sql("SELECT * FROM claims").df(), self.con.sql("SELECT * FROM sources").df()
+        )
+        for table, field in _RECONCILE_TABLES.items():
+            frame = getattr(result, field)
+            self.con.register("_frame", frame)
+            try:
+                self.con.execute(f"DELETE FROM {table}")
+                if not frame.empty:
+                    self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+            finally:
+                self.con.unregister("_frame")
+        return result
+
     def _write(self, batch: Iterable[tuple[Document, pd.DataFrame]]) -> None:
+        """Replace the batch's sources and their claims; runs inside `_transaction`."""
+        batch = list(batch)
+        if not batch:
+            return
         docs, frames = zip(*batch, strict=True)
         ingested_at = datetime.now(UTC).replace(tzinfo=None)  # TIMESTAMP has no zone: UTC
         sources = validate_sources(sources_frame(docs, ingested_at))
@@ -229,7 +389,6 @@ class Store:
         self.con.register("_batch_sources", sources)
         self.con.register("_batch_claims", claims)
         try:
-            self.con.execute("BEGIN TRANSACTION")
             self.con.execute(
                 "DELETE FROM claims WHERE source_id IN (SELECT source_id FROM _batch_sources)"
             )
@@ -238,11 +397,6 @@ class Store:
             )
             self.con.execute("INSERT INTO sources BY NAME SELECT * FROM _batch_sources")
             self.con.execute("INSERT INTO claims BY NAME SELECT * FROM _batch_claims")
-            self.con.execute("COMMIT")
-        except duckdb.Error as exc:
-            with contextlib.suppress(duckdb.TransactionException):  # a failed COMMIT ends it
-                self.con.execute("ROLLBACK")
-            raise StoreError(f"nothing was stored, the write failed: {exc}") from exc
         finally:
             self.con.unregister("_batch_sources")
             self.con.unregister("_batch_claims")
