@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from typing import TypeVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
@@ -361,8 +361,8 @@ class Store:
         result = reconcile(
             self.con.sql("SELECT * FROM claims").df(), self.con.sql("SELECT * FROM sources").df()
         )
-        for table, field in _RECONCILE_TABLES.items():
-            frame = getattr(result, field)
+        for table, attribute in _RECONCILE_TABLES.items():
+            frame = getattr(result, attribute)
             self.con.register("_frame", frame)
             try:
                 self.con.execute(f"DELETE FROM {table}")
