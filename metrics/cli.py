@@ -12,6 +12,8 @@ import click
 import pandas as pd
 
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
+from metrics.reconcile import summarize
+from metrics.report import write_report
 from metrics.schema import STATUSES, claims_frame
 from metrics.sources import load_document
 from metrics.store import DEFAULT_DB, Store
@@ -29,6 +31,34 @@ CLAIM_TABLE_COLUMNS = (
     "qualifier",
     "value_text",
 )
+
+RESOLVED_TABLE_COLUMNS = (
+    "metric",
+    "entity",
+    "period",
+    "measure",
+    "status",
+    "state",
+    "value",
+    "unit",
+    "value_text",
+    "rule",
+    "n_sources",
+    "publisher",
+)
+CONFLICT_TABLE_COLUMNS = (
+    "metric",
+    "entity",
+    "period",
+    "measure",
+    "verdict",
+    "value_text",
+    "publisher",
+    "published",
+    "reason",
+)
+DEFAULT_SOURCES = Path("sources")
+DEFAULT_REPORT = Path("reports/index.html")
 
 # What to do about each unreadable file, appended to the error message.
 SOURCE_HINTS = {
@@ -79,14 +109,16 @@ format_option = click.option(
 
 @click.group(cls=_Group)
 def cli() -> None:
-    """Pull quantitative claims out of news articles into a DuckDB fact table.
+    """Pull quantitative claims out of news articles, reconcile them and chart the trends.
 
     Example:
 
     \b
+        metrics run                    # ingest sources/, reconcile, write reports/index.html
         metrics ingest ../shared/corpus/docs
         metrics claims --metric titr_cargo_volume
-        metrics sql "SELECT metric, count(*) FROM claims GROUP BY ALL"
+        metrics conflicts
+        metrics sql "SELECT * FROM forecast_errors"
     """
 
 
@@ -108,14 +140,139 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path) -> None:
         metrics ingest ../shared/corpus/docs --db corpus.duckdb
     """
     with Store(db) as store:
-        summary = store.ingest(
-            paths, progress=lambda file, outcome: click.echo(f"{file}: {outcome}", err=True)
-        )
+        summary = store.ingest(paths, progress=_progress)
     click.echo(f"{db}: {summary}")
-    for _, message in summary.failed:
+    _report_failures(ctx, summary.failed)
+
+
+def _progress(file: Path, outcome: str) -> None:
+    click.echo(f"{file}: {outcome}", err=True)
+
+
+def _report_failures(ctx: click.Context, failed: list[tuple[str, str]]) -> None:
+    for _, message in failed:
         click.echo(f"Error: {message}", err=True)
-    if summary.failed:
+    if failed:
         ctx.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_REPORT,
+    show_default=True,
+    help="Where to write the HTML report.",
+)
+@db_option
+@click.pass_context
+def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path) -> None:
+    """Ingest, reconcile and write the report: the whole job in one command.
+
+    PATHS default to the sample articles in sources/. Files that fail are reported and the
+    rest still make the report; the exit status is then 1.
+
+    Example:
+
+    \b
+        metrics run                       # sources/ -> metrics.duckdb -> reports/index.html
+        metrics run ../shared/corpus/docs --db corpus.duckdb --out reports/corpus.html
+    """
+    with Store(db) as store:
+        summary = store.ingest(paths or (DEFAULT_SOURCES,), progress=_progress)
+        click.echo(f"{db}: {summary}")
+        click.echo(f"reconciled: {summarize(store.reconciliation())}")
+        click.echo(f"report: {write_report(store, out)}")
+    _report_failures(ctx, summary.failed)
+
+
+@cli.command()
+@db_option
+def reconcile(db: Path) -> None:
+    """Rebuild the reconciliation tables from the stored claims.
+
+    `ingest` and `run` do this themselves; run it after upgrading metrics so stored claims
+    are judged by the current rules.
+
+    Example:
+
+    \b
+        metrics reconcile --db corpus.duckdb
+    """
+    with Store(db) as store:
+        click.echo(f"reconciled: {summarize(store.reconcile())}")
+
+
+@cli.command()
+@click.option("--metric", help="Metric id, e.g. titr_cargo_volume (see `metrics catalog`).")
+@click.option("--entity", help="Canonical entity name, e.g. TITR or Kazakhstan.")
+@click.option("--period", help="Period label exactly as stored, e.g. 2024.")
+@click.option(
+    "--state",
+    type=click.Choice(("resolved", "disputed", "implied")),
+    help="resolved (a stated figure holds), disputed, or implied (derived, fills a gap).",
+)
+@format_option
+@db_option
+def resolved(
+    metric: str | None,
+    entity: str | None,
+    period: str | None,
+    state: str | None,
+    fmt: str,
+    db: Path,
+) -> None:
+    """The one figure that holds for each metric, entity and period, and the rule that chose it.
+
+    Example:
+
+    \b
+        metrics resolved --metric titr_cargo_volume --entity TITR
+    """
+    with Store(db, read_only=True) as store:
+        frame = store.view("resolved", metric=metric, entity=entity, period=period, state=state)
+    _echo_frame(frame, fmt, RESOLVED_TABLE_COLUMNS)
+
+
+@cli.command()
+@click.option("--metric", help="Metric id, e.g. titr_cargo_volume.")
+@click.option("--entity", help="Canonical entity name, e.g. TITR.")
+@format_option
+@db_option
+def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path) -> None:
+    """Figures whose sources disagree: every claim with its verdict and the reason.
+
+    Example:
+
+    \b
+        metrics conflicts --format csv > conflicts.csv
+    """
+    with Store(db, read_only=True) as store:
+        frame = store.view("conflicts", metric=metric, entity=entity)
+    _echo_frame(frame, fmt, CONFLICT_TABLE_COLUMNS)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_REPORT,
+    show_default=True,
+    help="Where to write the HTML file.",
+)
+@click.option("--title", default="Middle Corridor figures", show_default=True)
+@db_option
+def report(out: Path, title: str, db: Path) -> None:
+    """Write the HTML trend report: one self-contained file that works offline.
+
+    Example:
+
+    \b
+        metrics report --out reports/index.html
+    """
+    with Store(db, read_only=True) as store:
+        click.echo(f"report: {write_report(store, out, title=title)}")
 
 
 @cli.command()

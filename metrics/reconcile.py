@@ -784,3 +784,18 @@ def reconcile(claims: pd.DataFrame, sources: pd.DataFrame) -> Reconciliation:
         target_history=history,
         targets=targets,
     )
+
+
+def summarize(recon: Reconciliation) -> str:
+    """One line on what a reconciliation found, for the command line."""
+    states = recon.resolved["state"].value_counts()
+    checks = recon.implied["check"].value_counts()
+    return (
+        f"{states.get('resolved', 0)} figures resolved, {states.get('disputed', 0)} disputed, "
+        f"{int(recon.resolved['conflict'].fillna(False).astype(bool).sum())} with conflicts, "
+        f"{states.get('implied', 0)} gaps filled by implied values; implied checks "
+        f"{checks.get('consistent', 0)} consistent, {checks.get('inconsistent', 0)} inconsistent; "
+        f"{len(recon.forecast_errors)} forecast errors; {len(recon.targets)} targets "
+        f"with {int(recon.targets['revisions'].fillna(0).sum())} revisions"
+    )
+
