@@ -198,7 +198,8 @@ def _charts(
     history: pd.DataFrame,
     forecast_errors: pd.DataFrame,
 ) -> tuple[list[_Chart], pd.DataFrame]:
-    """One chart per series with two or more points; single figures go to a table."""
+    """One chart per series with two or more points or a dispute; single figures go to a
+    table."""
     points: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     stated = resolved[resolved["period_start"].notna() & (resolved["status"] != "target")]
     for row in _rows(stated):  # targets are charted from their history
@@ -222,7 +223,8 @@ def _charts(
     for key in sorted(points, key=lambda k: (-len(points[k]), tuple(map(str, k)))):
         rows = sorted(points[key], key=lambda r: r["period_start"])
         series_targets = targets.get(key, []) if key[5] == "annual" else []
-        if len(rows) + len(series_targets) < 2:
+        disputed = any(r["state"] == "disputed" for r in rows)
+        if len(rows) + len(series_targets) < 2 and not disputed:
             single.extend(rows)
             continue
         charts.append(_chart(key, rows, series_targets, claims, outranked, len(charts)))
