@@ -194,3 +194,70 @@ def test_catalog_end_to_end(runner: CliRunner, real_catalog) -> None:
 def test_usage_errors_keep_exit_2(runner: CliRunner) -> None:
     assert runner.invoke(cli, ["claims", "--status", "rumoured"]).exit_code == 2
     assert runner.invoke(cli, ["ingest"]).exit_code == 2
+
+
+# --- reconciliation and report commands ---------------------------------------------------
+# The `db` fixture holds 4500 t and 300 t (a.txt) and 2600 t (b.txt) for one undated point:
+# three values no two of which agree, from two sources, so the point is disputed.
+
+
+def test_resolved_end_to_end(runner: CliRunner, db: Path) -> None:
+    result = runner.invoke(cli, ["resolved", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (point,) = json.loads(result.stdout)
+    assert (point["metric"], point["state"], point["value"]) == ("titr_cargo_volume", "disputed", None)
+    assert (point["low"], point["high"], point["n_claims"]) == (300, 4500, 3)
+    table = runner.invoke(cli, ["resolved", "--db", str(db), "--state", "resolved"])
+    assert table.stdout == "(no rows)\n"
+
+
+def test_conflicts_end_to_end(runner: CliRunner, db: Path) -> None:
+    result = runner.invoke(cli, ["conflicts", "--db", str(db), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(io.StringIO(result.stdout))
+    assert sorted(frame["value"]) == [300, 2600, 4500]
+    assert set(frame["verdict"]) == {"disputed"}
+    assert frame["reason"].str.contains("disagrees with").all()
+    table = runner.invoke(cli, ["conflicts", "--db", str(db)])
+    assert table.stdout.split()[:5] == ["metric", "entity", "period", "measure", "verdict"]
+
+
+def test_reconcile_end_to_end(runner: CliRunner, db: Path) -> None:
+    with Store(db) as store:
+        store.con.execute("DELETE FROM recon_resolved")
+    result = runner.invoke(cli, ["reconcile", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("reconciled: 0 figures resolved, 1 disputed, 1 with conflicts")
+    with Store(db, read_only=True) as store:
+        assert len(store.view("resolved")) == 1
+
+
+def test_report_end_to_end(runner: CliRunner, db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site" / "report.html"
+    result = runner.invoke(cli, ["report", "--db", str(db), "--out", str(out), "--title", "T&T"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"report: {out}: ")
+    page = out.read_text(encoding="utf-8")
+    assert "<title>T&amp;T</title>" in page
+    assert not list(out.parent.glob("*.partial"))
+
+
+def test_views_on_a_missing_database_say_what_to_do(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["conflicts", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1
+    assert "run `metrics ingest` first" in result.stderr
+
+
+def test_run_end_to_end(runner: CliRunner, write, tmp_path: Path, fake_ingest,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write("sources/a.txt", "---\npublisher: A\npublished: 2025-01-02\n---\nCargo reached 4500 tons.")
+    write("sources/bad.txt", b"caf\xe9")
+    result = runner.invoke(cli, ["run"])
+    assert result.exit_code == 1  # one file failed, the rest still made the report
+    lines = result.stdout.splitlines()
+    assert lines[0] == "metrics.duckdb: 1 documents, 1 claims, 0 skipped, 1 failed"
+    assert lines[1].startswith("reconciled: 1 figures resolved, 0 disputed")
+    assert lines[2].startswith("report: reports/index.html: ")
+    assert (tmp_path / "reports" / "index.html").exists()
+    assert "bad.txt: not UTF-8 text" in result.stderr
