@@ -57,7 +57,7 @@ RESOLVED_COLUMNS = [
 TRAIL_COLUMNS = ["point_id", "claim_id", "verdict", "rule", "reason", "low", "high"]
 IMPLIED_COLUMNS = [
     "implied_id", "metric", "entity", "period", "period_start", "period_end", "measure",
-    "unit", "base_period", "status", "value", "low", "high", "formula", "inputs", "check",
+    "unit", "base_period", "status", "value", "low", "high", "formula", "inputs", "consistency",
     "stated_value", "stated_text", "stated_claim_id",
 ]  # fmt: skip
 FORECAST_ERROR_COLUMNS = [
@@ -166,8 +166,8 @@ def originator(publisher: str | None) -> str | None:
     """Who a figure comes from, as a comparable key: the outlet a text was republished
     from, else the publisher without house words ("Kazinform International News Agency
     (Qazinform)" and "Kazinform" are both `kazinform`)."""
-    if not publisher:
-        return None
+    if not isinstance(publisher, str) or not publisher.strip():
+        return None  # pandas gives a missing publisher as NaN among named ones
     s = settings()
     if m := s.republished_from.search(publisher):
         publisher = m["origin"]
@@ -503,7 +503,7 @@ def _implied_row(
         "period_start": p.start, "period_end": p.end, "measure": measure, "unit": unit,
         "base_period": base_period, "status": status, "value": value,
         "low": interval[0], "high": interval[1], "formula": formula,
-        "inputs": ",".join(inputs), "check": check,
+        "inputs": ",".join(inputs), "consistency": check,
         "stated_value": stated["value"] if stated else None,
         "stated_text": stated["value_text"] if stated else None,
         "stated_claim_id": stated["claim_id"] if stated else None,
@@ -589,7 +589,7 @@ def _factor_value(growth: Row) -> float:
 
 def fill_gaps(resolved: pd.DataFrame, implied: pd.DataFrame) -> pd.DataFrame:
     """Resolved points plus one `implied` point where a series has no stated figure."""
-    gaps = implied[implied["check"] == "fills_gap"].copy()
+    gaps = implied[implied["consistency"] == "fills_gap"].copy()
     if gaps.empty:
         return resolved
     gaps["kind"] = "estimate"
@@ -789,7 +789,7 @@ def reconcile(claims: pd.DataFrame, sources: pd.DataFrame) -> Reconciliation:
 def summarize(recon: Reconciliation) -> str:
     """One line on what a reconciliation found, for the command line."""
     states = recon.resolved["state"].value_counts()
-    checks = recon.implied["check"].value_counts()
+    checks = recon.implied["consistency"].value_counts()
     return (
         f"{states.get('resolved', 0)} figures resolved, {states.get('disputed', 0)} disputed, "
         f"{int(recon.resolved['conflict'].fillna(False).astype(bool).sum())} with conflicts, "

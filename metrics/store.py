@@ -92,7 +92,7 @@ CREATE TABLE IF NOT EXISTS resolution_trail (
 CREATE TABLE IF NOT EXISTS recon_implied (
     implied_id VARCHAR, metric VARCHAR, entity VARCHAR, period VARCHAR, period_start DATE,
     period_end DATE, measure VARCHAR, unit VARCHAR, base_period VARCHAR, status VARCHAR,
-    value DOUBLE, low DOUBLE, high DOUBLE, formula VARCHAR, inputs VARCHAR, "check" VARCHAR,
+    value DOUBLE, low DOUBLE, high DOUBLE, formula VARCHAR, inputs VARCHAR, consistency VARCHAR,
     stated_value DOUBLE, stated_text VARCHAR, stated_claim_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS recon_forecast_errors (

@@ -59,7 +59,7 @@ def test_2024_forecast_error(corpus_db: Path) -> None:
 def test_2023_level_and_62_percent_agree_with_2024_level(corpus_db: Path) -> None:
     implied = _view(corpus_db, "implied", metric="titr_cargo_volume", period="2024")
     (row,) = implied[implied["measure"] == "level"].itertuples()
-    assert row.check == "consistent"
+    assert row.consistency == "consistent"
     assert row.low == pytest.approx(2.755e6 * 1.615)
     assert row.high == pytest.approx(2.765e6 * 1.625)
     assert row.stated_value == 4_500_000
