@@ -210,8 +210,9 @@ def reconcile(db: Path) -> None:
 @click.option("--period", help="Period label exactly as stored, e.g. 2024.")
 @click.option(
     "--state",
-    type=click.Choice(("resolved", "disputed", "implied")),
-    help="resolved (a stated figure holds), disputed, or implied (derived, fills a gap).",
+    type=click.Choice(("resolved", "disputed", "ambiguous", "implied")),
+    help="resolved (a stated figure holds), disputed (sources disagree), ambiguous (one "
+    "article gives several values) or implied (derived, fills a gap).",
 )
 @format_option
 @db_option

@@ -16,7 +16,8 @@ One value per point is chosen by a cascade whose every step is written to the tr
 3. `independent_majority`: claims that still disagree are split into groups sharing a
    common value; the group backed by more independent origins wins if it has at least two
    (an outlet's several houses and a text republished word for word count once);
-   otherwise the point is `disputed` and no value is chosen.
+   otherwise the point is `disputed` and no value is chosen (`ambiguous` when all the
+   disagreeing claims come from one article, which points at extraction, not sources).
 4. `precision`: of the agreeing claims the most precise is the resolved value.
 
 From the resolved points come implied values (growth with a base level, level pairs,
@@ -350,14 +351,23 @@ def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
                         f"({'; '.join(backers)})",
                     )
         else:
-            fired.append("disputed")
+            # One article against itself is not a dispute between sources: the sentences
+            # name something (a sector, a region) that tells the figures apart.
+            verdict = "ambiguous" if len({r["source_id"] for r in live}) == 1 else "disputed"
+            fired.append(verdict)
             for r in live:
                 others = [o for o in live if not overlaps(_interval(o), _interval(r))]
                 verdicts[r["claim_id"]] = (
-                    "disputed",
-                    "disputed",
+                    verdict,
+                    verdict,
                     f"{_shown(r)} ({_who(r)}) disagrees with "
-                    + "; ".join(f"{_shown(o)} ({_who(o)})" for o in others),
+                    + "; ".join(f"{_shown(o)} ({_who(o)})" for o in others)
+                    + (
+                        "; the same article gives both, so they probably describe different "
+                        "things that extraction did not tell apart"
+                        if verdict == "ambiguous"
+                        else ""
+                    ),
                 )
 
     chosen: Row | None = None
@@ -416,7 +426,7 @@ def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
     else:
         values = [r["value"] for r in live]
         resolved.update(
-            state="disputed",
+            state=fired[-1],
             value=None,
             low=min(values),
             high=max(values),
@@ -792,6 +802,7 @@ def summarize(recon: Reconciliation) -> str:
     checks = recon.implied["consistency"].value_counts()
     return (
         f"{states.get('resolved', 0)} figures resolved, {states.get('disputed', 0)} disputed, "
+        f"{states.get('ambiguous', 0)} ambiguous, "
         f"{int(recon.resolved['conflict'].fillna(False).astype(bool).sum())} with conflicts, "
         f"{states.get('implied', 0)} gaps filled by implied values; implied checks "
         f"{checks.get('consistent', 0)} consistent, {checks.get('inconsistent', 0)} inconsistent; "

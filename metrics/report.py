@@ -41,6 +41,7 @@ STYLE = {
     "disputed": {"color": "#c23b3b"},
     "target": {"color": "#2e8b57"},
 }
+UNSETTLED = ("disputed", "ambiguous")  # no value chosen: charted as a band of every value
 QUOTE_WIDTH = 90  # characters per hover line
 
 
@@ -223,7 +224,7 @@ def _charts(
     for key in sorted(points, key=lambda k: (-len(points[k]), tuple(map(str, k)))):
         rows = sorted(points[key], key=lambda r: r["period_start"])
         series_targets = targets.get(key, []) if key[5] == "annual" else []
-        disputed = any(r["state"] == "disputed" for r in rows)
+        disputed = any(r["state"] in UNSETTLED for r in rows)
         if len(rows) + len(series_targets) < 2 and not disputed:
             single.extend(rows)
             continue
@@ -297,7 +298,7 @@ def _chart(
     add("Implied (derived)", "implied", implied, mode="markers",
         marker={"symbol": "diamond-open", "size": 10, "color": STYLE["implied"]["color"]})  # fmt: skip
 
-    for r in (r for r in rows if r["state"] == "disputed"):
+    for r in (r for r in rows if r["state"] in UNSETTLED):
         _add_band(fig, r, claims)
         members = claims[
             (claims["metric"] == metric)
@@ -306,7 +307,7 @@ def _chart(
             & (claims["measure"] == measure)
             & (claims["unit"] == unit)
         ]
-        add(f"Disputed {r['period']}: each source", "disputed",
+        add(f"{r['state'].capitalize()} {r['period']}: each source", r["state"],
             [item(r, c["value"], c["value_text"], c["publisher"], c["published"], c["quote"])
              for c in _rows(members)],
             mode="markers", marker={"symbol": "x", "size": 10, "color": STYLE["disputed"]["color"]})  # fmt: skip
@@ -343,7 +344,7 @@ def _add_band(fig: go.Figure, row: dict[str, Any], claims: pd.DataFrame) -> None
     x0, x1 = row["period_start"].isoformat(), row["period_end"].isoformat()
     fig.add_trace(
         go.Scatter(
-            name=f"Disputed {row['period']}: range",
+            name=f"{row['state'].capitalize()} {row['period']}: range",
             x=[x0, x1, x1, x0, x0],
             y=[row["low"], row["low"], row["high"], row["high"], row["low"]],
             fill="toself",
@@ -421,6 +422,7 @@ def _counts(
         "claims": len(claims),
         "figures": int((resolved["state"] != "implied").sum()),
         "disputed": int((resolved["state"] == "disputed").sum()),
+        "ambiguous": int((resolved["state"] == "ambiguous").sum()),
         "conflicts": len(conflicts),
         "consistent": int((recon.implied["consistency"] == "consistent").sum()),
         "inconsistent": int((recon.implied["consistency"] == "inconsistent").sum()),

@@ -227,7 +227,7 @@ def test_reconcile_end_to_end(runner: CliRunner, db: Path) -> None:
         store.con.execute("DELETE FROM recon_resolved")
     result = runner.invoke(cli, ["reconcile", "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("reconciled: 0 figures resolved, 1 disputed, 1 with conflicts")
+    assert result.stdout.startswith("reconciled: 0 figures resolved, 1 disputed, 0 ambiguous, 1 with")
     with Store(db, read_only=True) as store:
         assert len(store.view("resolved")) == 1
 

@@ -303,6 +303,7 @@ def point(id: str, **fields: Any):
 
 
 DISPUTED = ("disputed", "disputed")
+AMBIGUOUS = ("ambiguous", "ambiguous")
 
 # fmt: off
 CASCADE = [
@@ -450,8 +451,8 @@ CASCADE = [
                 growth("down", "s1", -24, "2023-01..2023-07", "2022-01..2022-07", metric="aktau_port_cargo",
                        entity="Aktau port", char_start=200)],
         sources=[source("s1", PORTNEWS, "2023-09-04")],
-        state="disputed", value=None, status="actual", rule="disputed",
-        verdicts={"up": DISPUTED, "down": DISPUTED}, conflict=True, n_sources=1,
+        state="ambiguous", value=None, status="actual", rule="ambiguous",
+        verdicts={"up": AMBIGUOUS, "down": AMBIGUOUS}, conflict=True, n_sources=1,
     ),
     # one article repeats its figure (headline and body): the first mention is the one kept
     point(
