@@ -97,6 +97,13 @@ db_option = click.option(
     show_envvar=True,
     help="DuckDB file holding the sources and claims tables.",
 )
+out_option = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_REPORT,
+    show_default=True,
+    help="Where to write the HTML report (one self-contained file).",
+)
 format_option = click.option(
     "--format",
     "fmt",
@@ -158,13 +165,7 @@ def _report_failures(ctx: click.Context, failed: list[tuple[str, str]]) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_REPORT,
-    show_default=True,
-    help="Where to write the HTML report.",
-)
+@out_option
 @db_option
 @click.pass_context
 def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path) -> None:
@@ -255,13 +256,7 @@ def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path) -> Non
 
 
 @cli.command()
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_REPORT,
-    show_default=True,
-    help="Where to write the HTML file.",
-)
+@out_option
 @click.option("--title", default="Middle Corridor figures", show_default=True)
 @db_option
 def report(out: Path, title: str, db: Path) -> None:
