@@ -22,6 +22,8 @@ from typing import Any
 import jinja2
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
 from metrics.catalog import load_catalog
@@ -42,6 +44,7 @@ STYLE = {
     "target": {"color": "#2e8b57"},
 }
 UNSETTLED = ("disputed", "ambiguous")  # no value chosen: charted as a band of every value
+TEMPLATE = "plotly_white"  # embedded once and applied by the page, not copied per figure
 QUOTE_WIDTH = 90  # characters per hover line
 
 
@@ -108,6 +111,7 @@ def render_report(
         title=title,
         generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
         plotly_js=get_plotlyjs(),
+        template_json=_safe_json(to_json_plotly(pio.templates[TEMPLATE])),
         counts=_counts(recon, claims, sources, conflicts),
         charts=charts,
         single=_rows(single),
@@ -317,7 +321,6 @@ def _chart(
 
     label = UNIT_LABELS.get(unit, unit)
     fig.update_layout(
-        template="plotly_white",
         height=380,
         margin={"l": 60, "r": 20, "t": 30, "b": 40},
         legend={"orientation": "h", "y": -0.15},
