@@ -314,10 +314,15 @@ class Store:
 
     def reconciliation(self) -> Reconciliation:
         """The stored reconciliation, as the report and notebooks read it."""
-        frames = {
-            field: self.query(f"SELECT * FROM {table}")
-            for table, field in _RECONCILE_TABLES.items()
-        }
+        try:
+            frames = {
+                field: self.con.execute(f"SELECT * FROM {table}").df()
+                for table, field in _RECONCILE_TABLES.items()
+            }
+        except duckdb.CatalogException as exc:
+            raise StoreError(
+                f"{self.path} has no reconciliation yet: run `metrics reconcile` ({exc})"
+            ) from exc
         return Reconciliation(**frames)
 
     def view(self, name: str, **filters: str | None) -> pd.DataFrame:

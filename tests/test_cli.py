@@ -261,3 +261,14 @@ def test_run_end_to_end(runner: CliRunner, write, tmp_path: Path, fake_ingest,
     assert lines[2].startswith("report: reports/index.html: ")
     assert (tmp_path / "reports" / "index.html").exists()
     assert "bad.txt: not UTF-8 text" in result.stderr
+
+
+def test_report_on_a_database_without_reconciliation(runner: CliRunner, tmp_path: Path) -> None:
+    import duckdb
+
+    old = tmp_path / "old.duckdb"
+    duckdb.connect(str(old)).close()  # a file made before reconciliation existed
+    result = runner.invoke(cli, ["report", "--db", str(old), "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 1
+    assert "has no reconciliation yet: run `metrics reconcile`" in result.stderr
+    assert not (tmp_path / "r.html").exists()
