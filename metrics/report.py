@@ -219,9 +219,10 @@ def _charts(
         targets.setdefault(key, []).append(
             {**row, "period": row["deadline"], "period_start": start, "period_end": end}
         )
-    outranked = {
-        (r["metric"], r["entity"] or "", r["period"]): r for r in _rows(forecast_errors)
-    }
+    outranked: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for r in _rows(forecast_errors):  # forecasts that met an actual: shown beside it
+        key = (r["metric"], r["entity"] or "", r["period"], r["measure"], r["unit"])
+        outranked.setdefault(key, []).append(r)
     charts: list[_Chart] = []
     single: list[dict[str, Any]] = []
     # The fullest series first: they are what the reader came for.
@@ -243,7 +244,7 @@ def _chart(
     rows: list[dict[str, Any]],
     targets: list[dict[str, Any]],
     claims: pd.DataFrame,
-    outranked: dict[tuple[Any, ...], dict[str, Any]],
+    outranked: dict[tuple[Any, ...], list[dict[str, Any]]],
     number: int,
 ) -> _Chart:
     metric, entity, measure, unit, base, period_class = key
@@ -287,9 +288,10 @@ def _chart(
 
     forecasts = [item(r, r["value"], r["value_text"], r["publisher"], r["published"], r["quote"])
                  for r in resolved if r["status"] == "forecast"]  # fmt: skip
-    for r in rows:
-        f = outranked.get((metric, entity, r["period"]))
-        if f is not None and r["status"] == "actual":
+    for r in resolved:
+        if r["status"] != "actual":
+            continue
+        for f in outranked.get((metric, entity, r["period"], measure, unit), []):
             forecasts.append(item(r, f["forecast_value"], f["forecast_text"], f["forecaster"],
                                   f["forecast_published"], f["forecast_quote"]))  # fmt: skip
     forecasts.sort(key=lambda i: i["x"])

@@ -34,6 +34,7 @@ ARTICLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
     ]),
     "b.md": ("publisher: Paper B\npublished: 2024-07-03\nurl: javascript:alert(1)", [
         ("titr_cargo_volume", "TITR", 4.2e6, "t", "4.2 million tons", "2024", "forecast", "level", None),
+        ("titr_cargo_volume", "TITR", 52.0, "pct_change", "52%", "2024", "forecast", "growth", "2023"),
         ("titr_cargo_volume", "TITR", 1e7, "t", "10 million tons", "2030", "target", "level", None),
         ("port_cargo_throughput", "Aktau port", 3.1e6, "t", "3.1 million tonnes", "2023", "actual", "level", None),
     ]),
@@ -141,7 +142,7 @@ def test_titr_chart_has_each_kind_of_trace(page: _Page) -> None:
     assert actual["x"][0].startswith("2023") and actual["x"][1].startswith("2024")
     forecast = _trace(figure, "Forecast")
     assert forecast["line"]["dash"] == "dash"
-    assert forecast["y"] == [4.2e6]
+    assert forecast["y"] == [4.2e6]  # the 52 % growth forecast belongs to another series
     current, earlier = _trace(figure, "Target"), _trace(figure, "Target, earlier statement")
     assert current["marker"]["symbol"] == "star" and current["y"] == [1e7]
     assert current["x"][0].startswith("2027") and earlier["x"][0].startswith("2030")
