@@ -207,11 +207,7 @@ def _independent_origins(frame: pd.DataFrame) -> pd.Series:
 def prepare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Claims with their source's provenance, interval, originator and point key."""
     frame = claims.merge(sources[["source_id", *_SOURCE_FIELDS]], on="source_id", how="left")
-    frame["published"] = pd.to_datetime(frame["published"]).dt.date
-    frame["published"] = frame["published"].astype(object).where(frame["published"].notna(), None)
-    for column in ("period_start", "period_end"):
-        dates = pd.to_datetime(frame[column]).dt.date
-        frame[column] = dates.astype(object).where(dates.notna(), None)
+    frame = with_dates(frame, "published", "period_start", "period_end")
     intervals = [
         claim_interval(v, t, q)
         for v, t, q in zip(frame["value"], frame["value_text"], frame["qualifier"], strict=True)
@@ -234,7 +230,19 @@ def _point_id(key: Row) -> str:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN or NaT: what pandas and DuckDB hand back for a NULL."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)  # cheaper than pd.isna per cell
+
+
+def with_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """`columns` as `datetime.date` or None, however DuckDB or pandas typed them."""
+    frame = frame.copy()
+    for column in columns:
+        values = pd.to_datetime(frame[column]).dt.date
+        frame[column] = values.astype(object).where(values.notna(), None)
+    return frame
 
 
 # --- resolution ------------------------------------------------------------------------
@@ -458,7 +466,7 @@ def resolve(prepared: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     resolved: list[Row] = []
     trail: list[Row] = []
     points: dict[str, list[Row]] = defaultdict(list)
-    for record in _records(prepared):  # one conversion: per-group frames cost 100x more
+    for record in records(prepared):  # one conversion: per-group frames cost 100x more
         points[record["point_id"]].append(record)
     for point_id in sorted(points):
         row, rows_trail = resolve_point(sorted(points[point_id], key=_statement_order))
@@ -476,7 +484,8 @@ def _statement_order(row: Row) -> tuple[Any, ...]:
     return (day is not None, day or date.min, row["source_id"], row["char_start"])
 
 
-def _records(frame: pd.DataFrame) -> list[Row]:
+def records(frame: pd.DataFrame) -> list[Row]:
+    """Rows as dicts with every missing value as None, for plain Python comparisons."""
     return [
         {k: (None if _missing(v) else v) for k, v in row.items()}
         for row in frame.to_dict("records")
@@ -542,7 +551,7 @@ def implied_values(resolved: pd.DataFrame) -> pd.DataFrame:
     (and with a level for its own period, the base level); a pair of levels a year apart
     implies their growth. Where a stated figure exists the implied one checks it.
     """
-    points = _records(resolved[resolved["state"] == "resolved"])
+    points = records(resolved[resolved["state"] == "resolved"])
     levels = {
         (r["metric"], r["entity"], r["period"], r["unit"], r["status"]): r
         for r in points
@@ -637,11 +646,11 @@ def forecast_errors(prepared: pd.DataFrame, resolved: pd.DataFrame) -> pd.DataFr
     """Every forecast whose period has a resolved actual, with how far off it was."""
     actual = {
         r["point_id"]: r
-        for r in _records(resolved)
+        for r in records(resolved)
         if r["state"] == "resolved" and r["status"] == "actual"
     }
     rows: list[Row] = []
-    for f in _records(prepared[prepared["status"] == "forecast"]):
+    for f in records(prepared[prepared["status"] == "forecast"]):
         a = actual.get(f["point_id"])
         if a is None:
             continue
@@ -684,7 +693,7 @@ def target_history(prepared: pd.DataFrame, resolved: pd.DataFrame) -> tuple[pd.D
     history: list[Row] = []
     chains: list[_Chain] = []
     groups: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
-    for record in _records(prepared[prepared["status"] == "target"]):
+    for record in records(prepared[prepared["status"] == "target"]):
         key = (record["metric"], record["entity"] or "", record["measure"], record["unit"])
         groups[key].append(record)
     for key in sorted(groups):
@@ -746,7 +755,7 @@ class _SeriesIndex:
     def __init__(self, resolved: pd.DataFrame) -> None:
         self.levels: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
         self.growth: dict[tuple[Any, ...], float] = {}
-        for r in _records(resolved):
+        for r in records(resolved):
             if r["status"] != "actual" or not re.fullmatch(r"\d{4}", r["period"] or ""):
                 continue
             series = (r["metric"], r["entity"] or "", r["unit"])

@@ -27,7 +27,7 @@ from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
 from metrics.catalog import load_catalog
-from metrics.reconcile import Reconciliation
+from metrics.reconcile import Reconciliation, records, with_dates
 from metrics.store import Store
 
 UNIT_LABELS = {
@@ -101,10 +101,10 @@ def render_report(
     generated: datetime | None = None,
 ) -> tuple[str, int]:
     """The report page as a string, and how many charts it holds."""
-    resolved = _dated(recon.resolved, "period_start", "period_end", "published")
-    claims = _dated(claims, "period_start", "period_end", "published")
-    history = _dated(recon.target_history, "published", "previous_published")
-    sources = _dated(sources, "published")
+    resolved = with_dates(recon.resolved, "period_start", "period_end", "published")
+    claims = with_dates(claims, "period_start", "period_end", "published")
+    history = with_dates(recon.target_history, "published", "previous_published")
+    sources = with_dates(sources, "published")
     charts, single = _charts(resolved, claims, history, recon.forecast_errors)
     conflicts = _conflicts(recon, claims)
     page = _template().render(
@@ -114,27 +114,19 @@ def render_report(
         template_json=_safe_json(to_json_plotly(pio.templates[TEMPLATE])),
         counts=_counts(recon, claims, sources, conflicts),
         charts=charts,
-        single=_rows(single),
+        single=records(single),
         conflicts=conflicts,
-        implied=_rows(recon.implied[recon.implied["consistency"] != "fills_gap"]),
-        forecast_errors=_rows(recon.forecast_errors),
-        targets=_rows(recon.targets),
-        target_history=_rows(history),
-        sources=_rows(sources),
+        implied=records(recon.implied[recon.implied["consistency"] != "fills_gap"]),
+        forecast_errors=records(recon.forecast_errors),
+        targets=records(recon.targets),
+        target_history=records(history),
+        sources=records(sources),
         style=STYLE,
     )
     return page, len(charts)
 
 
 # --- series and figures ----------------------------------------------------------------
-
-
-def _dated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    frame = frame.copy()
-    for column in columns:
-        values = pd.to_datetime(frame[column]).dt.date
-        frame[column] = values.astype(object).where(values.notna(), None)
-    return frame
 
 
 def _period_class(start: date | None, end: date | None) -> str | None:
@@ -207,20 +199,20 @@ def _charts(
     table."""
     points: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     stated = resolved[resolved["period_start"].notna() & (resolved["status"] != "target")]
-    for row in _rows(stated):  # targets are charted from their history
+    for row in records(stated):  # targets are charted from their history
         if row["measure"] == "growth" and row["unit"] == "pct_change":
             row["base_period"] = None  # year-on-year growth rates form one series
         points.setdefault(_series_key(row), []).append(row)
     targets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     deadlines = claims.set_index("claim_id")[["period_start", "period_end"]]
-    for row in _rows(history):
+    for row in records(history):
         start, end = deadlines.loc[row["claim_id"]]
         key = (row["metric"], row["entity"] or "", row["measure"], row["unit"], None, "annual")
         targets.setdefault(key, []).append(
             {**row, "period": row["deadline"], "period_start": start, "period_end": end}
         )
     outranked: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for r in _rows(forecast_errors):  # forecasts that met an actual: shown beside it
+    for r in records(forecast_errors):  # forecasts that met an actual: shown beside it
         key = (r["metric"], r["entity"] or "", r["period"], r["measure"], r["unit"])
         outranked.setdefault(key, []).append(r)
     charts: list[_Chart] = []
@@ -315,7 +307,7 @@ def _chart(
         ]
         add(f"{r['state'].capitalize()} {r['period']}: each source", r["state"],
             [item(r, c["value"], c["value_text"], c["publisher"], c["published"], c["quote"])
-             for c in _rows(members)],
+             for c in records(members)],
             mode="markers", marker={"symbol": "x", "size": 10, "color": STYLE["disputed"]["color"]})  # fmt: skip
 
     if targets:
@@ -400,21 +392,14 @@ def _safe_json(text: str) -> str:
 # --- tables ----------------------------------------------------------------------------
 
 
-def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v) for k, v in row.items()}
-        for row in frame.to_dict("records")
-    ]
-
-
 def _conflicts(recon: Reconciliation, claims: pd.DataFrame) -> list[dict[str, Any]]:
     """Every point with disagreeing claims, with each claim's verdict and quote."""
     points = recon.resolved[recon.resolved["conflict"].fillna(False).astype(bool)]
     trail = recon.trail.merge(claims, on="claim_id", suffixes=("", "_claim"))
     groups = []
-    for point in _rows(points):
+    for point in records(points):
         members = trail[trail["point_id"] == point["point_id"]].sort_values("published")
-        groups.append({**point, "claims": _rows(members)})
+        groups.append({**point, "claims": records(members)})
     return groups
 
 

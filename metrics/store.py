@@ -287,15 +287,15 @@ class Store:
         status: str | None = None,
     ) -> pd.DataFrame:
         """Stored claims ordered by file path and position, narrowed by exact matches."""
-        filters = {"metric": metric, "entity": entity, "period": period, "status": status}
-        used = {column: value for column, value in filters.items() if value is not None}
-        where = " AND ".join(f"c.{column} = ?" for column in used)
+        where, params = _where(
+            {"c.metric": metric, "c.entity": entity, "c.period": period, "c.status": status}
+        )
         sql = (
             "SELECT c.* FROM claims c JOIN sources s USING (source_id)"
-            + (f" WHERE {where}" if where else "")
+            + where
             + " ORDER BY s.path, c.char_start, c.claim_id"
         )
-        return self.con.execute(sql, list(used.values())).df()
+        return self.con.execute(sql, params).df()
 
     def query(self, sql: str) -> pd.DataFrame:
         """Run any SQL and return its result; a failing query raises `StoreError`."""
@@ -320,9 +320,7 @@ class Store:
                 for table, field in _RECONCILE_TABLES.items()
             }
         except duckdb.CatalogException as exc:
-            raise StoreError(
-                f"{self.path} has no reconciliation yet: run `metrics reconcile` ({exc})"
-            ) from exc
+            raise self._no_reconciliation(exc) from exc
         return Reconciliation(**frames)
 
     def view(self, name: str, **filters: str | None) -> pd.DataFrame:
@@ -330,15 +328,15 @@ class Store:
         `forecast_errors`, `target_history`, `targets`), narrowed by exact column matches."""
         if name not in VIEWS:
             raise StoreError(f"no view {name!r}; the views are {', '.join(VIEWS)}")
-        used = {column: value for column, value in filters.items() if value is not None}
-        where = " AND ".join(f"{column} = ?" for column in used)
-        sql = f"SELECT * FROM {name}" + (f" WHERE {where}" if where else "")
+        where, params = _where(filters)
         try:
-            return self.con.execute(sql, list(used.values())).df()
+            return self.con.execute(f"SELECT * FROM {name}{where}", params).df()
         except duckdb.CatalogException as exc:
-            raise StoreError(
-                f"{self.path} has no reconciliation yet: run `metrics reconcile` ({exc})"
-            ) from exc
+            raise self._no_reconciliation(exc) from exc
+
+    def _no_reconciliation(self, exc: duckdb.Error) -> StoreError:
+        """A file written before reconciliation existed lacks its tables."""
+        return StoreError(f"{self.path} has no reconciliation yet: run `metrics reconcile` ({exc})")
 
     def _reconciliation_missing(self) -> bool:
         counts = self.con.execute(
@@ -405,6 +403,13 @@ class Store:
         finally:
             self.con.unregister("_batch_sources")
             self.con.unregister("_batch_claims")
+
+
+def _where(filters: dict[str, str | None]) -> tuple[str, list[str]]:
+    """` WHERE a = ? AND b = ?` for the filters that are set, and their values."""
+    used = {column: value for column, value in filters.items() if value is not None}
+    where = " AND ".join(f"{column} = ?" for column in used)
+    return (f" WHERE {where}" if where else ""), list(used.values())
 
 
 def _open_failure(path: str, exc: duckdb.Error) -> str:
