@@ -66,8 +66,16 @@ SOURCE_HINTS = {
     Reason.NOT_UTF8: "re-save the file as UTF-8",
     Reason.BAD_FRONT_MATTER: "fix the YAML between the two --- lines at the top",
     Reason.BAD_DATE: "write published as YYYY-MM-DD",
-    Reason.UNSUPPORTED_FORMAT: "save the article as .txt or .md",
-    Reason.EMPTY: "add the article text after the front matter",
+    Reason.BAD_SIDECAR: "fix the YAML in the .meta.yaml file beside it",
+    Reason.UNSUPPORTED_FORMAT: "save it as .txt, .md, .html, .csv, .xlsx or .pdf",
+    Reason.EMPTY: "check that the file holds the article text",
+    Reason.NO_TEXT_IN_PDF: "run OCR on the scan (e.g. ocrmypdf) and ingest the result",
+    Reason.ENCRYPTED: "save an unencrypted copy (e.g. qpdf --decrypt) and ingest that",
+    Reason.BROKEN: "download or export the file again",
+    Reason.NO_METRIC: (
+        "name the metric and unit in a header or caption (see `metrics catalog`), "
+        "or put `caption:` in a .meta.yaml file beside it"
+    ),
 }
 
 

@@ -12,8 +12,13 @@ class Reason(Enum):
     NOT_UTF8 = "not UTF-8 text"
     BAD_FRONT_MATTER = "front matter is not valid YAML"
     BAD_DATE = "published is not a date (YYYY-MM-DD)"
+    BAD_SIDECAR = "metadata file is not valid YAML key: value lines"
     UNSUPPORTED_FORMAT = "unsupported file type"
     EMPTY = "no text"
+    NO_TEXT_IN_PDF = "no text in the PDF (a scan? run OCR on it first)"
+    ENCRYPTED = "encrypted PDF (it needs a password)"
+    BROKEN = "cannot be parsed"
+    NO_METRIC = "no table with a recognisable metric"
 
 
 class MetricsError(Exception):

@@ -9,11 +9,28 @@ from typing import Any
 
 
 @dataclass(frozen=True)
-class Document:
-    """One source article.
+class Table:
+    """A table as its cells' text, placed in its document's text.
 
-    `text` is the body after any front matter; every character offset in a claim
-    (`char_start`, `char_end`) points into it.
+    A table's claims need offsets like any other claim, so each table is written out as text
+    after the document's prose (`render_tables`) and `offsets[r][c]` is where cell `rows[r][c]`
+    starts in `Document.text`.
+    """
+
+    name: str  # "table 2", "sheet Cargo", "page 3 table 1": how the quote names it
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""  # the words around it that say what it holds ("thousand tonnes")
+    start: int = 0
+    offsets: tuple[tuple[int, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source article, page or table file.
+
+    `text` is the body after any front matter, followed by the tables written out as text;
+    every character offset in a claim (`char_start`, `char_end`) points into it. The text
+    extractors read only `prose`, the part before the tables.
     """
 
     path: str
@@ -25,6 +42,12 @@ class Document:
     format: str = "txt"
     content_sha256: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    tables: tuple[Table, ...] = ()
+
+    @property
+    def prose(self) -> str:
+        """The running text, without the tables written out after it."""
+        return self.text[: self.tables[0].start] if self.tables else self.text
 
     @property
     def source_id(self) -> str:

@@ -17,12 +17,13 @@ from pandera.typing import Series
 
 from metrics.errors import SchemaViolation
 from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS, Claim, Document
+from metrics.sources import FORMATS as SOURCE_FORMATS
 
 UNITS = ("t", "TEU", "USD", "EUR", "KZT", "%", "pct_change", "x", "count", "km", "day", "pp")
 STATUSES = ("actual", "forecast", "target")
 MEASURES = ("level", "growth", "share")
 QUALIFIERS = ("exact", "approx", "at_least", "at_most")
-FORMATS = ("txt", "md")
+FORMATS = tuple(dict.fromkeys(SOURCE_FORMATS.values()))
 
 _POINT = r"\d{4}(?:-(?:H[12]|Q[1-4]|0[1-9]|1[0-2]))?"  # 2024, 2024-H1, 2024-Q1, 2024-05
 PERIOD_PATTERN = rf"^{_POINT}(?:\.\.{_POINT})?$"

@@ -1,15 +1,23 @@
-"""Read article files (`.txt`, `.md`, optional YAML front matter) into `Document`s.
+"""Read source files into `Document`s: articles, web pages and table files.
 
-The body is kept exactly as it is in the file after the closing `---` line, because claim
-offsets (`char_start`, `char_end`) point into it. A body that starts with a blank line keeps it.
+Articles (`.txt`, `.md`) may open with YAML front matter; their body is kept exactly as it
+is in the file after the closing `---` line, because claim offsets (`char_start`,
+`char_end`) point into it. Web pages (`.html`) give their main text and metadata through
+trafilatura and their `<table>`s through pandas; table files (`.csv`, `.xlsx`) and PDF
+reports (text and tables, through pdfplumber) are read as tables. Any file can have a
+sidecar `NAME.meta.yaml` whose keys override what the file itself says.
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import hashlib
+import io
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,10 +25,22 @@ from typing import Any
 import yaml
 
 from metrics.errors import Reason, SourceError
-from metrics.models import Document
+from metrics.models import Document, Table
 
-FORMATS: dict[str, str] = {".txt": "txt", ".md": "md"}
+FORMATS: dict[str, str] = {
+    ".txt": "txt",
+    ".md": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".pdf": "pdf",
+}
 """File suffix -> `Document.format`; other files are not sources."""
+
+SIDECAR_SUFFIX = ".meta.yaml"
+"""`page.html.meta.yaml` beside `page.html` holds its title, url, publisher, published."""
 
 _KNOWN_KEYS = ("title", "url", "publisher", "published")
 
@@ -53,17 +73,30 @@ _DATE_LINE = re.compile(r"^date:?[ \t]+(?P<date>\d{4}-\d{2}-\d{2})\b", re.IGNORE
 _DATE_LINE_LOOKAHEAD = 3  # non-blank lines at the top of the body; later "date" lines are prose
 
 
+@dataclass
+class _Content:
+    """What a reader makes of a file's bytes, before metadata and tables are merged."""
+
+    prose: str
+    header: dict[str, Any] = field(default_factory=dict)
+    tables: list[tuple[str, list[list[str]], str]] = field(
+        default_factory=list
+    )  # name, rows, caption
+
+
 def load_document(path: Path, root: Path | None = None) -> Document:
-    """Read one article file.
+    """Read one source file.
 
     `Document.path` is `path` relative to `root` in POSIX form (or `path` itself without a
-    root), so the same article keeps its `source_id` wherever the folder is mounted.
-    `published` comes from the front matter or, failing that, from a `date YYYY-MM-DD` line
-    at the top of the body.
+    root), so the same file keeps its `source_id` wherever the folder is mounted.
+    Metadata comes from the file (front matter, the page's own tags, PDF properties), then
+    from the sidecar `NAME.meta.yaml`, which wins; `published` falls back on a
+    `date YYYY-MM-DD` line at the top of the text.
 
     Raises `SourceError` naming the file and a `Reason` for anything that is not a readable
-    article: missing file, unsupported suffix, bytes that are not UTF-8, front matter that is
-    not a YAML mapping, a published value that is not a date, no text.
+    source: missing file, unsupported suffix, bytes that are not UTF-8, front matter or
+    sidecar that is not a YAML mapping, a published value that is not a date, an encrypted
+    or broken file, no text.
     """
     path = Path(path)
     name = str(path)
@@ -77,31 +110,73 @@ def load_document(path: Path, root: Path | None = None) -> Document:
             f"{path.suffix or 'no suffix'}; expected one of {', '.join(FORMATS)}",
         )
     raw = path.read_bytes()
-    try:
-        content = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(name, Reason.NOT_UTF8, f"byte {exc.start}: {exc.reason}") from None
-
-    # A byte-order mark is an encoding artefact, not text, and would hide the front matter.
-    content = content.removeprefix("\ufeff")
-    header, body = _split_front_matter(name, content)
-    if not body.strip():
-        raise SourceError(name, Reason.EMPTY)
+    sidecar_raw, sidecar = _read_sidecar(name, path)
+    content = _READERS[fmt](name, raw)
+    header = {**content.header, **sidecar}
+    # A bare CSV cannot say "thousand tonnes of freight"; its sidecar's `caption` can.
+    caption = _as_text(header.get("caption")) or ""
+    text, tables = render_tables(
+        content.prose, [(table, rows, own or caption) for table, rows, own in content.tables]
+    )
+    if not text.strip():
+        raise SourceError(name, Reason.NO_TEXT_IN_PDF if fmt == "pdf" else Reason.EMPTY)
 
     published = _as_date(name, header.get("published"))
     if published is None:
-        published = _date_line(name, body)
+        published = _date_line(name, content.prose)
     return Document(
         path=(path.relative_to(root) if root is not None else path).as_posix(),
-        text=body,
+        text=text,
         title=_as_text(header.get("title")),
         url=_as_text(header.get("url")),
         publisher=_as_text(header.get("publisher")),
         published=published,
         format=fmt,
-        content_sha256=hashlib.sha256(raw).hexdigest(),
+        content_sha256=hashlib.sha256(raw + sidecar_raw).hexdigest(),
         meta={key: value for key, value in header.items() if key not in _KNOWN_KEYS},
+        tables=tables,
     )
+
+
+def render_tables(
+    prose: str, tables: Iterable[tuple[str, list[list[str]], str]]
+) -> tuple[str, tuple[Table, ...]]:
+    """The document text: `prose`, then each table written out as `cell | cell` lines.
+
+    Writing the tables out gives every cell an offset, so a table claim points at its
+    cell like a text claim points at its number.
+    """
+    parts = [prose]
+    length = len(prose)
+    placed = []
+    for table_name, rows, caption in tables:
+        heading = f"\n\n[{table_name}{': ' + caption if caption else ''}]\n"
+        start = length + 2  # the heading's "[" after the blank line
+        parts.append(heading)
+        length += len(heading)
+        offsets = []
+        for row in rows:
+            row_offsets = []
+            for i, cell in enumerate(row):
+                if i:
+                    parts.append(" | ")
+                    length += 3
+                row_offsets.append(length)
+                parts.append(cell)
+                length += len(cell)
+            parts.append("\n")
+            length += 1
+            offsets.append(tuple(row_offsets))
+        placed.append(
+            Table(
+                name=table_name,
+                rows=tuple(map(tuple, rows)),
+                caption=caption,
+                start=start,
+                offsets=tuple(offsets),
+            )
+        )
+    return "".join(parts), tuple(placed)
 
 
 def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
@@ -109,7 +184,7 @@ def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
 
     `root` is the folder the user named (a file's own folder for a file), which makes
     `Document.path` the same whether a folder or a file directly in it is ingested. Inside folders
-    only `.txt`/`.md` files count; hidden files and folders (`.git`, `.venv`) and a folder's
+    only files with a suffix in `FORMATS` count (a sidecar `.meta.yaml` is read with its file); hidden files and folders (`.git`, `.venv`) and a folder's
     own README (its documentation, not an article) are skipped;
     a file named explicitly is always returned, so a wrong suffix or a missing file is
     reported by `load_document` instead of vanishing silently.
@@ -180,3 +255,265 @@ def _date_line(name: str, body: str) -> date | None:
 def _as_text(value: object) -> str | None:
     """YAML reads `title: 2024` as an int; the contract wants text or nothing."""
     return None if value is None else str(value)
+
+
+def _read_sidecar(name: str, path: Path) -> tuple[bytes, dict[str, Any]]:
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return b"", {}
+    raw = sidecar.read_bytes()
+    try:
+        header = yaml.load(raw.decode("utf-8"), Loader=_TextDatesLoader)  # safe: a SafeLoader
+    except (UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
+        detail = f"{sidecar.name}: {' '.join(str(exc).split())}"
+        raise SourceError(name, Reason.BAD_SIDECAR, detail) from None
+    if header is None:
+        return raw, {}
+    if not isinstance(header, dict):
+        raise SourceError(
+            name, Reason.BAD_SIDECAR, f"{sidecar.name} holds a {type(header).__name__}"
+        )
+    return raw, {str(key): value for key, value in header.items()}
+
+
+def _decode(name: str, raw: bytes) -> str:
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(name, Reason.NOT_UTF8, f"byte {exc.start}: {exc.reason}") from None
+    # A byte-order mark is an encoding artefact, not text, and would hide the front matter.
+    return content.removeprefix("\ufeff")
+
+
+def _read_text(name: str, raw: bytes) -> _Content:
+    header, body = _split_front_matter(name, _decode(name, raw))
+    return _Content(prose=body, header=header)
+
+
+_BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form")
+_CAPTION_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "figcaption", "strong", "b")
+_CAPTION_MAX = 200  # characters; a longer paragraph before a table is prose, not its title
+
+
+def _read_html(name: str, raw: bytes) -> _Content:
+    """Main text and metadata by trafilatura; tables outside page furniture by pandas."""
+    import lxml.html
+    import trafilatura
+
+    try:
+        tree = lxml.html.fromstring(raw)
+    except (ValueError, lxml.etree.ParserError) as exc:
+        raise SourceError(name, Reason.BROKEN, str(exc)) from None
+    page = trafilatura.bare_extraction(
+        raw, with_metadata=True, include_tables=False, include_comments=False
+    )
+    header: dict[str, Any] = {}
+    prose = ""
+    if page is not None:
+        # trafilatura puts one paragraph on a line; the extractor reads blank-line paragraphs
+        prose = "\n\n".join(line for line in (page.text or "").splitlines() if line.strip())
+        header = {
+            "title": page.title,
+            "url": page.url,
+            "publisher": page.sitename or page.hostname,
+            "published": page.date,
+        }
+        header = {key: value for key, value in header.items() if value}
+    tables = []
+    for element in tree.iter("table"):
+        if any(True for _ in element.iterancestors(*_BOILERPLATE_TAGS)):
+            continue  # a table in the menu or footer is page furniture
+        rows = _html_table_rows(element)
+        if rows:
+            tables.append((f"table {len(tables) + 1}", rows, _html_caption(element)))
+    return _Content(prose=prose, header=header, tables=tables)
+
+
+def _html_table_rows(element: Any) -> list[list[str]]:
+    """The table's header and body rows as text, merged cells repeated (pandas.read_html)."""
+    import lxml.html
+    import pandas as pd
+
+    width = max(
+        (sum(_span(cell) for cell in row.xpath("./td|./th")) for row in element.iter("tr")),
+        default=0,
+    )
+    if width == 0:
+        return []
+    markup = lxml.html.tostring(element, encoding="unicode")
+    try:
+        frame = pd.read_html(
+            io.StringIO(markup),
+            thousands=None,  # keep cells as written: the quote shows them
+            keep_default_na=False,
+            converters={column: str for column in range(width)},
+        )[0]
+    except (ValueError, IndexError):  # no rows pandas can read
+        return []
+    rows = []
+    if not isinstance(frame.columns, pd.RangeIndex):
+        levels = (
+            list(zip(*frame.columns, strict=True))
+            if isinstance(frame.columns, pd.MultiIndex)
+            else [tuple(frame.columns)]
+        )
+        rows = [[_header_cell(value) for value in level] for level in levels]
+    rows += [[_clean_cell(value) for value in record] for record in frame.itertuples(index=False)]
+    return rows
+
+
+def _span(cell: Any) -> int:
+    try:
+        return max(1, int(cell.get("colspan", 1)))
+    except ValueError:
+        return 1
+
+
+def _header_cell(value: object) -> str:
+    text = _clean_cell(value)
+    return "" if text.startswith("Unnamed: ") else text  # pandas' name for an empty header
+
+
+def _clean_cell(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+def _html_caption(element: Any) -> str:
+    caption = element.find("caption")
+    if caption is not None:
+        return _clean_cell(caption.text_content())
+    figure = next(element.iterancestors("figure"), None)
+    if figure is not None and figure.find("figcaption") is not None:
+        return _clean_cell(figure.find("figcaption").text_content())
+    before = element.getprevious()
+    if before is not None and before.tag in _CAPTION_TAGS:
+        text = _clean_cell(before.text_content())
+        if len(text) <= _CAPTION_MAX:
+            return text
+    return ""
+
+
+def _read_csv(name: str, raw: bytes) -> _Content:
+    text = _decode(name, raw)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = [
+            [_clean_cell(cell) for cell in row] for row in csv.reader(io.StringIO(text), dialect)
+        ]
+    except csv.Error as exc:
+        raise SourceError(name, Reason.BROKEN, str(exc)) from None
+    rows = [row for row in rows if any(row)]
+    return _Content(prose="", tables=[(Path(name).name, rows, "")] if rows else [])
+
+
+def _read_xlsx(name: str, raw: bytes) -> _Content:
+    """One table per sheet; numbers as Excel shows them (no `2760.0` for 2760)."""
+    import zipfile
+
+    import pandas as pd
+
+    try:
+        sheets = pd.read_excel(io.BytesIO(raw), sheet_name=None, header=None, dtype=object)
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+        raise SourceError(name, Reason.BROKEN, f"not a readable .xlsx workbook: {exc}") from None
+    tables = []
+    for sheet, frame in sheets.items():
+        rows = [
+            [_excel_cell(value) for value in record] for record in frame.itertuples(index=False)
+        ]
+        rows = [row for row in rows if any(row)]
+        if rows:
+            tables.append((f"sheet {sheet}", rows, ""))
+    return _Content(prose="", tables=tables)
+
+
+def _excel_cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # empty / NaN
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _clean_cell(value)
+
+
+_CAPTION_ABOVE = 36  # points above a PDF table searched for its title line
+
+
+def _read_pdf(name: str, raw: bytes) -> _Content:
+    """Text outside the tables, read page by page, and every ruled table with its title line."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    pages_text = []
+    tables = []
+    try:
+        with pdfplumber.open(io.BytesIO(raw)) as pdf:
+            header = _pdf_header(pdf.metadata)
+            for number, page in enumerate(pdf.pages, start=1):
+                found = page.find_tables()
+                boxes = [table.bbox for table in found]
+                for index, table in enumerate(found, start=1):
+                    rows = [[_clean_cell(cell or "") for cell in row] for row in table.extract()]
+                    rows = [row for row in rows if any(row)]
+                    if rows:
+                        tables.append(
+                            (f"page {number} table {index}", rows, _pdf_caption(page, table.bbox))
+                        )
+                outside = page.filter(lambda obj, boxes=boxes: not _inside(obj, boxes))
+                pages_text.append(outside.extract_text() or "")
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise SourceError(name, Reason.ENCRYPTED, type(exc).__name__) from None
+    except Exception as exc:  # pdfminer raises many unrelated types on broken files
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise SourceError(name, Reason.ENCRYPTED, str(exc)) from None
+        raise SourceError(name, Reason.BROKEN, f"{type(exc).__name__}: {exc}") from None
+    prose = "\n\n".join(text for text in pages_text if text.strip())
+    return _Content(prose=prose, header=header, tables=tables)
+
+
+def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    if "x0" not in obj:
+        return False
+    return any(
+        obj["x0"] >= x0 - 1
+        and obj["x1"] <= x1 + 1
+        and obj["top"] >= top - 1
+        and obj["bottom"] <= bottom + 1
+        for x0, top, x1, bottom in boxes
+    )
+
+
+def _pdf_caption(page: Any, bbox: tuple[float, float, float, float]) -> str:
+    top = bbox[1]
+    if top <= 1:
+        return ""
+    above = page.crop((0, max(0, top - _CAPTION_ABOVE), page.width, top)).extract_text() or ""
+    lines = [line for line in above.splitlines() if line.strip()]
+    return _clean_cell(lines[-1]) if lines else ""
+
+
+_PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
+
+
+def _pdf_header(metadata: dict[str, Any]) -> dict[str, Any]:
+    header: dict[str, Any] = {}
+    if isinstance(metadata.get("Title"), str) and metadata["Title"].strip():
+        header["title"] = metadata["Title"].strip()
+    match = _PDF_DATE.match(str(metadata.get("CreationDate", "")))
+    if match:
+        # a bad date in the file's properties is not worth failing the file for
+        with contextlib.suppress(ValueError):
+            header["published"] = date(*map(int, match.groups())).isoformat()
+    return header
+
+
+_READERS: dict[str, Callable[[str, bytes], _Content]] = {
+    "txt": _read_text,
+    "md": _read_text,
+    "html": _read_html,
+    "csv": _read_csv,
+    "xlsx": _read_xlsx,
+    "pdf": _read_pdf,
+}

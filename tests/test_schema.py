@@ -184,7 +184,7 @@ def test_good_sources_pass() -> None:
     ("document", "check"),
     [
         pytest.param(replace(DOC, content_sha256="abc"), "str_matches", id="bad-hash"),
-        pytest.param(replace(DOC, format="pdf"), "isin", id="bad-format"),
+        pytest.param(replace(DOC, format="docx"), "isin", id="bad-format"),
         pytest.param(DOC, "field_uniqueness", id="same-path-twice"),
     ],
 )

@@ -114,7 +114,7 @@ REFUSALS = [
     pytest.param("a.txt", b"---\npublished: 2024\n---\nBody", Reason.BAD_DATE, id="year-only"),
     pytest.param("a.txt", b"date 2025-02-30 Images\nBody", Reason.BAD_DATE,
                  id="impossible-date-line"),
-    pytest.param("a.html", b"<p>4.5 million tons</p>", Reason.UNSUPPORTED_FORMAT, id="html"),
+    pytest.param("a.docx", b"PK\x03\x04 4.5 million tons", Reason.UNSUPPORTED_FORMAT, id="docx"),
     pytest.param("README", b"4.5 million tons", Reason.UNSUPPORTED_FORMAT, id="no-suffix"),
     pytest.param("a.txt", b"", Reason.EMPTY, id="empty-file"),
     pytest.param("a.md", b" \n\t\n", Reason.EMPTY, id="whitespace-only"),
@@ -146,16 +146,16 @@ def test_path_is_relative_to_root_in_posix_form(write, tmp_path: Path) -> None:
 
 
 def test_iter_source_files_walks_folders(write, tmp_path: Path) -> None:
-    for name in ["docs/b.txt", "docs/a.md", "docs/sub/c.TXT", "docs/notes.html",
-                 "docs/.hidden.txt", "docs/.git/d.txt", "docs/README.md", "e.html"]:
+    for name in ["docs/b.txt", "docs/a.md", "docs/sub/c.TXT", "docs/notes.json",
+                 "docs/.hidden.txt", "docs/.git/d.txt", "docs/README.md", "e.json"]:
         write(name, "Body.")
     docs = tmp_path / "docs"
-    found = iter_source_files([docs, tmp_path / "e.html", docs / "a.md"])
+    found = iter_source_files([docs, tmp_path / "e.json", docs / "a.md"])
     assert [(file.relative_to(tmp_path).as_posix(), root) for file, root in found] == [
         ("docs/a.md", docs),
         ("docs/b.txt", docs),
         ("docs/sub/c.TXT", docs),
-        ("e.html", tmp_path),  # named explicitly: kept, so load_document reports it
+        ("e.json", tmp_path),  # named explicitly: kept, so load_document reports it
     ]
 
 

@@ -105,7 +105,7 @@ def test_rejected_claims_write_nothing(store: Store, docs: Path, fake_extractor)
 
 
 def test_progress_reports_every_file(store: Store, docs: Path, write, fake_extractor) -> None:
-    write("docs/z.html", "not an article")  # not a source inside a folder: not reported
+    write("docs/z.json", "not an article")  # not a source inside a folder: not reported
     write("docs/empty.txt", "")
     store.ingest([docs / "a.txt"], extractor=fake_extractor)
     seen: list[tuple[str, str]] = []
