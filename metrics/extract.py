@@ -31,6 +31,7 @@ from metrics.periods import (
     year_span,
 )
 from metrics.quantities import find_quantities
+from metrics.tables import table_claims
 
 EXTRACTOR = "regex-v1"
 _ATTRIBUTION = re.compile(
@@ -800,8 +801,13 @@ def _is_span(period: Period) -> bool:
 
 
 def extract_claims(document: Document, catalog: Catalog | None = None) -> list[Claim]:
-    """Every claim in `document`, in text order; the same document gives the same claims."""
-    return _Extractor(document, catalog or load_catalog()).run()
+    """Every claim in `document`: its prose's in text order, then its tables'.
+
+    The same document gives the same claims.
+    """
+    catalog = catalog or load_catalog()
+    prose = replace(document, text=document.prose, tables=()) if document.tables else document
+    return _Extractor(prose, catalog).run() + table_claims(document, catalog)
 
 
 def extract_text(text: str, published: date | None = None, path: str = "<text>") -> list[Claim]:

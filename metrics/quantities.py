@@ -7,7 +7,7 @@ this module only holds the patterns that combine them.
 >>> parse_quantity("reached 4.5 million tons in 2024")
 Quantity(value=4500000.0, unit='t', text='4.5 million tons', start=8, end=24, low=None, high=None, noun=None)
 >>> parse_quantity("worth 28.1 trillion tenge").value
-2.81e+13
+28100000000000.0
 >>> parse_quantity("the 32nd meeting") is None
 True
 """
@@ -68,6 +68,7 @@ class _Vocabulary:
     currency_symbols: dict[str, str]  # symbol as written -> ISO code
     currency_prefixes: dict[str, str]  # lower-case prefix -> ISO code
     currency_codes: frozenset[str]
+    label_scales: dict[str, float]
 
 
 @cache
@@ -112,6 +113,9 @@ def _vocabulary() -> _Vocabulary:
         currency_symbols=symbols,
         currency_prefixes={k.lower(): v for k, v in data["currency_prefixes"].items()},
         currency_codes=frozenset(codes),
+        label_scales={
+            k.lower(): float(v) for k, v in {**data["scales"], **data["label_scales"]}.items()
+        },
     )
 
 
@@ -551,6 +555,76 @@ def parse_quantity(text: str) -> Quantity | None:
     """The first quantity in `text`, or None."""
     found = find_quantities(text)
     return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class _LabelPatterns:
+    unit: re.Pattern[str]
+    symbol: re.Pattern[str]
+    currency: re.Pattern[str]
+    scale: re.Pattern[str]
+
+
+_LABEL_EDGE = r"(?<![\w'’])", r"(?![\w])"  # a whole word: "t" but not "don't", "at"
+
+
+@cache
+def _label_patterns() -> _LabelPatterns:
+    v = _vocabulary()
+    before, after = _LABEL_EDGE
+    codes = "|".join(sorted(v.currency_codes))
+    return _LabelPatterns(
+        unit=re.compile(rf"{before}(?:{_alt(v.unit_phrases)})(?![A-Za-z])", re.IGNORECASE),
+        symbol=re.compile(rf"{before}(?:{_alt(v.unit_symbols)}){after}"),
+        currency=re.compile(
+            rf"(?P<prefix>{_alt(v.currency_prefixes)})|(?P<symbol>{_alt(v.currency_symbols)})"
+            rf"|{before}(?P<code>{codes}){after}"
+            rf"|{before}(?P<name>{_alt(v.currency_names)}){after}",
+            re.IGNORECASE,
+        ),
+        scale=re.compile(rf"{before}(?:{_alt(v.label_scales)})(?:\.|{after})", re.IGNORECASE),
+    )
+
+
+def unit_of_label(text: str) -> tuple[str, float] | None:
+    """The unit and multiplier a table header or caption gives the figures under it.
+
+    "Freight, thousand tonnes" -> ("t", 1000.0), "mln USD" -> ("USD", 1e6), "US$ bn" ->
+    ("USD", 1e9), "y/y, %" -> ("%", 1.0), "Passengers, thous." -> ("", 1000.0): a scale with
+    no unit counts something. None when the label names neither.
+
+    >>> unit_of_label("Exports (billion tenge)")
+    ('KZT', 1000000000.0)
+    """
+    v = _vocabulary()
+    p = _label_patterns()
+    unit, factor, span = "", 1.0, (0, 0)
+    if m := p.unit.search(text):
+        unit, factor = v.unit_phrases[" ".join(m.group().lower().split())]
+        span = m.span()
+    elif m := p.symbol.search(text):
+        unit, factor = v.unit_symbols[m.group()]
+        span = m.span()
+    elif m := p.currency.search(text):
+        kind, written = next((k, w) for k, w in m.groupdict().items() if w)
+        unit = {
+            "prefix": lambda: v.currency_prefixes[written.lower()],
+            "symbol": lambda: v.currency_symbols[written],
+            "code": lambda: written.upper(),
+            "name": lambda: v.currency_names[" ".join(written.lower().split())],
+        }[kind]()
+        span = m.span()
+        if short := re.match(rf"{_SPACE}*({_alt(v.currency_scales)})\b", text[m.end() :]):
+            return unit, v.currency_scales[short.group(1)]  # "EUR m", "$bn"
+    scale = next(
+        (s for s in p.scale.finditer(text) if s.end() <= span[0] or s.start() >= span[1]),
+        None,
+    )
+    if scale is not None and factor == 1.0:
+        factor = v.label_scales[scale.group().lower().rstrip(".")]
+    elif not unit:
+        return None
+    return unit, factor
 
 
 def rounding_step(text: str) -> float | None:
