@@ -462,15 +462,44 @@ def _read_pdf(name: str, raw: bytes) -> _Content:
                             (f"page {number} table {index}", rows, _pdf_caption(page, table.bbox))
                         )
                 outside = page.filter(lambda obj, boxes=boxes: not _inside(obj, boxes))
-                pages_text.append(outside.extract_text() or "")
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise SourceError(name, Reason.ENCRYPTED, type(exc).__name__) from None
+                pages_text.append(_pdf_paragraphs(outside.extract_text_lines()))
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise SourceError(name, Reason.ENCRYPTED, str(exc)) from None
-        raise SourceError(name, Reason.BROKEN, f"{type(exc).__name__}: {exc}") from None
+        # pdfplumber wraps pdfminer's errors: the first argument is the original one
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise SourceError(name, Reason.ENCRYPTED, type(cause).__name__) from None
+        raise SourceError(name, Reason.BROKEN, f"{type(cause).__name__}: {cause}") from None
     prose = "\n\n".join(text for text in pages_text if text.strip())
     return _Content(prose=prose, header=header, tables=tables)
+
+
+_PARAGRAPH_GAP = 0.9  # a gap above a line taller than this many line heights starts a paragraph
+
+
+def _pdf_paragraphs(lines: list[dict[str, Any]]) -> str:
+    """A page's lines joined back into paragraphs, one blank line between them.
+
+    A PDF wraps sentences at the page edge; the text extractor reads a line break as the
+    end of a heading, so wrapped lines are joined (and "corri-/dor" mended), and a
+    paragraph is wherever the gap above a line is wider than the line spacing.
+    """
+    paragraphs: list[str] = []
+    bottom = None
+    for line in lines:
+        text = line["text"].strip()
+        if not text:
+            continue
+        height = line["bottom"] - line["top"]
+        if paragraphs and bottom is not None and line["top"] - bottom < _PARAGRAPH_GAP * height:
+            last = paragraphs[-1]
+            if last.endswith("-") and text[:1].islower():
+                paragraphs[-1] = last[:-1] + text
+            else:
+                paragraphs[-1] = f"{last} {text}"
+        else:
+            paragraphs.append(text)
+        bottom = line["bottom"]
+    return "\n\n".join(paragraphs)
 
 
 def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
