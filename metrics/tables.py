@@ -100,9 +100,15 @@ def _is_figure(cell: str) -> bool:
     return bool(cell) and _FIGURE_CELL.fullmatch(cell) is not None
 
 
+_PERIOD_LABEL_WORDS = 4  # "Jan–Jun 2024", "9 months of 2024"; longer text is a title
+
+
 def _is_period_label(cell: str) -> bool:
+    """A header that is a period and nothing else, not a title that mentions one."""
     return bool(_YEAR_LIKE.fullmatch(cell)) or (
-        not _is_figure(cell) and parse_period(cell) is not None
+        not _is_figure(cell)
+        and len(cell.split()) <= _PERIOD_LABEL_WORDS
+        and parse_period(cell) is not None
     )
 
 
