@@ -6,6 +6,7 @@ to fix them; usage errors keep click's exit status 2.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -293,8 +294,11 @@ def extract(file: Path, fmt: str) -> None:
     document = load_document(file, file.parent)
     # Imported here so that the other commands never load the pattern set.
     from metrics.extract import extract_claims
+    from metrics.tables import require_readable_tables
 
-    _echo_frame(claims_frame(extract_claims(document)), fmt, CLAIM_TABLE_COLUMNS)
+    found = extract_claims(document)
+    require_readable_tables(replace(document, path=str(file)), len(found))
+    _echo_frame(claims_frame(found), fmt, CLAIM_TABLE_COLUMNS)
 
 
 @cli.command()

@@ -183,10 +183,11 @@ def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
     """Expand files and folders into `(file, root)` pairs, folders walked recursively.
 
     `root` is the folder the user named (a file's own folder for a file), which makes
-    `Document.path` the same whether a folder or a file directly in it is ingested. Inside folders
-    only files with a suffix in `FORMATS` count (a sidecar `.meta.yaml` is read with its file); hidden files and folders (`.git`, `.venv`) and a folder's
-    own README (its documentation, not an article) are skipped;
-    a file named explicitly is always returned, so a wrong suffix or a missing file is
+    `Document.path` the same whether a folder or a file directly in it is ingested. Inside
+    folders only files with a suffix in `FORMATS` count (a sidecar `.meta.yaml` is read with
+    its file); hidden files and folders (`.git`, `.venv`), the `NAME_files` folders a browser
+    saves a page's scripts and frames in, and a folder's own README (its documentation, not
+    an article) are skipped; a file named explicitly is always returned, so a wrong suffix or a missing file is
     reported by `load_document` instead of vanishing silently.
     """
     found: list[tuple[Path, Path]] = []
@@ -203,7 +204,7 @@ def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
             add(path, path.parent)
             continue
         for folder, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not d.endswith("_files"))
             for name in sorted(files):
                 readme = Path(name).stem.lower() == "readme"
                 if not name.startswith(".") and not readme and Path(name).suffix.lower() in FORMATS:

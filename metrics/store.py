@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -18,7 +18,7 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
+from metrics.errors import MetricsError, SchemaViolation, SourceError
 from metrics.models import Claim, Document
 from metrics.reconcile import Reconciliation, reconcile
 from metrics.schema import (
@@ -29,6 +29,7 @@ from metrics.schema import (
     validate_sources,
 )
 from metrics.sources import iter_source_files, load_document
+from metrics.tables import require_readable_tables
 
 DEFAULT_DB = Path("metrics.duckdb")
 VIEWS = ("resolved", "conflicts", "implied", "forecast_errors", "target_history", "targets")
@@ -267,9 +268,10 @@ class Store:
             except SchemaViolation as exc:
                 fail(file, f"{file}: claims failed validation ({describe_failures(exc)})")
                 continue
-            if claims.empty and doc.tables and not doc.prose.strip():
-                # A table file is given for its figures: none readable is an error to fix.
-                fail(file, str(SourceError(str(file), Reason.NO_METRIC, _headers(doc))))
+            try:
+                require_readable_tables(replace(doc, path=str(file)), len(claims))
+            except SourceError as exc:
+                fail(file, str(exc))
                 continue
             accepted[doc.source_id] = (doc, claims)
             report(file, f"{len(claims)} claim{'' if len(claims) == 1 else 's'}")
@@ -407,15 +409,6 @@ class Store:
         finally:
             self.con.unregister("_batch_sources")
             self.con.unregister("_batch_claims")
-
-
-def _headers(document: Document) -> str:
-    """What the tables' first rows say, so the user sees what could not be matched."""
-    shown = []
-    for table in document.tables[:3]:
-        cells = [cell for row in table.rows[:2] for cell in row if cell][:8]
-        shown.append(f"{table.name}: {', '.join(cells)}")
-    return "; ".join(shown)
 
 
 def _where(filters: dict[str, str | None]) -> tuple[str, list[str]]:

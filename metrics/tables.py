@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from metrics.catalog import Catalog, Metric, load_catalog
+from metrics.errors import Reason, SourceError
 from metrics.models import Claim, Document, Period, Table
 from metrics.periods import month_span, parse_period, shift_years, year_period
 from metrics.quantities import parse_quantity, unit_of_label
@@ -215,6 +216,21 @@ class _TableReader:
             )
             previous_label = row_label
         return found
+
+
+def require_readable_tables(document: Document, claims: int) -> None:
+    """Raise `SourceError` for a table file (no prose) none of whose figures gave a claim.
+
+    A table is ingested for its figures; when none matches the catalog the user has a fix
+    to make (name the metric and unit), so say so and show what the headers were.
+    """
+    if claims or not document.tables or document.prose.strip():
+        return
+    shown = []
+    for table in document.tables[:3]:
+        cells = [cell for row in table.rows[:2] for cell in row if cell][:8]
+        shown.append(f"{table.name}: {', '.join(cells)}")
+    raise SourceError(document.path, Reason.NO_METRIC, "; ".join(shown))
 
 
 def table_claims(document: Document, catalog: Catalog | None = None) -> list[Claim]:

@@ -272,6 +272,9 @@ def test_a_batch_of_mixed_files_stores_what_it_can(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "titr_freight.csv.meta.yaml", folder)
     (folder / "locked.pdf").write_bytes(pdf_bytes(encrypt=True))
     (folder / "phones.csv").write_text("Name,Phone\nAsel,555 0100\n")
+    assets = folder / "middle_corridor_page_files"  # what "Save page, complete" adds
+    assets.mkdir()
+    (assets / "ad-frame.html").write_text("<html><body><p>Win 1,000 dollars</p></body></html>")
     with Store(":memory:") as store:
         summary = store.ingest([folder])
         stored = store.query("SELECT path, format FROM sources ORDER BY path")
@@ -307,3 +310,12 @@ def test_cli_ingests_every_format(tmp_path: Path) -> None:
         extractors = set(store.query("SELECT DISTINCT extractor FROM claims")["extractor"])
     assert set(formats["format"]) == {"html", "csv", "xlsx", "pdf"}
     assert {"regex-v1", "table-v1:period-in-column", "table-v1:period-in-row"} <= extractors
+
+
+def test_cli_extract_explains_an_unreadable_table(tmp_path: Path) -> None:
+    table = tmp_path / "phones.csv"
+    table.write_text("Name,Phone\nAsel,555 0100\n")
+    result = CliRunner().invoke(cli, ["extract", str(table)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {table}: {Reason.NO_METRIC.value} (phones.csv: Name")
+    assert "name the metric and unit in a header" in result.stderr
