@@ -17,7 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -101,6 +101,10 @@ def _is_figure(cell: str) -> bool:
     return bool(cell) and _FIGURE_CELL.fullmatch(cell) is not None
 
 
+# Every row of a table repeats its column headers: read each header once.
+_parse_period = lru_cache(maxsize=4096)(parse_period)
+_unit_of_label = lru_cache(maxsize=4096)(unit_of_label)
+
 _PERIOD_LABEL_WORDS = 4  # "Jan–Jun 2024", "9 months of 2024"; longer text is a title
 
 
@@ -109,7 +113,7 @@ def _is_period_label(cell: str) -> bool:
     return bool(_YEAR_LIKE.fullmatch(cell)) or (
         not _is_figure(cell)
         and len(cell.split()) <= _PERIOD_LABEL_WORDS
-        and parse_period(cell) is not None
+        and _parse_period(cell, None) is not None
     )
 
 
@@ -267,18 +271,17 @@ def _read_cell(
     everything = f"{labels} | {context}"
     growth = bool(m.growth.search(everything))
     share = bool(m.share.search(everything))
-    chosen = _metric(index, labels, context, title, document.prose, unit_factor, growth, share)
+    # The period axis names no metric: leaving it out lets a row's figures share one reading.
+    named = " | ".join(
+        label
+        for label in (cell.row_label, cell.column_label, cell.unit_label)
+        if not _is_period_label(label)
+    )
+    chosen = index.metric(named, context, title, document.prose, unit_factor, growth, share)
     if cell.parent and (chosen is None or chosen[0] > 0):
         # "Growth, %" under "Freight, thousand t": the row above names the metric
-        inherited = _metric(
-            index,
-            f"{cell.parent} | {labels}",
-            context,
-            title,
-            document.prose,
-            unit_factor,
-            growth,
-            share,
+        inherited = index.metric(
+            f"{cell.parent} | {named}", context, title, document.prose, unit_factor, growth, share
         )
         if inherited is not None and inherited[0] == 0:
             chosen = inherited
@@ -335,7 +338,7 @@ def _period(
         (context, "period-in-caption"),
         (title, "period-in-caption"),
     ):
-        period = parse_period(text, published) if text else None
+        period = _parse_period(text, published) if text else None
         if period is not None:
             return period, rule
     return None, ""
@@ -357,7 +360,7 @@ def _unit(cell_unit: str, texts: list[str]) -> tuple[str, float] | None:
     if cell_unit:
         return cell_unit, 1.0
     for text in texts:
-        found = unit_of_label(text) if text else None
+        found = _unit_of_label(text) if text else None
         if found is not None:
             return found
     return None
@@ -404,7 +407,7 @@ def _metric(
     unit_factor: tuple[str, float] | None,
     growth: bool,
     share: bool,
-) -> tuple[float, Metric, str | None, str, str, float] | None:
+) -> _MetricReading | None:
     """(cue level, metric, entity, unit, measure, multiplier) of the best reading.
 
     The best metric has its cue nearest the figure (labels, then caption, then title),
@@ -439,12 +442,16 @@ def _cue_level(metric: Metric, texts: tuple[str, ...]) -> float | None:
     return None
 
 
+_MetricReading = tuple[float, Metric, str | None, str, str, float]
+
+
 class _EntityIndex:
     """The entities named in a text, found once: the same labels and prose serve many cells."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self._found: dict[str, list[tuple[str, str]]] = {}
+        self._metrics: dict[tuple[Any, ...], _MetricReading | None] = {}
 
     def names(self, kinds: tuple[str, ...], text: str) -> list[str]:
         found = self._found.get(text)
@@ -457,6 +464,12 @@ class _EntityIndex:
                     found.append((entity.name, entity.kind))
             self._found[text] = found
         return [name for name, kind in found if kind in kinds]
+
+    def metric(self, *reading: Any) -> _MetricReading | None:
+        """`_metric` for these labels, worked out once per table."""
+        if reading not in self._metrics:
+            self._metrics[reading] = _metric(self, *reading)
+        return self._metrics[reading]
 
 
 def _entity(
