@@ -43,8 +43,11 @@ _FIGURE_CELL = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+# "—", "-", "n/a", "..", "x": no figure, as good as an empty cell.
+_MISSING = re.compile(r"[-–—‑.…x*]+|n/?a|n\.a\.|none|nil", re.IGNORECASE)
 _YEAR_LIKE = re.compile(r"(?:19|20)\d{2}\s*(?:[*¹²³FfEe]|\([FfEe]\))?")
 _EXPLICIT_BASE = re.compile(r"((?:19|20)\d{2})\s*/\s*((?:19|20)\d{2})")  # "2024/2023, %"
+_MULTI_YEAR = re.compile(r"\d{4}\.\.\d{4}")
 _MINUS = re.compile(r"^\s*[−–]")  # typographic minus signs the quantity parser reads as dashes
 _CUE_LEVELS = ("labels", "caption", "title")  # where a metric's cue was found, best first
 
@@ -80,7 +83,7 @@ def _markers() -> _Markers:
         growth=_words(data["growth"]),
         share=_words(data["share"]),
         unit_column=re.compile(r"\s*(?:" + "|".join(data["unit_column"]) + r")\s*", re.I),
-        approx=_words(data["approx"]),
+        approx=re.compile(r"^\s*(?:" + "|".join(data["approx"]) + ")", re.IGNORECASE),
     )
 
 
@@ -94,7 +97,12 @@ class _Cell:
     row_label: str
     column_label: str
     unit_label: str  # the row's entry in a "Unit" column
-    parent: str = ""  # the row or column a "Growth, %" line refers to: the one before it
+    row_parent: str = ""  # the row a "Growth, %" row refers to: the level row above it
+    column_parent: str = ""  # the column a "y/y, %" column refers to: the one to its left
+
+    @property
+    def parent(self) -> str:
+        return " ".join(filter(None, [self.row_parent, self.column_parent]))
 
 
 def _is_figure(cell: str) -> bool:
@@ -122,7 +130,10 @@ class _TableReader:
 
     def __init__(self, table: Table) -> None:
         width = max(len(row) for row in table.rows)
-        self.rows = [list(row) + [""] * (width - len(row)) for row in table.rows]
+        self.rows = [
+            ["" if _MISSING.fullmatch(cell) else cell for cell in row] + [""] * (width - len(row))
+            for row in table.rows
+        ]
         self.titles = self._title_rows()
         body_start = len(self.titles)
         self.header_count = self._header_count(body_start)
@@ -130,6 +141,8 @@ class _TableReader:
         self.first_data = body_start + self.header_count
         self.label_columns = self._label_columns()
         self.caption = " ".join(filter(None, [table.caption, *self.titles]))
+        # The header over the row labels often says what they are ("Middle Corridor", "$ bn").
+        self.corner = " ".join(filter(None, self._column_labels()[: self.label_columns]))
 
     def _title_rows(self) -> list[str]:
         """Leading rows of one cell of text: the table's title written inside it."""
@@ -147,6 +160,8 @@ class _TableReader:
         for row in self.rows[start:]:
             if any(_is_figure(c) and not _YEAR_LIKE.fullmatch(c) for c in row[1:]):
                 break
+            if count and row[0] and not any(row[1:]):
+                break  # only a first-column label under the header: a sub-heading row
             count += 1
         return count if count < len(self.rows) - start else 0
 
@@ -205,7 +220,7 @@ class _TableReader:
             previous_first = labels[0] or previous_first
             row_label = " ".join(filter(None, [section, *labels]))
             unit_label = " ".join(row[c] for c in sorted(unit_columns))
-            row_parent = previous_label if refers_back(row_label) else ""
+            row_parent = previous_label if refers_back(row_label) and previous_label else ""
             found.extend(
                 _Cell(
                     r,
@@ -214,11 +229,13 @@ class _TableReader:
                     row_label,
                     column_labels[c],
                     unit_label,
-                    " ".join(filter(None, [row_parent, column_parents[c]])),
+                    row_parent,
+                    column_parents[c],
                 )
                 for c in figures
             )
-            previous_label = row_label
+            if not row_parent:
+                previous_label = row_label  # a second change row still refers to the level
         return found
 
 
@@ -246,18 +263,23 @@ def table_claims(document: Document, catalog: Catalog | None = None) -> list[Cla
             continue
         reader = _TableReader(table)
         for cell in reader.cells():
-            claim = _read_cell(document, table, reader.caption, cell, index)
+            claim = _read_cell(document, table, reader.caption, reader.corner, cell, index)
             if claim is not None:
                 claims.append(claim)
     return claims
 
 
 def _read_cell(
-    document: Document, table: Table, caption: str, cell: _Cell, index: _EntityIndex
+    document: Document,
+    table: Table,
+    caption: str,
+    corner: str,
+    cell: _Cell,
+    index: _EntityIndex,
 ) -> Claim | None:
     m = _markers()
     labels = f"{cell.row_label} | {cell.column_label} | {cell.unit_label}"
-    context = f"{caption} | {table.name}"
+    context = f"{caption} | {corner} | {table.name}"
     title = document.title or ""
     q = parse_quantity(cell.text)
     if q is None:
@@ -265,9 +287,11 @@ def _read_cell(
     value = -abs(q.value) if _MINUS.match(cell.text) else q.value
 
     period, rule = _period(cell, context, title, document.published)
-    unit_factor = _unit(
-        q.unit, [cell.row_label, cell.column_label, cell.unit_label, context, title]
-    )
+    # The label that makes the figure a change or share has its own unit ("Growth, %").
+    labels_first = [cell.row_label, cell.column_label]
+    if m.refers_back(cell.column_label) and not m.refers_back(cell.row_label):
+        labels_first.reverse()
+    unit_factor = _unit(q.unit, [*labels_first, cell.unit_label, context, title])
     everything = f"{labels} | {context}"
     growth = bool(m.growth.search(everything))
     share = bool(m.share.search(everything))
@@ -299,7 +323,7 @@ def _read_cell(
         explicit = _EXPLICIT_BASE.search(labels) or _EXPLICIT_BASE.search(context)
         if explicit and period is not None and explicit.group(1) == period.label[:4]:
             base = shift_years(period, int(explicit.group(2)) - int(explicit.group(1)))
-        elif ".." not in period.label:
+        elif not _MULTI_YEAR.fullmatch(period.label):  # "2021..2025" has no year before it
             base = shift_years(period, -1)
     start = table.offsets[cell.row][cell.column] + q.start
     end = table.offsets[cell.row][cell.column] + q.end
@@ -334,6 +358,7 @@ def _period(
 ) -> tuple[Period | None, str]:
     for text, rule in (
         (cell.column_label, "period-in-column"),
+        (cell.column_parent, "period-in-column"),  # "y/y, %" right of "Jan–Apr 2025"
         (cell.row_label, "period-in-row"),
         (context, "period-in-caption"),
         (title, "period-in-caption"),
