@@ -143,12 +143,14 @@ def cli() -> None:
 @db_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path) -> None:
-    """Extract and store the claims of article files and folders.
+    """Extract and store the claims of source files and folders.
 
-    Folders are walked recursively for .txt and .md files, skipping hidden ones. A file
-    already stored with the same content is skipped; a changed file replaces its earlier
-    claims. A file that cannot be read is reported and the others are still stored; the
-    exit status is then 1.
+    Sources are articles (.txt, .md with YAML front matter), saved web pages (.html), tables
+    (.csv, .tsv, .xlsx) and PDF reports (.pdf); folders are walked recursively, skipping
+    hidden ones. Metadata for a file that cannot carry front matter goes in a sidecar beside
+    it, NAME.meta.yaml (title, url, publisher, published). A file already stored with the
+    same content is skipped; a changed file replaces its earlier claims. A file that cannot
+    be read is reported and the others are still stored; the exit status is then 1.
 
     Example:
 
@@ -284,7 +286,7 @@ def report(out: Path, title: str, db: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @format_option
 def extract(file: Path, fmt: str) -> None:
-    """Show the claims found in one article without storing them.
+    """Show the claims found in one source file without storing them.
 
     Example:
 
