@@ -276,8 +276,18 @@ def _mention(m: re.Match[str], published: date | None) -> PeriodMention | None:
     return PeriodMention(period, m.start(), m.end(), kind, years)
 
 
+# Every branch of _PERIOD needs a digit or one of these words; text without any (most
+# sentences of background and quotes) is skipped without running the large pattern.
+_PERIOD_HINT = re.compile(
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|half|quarter|month|year|period",
+    re.IGNORECASE,
+)
+
+
 def find_periods(text: str, published: date | None) -> list[PeriodMention]:
     """Every period expression in `text`, in order; unresolvable ones are left out."""
+    if not _PERIOD_HINT.search(text):
+        return []
     found = []
     for m in _PERIOD.finditer(text):
         mention = _mention(m, published)
