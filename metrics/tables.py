@@ -49,7 +49,6 @@ _YEAR_LIKE = re.compile(r"(?:19|20)\d{2}\s*(?:[*¹²³FfEe]|\([FfEe]\))?")
 _EXPLICIT_BASE = re.compile(r"((?:19|20)\d{2})\s*/\s*((?:19|20)\d{2})")  # "2024/2023, %"
 _MULTI_YEAR = re.compile(r"\d{4}\.\.\d{4}")
 _MINUS = re.compile(r"^\s*[−–]")  # typographic minus signs the quantity parser reads as dashes
-_CUE_LEVELS = ("labels", "caption", "title")  # where a metric's cue was found, best first
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,8 @@ class _TableReader:
         self.label_columns = self._label_columns()
         self.caption = " ".join(filter(None, [table.caption, *self.titles]))
         # The header over the row labels often says what they are ("Middle Corridor", "$ bn").
-        self.corner = " ".join(filter(None, self._column_labels()[: self.label_columns]))
+        self.column_labels = self._column_labels()
+        self.corner = " ".join(filter(None, self.column_labels[: self.label_columns]))
 
     def _title_rows(self) -> list[str]:
         """Leading rows of one cell of text: the table's title written inside it."""
@@ -194,7 +194,7 @@ class _TableReader:
         return labels
 
     def cells(self) -> list[_Cell]:
-        column_labels = self._column_labels()
+        column_labels = self.column_labels
         unit_columns = {
             c
             for c in range(self.label_columns)
