@@ -58,8 +58,9 @@ class Catalog:
         """Canonical entity name -> its aliases, for display."""
         return {name: list(e.aliases) for name, e in self.entity_kinds.items()}
 
-    def entity_of_group(self, group: str) -> Entity:
-        """The entity behind a named group `e<i>` of `entity_pattern` (in catalog order)."""
+    def entity_of_match(self, match: re.Match[str]) -> Entity:
+        """The entity a match of `entity_pattern` names: its group `e<i>` is the i-th entity."""
+        group = next(name for name, text in match.groupdict().items() if text)
         return self._entities_by_index[int(group[1:])]
 
     @property

@@ -6,7 +6,6 @@ to fix them; usage errors keep click's exit status 2.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -299,7 +298,7 @@ def extract(file: Path, fmt: str) -> None:
     from metrics.tables import require_readable_tables
 
     found = extract_claims(document)
-    require_readable_tables(replace(document, path=str(file)), len(found))
+    require_readable_tables(document, len(found), str(file))
     _echo_frame(claims_frame(found), fmt, CLAIM_TABLE_COLUMNS)
 
 

@@ -211,8 +211,7 @@ class _DocumentContext:
         for m in self.catalog.entity_pattern.finditer(text):
             if _ATTRIBUTION.search(text[max(0, m.start() - 60) : m.start()]):
                 continue  # "according to the press release of NC KTZ": a source, not a subject
-            group = next(g for g, v in m.groupdict().items() if v)
-            entity = self.catalog.entity_of_group(group)
+            entity = self.catalog.entity_of_match(m)
             mentions.append(_EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
         for kind, pattern in self.catalog.anaphora.items():
             for m in pattern.finditer(text):

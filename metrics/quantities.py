@@ -606,13 +606,14 @@ def unit_of_label(text: str) -> tuple[str, float] | None:
         unit, factor = v.unit_symbols[m.group()]
         span = m.span()
     elif m := p.currency.search(text):
-        kind, written = next((k, w) for k, w in m.groupdict().items() if w)
-        unit = {
-            "prefix": lambda: v.currency_prefixes[written.lower()],
-            "symbol": lambda: v.currency_symbols[written],
-            "code": lambda: written.upper(),
-            "name": lambda: v.currency_names[" ".join(written.lower().split())],
-        }[kind]()
+        if m["prefix"]:
+            unit = v.currency_prefixes[m["prefix"].lower()]
+        elif m["symbol"]:
+            unit = v.currency_symbols[m["symbol"]]
+        elif m["code"]:
+            unit = m["code"].upper()
+        else:
+            unit = v.currency_names[" ".join(m["name"].lower().split())]
         span = m.span()
         if short := re.match(rf"{_SPACE}*({_alt(v.currency_scales)})\b", text[m.end() :]):
             return unit, v.currency_scales[short.group(1)]  # "EUR m", "$bn"

@@ -305,8 +305,16 @@ def _read_html(name: str, raw: bytes) -> _Content:
         tree = lxml.html.fromstring(raw)
     except (ValueError, lxml.etree.ParserError) as exc:
         raise SourceError(name, Reason.BROKEN, str(exc)) from None
+    tables = []
+    for element in tree.iter("table"):
+        if next(element.iterancestors(*_BOILERPLATE_TAGS), None) is not None:
+            continue  # a table in the menu or footer is page furniture
+        rows = _html_table_rows(element)
+        if rows:
+            tables.append((f"table {len(tables) + 1}", rows, _html_caption(element)))
+    # Tables first: trafilatura prunes the tree it is given, and parsing twice costs more.
     page = trafilatura.bare_extraction(
-        raw, with_metadata=True, include_tables=False, include_comments=False
+        tree, with_metadata=True, include_tables=False, include_comments=False
     )
     header: dict[str, Any] = {}
     prose = ""
@@ -320,13 +328,6 @@ def _read_html(name: str, raw: bytes) -> _Content:
             "published": page.date,
         }
         header = {key: value for key, value in header.items() if value}
-    tables = []
-    for element in tree.iter("table"):
-        if any(True for _ in element.iterancestors(*_BOILERPLATE_TAGS)):
-            continue  # a table in the menu or footer is page furniture
-        rows = _html_table_rows(element)
-        if rows:
-            tables.append((f"table {len(tables) + 1}", rows, _html_caption(element)))
     return _Content(prose=prose, header=header, tables=tables)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -269,7 +269,7 @@ class Store:
                 fail(file, f"{file}: claims failed validation ({describe_failures(exc)})")
                 continue
             try:
-                require_readable_tables(replace(doc, path=str(file)), len(claims))
+                require_readable_tables(doc, len(claims), str(file))
             except SourceError as exc:
                 fail(file, str(exc))
                 continue

@@ -135,9 +135,9 @@ class _TableReader:
         ]
         self.titles = self._title_rows()
         body_start = len(self.titles)
-        self.header_count = self._header_count(body_start)
-        self.headers = self.rows[body_start : body_start + self.header_count]
-        self.first_data = body_start + self.header_count
+        header_count = self._header_count(body_start)
+        self.headers = self.rows[body_start : body_start + header_count]
+        self.first_data = body_start + header_count
         self.label_columns = self._label_columns()
         self.caption = " ".join(filter(None, [table.caption, *self.titles]))
         # The header over the row labels often says what they are ("Middle Corridor", "$ bn").
@@ -239,8 +239,8 @@ class _TableReader:
         return found
 
 
-def require_readable_tables(document: Document, claims: int) -> None:
-    """Raise `SourceError` for a table file (no prose) none of whose figures gave a claim.
+def require_readable_tables(document: Document, claims: int, name: str) -> None:
+    """Raise `SourceError` naming file `name`: a table file (no prose) with no claim at all.
 
     A table is ingested for its figures; when none matches the catalog the user has a fix
     to make (name the metric and unit), so say so and show what the headers were.
@@ -251,7 +251,7 @@ def require_readable_tables(document: Document, claims: int) -> None:
     for table in document.tables[:3]:
         cells = [cell for row in table.rows[:2] for cell in row if cell][:8]
         shown.append(f"{table.name}: {', '.join(cells)}")
-    raise SourceError(document.path, Reason.NO_METRIC, "; ".join(shown))
+    raise SourceError(name, Reason.NO_METRIC, "; ".join(shown))
 
 
 def table_claims(document: Document, catalog: Catalog | None = None) -> list[Claim]:
@@ -483,8 +483,7 @@ class _EntityIndex:
         if found is None:
             found = []
             for m in self.catalog.entity_pattern.finditer(text):
-                group = next(g for g, v in m.groupdict().items() if v)
-                entity = self.catalog.entity_of_group(group)
+                entity = self.catalog.entity_of_match(m)
                 if (entity.name, entity.kind) not in found:
                     found.append((entity.name, entity.kind))
             self._found[text] = found
