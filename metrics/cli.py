@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from metrics.engines import default_jobs
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
 from metrics.reconcile import summarize
 from metrics.report import write_report
@@ -112,6 +113,14 @@ out_option = click.option(
     show_default=True,
     help="Where to write the HTML report (one self-contained file).",
 )
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=default_jobs,
+    show_default="the number of CPUs",
+    help="Processes extracting in parallel; 1 extracts in this process.",
+)
 format_option = click.option(
     "--format",
     "fmt",
@@ -140,8 +149,9 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
+@jobs_option
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path, jobs: int) -> None:
     """Extract and store the claims of source files and folders.
 
     Sources are articles (.txt, .md with YAML front matter), saved web pages (.html), tables
@@ -157,7 +167,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path) -> None:
         metrics ingest ../shared/corpus/docs --db corpus.duckdb
     """
     with Store(db) as store:
-        summary = store.ingest(paths, progress=_progress)
+        summary = store.ingest(paths, progress=_progress, jobs=jobs)
     click.echo(f"{db}: {summary}")
     _report_failures(ctx, summary.failed)
 
@@ -177,8 +187,9 @@ def _report_failures(ctx: click.Context, failed: list[tuple[str, str]]) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @out_option
 @db_option
+@jobs_option
 @click.pass_context
-def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path) -> None:
+def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, jobs: int) -> None:
     """Ingest, reconcile and write the report: the whole job in one command.
 
     PATHS default to the sample articles in sources/. Files that fail are reported and the
@@ -191,7 +202,7 @@ def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path) -> Non
         metrics run ../shared/corpus/docs --db corpus.duckdb --out reports/corpus.html
     """
     with Store(db) as store:
-        summary = store.ingest(paths or (DEFAULT_SOURCES,), progress=_progress)
+        summary = store.ingest(paths or (DEFAULT_SOURCES,), progress=_progress, jobs=jobs)
         click.echo(f"{db}: {summary}")
         click.echo(f"reconciled: {summarize(store.reconciliation())}")
         click.echo(f"report: {write_report(store, out)}")

@@ -52,7 +52,12 @@ class Document:
     @property
     def source_id(self) -> str:
         """Stable per path, so a changed file replaces its earlier claims."""
-        return hashlib.sha1(self.path.encode("utf-8")).hexdigest()[:16]
+        return source_id_of(self.path)
+
+
+def source_id_of(path: str) -> str:
+    """The `source_id` of a document stored under `path`."""
+    return hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -125,14 +125,14 @@ def load_document(path: Path, root: Path | None = None) -> Document:
     if published is None:
         published = _date_line(name, content.prose)
     return Document(
-        path=(path.relative_to(root) if root is not None else path).as_posix(),
+        path=document_path(path, root),
         text=text,
         title=_as_text(header.get("title")),
         url=_as_text(header.get("url")),
         publisher=_as_text(header.get("publisher")),
         published=published,
         format=fmt,
-        content_sha256=hashlib.sha256(raw + sidecar_raw).hexdigest(),
+        content_sha256=_sha256(raw, sidecar_raw),
         meta={key: value for key, value in header.items() if key not in _KNOWN_KEYS},
         tables=tables,
     )
@@ -177,6 +177,25 @@ def render_tables(
             )
         )
     return "".join(parts), tuple(placed)
+
+
+def document_path(path: Path, root: Path | None = None) -> str:
+    """The path a document is stored under (its `source_id` is derived from it)."""
+    return (path.relative_to(root) if root is not None else path).as_posix()
+
+
+def content_hash(path: Path) -> str:
+    """The `content_sha256` `load_document` would give, from the bytes alone.
+
+    Re-ingesting an unchanged folder compares this and skips the parsing. Raises `OSError`
+    when the file cannot be read (`load_document` then says why).
+    """
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    return _sha256(path.read_bytes(), sidecar.read_bytes() if sidecar.is_file() else b"")
+
+
+def _sha256(raw: bytes, sidecar_raw: bytes) -> str:
+    return hashlib.sha256(raw + sidecar_raw).hexdigest()
 
 
 def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:

@@ -18,18 +18,11 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from metrics.errors import MetricsError, SchemaViolation, SourceError
-from metrics.models import Claim, Document
+from metrics.engines import Extractor, ShardResult, make_shards, run_local, same_path
+from metrics.errors import MetricsError
+from metrics.models import source_id_of
 from metrics.reconcile import Reconciliation, reconcile
-from metrics.schema import (
-    claims_frame,
-    describe_failures,
-    sources_frame,
-    validate_claims,
-    validate_sources,
-)
-from metrics.sources import iter_source_files, load_document
-from metrics.tables import require_readable_tables
+from metrics.sources import iter_source_files
 
 DEFAULT_DB = Path("metrics.duckdb")
 VIEWS = ("resolved", "conflicts", "implied", "forecast_errors", "target_history", "targets")
@@ -37,7 +30,6 @@ VIEWS = ("resolved", "conflicts", "implied", "forecast_errors", "target_history"
 
 T = TypeVar("T")
 
-Extractor = Callable[[Document], list[Claim]]
 Progress = Callable[[Path, str], None]
 """Called once per file with what happened to it: `"12 claims"`, `"unchanged"` or `"failed"`."""
 
@@ -221,67 +213,72 @@ class Store:
         *,
         progress: Progress | None = None,
         extractor: Extractor | None = None,
+        jobs: int = 1,
     ) -> IngestSummary:
         """Load, extract and store every article file under `paths` (files or folders).
 
         A file that cannot be read or whose claims fail the schema goes to
         `IngestSummary.failed` and the others go on. A file whose content hash is already
         stored under its `source_id` is skipped; a changed file replaces its earlier source
-        row and claims. Everything that passed is written, and the reconciliation tables
-        rebuilt from the new claims, in one transaction; if that fails it is rolled back and
-        `StoreError` is raised, leaving the stored data as it was.
+        row and claims. `jobs` processes extract shards of files in parallel (see
+        `metrics.engines`) while this one loads their results as they come. Everything that
+        passed is written, and the reconciliation tables rebuilt from the new claims, in
+        one transaction; if that fails it is rolled back and `StoreError` is raised, leaving
+        the stored data as it was.
         """
-        if extractor is None:
-            # Imported here so that read-only use (`metrics sql`) never loads the pattern set.
-            from metrics.extract import extract_claims
-
-            extractor = extract_claims
-        report = progress or (lambda file, outcome: None)
         stored = dict(self.con.execute("SELECT source_id, content_sha256 FROM sources").fetchall())
-        accepted: dict[str, tuple[Document, pd.DataFrame]] = {}
-        skipped = 0
+        ingested_at = datetime.now(UTC).replace(tzinfo=None)  # TIMESTAMP has no zone: UTC
+        shards = make_shards(iter_source_files(paths), stored, jobs)
+        results = run_local(shards, ingested_at, extractor, jobs)
+        return self.load(results, stored, progress)
+
+    def load(
+        self,
+        results: Iterable[ShardResult],
+        stored: dict[str, str],
+        progress: Progress | None = None,
+    ) -> IngestSummary:
+        """Write shard results as they arrive, then reconcile, all in one transaction.
+
+        `stored` is what `sources` held (source_id -> hash) when the shards were made: only
+        those ids can need their old rows replaced. Any engine that produces `ShardResult`s
+        can feed this.
+        """
+        report = progress or (lambda file, outcome: None)
+        loaded: set[str] = set()
+        tally = {"claims": 0, "skipped": 0}
         failed: list[tuple[str, str]] = []
 
-        def fail(file: Path, message: str) -> None:
-            failed.append((str(file), message))
-            report(file, "failed")
-
-        for file, root in iter_source_files(paths):
-            try:
-                doc = load_document(file, root)
-            except SourceError as exc:
-                fail(file, str(exc))
-                continue
-            if doc.source_id in accepted:
-                fail(
-                    file,
-                    f"{file}: same path {doc.path!r} as another file in this batch; "
-                    "ingest the two folders separately",
+        def work() -> None:
+            for result in results:
+                repeated = set()
+                for outcome in result.outcomes:
+                    state, message = outcome.outcome, outcome.message
+                    source_id = source_id_of(outcome.path)
+                    if source_id in loaded and state not in ("failed", "unchanged"):
+                        state, message = "failed", same_path(outcome.file, outcome.path)
+                        repeated.add(source_id)
+                    if state == "failed":
+                        failed.append((outcome.file, message or outcome.file))
+                    tally["skipped"] += state == "unchanged"
+                    report(Path(outcome.file), state)
+                sources, claims = result.sources, result.claims
+                if repeated:
+                    sources = sources[~sources["source_id"].isin(repeated)]
+                    claims = claims[~claims["source_id"].isin(repeated)]
+                self._write(
+                    sources, claims, replace=[s for s in sources["source_id"] if s in stored]
                 )
-                continue
-            if stored.get(doc.source_id) == doc.content_sha256:
-                skipped += 1
-                report(file, "unchanged")
-                continue
-            try:
-                claims = validate_claims(claims_frame(extractor(doc)))
-            except SchemaViolation as exc:
-                fail(file, f"{file}: claims failed validation ({describe_failures(exc)})")
-                continue
-            try:
-                require_readable_tables(doc, len(claims), str(file))
-            except SourceError as exc:
-                fail(file, str(exc))
-                continue
-            accepted[doc.source_id] = (doc, claims)
-            report(file, f"{len(claims)} claim{'' if len(claims) == 1 else 's'}")
+                loaded.update(sources["source_id"])
+                tally["claims"] += len(claims)
+            if loaded or self._reconciliation_missing():
+                self._rebuild()
 
-        if accepted or self._reconciliation_missing():
-            self._transaction(lambda: (self._write(accepted.values()), self._rebuild()))
+        self._transaction(work)
         return IngestSummary(
-            documents=len(accepted),
-            claims=sum(len(claims) for _, claims in accepted.values()),
-            skipped=skipped,
+            documents=len(loaded),
+            claims=tally["claims"],
+            skipped=tally["skipped"],
             failed=failed,
         )
 
@@ -381,34 +378,25 @@ class Store:
                 self.con.unregister("_frame")
         return result
 
-    def _write(self, batch: Iterable[tuple[Document, pd.DataFrame]]) -> None:
-        """Replace the batch's sources and their claims; runs inside `_transaction`."""
-        batch = list(batch)
-        if not batch:
+    def _write(self, sources: pd.DataFrame, claims: pd.DataFrame, replace: list[str]) -> None:
+        """Add validated rows, first dropping the stored rows of the sources in `replace`.
+
+        Runs inside `_transaction`; whole frames go in at once, never row by row.
+        """
+        if sources.empty:
             return
-        docs, frames = zip(*batch, strict=True)
-        ingested_at = datetime.now(UTC).replace(tzinfo=None)  # TIMESTAMP has no zone: UTC
-        sources = validate_sources(sources_frame(docs, ingested_at))
-        claims = pd.concat(frames, ignore_index=True)
-        # DuckDB keeps the first of two equal keys in one INSERT without a word, so catch
-        # ids shared between files here.
-        duplicated = claims[claims["claim_id"].duplicated(keep=False)]
-        if not duplicated.empty:
-            raise SchemaViolation("claims", duplicated[["claim_id", "source_id", "quote"]])
+        if replace:
+            self.con.execute("DELETE FROM claims WHERE source_id IN ?", [replace])
+            self.con.execute("DELETE FROM sources WHERE source_id IN ?", [replace])
         self.con.register("_batch_sources", sources)
         self.con.register("_batch_claims", claims)
         try:
-            self.con.execute(
-                "DELETE FROM claims WHERE source_id IN (SELECT source_id FROM _batch_sources)"
-            )
-            self.con.execute(
-                "DELETE FROM sources WHERE source_id IN (SELECT source_id FROM _batch_sources)"
-            )
             self.con.execute("INSERT INTO sources BY NAME SELECT * FROM _batch_sources")
             self.con.execute("INSERT INTO claims BY NAME SELECT * FROM _batch_claims")
         finally:
-            self.con.unregister("_batch_sources")
-            self.con.unregister("_batch_claims")
+            with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it too
+                self.con.unregister("_batch_sources")
+                self.con.unregister("_batch_claims")
 
 
 def _where(filters: dict[str, str | None]) -> tuple[str, list[str]]:

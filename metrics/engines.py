@@ -1,0 +1,226 @@
+"""Where extraction runs: in this process or in a pool of processes, shard by shard.
+
+Extraction is pure, CPU-bound Python (threads would share one core under the GIL) and its
+output is far smaller than its input. So the files are cut into shards, each shard is read
+and extracted wherever a core is free by `extract_shard`, and the one writer, the store,
+loads the results as they come. At most a few shards are in flight at a time, so memory
+does not grow with the size of the corpus.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from metrics.errors import SchemaViolation, SourceError
+from metrics.models import Claim, Document, source_id_of
+from metrics.schema import (
+    claims_frame,
+    describe_failures,
+    sources_frame,
+    validate_claims,
+    validate_sources,
+)
+from metrics.sources import content_hash, document_path, load_document
+from metrics.tables import require_readable_tables
+
+Extractor = Callable[[Document], list[Claim]]
+
+MAX_SHARD = 200
+"""Files per shard at most: big enough to validate claims in bulk, small enough to keep
+every process busy and the memory of the shards in flight small."""
+MIN_SHARD = 25
+"""Files per shard at least: starting worker processes costs about a second, which a
+handful of articles does not repay (one shard is extracted in this process)."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Files to read together, with what the database already holds for them."""
+
+    number: int
+    files: tuple[tuple[str, str], ...]  # (file, root) as strings: cheap to send anywhere
+    stored: dict[str, str] = field(default_factory=dict)  # source_id -> content_sha256
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one file: `"12 claims"`, `"unchanged"` or `"failed"` (with why)."""
+
+    file: str
+    path: str  # as stored: relative to the folder named
+    outcome: str
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    """A shard's validated rows, ready to load, and one outcome per file in file order."""
+
+    number: int
+    sources: pd.DataFrame
+    claims: pd.DataFrame
+    outcomes: tuple[Outcome, ...]
+
+
+def default_jobs() -> int:
+    """Processes to use when none are asked for: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def make_shards(files: list[tuple[Path, Path]], stored: dict[str, str], jobs: int) -> list[Shard]:
+    """Cut `files` into shards: a few per process, so a slow shard does not idle the rest."""
+    size = (
+        MAX_SHARD
+        if jobs <= 1
+        else min(MAX_SHARD, max(MIN_SHARD, math.ceil(len(files) / (4 * jobs))))
+    )
+    shards = []
+    for number, first in enumerate(range(0, len(files), size)):
+        chunk = files[first : first + size]
+        ids = [source_id_of(document_path(file, root)) for file, root in chunk]
+        shards.append(
+            Shard(
+                number,
+                tuple((str(file), str(root)) for file, root in chunk),
+                {sid: stored[sid] for sid in ids if sid in stored},
+            )
+        )
+    return shards
+
+
+def extract_shard(
+    shard: Shard, ingested_at: datetime, extractor: Extractor | None = None
+) -> ShardResult:
+    """Read and extract every file of `shard`; the same shard always gives the same rows.
+
+    A file whose stored hash matches is skipped without being parsed. A file that cannot be
+    read, or whose claims break the schema, fails alone with a message naming it.
+    """
+    if extractor is None:
+        from metrics.extract import extract_claims
+
+        extractor = extract_claims
+    outcomes: dict[str, Outcome] = {}
+    seen: set[str] = set()
+    extracted: list[tuple[str, Document, list[Claim]]] = []
+    for file_name, root in shard.files:
+        file = Path(file_name)
+        path = document_path(file, Path(root))
+        if path in seen:
+            outcomes[file_name] = Outcome(file_name, path, "failed", same_path(file_name, path))
+            continue
+        seen.add(path)
+        known = shard.stored.get(source_id_of(path))
+        if known is not None and _unchanged(file, known):
+            outcomes[file_name] = Outcome(file_name, path, "unchanged")
+            continue
+        try:
+            doc = load_document(file, Path(root))
+            claims = extractor(doc)
+            require_readable_tables(doc, len(claims), file_name)
+        except SourceError as exc:
+            outcomes[file_name] = Outcome(file_name, path, "failed", str(exc))
+            continue
+        extracted.append((file_name, doc, claims))
+        outcomes[file_name] = Outcome(file_name, path, _count(len(claims)))
+
+    frames, rejected = _validated(extracted)
+    for file_name, message in rejected.items():
+        outcomes[file_name] = Outcome(file_name, outcomes[file_name].path, "failed", message)
+    docs = [doc for file_name, doc, _ in extracted if file_name not in rejected]
+    return ShardResult(
+        shard.number,
+        validate_sources(sources_frame(docs, ingested_at)),
+        frames,
+        tuple(outcomes[file_name] for file_name, _ in shard.files),
+    )
+
+
+def same_path(file_name: str, path: str) -> str:
+    """Two roots holding the same relative path would share one `source_id`."""
+    return (
+        f"{file_name}: same path {path!r} as another file in this batch; "
+        "ingest the two folders separately"
+    )
+
+
+def _validated(
+    extracted: list[tuple[str, Document, list[Claim]]],
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """All claims checked at once; only when that fails, file by file to find which.
+
+    Returns the valid claims and a message per rejected file.
+    """
+    everything = claims_frame(claim for _, _, claims in extracted for claim in claims)
+    try:
+        return validate_claims(everything), {}
+    except SchemaViolation:
+        pass
+    kept, rejected = [], {}
+    for file_name, _, claims in extracted:
+        try:
+            kept.append(validate_claims(claims_frame(claims)))
+        except SchemaViolation as exc:
+            rejected[file_name] = (
+                f"{file_name}: claims failed validation ({describe_failures(exc)})"
+            )
+    return validate_claims(pd.concat([claims_frame([]), *kept], ignore_index=True)), rejected
+
+
+def _unchanged(file: Path, known: str) -> bool:
+    try:
+        return content_hash(file) == known
+    except OSError:
+        return False  # load_document will say what is wrong with it
+
+
+def _count(claims: int) -> str:
+    return f"{claims} claim{'' if claims == 1 else 's'}"
+
+
+def run_local(
+    shards: Iterable[Shard], ingested_at: datetime, extractor: Extractor | None, jobs: int
+) -> Iterator[ShardResult]:
+    """Shard results in shard order, from `jobs` processes (this one when `jobs` is 1)."""
+    shards = list(shards)
+    if jobs <= 1 or len(shards) <= 1:
+        for shard in shards:
+            yield extract_shard(shard, ingested_at, extractor)
+        return
+    with ProcessPoolExecutor(jobs, mp_context=_clean_start()) as pool:
+        in_flight: deque[Future[ShardResult]] = deque()
+        pending = iter(shards)
+        for shard in pending:
+            in_flight.append(pool.submit(extract_shard, shard, ingested_at, extractor))
+            if len(in_flight) >= 2 * jobs:
+                break
+        while in_flight:
+            result = in_flight.popleft().result()
+            for shard in pending:
+                in_flight.append(pool.submit(extract_shard, shard, ingested_at, extractor))
+                break
+            yield result
+
+
+def _clean_start() -> multiprocessing.context.BaseContext:
+    """Workers that start from a clean interpreter, not a copy of this process and its open
+    database: a fork server that has imported the extractor once, or spawn where there is none.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "metrics.extract", "metrics.engines"])
+    return context
