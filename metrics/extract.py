@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -30,7 +31,7 @@ from metrics.periods import (
     year_period,
     year_span,
 )
-from metrics.quantities import find_quantities
+from metrics.quantities import find_quantities, might_hold_quantity
 from metrics.tables import table_claims
 
 EXTRACTOR = "regex-v1"
@@ -39,10 +40,12 @@ _ATTRIBUTION = re.compile(
     r"\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}\Z",
     re.IGNORECASE,
 )
+_ATTRIBUTION_HINT = re.compile(r"accord|cit|press|data", re.IGNORECASE)  # cheap first look
 _PASSIVE_STATUS = re.compile(
     r"[^,;]{0,30}?\b(?:is|are|was|were)\s+((?:expected|projected|forecast|estimated|planned|targeted|set)\b)",
     re.IGNORECASE,
 )
+_CUE_NAMES_FIGURE = re.compile(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}")
 _AFTER = 1000  # distance offset of a cue written after the number
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
 
@@ -84,7 +87,7 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_WORD_BEFORE_STOP = re.compile(r"([\w.]+)\.[\"”’]?\s*\Z")
+_WORD_BEFORE_STOP = re.compile(r"(?<![\w.])([\w.]+)\.[\"”’]?\s*\Z")
 
 
 @dataclass(frozen=True)
@@ -150,9 +153,26 @@ class _Sentence:
     start: int  # offset in the document
     text: str
     paragraph: int
+    published: date | None = None
     clauses: list[tuple[int, int]] = field(default_factory=list)  # offsets in `text`
     quantities: list[Quantity] = field(default_factory=list)  # offsets in `text`
-    periods: list[PeriodMention] = field(default_factory=list)  # offsets in `text`
+    _periods: list[PeriodMention] | None = field(default=None, repr=False)
+    _cue_spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+
+    @property
+    def periods(self) -> list[PeriodMention]:
+        """Periods written in the sentence (offsets in `text`), found when first asked for:
+        most sentences hold no figure, and their periods matter only when one is near."""
+        if self._periods is None:
+            self._periods = find_periods(self.text, self.published)
+        return self._periods
+
+    def cue_spans(self, cues: re.Pattern[str]) -> list[tuple[int, int]]:
+        """Where `cues` match, found once per sentence however many figures it holds."""
+        spans = self._cue_spans.get(id(cues))
+        if spans is None:
+            spans = self._cue_spans[id(cues)] = [m.span() for m in cues.finditer(self.text)]
+        return spans
 
     def clause_of(self, pos: int) -> tuple[int, int]:
         for a, b in self.clauses:
@@ -175,17 +195,18 @@ def _paragraphs(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
 
 
-def _sentences(text: str) -> list[_Sentence]:
+def _sentences(text: str, published: date | None = None) -> list[_Sentence]:
     out = []
     for number, (p_start, para) in enumerate(_paragraphs(text)):
         cursor = 0
         for m in _SENTENCE_END.finditer(para):
-            word = _WORD_BEFORE_STOP.search(para[: m.end()])
+            # a window, not the paragraph so far: an abbreviation is a short word
+            word = _WORD_BEFORE_STOP.search(para, max(0, m.start() - 40), m.end())
             if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
                 continue
-            out.append(_Sentence(p_start + cursor, para[cursor : m.start()], number))
+            out.append(_Sentence(p_start + cursor, para[cursor : m.start()], number, published))
             cursor = m.end()
-        out.append(_Sentence(p_start + cursor, para[cursor:], number))
+        out.append(_Sentence(p_start + cursor, para[cursor:], number, published))
     return [s for s in out if s.text.strip()]
 
 
@@ -201,7 +222,11 @@ class _DocumentContext:
     def __init__(self, document: Document, catalog: Catalog) -> None:
         self.document = document
         self.catalog = catalog
-        self.sentences = _sentences(document.text)
+        self.sentences = _sentences(document.text, document.published)
+        self._sentence_starts = [s.start for s in self.sentences]
+        self.paragraphs: dict[int, list[_Sentence]] = {}
+        for s in self.sentences:
+            self.paragraphs.setdefault(s.paragraph, []).append(s)
         self.entities = self._entity_mentions()
         self.countries = [e for e in self.entities if e.kind == "country"]
 
@@ -209,7 +234,8 @@ class _DocumentContext:
         text = self.document.text
         mentions = []
         for m in self.catalog.entity_pattern.finditer(text):
-            if _ATTRIBUTION.search(text[max(0, m.start() - 60) : m.start()]):
+            window = text[max(0, m.start() - 60) : m.start()]
+            if _ATTRIBUTION_HINT.search(window) and _ATTRIBUTION.search(window):
                 continue  # "according to the press release of NC KTZ": a source, not a subject
             entity = self.catalog.entity_of_match(m)
             mentions.append(_EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
@@ -249,8 +275,10 @@ class _DocumentContext:
         return reach(best), best.name
 
     def _paragraph_of(self, offset: int) -> int:
-        for s in self.sentences:
-            if s.start <= offset < s.start + len(s.text) + 1:
+        at = bisect_right(self._sentence_starts, offset) - 1
+        if at >= 0:
+            s = self.sentences[at]
+            if offset < s.start + len(s.text) + 1:
                 return s.paragraph
         return -1
 
@@ -373,34 +401,52 @@ class _Extractor:
         self.catalog = catalog
         self.context = _DocumentContext(document, catalog)
         self.previous_metric: str | None = None
-        self.last_period: Period | None = None  # most recent period written in the document
+        self._last_period: dict[int, Period | None] = {}  # sentence index -> last period before
 
     def run(self) -> list[Claim]:
         claims: list[Claim] = []
         sentences = self.context.sentences
         for s in sentences:
-            found = [q for q in find_quantities(s.text) if _claimable(q, self.catalog)]
-            s.quantities = found
-            s.clauses = _clauses(s.text)
-            s.periods = find_periods(s.text, self.doc.published)
-        for s in sentences:
+            if might_hold_quantity(s.text):
+                s.quantities = [q for q in find_quantities(s.text) if _claimable(q, self.catalog)]
+            if s.quantities:
+                s.clauses = _clauses(s.text)
+        for index, s in enumerate(sentences):
             readings: list[_Reading] = []
             for q in s.quantities:
-                reading = self._read(s, q, readings)
+                reading = self._read(s, q, readings, index)
                 if reading is not None:
                     readings.append(reading)
             claims.extend(self._claim(s, r) for r in readings)
-            points = [
-                m.period
-                for m in s.periods
-                if m.kind in ("point", "deadline") and not self._is_base(s, m)
-            ]
-            if points:
-                self.last_period = points[-1]
         return claims
 
+    def _last_period_before(self, index: int) -> Period | None:
+        """The period last written before sentence `index`, for a figure with none of its own."""
+        if index not in self._last_period:
+            found = None
+            for earlier in range(index - 1, -1, -1):
+                points = self._points(self.context.sentences[earlier])
+                if points:
+                    found = points[-1]
+                    break
+                if earlier in self._last_period:
+                    found = self._last_period[earlier]
+                    break
+            self._last_period[index] = found
+        return self._last_period[index]
+
+    def _points(self, s: _Sentence) -> list[Period]:
+        """The sentence's own periods, not the bases it compares with."""
+        return [
+            m.period
+            for m in s.periods
+            if m.kind in ("point", "deadline") and not self._is_base(s, m)
+        ]
+
     # -- one quantity -----------------------------------------------------------------
-    def _read(self, s: _Sentence, q: Quantity, earlier: list[_Reading]) -> _Reading | None:
+    def _read(
+        self, s: _Sentence, q: Quantity, earlier: list[_Reading], index: int
+    ) -> _Reading | None:
         clause = s.clause_of(q.start)
         clause_before = s.text[clause[0] : q.start]
         before = s.text[max(0, q.start - 60) : q.start]
@@ -433,7 +479,7 @@ class _Extractor:
             elif period is not None and published is not None and period.end < published:
                 status = "actual"
         if period is None:
-            period = self._context_period(s, metric, status)
+            period = self._context_period(s, metric, status, index)
         if base is not None and period is not None:
             base = self._align_base(base, period)
         elif base is _SAME_PERIOD:
@@ -545,16 +591,16 @@ class _Extractor:
         measure: str,
     ) -> tuple[float, int] | None:
         best: tuple[float, int] | None = None
-        for m in cues.finditer(s.text):
-            if m.start() < q.end and m.end() > q.start:
+        for start, end in s.cue_spans(cues):
+            if start < q.end and end > q.start:
                 distance = 0  # the unit names it: "200,000 TEU"
-            elif m.end() <= q.start:
-                distance = q.start - m.end()
-            elif re.fullmatch(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}", s.text[q.end : m.start()]):
+            elif end <= q.start:
+                distance = q.start - end
+            elif _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start):
                 distance = -1  # "142 thousand tonnes of grain": the cue names this figure
             else:
-                distance = _AFTER + m.start() - q.end  # after the number: weaker than before
-            reach = 0 if clause[0] <= m.start() < clause[1] else 1
+                distance = _AFTER + start - q.end  # after the number: weaker than before
+            reach = 0 if clause[0] <= start < clause[1] else 1
             if best is None or (reach, distance) < best:
                 best = (reach, distance)
         return best
@@ -737,7 +783,9 @@ class _Extractor:
             return year_period(end_year), False, year_period(first)
         return year_span(first, end_year), False, None
 
-    def _context_period(self, s: _Sentence, metric: Metric, status: str) -> Period | None:
+    def _context_period(
+        self, s: _Sentence, metric: Metric, status: str, index: int
+    ) -> Period | None:
         """No period in the sentence: the metric's convention, the paragraph's, or the last one."""
         published = self.doc.published
         if status == "actual" and metric.undated and published:
@@ -745,7 +793,7 @@ class _Extractor:
                 return month_span(published.year, published.month, published.year, published.month)
             return year_period(published.year)
         candidates = self._paragraph_periods(s)
-        period = candidates[0] if candidates else self.last_period
+        period = candidates[0] if candidates else self._last_period_before(index)
         if period is not None and status != "actual" and published and period.end < published:
             return year_period(published.year)
         if period is None and status != "actual" and published:
@@ -755,15 +803,9 @@ class _Extractor:
     def _paragraph_periods(self, s: _Sentence) -> list[Period]:
         """Periods written elsewhere in the paragraph: earlier sentences first, then later."""
         earlier, later = [], []
-        for other in self.context.sentences:
-            if other.paragraph != s.paragraph or other is s:
-                continue
-            points = [
-                m.period
-                for m in other.periods
-                if m.kind in ("point", "deadline") and not self._is_base(other, m)
-            ]
-            (earlier if other.start < s.start else later).extend(points)
+        for other in self.context.paragraphs[s.paragraph]:
+            if other is not s:
+                (earlier if other.start < s.start else later).extend(self._points(other))
         return list(reversed(earlier)) + later
 
     # -- output -----------------------------------------------------------------------

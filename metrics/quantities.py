@@ -508,6 +508,29 @@ def _changes_from(text: str, q: Quantity, nxt: Quantity | None) -> Quantity:
     return Quantity(q.value * _multiplier(text, nxt), nxt.unit, q.text, q.start, q.end)
 
 
+_ANY_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z]+")
+
+
+@cache
+def _quantity_words() -> frozenset[str]:
+    """Every word that can begin or make a quantity without a digit ("two million",
+    "half a billion", "doubled"), split where the phrases have spaces or hyphens."""
+    v = _vocabulary()
+    phrases = [*v.number_words, *v.hundred_words, *v.scales, *v.fractions, *v.multiple_words]
+    return frozenset(word for phrase in phrases for word in _LETTERS.findall(phrase.lower()))
+
+
+def might_hold_quantity(text: str) -> bool:
+    """False only when `find_quantities(text)` is sure to find nothing: no digit and no
+    number word. Most sentences of an article hold no figure, and this look costs a
+    fraction of the full parse."""
+    if _ANY_DIGIT.search(text):
+        return True
+    words = _quantity_words()
+    return any(w in words or w.endswith("fold") for w in _LETTERS.findall(text.lower()))
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in `text`, in order, with offsets into `text`.
 

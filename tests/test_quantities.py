@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import pytest
 
-from metrics.quantities import find_quantities, parse_quantity
+from metrics.quantities import find_quantities, might_hold_quantity, parse_quantity
 
 THIN = "\u2009"  # thin space, as in "1 234" typeset by some wires
 NBSP = "\u00a0"  # no-break space, as in "12 500" pasted from a CMS
@@ -293,6 +293,31 @@ def test_first_quantity(example: Example):
     )
     assert got == expected
     assert example.text[q.start : q.end] == q.text
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_cheap_look_never_misses_a_quantity(example: Example):
+    """The extractor skips sentences `might_hold_quantity` rejects; no table case may be one."""
+    assert might_hold_quantity(example.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The ministers met in Astana and signed a memorandum.", False),
+        ("Freight traffic doubled over the period.", True),
+        ("Exports grew twofold.", True),
+        ("Cargo rose two-fold.", True),
+        ("Shipments reached half a million tons.", True),
+        ("Volumes fell by a third.", True),
+        ("The fleet has twenty-one vessels.", True),
+        ("Trade stood at 4.5 billion dollars.", True),
+    ],
+)
+def test_cheap_look_for_a_quantity(text: str, expected: bool):
+    assert might_hold_quantity(text) is expected
+    if not expected:
+        assert find_quantities(text) == []
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
