@@ -15,7 +15,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -45,11 +45,10 @@ handful of articles does not repay (one shard is extracted in this process)."""
 
 @dataclass(frozen=True)
 class Shard:
-    """Files to read together, with what the database already holds for them."""
+    """Files to read and extract together."""
 
     number: int
     files: tuple[tuple[str, str], ...]  # (file, root) as strings: cheap to send anywhere
-    stored: dict[str, str] = field(default_factory=dict)  # source_id -> content_sha256
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,26 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def make_shards(files: list[tuple[Path, Path]], stored: dict[str, str], jobs: int) -> list[Shard]:
+def split_unchanged(
+    files: list[tuple[Path, Path]], stored: dict[str, str]
+) -> tuple[list[tuple[Path, Path]], list[Outcome]]:
+    """(files to extract, outcomes of the files stored with the same content).
+
+    Hashing the bytes is far cheaper than parsing them, so re-ingesting an unchanged folder
+    costs a read of each file and starts no worker.
+    """
+    todo, unchanged = [], []
+    for file, root in files:
+        path = document_path(file, root)
+        known = stored.get(source_id_of(path))
+        if known is not None and _unchanged(file, known):
+            unchanged.append(Outcome(str(file), path, "unchanged"))
+        else:
+            todo.append((file, root))
+    return todo, unchanged
+
+
+def make_shards(files: list[tuple[Path, Path]], jobs: int) -> list[Shard]:
     """Cut `files` into shards: a few per process, so a slow shard does not idle the rest."""
     size = (
         MAX_SHARD
@@ -90,14 +108,7 @@ def make_shards(files: list[tuple[Path, Path]], stored: dict[str, str], jobs: in
     shards = []
     for number, first in enumerate(range(0, len(files), size)):
         chunk = files[first : first + size]
-        ids = [source_id_of(document_path(file, root)) for file, root in chunk]
-        shards.append(
-            Shard(
-                number,
-                tuple((str(file), str(root)) for file, root in chunk),
-                {sid: stored[sid] for sid in ids if sid in stored},
-            )
-        )
+        shards.append(Shard(number, tuple((str(file), str(root)) for file, root in chunk)))
     return shards
 
 
@@ -106,8 +117,8 @@ def extract_shard(
 ) -> ShardResult:
     """Read and extract every file of `shard`; the same shard always gives the same rows.
 
-    A file whose stored hash matches is skipped without being parsed. A file that cannot be
-    read, or whose claims break the schema, fails alone with a message naming it.
+    A file that cannot be read, or whose claims break the schema, fails alone with a
+    message naming it.
     """
     if extractor is None:
         from metrics.extract import extract_claims
@@ -123,10 +134,6 @@ def extract_shard(
             outcomes[file_name] = Outcome(file_name, path, "failed", same_path(file_name, path))
             continue
         seen.add(path)
-        known = shard.stored.get(source_id_of(path))
-        if known is not None and _unchanged(file, known):
-            outcomes[file_name] = Outcome(file_name, path, "unchanged")
-            continue
         try:
             doc = load_document(file, Path(root))
             claims = extractor(doc)
@@ -141,9 +148,10 @@ def extract_shard(
     for file_name, message in rejected.items():
         outcomes[file_name] = Outcome(file_name, outcomes[file_name].path, "failed", message)
     docs = [doc for file_name, doc, _ in extracted if file_name not in rejected]
+    sources = sources_frame(docs, ingested_at)
     return ShardResult(
         shard.number,
-        validate_sources(sources_frame(docs, ingested_at)),
+        validate_sources(sources) if docs else sources,
         frames,
         tuple(outcomes[file_name] for file_name, _ in shard.files),
     )
@@ -165,6 +173,8 @@ def _validated(
     Returns the valid claims and a message per rejected file.
     """
     everything = claims_frame(claim for _, _, claims in extracted for claim in claims)
+    if everything.empty:
+        return everything, {}  # pandera's fixed cost is far above the nothing to check
     try:
         return validate_claims(everything), {}
     except SchemaViolation:

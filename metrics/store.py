@@ -18,7 +18,15 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from metrics.engines import Extractor, ShardResult, make_shards, run_local, same_path
+from metrics.engines import (
+    Extractor,
+    Outcome,
+    ShardResult,
+    make_shards,
+    run_local,
+    same_path,
+    split_unchanged,
+)
 from metrics.errors import MetricsError
 from metrics.models import source_id_of
 from metrics.reconcile import Reconciliation, reconcile
@@ -228,26 +236,30 @@ class Store:
         """
         stored = dict(self.con.execute("SELECT source_id, content_sha256 FROM sources").fetchall())
         ingested_at = datetime.now(UTC).replace(tzinfo=None)  # TIMESTAMP has no zone: UTC
-        shards = make_shards(iter_source_files(paths), stored, jobs)
-        results = run_local(shards, ingested_at, extractor, jobs)
-        return self.load(results, stored, progress)
+        todo, unchanged = split_unchanged(iter_source_files(paths), stored)
+        results = run_local(make_shards(todo, jobs), ingested_at, extractor, jobs)
+        return self.load(results, stored, progress, unchanged=unchanged)
 
     def load(
         self,
         results: Iterable[ShardResult],
         stored: dict[str, str],
         progress: Progress | None = None,
+        unchanged: Iterable[Outcome] = (),
     ) -> IngestSummary:
         """Write shard results as they arrive, then reconcile, all in one transaction.
 
         `stored` is what `sources` held (source_id -> hash) when the shards were made: only
-        those ids can need their old rows replaced. Any engine that produces `ShardResult`s
-        can feed this.
+        those ids can need their old rows replaced; `unchanged` are the files skipped for
+        it. Any engine that produces `ShardResult`s can feed this.
         """
         report = progress or (lambda file, outcome: None)
         loaded: set[str] = set()
         tally = {"claims": 0, "skipped": 0}
         failed: list[tuple[str, str]] = []
+        for outcome in unchanged:
+            tally["skipped"] += 1
+            report(Path(outcome.file), outcome.outcome)
 
         def work() -> None:
             for result in results:

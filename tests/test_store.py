@@ -7,13 +7,16 @@ claim outside the contract), so they test storage rather than extraction.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from metrics.engines import make_shards
 from metrics.errors import SchemaViolation
 from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS
+from metrics.sources import iter_source_files
 from metrics.store import IngestSummary, Store, StoreError
 
 
@@ -109,8 +112,11 @@ def test_progress_reports_every_file(store: Store, docs: Path, write, fake_extra
     write("docs/empty.txt", "")
     store.ingest([docs / "a.txt"], extractor=fake_extractor)
     seen: list[tuple[str, str]] = []
-    store.ingest([docs], extractor=fake_extractor,
-                 progress=lambda file, outcome: seen.append((file.name, outcome)))
+    store.ingest(
+        [docs],
+        extractor=fake_extractor,
+        progress=lambda file, outcome: seen.append((file.name, outcome)),
+    )
     assert seen == [
         ("a.txt", "unchanged"),
         ("empty.txt", "failed"),
@@ -149,6 +155,7 @@ def test_claim_ids_shared_between_files_reject_the_batch(
 
 def test_failed_transaction_rolls_back(store: Store, docs: Path, fake_extractor) -> None:
     """A claim id already stored for another file breaks the INSERT; nothing of the batch stays."""
+
     def same_ids(document):
         return [replace(claim, claim_id="shared") for claim in fake_extractor(document)[:1]]
 
@@ -209,3 +216,34 @@ def test_real_corpus_is_ingested_once(tmp_path: Path, corpus_docs: Path, real_ex
         again = store.ingest([corpus_docs])
         assert (again.documents, again.claims, again.skipped) == (0, 0, first.documents)
         assert len(store.claims()) == first.claims
+
+
+SAMPLES = Path(__file__).parents[1] / "sources"
+
+
+def test_parallel_ingest_stores_what_one_process_stores(tmp_path: Path) -> None:
+    """Two worker processes, several shards: the same rows as extracting in this process."""
+    docs = tmp_path / "docs"
+    for part in ("a", "b"):  # 26 real articles and tables under distinct paths
+        shutil.copytree(SAMPLES, docs / part)
+    assert len(make_shards(iter_source_files([docs]), jobs=2)) > 1
+    at = "SELECT * EXCLUDE (ingested_at) FROM sources ORDER BY source_id"
+    with Store(":memory:") as one, Store(":memory:") as two:
+        alone, pooled = one.ingest([docs], jobs=1), two.ingest([docs], jobs=2)
+        assert alone == pooled
+        assert alone.documents == 26 and alone.claims > 100
+        assert one.query(at).equals(two.query(at))
+        claims = "SELECT * FROM claims ORDER BY claim_id"
+        assert one.query(claims).equals(two.query(claims))
+
+
+def test_reingest_of_an_unchanged_folder_parses_nothing(
+    store: Store, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.ingest([docs])
+
+    def must_not_parse(*args: object) -> None:
+        raise AssertionError("an unchanged file was parsed again")
+
+    monkeypatch.setattr("metrics.engines.load_document", must_not_parse)
+    assert store.ingest([docs], jobs=2) == IngestSummary(skipped=3)
