@@ -15,13 +15,14 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
-from metrics.errors import SchemaViolation, SourceError
+from metrics.errors import MetricsError, SchemaViolation, SourceError
 from metrics.models import Claim, Document, source_id_of
 from metrics.schema import (
     claims_frame,
@@ -218,7 +219,14 @@ def run_local(
             if len(in_flight) >= 2 * jobs:
                 break
         while in_flight:
-            result = in_flight.popleft().result()
+            try:
+                result = in_flight.popleft().result()
+            except BrokenProcessPool as exc:
+                raise MetricsError(
+                    f"a worker process died ({exc}); when a script calls ingest with jobs > 1, "
+                    "the call must sit under `if __name__ == '__main__':` (workers import the "
+                    "script), or use jobs=1"
+                ) from exc
             for shard in pending:
                 in_flight.append(pool.submit(extract_shard, shard, ingested_at, extractor))
                 break

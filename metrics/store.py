@@ -33,6 +33,8 @@ from metrics.reconcile import Reconciliation, reconcile
 from metrics.sources import iter_source_files
 
 DEFAULT_DB = Path("metrics.duckdb")
+RECONCILE_BATCH = 50_000
+"""Claims reconciled at a time: a few hundred MB of frames at most, however big the store."""
 VIEWS = ("resolved", "conflicts", "implied", "forecast_errors", "target_history", "targets")
 """The reconciliation's stable names for ad hoc SQL (see the README for example queries)."""
 
@@ -229,7 +231,8 @@ class Store:
         `IngestSummary.failed` and the others go on. A file whose content hash is already
         stored under its `source_id` is skipped; a changed file replaces its earlier source
         row and claims. `jobs` processes extract shards of files in parallel (see
-        `metrics.engines`) while this one loads their results as they come. Everything that
+        `metrics.engines`) while this one loads their results as they come; a script that
+        asks for more than one must call this under `if __name__ == "__main__":`. Everything that
         passed is written, and the reconciliation tables rebuilt from the new claims, in
         one transaction; if that fails it is rolled back and `StoreError` is raised, leaving
         the stored data as it was.
@@ -325,7 +328,8 @@ class Store:
         `ingest` does this itself; call it after changing the reconciliation settings or
         upgrading `metrics`, so stored claims are judged by the current rules.
         """
-        return self._transaction(self._rebuild)
+        self._transaction(self._rebuild)
+        return self.reconciliation()
 
     def reconciliation(self) -> Reconciliation:
         """The stored reconciliation, as the report and notebooks read it."""
@@ -375,20 +379,33 @@ class Store:
             raise
         return result
 
-    def _rebuild(self) -> Reconciliation:
-        result = reconcile(
-            self.con.sql("SELECT * FROM claims").df(), self.con.sql("SELECT * FROM sources").df()
-        )
-        for table, attribute in _RECONCILE_TABLES.items():
-            frame = getattr(result, attribute)
-            self.con.register("_frame", frame)
-            try:
-                self.con.execute(f"DELETE FROM {table}")
-                if not frame.empty:
+    def _rebuild(self, batch_claims: int = RECONCILE_BATCH) -> None:
+        """Recompute the reconciliation tables, a batch of metrics at a time.
+
+        Reconciliation only ever compares claims of one metric, so the claims are read in
+        batches of whole metrics of about `batch_claims` claims: memory follows the batch
+        (or the largest metric), not the whole database.
+        """
+        for table in _RECONCILE_TABLES:
+            self.con.execute(f"DELETE FROM {table}")
+        counts = self.con.execute("SELECT metric, count(*) FROM claims GROUP BY ALL ORDER BY ALL")
+        for metrics in _batches(counts.fetchall(), batch_claims):
+            claims = self.con.execute("SELECT * FROM claims WHERE metric IN ?", [metrics]).df()
+            sources = self.con.execute(
+                "SELECT * FROM sources WHERE source_id IN "
+                "(SELECT source_id FROM claims WHERE metric IN ?)",
+                [metrics],
+            ).df()
+            result = reconcile(claims, sources)
+            for table, attribute in _RECONCILE_TABLES.items():
+                frame = getattr(result, attribute)
+                if frame.empty:
+                    continue
+                self.con.register("_frame", frame)
+                try:
                     self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-            finally:
-                self.con.unregister("_frame")
-        return result
+                finally:
+                    self.con.unregister("_frame")
 
     def _write(self, sources: pd.DataFrame, claims: pd.DataFrame, replace: list[str]) -> None:
         """Add validated rows, first dropping the stored rows of the sources in `replace`.
@@ -409,6 +426,19 @@ class Store:
             with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it too
                 self.con.unregister("_batch_sources")
                 self.con.unregister("_batch_claims")
+
+
+def _batches(counts: list[tuple[str, int]], size: int) -> list[list[str]]:
+    """Metrics grouped so that each group holds about `size` claims (or one metric)."""
+    batches: list[list[str]] = [[]]
+    held = 0
+    for metric, count in counts:
+        if batches[-1] and held + count > size:
+            batches.append([])
+            held = 0
+        batches[-1].append(metric)
+        held += count
+    return [batch for batch in batches if batch]
 
 
 def _where(filters: dict[str, str | None]) -> tuple[str, list[str]]:
