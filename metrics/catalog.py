@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,11 @@ class Catalog:
     entity_kinds: dict[str, Entity]  # name -> Entity
     entity_pattern: re.Pattern[str]  # one named group per entity
     anaphora: dict[str, re.Pattern[str]]  # kind -> phrases that point back
+
+    @cached_property
+    def count_nouns(self) -> frozenset[str]:
+        """Every noun some metric counts: a bare number before none of them is no claim."""
+        return frozenset(noun for metric in self.metrics.values() for noun in metric.count_nouns)
 
     @property
     def entities(self) -> dict[str, list[str]]:
