@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -203,7 +204,8 @@ def _case_folded(cues: re.Pattern[str]) -> re.Pattern[str]:
     """
     if not cues.flags & re.IGNORECASE or re.search(r"\\[A-Z]", cues.pattern):
         return cues
-    return re.compile(cues.pattern.lower(), cues.flags & ~re.IGNORECASE)
+    lowered = re.sub(r"\(\?p([<=])", r"(?P\1", cues.pattern.lower())  # group names stay
+    return re.compile(lowered, cues.flags & ~re.IGNORECASE)
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
@@ -248,15 +250,21 @@ class _DocumentContext:
 
     def _entity_mentions(self) -> list[_EntityMention]:
         text = self.document.text
+        lowered = text.lower()
+        folded = len(lowered) == len(text)  # offsets still line up
+
+        def finditer(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+            return _case_folded(pattern).finditer(lowered) if folded else pattern.finditer(text)
+
         mentions = []
-        for m in self.catalog.entity_pattern.finditer(text):
+        for m in finditer(self.catalog.entity_pattern):
             window = text[max(0, m.start() - 60) : m.start()]
             if _ATTRIBUTION_HINT.search(window) and _ATTRIBUTION.search(window):
                 continue  # "according to the press release of NC KTZ": a source, not a subject
             entity = self.catalog.entity_of_match(m)
             mentions.append(_EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
         for kind, pattern in self.catalog.anaphora.items():
-            for m in pattern.finditer(text):
+            for m in finditer(pattern):
                 earlier = [
                     e for e in mentions if e.explicit and e.kind == kind and e.end <= m.start()
                 ]
