@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -34,6 +33,7 @@ from metrics.periods import (
 )
 from metrics.quantities import find_quantities, might_hold_quantity
 from metrics.tables import table_claims
+from metrics.textscan import finditer
 
 EXTRACTOR = "regex-v1"
 _ATTRIBUTION = re.compile(
@@ -172,11 +172,7 @@ class _Sentence:
         """Where `cues` match, found once per sentence however many figures it holds."""
         spans = self._cue_spans.get(id(cues))
         if spans is None:
-            lowered = self.text.lower()
-            if len(lowered) == len(self.text):  # offsets still line up
-                found = _case_folded(cues).finditer(lowered)
-            else:
-                found = cues.finditer(self.text)
+            found = finditer(cues, self.text)
             spans = self._cue_spans[id(cues)] = [m.span() for m in found]
         return spans
 
@@ -194,18 +190,6 @@ class _EntityMention:
     name: str
     kind: str
     explicit: bool
-
-
-@cache
-def _case_folded(cues: re.Pattern[str]) -> re.Pattern[str]:
-    """`cues` for lower-cased text: the same matches, found faster without IGNORECASE.
-
-    Only for patterns whose escapes are all lower case (`\\S` lowered would mean `\\s`).
-    """
-    if not cues.flags & re.IGNORECASE or re.search(r"\\[A-Z]", cues.pattern):
-        return cues
-    lowered = re.sub(r"\(\?p([<=])", r"(?P\1", cues.pattern.lower())  # group names stay
-    return re.compile(lowered, cues.flags & ~re.IGNORECASE)
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
@@ -251,20 +235,15 @@ class _DocumentContext:
     def _entity_mentions(self) -> list[_EntityMention]:
         text = self.document.text
         lowered = text.lower()
-        folded = len(lowered) == len(text)  # offsets still line up
-
-        def finditer(pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-            return _case_folded(pattern).finditer(lowered) if folded else pattern.finditer(text)
-
         mentions = []
-        for m in finditer(self.catalog.entity_pattern):
+        for m in finditer(self.catalog.entity_pattern, text, lowered):
             window = text[max(0, m.start() - 60) : m.start()]
             if _ATTRIBUTION_HINT.search(window) and _ATTRIBUTION.search(window):
                 continue  # "according to the press release of NC KTZ": a source, not a subject
             entity = self.catalog.entity_of_match(m)
             mentions.append(_EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
         for kind, pattern in self.catalog.anaphora.items():
-            for m in finditer(pattern):
+            for m in finditer(pattern, text, lowered):
                 earlier = [
                     e for e in mentions if e.explicit and e.kind == kind and e.end <= m.start()
                 ]

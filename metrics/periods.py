@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from metrics.models import Period
+from metrics.textscan import finditer
 
 MONTHS = {
     name: i
@@ -289,8 +290,9 @@ def find_periods(text: str, published: date | None) -> list[PeriodMention]:
     if not _PERIOD_HINT.search(text):
         return []
     found = []
-    for m in _PERIOD.finditer(text):
-        mention = _mention(m, published)
+    for folded in finditer(_PERIOD, text):
+        m = _PERIOD.match(text, folded.start())  # the same match, with the groups as written
+        mention = _mention(m, published) if m else None
         if mention is not None:
             found.append(mention)
     return found

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from metrics.models import Quantity
+from metrics.textscan import finditer
 
 _SPACE = r"[ \u00a0\u2009\u202f]"
 _DASHES = "-–—‑"
@@ -540,7 +541,7 @@ def find_quantities(text: str) -> list[Quantity]:
     p = _patterns()
     found: list[Quantity] = []
     consumed = 0
-    for m in p.start.finditer(text):
+    for m in finditer(p.start, text):
         if m.start() < consumed:
             continue
         q = _parse_at(text, m.start())
