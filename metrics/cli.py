@@ -6,12 +6,15 @@ to fix them; usage errors keep click's exit status 2.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 import pandas as pd
 
-from metrics.engines import default_jobs
+from metrics.dask_engine import run_dask
+from metrics.engines import Engine, default_jobs
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
 from metrics.reconcile import summarize
 from metrics.report import write_report
@@ -119,8 +122,55 @@ jobs_option = click.option(
     type=click.IntRange(min=1),
     default=default_jobs,
     show_default="the number of CPUs",
-    help="Processes extracting in parallel; 1 extracts in this process.",
+    help="Processes extracting in parallel (1 extracts in this process); with --engine "
+    "dask, the workers of the local cluster.",
 )
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where extraction runs: processes on this machine, or a Dask cluster "
+    "(pip install 'metrics[dask]').",
+)
+scheduler_option = click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    envvar="METRICS_DASK_SCHEDULER",
+    show_envvar=True,
+    help="Dask scheduler, e.g. tcp://10.0.0.5:8786; without it --engine dask starts a "
+    "local cluster of --jobs workers.",
+)
+parquet_dir_option = click.option(
+    "--parquet-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where --engine dask writes one claims and one sources Parquet file per shard; "
+    "the workers must see it.  [default: the database name with .parquet]",
+)
+
+
+def engine_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--jobs, --engine, --scheduler and --parquet-dir, shared by ingest and run."""
+    for option in (parquet_dir_option, scheduler_option, engine_option, jobs_option):
+        command = option(command)
+    return command
+
+
+def _engine(
+    engine: str, scheduler: str | None, parquet_dir: Path | None, db: Path, jobs: int
+) -> Engine | None:
+    if engine == "local":
+        if scheduler or parquet_dir:
+            raise click.UsageError("--scheduler and --parquet-dir need --engine dask")
+        return None
+    return functools.partial(
+        run_dask,
+        scheduler=scheduler,
+        parquet_dir=parquet_dir or db.with_suffix(".parquet"),
+        workers=jobs,
+    )
+
+
 format_option = click.option(
     "--format",
     "fmt",
@@ -149,9 +199,17 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
-@jobs_option
+@engine_options
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path, jobs: int) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    db: Path,
+    jobs: int,
+    engine: str,
+    scheduler: str | None,
+    parquet_dir: Path | None,
+) -> None:
     """Extract and store the claims of source files and folders.
 
     Sources are articles (.txt, .md with YAML front matter), saved web pages (.html), tables
@@ -166,8 +224,11 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path, jobs: int) -> 
     \b
         metrics ingest ../shared/corpus/docs --db corpus.duckdb
     """
+    runner = _engine(engine, scheduler, parquet_dir, db, jobs)
+    if scheduler:
+        paths = tuple(p.resolve() for p in paths)  # remote workers run in another directory
     with Store(db) as store:
-        summary = store.ingest(paths, progress=_progress, jobs=jobs)
+        summary = store.ingest(paths, progress=_progress, jobs=jobs, engine=runner)
     click.echo(f"{db}: {summary}")
     _report_failures(ctx, summary.failed)
 
@@ -187,9 +248,18 @@ def _report_failures(ctx: click.Context, failed: list[tuple[str, str]]) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @out_option
 @db_option
-@jobs_option
+@engine_options
 @click.pass_context
-def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, jobs: int) -> None:
+def run(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    out: Path,
+    db: Path,
+    jobs: int,
+    engine: str,
+    scheduler: str | None,
+    parquet_dir: Path | None,
+) -> None:
     """Ingest, reconcile and write the report: the whole job in one command.
 
     PATHS default to the sample articles in sources/. Files that fail are reported and the
@@ -201,8 +271,12 @@ def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, jobs: 
         metrics run                       # sources/ -> metrics.duckdb -> reports/index.html
         metrics run ../shared/corpus/docs --db corpus.duckdb --out reports/corpus.html
     """
+    runner = _engine(engine, scheduler, parquet_dir, db, jobs)
+    paths = paths or (DEFAULT_SOURCES,)
+    if scheduler:
+        paths = tuple(p.resolve() for p in paths)  # remote workers run in another directory
     with Store(db) as store:
-        summary = store.ingest(paths or (DEFAULT_SOURCES,), progress=_progress, jobs=jobs)
+        summary = store.ingest(paths, progress=_progress, jobs=jobs, engine=runner)
         click.echo(f"{db}: {summary}")
         click.echo(f"reconciled: {summarize(store.reconciliation())}")
         click.echo(f"report: {write_report(store, out)}")

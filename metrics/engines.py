@@ -72,6 +72,11 @@ class ShardResult:
     outcomes: tuple[Outcome, ...]
 
 
+Engine = Callable[..., Iterable[ShardResult]]
+"""Runs shards elsewhere: `engine(shards, ingested_at, extractor=...)` yields results in
+shard order (`metrics.dask_engine.run_dask` is one)."""
+
+
 def default_jobs() -> int:
     """Processes to use when none are asked for: the cores this process may run on."""
     try:

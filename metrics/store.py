@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from metrics.engines import (
+    Engine,
     Extractor,
     Outcome,
     ShardResult,
@@ -224,6 +225,7 @@ class Store:
         progress: Progress | None = None,
         extractor: Extractor | None = None,
         jobs: int = 1,
+        engine: Engine | None = None,
     ) -> IngestSummary:
         """Load, extract and store every article file under `paths` (files or folders).
 
@@ -232,7 +234,8 @@ class Store:
         stored under its `source_id` is skipped; a changed file replaces its earlier source
         row and claims. `jobs` processes extract shards of files in parallel (see
         `metrics.engines`) while this one loads their results as they come; a script that
-        asks for more than one must call this under `if __name__ == "__main__":`. Everything that
+        asks for more than one must call this under `if __name__ == "__main__":`. `engine`
+        runs the shards elsewhere instead (`metrics.dask_engine.run_dask` on a Dask cluster). Everything that
         passed is written, and the reconciliation tables rebuilt from the new claims, in
         one transaction; if that fails it is rolled back and `StoreError` is raised, leaving
         the stored data as it was.
@@ -240,7 +243,12 @@ class Store:
         stored = dict(self.con.execute("SELECT source_id, content_sha256 FROM sources").fetchall())
         ingested_at = datetime.now(UTC).replace(tzinfo=None)  # TIMESTAMP has no zone: UTC
         todo, unchanged = split_unchanged(iter_source_files(paths), stored)
-        results = run_local(make_shards(todo, jobs), ingested_at, extractor, jobs)
+        shards = make_shards(todo, jobs)
+        results = (
+            run_local(shards, ingested_at, extractor, jobs)
+            if engine is None
+            else engine(shards, ingested_at, extractor=extractor)
+        )
         return self.load(results, stored, progress, unchanged=unchanged)
 
     def load(
