@@ -37,6 +37,8 @@ class Metric:
     future: str = "forecast"
     count_nouns: frozenset[str] = frozenset()
     entity_required: bool = False
+    cue_keys: frozenset[str] | None = None  # see `cue_keys`
+    weak_cue_keys: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,43 @@ class Catalog:
     @property
     def _entities_by_index(self) -> list[Entity]:
         return list(self.entity_kinds.values())
+
+
+_KEY = re.compile(r"\w{3}")
+
+
+def cue_keys(patterns: list[str]) -> frozenset[str] | None:
+    """The first three letters of every word a match of `patterns` can begin with.
+
+    Every cue pattern starts at a word boundary, so a sentence none of whose words begins
+    with one of these letters cannot hold the cue and need not be searched. None when some
+    pattern does not begin with three plain letters (`(?:per|a) year`, `by rail`).
+    """
+    keys = set()
+    for pattern in patterns:
+        lowered = pattern.lower()
+        key = _KEY.match(lowered)
+        if key is None or _top_level_bar(lowered) or lowered[3:4] in ("?", "*", "{"):
+            return None
+        keys.add(key.group())
+    return frozenset(keys)
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """Whether `pattern` is itself an alternation ("cargo|freight"), not only a group of one."""
+    depth, escaped = 0, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
 
 
 def _compile(patterns: list[str], where: str) -> re.Pattern[str]:
@@ -109,6 +148,8 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
             future=spec.get("future", "forecast"),
             count_nouns=frozenset(spec.get("count_nouns", ())),
             entity_required=bool(spec.get("entity_required", False)),
+            cue_keys=cue_keys(spec["cues"]),
+            weak_cue_keys=cue_keys(spec.get("weak_cues") or []),
         )
     entities = {
         name: Entity(name, spec["kind"], tuple(spec["aliases"]))

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from itertools import pairwise
 from typing import Any
@@ -46,6 +46,7 @@ _PASSIVE_STATUS = re.compile(
     r"[^,;]{0,30}?\b(?:is|are|was|were)\s+((?:expected|projected|forecast|estimated|planned|targeted|set)\b)",
     re.IGNORECASE,
 )
+_WORD = re.compile(r"\w{3,}")
 _CUE_NAMES_FIGURE = re.compile(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}")
 _AFTER = 1000  # distance offset of a cue written after the number
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
@@ -168,13 +169,30 @@ class _Sentence:
             self._periods = find_periods(self.text, self.published)
         return self._periods
 
-    def cue_spans(self, cues: re.Pattern[str]) -> list[tuple[int, int]]:
-        """Where `cues` match, found once per sentence however many figures it holds."""
+    def cue_spans(
+        self, cues: re.Pattern[str], keys: frozenset[str] | None
+    ) -> list[tuple[int, int]]:
+        """Where `cues` match, found once per sentence however many figures it holds.
+
+        `keys` (see `catalog.cue_keys`) rule most patterns out without a search.
+        """
         spans = self._cue_spans.get(id(cues))
         if spans is None:
-            found = finditer(cues, self.text)
-            spans = self._cue_spans[id(cues)] = [m.span() for m in found]
+            if keys is not None and keys.isdisjoint(self.word_keys):
+                spans = []
+            else:
+                spans = [m.span() for m in finditer(cues, self.text, self.lowered)]
+            self._cue_spans[id(cues)] = spans
         return spans
+
+    @cached_property
+    def lowered(self) -> str:
+        return self.text.lower()
+
+    @cached_property
+    def word_keys(self) -> frozenset[str]:
+        """The first three letters of each word, for `cue_spans`."""
+        return frozenset(word[:3] for word in _WORD.findall(self.lowered))
 
     def clause_of(self, pos: int) -> tuple[int, int]:
         for a, b in self.clauses:
@@ -547,7 +565,7 @@ class _Extractor:
             if shape is None:
                 continue
             unit, claim_measure = shape
-            cue = self._cue_reach(s, q, clause, metric, claim_measure)
+            cue = self._cue_reach(s, q, clause, metric)
             if cue is None:
                 continue
             cue_reach, distance = cue
@@ -564,7 +582,7 @@ class _Extractor:
         return best[1], best[2], best[3], best[4]
 
     def _cue_reach(
-        self, s: _Sentence, q: Quantity, clause: tuple[int, int], metric: Metric, measure: str
+        self, s: _Sentence, q: Quantity, clause: tuple[int, int], metric: Metric
     ) -> tuple[float, int] | None:
         """(reach, distance) of the nearest cue; lower reach is better.
 
@@ -574,12 +592,14 @@ class _Extractor:
         """
         if q.unit == "" and _counts(q, metric):
             return 0, 0
-        strong = self._nearest_cue(s, q, clause, metric.cues, measure)
+        strong = self._nearest_cue(s, q, clause, metric.cues, metric.cue_keys)
         if strong is not None:
             return strong
         continuing = metric.id == self.previous_metric
         weak = (
-            self._nearest_cue(s, q, clause, metric.weak_cues, measure) if metric.weak_cues else None
+            self._nearest_cue(s, q, clause, metric.weak_cues, metric.weak_cue_keys)
+            if metric.weak_cues
+            else None
         )
         if weak is not None:
             return (1.5 if continuing else weak[0] + 2), weak[1]
@@ -591,10 +611,10 @@ class _Extractor:
         q: Quantity,
         clause: tuple[int, int],
         cues: re.Pattern[str],
-        measure: str,
+        keys: frozenset[str] | None,
     ) -> tuple[float, int] | None:
         best: tuple[float, int] | None = None
-        for start, end in s.cue_spans(cues):
+        for start, end in s.cue_spans(cues, keys):
             if start < q.end and end > q.start:
                 distance = 0  # the unit names it: "200,000 TEU"
             elif end <= q.start:

@@ -1,5 +1,7 @@
 """Period, quantity, cue and entity patterns run case-folded on lower-cased text for speed: same matches.
 
+Cue patterns are also skipped for sentences without the first letters of their words.
+
 Checked over every sentence of the extraction cases, for every pattern of the catalog.
 """
 
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from metrics.catalog import load_catalog
+from metrics.catalog import Metric, cue_keys, load_catalog
 from metrics.periods import _PERIOD
 from metrics.quantities import _patterns
 from metrics.textscan import case_folded
@@ -47,3 +49,33 @@ def test_folded_pattern_finds_what_the_original_finds(name: str) -> None:
         found += len(original)
     if not name.startswith(("anaphora", "weak")):
         assert found  # the cases exercise every metric's cues and the entities
+
+
+@pytest.mark.parametrize(
+    ("patterns", "keys"),
+    [
+        (["cargo", "freight", "shipments?"], {"car", "fre", "shi"}),
+        (["containers?", "container (?:transportation|traffic)", "TEU"], {"con", "teu"}),
+        (["exports?"], {"exp"}),
+        (["(?:per|a) year"], None),  # no plain first word
+        (["cargo", "by rail"], None),  # a first word of two letters
+        (["gd?p"], None),  # the third letter is optional
+        (["cargo|freight"], None),  # an alternation inside one pattern
+    ],
+)
+def test_cue_keys(patterns: list[str], keys: set[str] | None) -> None:
+    assert cue_keys(patterns) == (None if keys is None else frozenset(keys))
+
+
+@pytest.mark.parametrize("metric", CATALOG.metrics.values(), ids=lambda m: m.id)
+def test_cue_keys_never_rule_out_a_sentence_holding_the_cue(metric: Metric) -> None:
+    checked = 0
+    for cues, keys in ((metric.cues, metric.cue_keys), (metric.weak_cues, metric.weak_cue_keys)):
+        if cues is None or keys is None:
+            continue
+        for text in TEXTS:
+            if cues.search(text):
+                words = {word[:3] for word in re.findall(r"\w{3,}", text.lower())}
+                assert not keys.isdisjoint(words), text
+                checked += 1
+    assert checked or metric.cue_keys is None
