@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from metrics.errors import CatalogError
+from metrics.textscan import skip_to, top_level_bar
 
 CLAIM_UNITS = frozenset(
     {"t", "TEU", "USD", "EUR", "KZT", "%", "pct_change", "x", "count", "km", "day", "pp"}
@@ -89,34 +90,17 @@ def cue_keys(patterns: list[str]) -> frozenset[str] | None:
     for pattern in patterns:
         lowered = pattern.lower()
         key = _KEY.match(lowered)
-        if key is None or _top_level_bar(lowered) or lowered[3:4] in ("?", "*", "{"):
+        if key is None or top_level_bar(lowered) or lowered[3:4] in ("?", "*", "{"):
             return None
         keys.add(key.group())
     return frozenset(keys)
-
-
-def _top_level_bar(pattern: str) -> bool:
-    """Whether `pattern` is itself an alternation ("cargo|freight"), not only a group of one."""
-    depth, escaped = 0, False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return True
-    return False
 
 
 def _compile(patterns: list[str], where: str) -> re.Pattern[str]:
     if not patterns:
         raise CatalogError(f"{where}: empty pattern list")
     try:
-        return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
+        return re.compile(skip_to(patterns) + r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
     except re.error as exc:
         raise CatalogError(f"{where}: {exc}") from exc
 
@@ -159,7 +143,10 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
         if metric.entity and metric.entity not in entities:
             raise CatalogError(f"metric {metric.id}: unknown entity {metric.entity}")
     groups = [f"(?P<e{i}>{'|'.join(e.aliases)})" for i, e in enumerate(entities.values())]
-    entity_pattern = re.compile(r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE)
+    aliases = [alias for entity in entities.values() for alias in entity.aliases]
+    entity_pattern = re.compile(
+        skip_to(aliases) + r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE
+    )
     anaphora = {
         kind: _compile(phrases, f"anaphora {kind}") for kind, phrases in data["anaphora"].items()
     }

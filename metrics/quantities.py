@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from metrics.models import Quantity
-from metrics.textscan import finditer
+from metrics.textscan import finditer, first_letters
 
 _SPACE = r"[ \u00a0\u2009\u202f]"
 _DASHES = "-–—‑"
@@ -138,6 +138,8 @@ class _Patterns:
 def _patterns() -> _Patterns:
     v = _vocabulary()
     words = _alt([*v.number_words, *v.hundred_words])
+    letters = first_letters([*v.number_words, *v.hundred_words, *v.fractions, "a"])
+    skip = "" if letters is None else rf"(?=[\d{letters}])"
     scales = _alt(v.scales)
     fractions = _alt(v.fractions)
     currency_words = _alt(v.currency_names)
@@ -147,9 +149,10 @@ def _patterns() -> _Patterns:
     return _Patterns(
         # where a quantity may begin: digits, a number word, or "a/half/quarter" + scale
         start=re.compile(
-            rf"""{_DIGITS}
+            rf"""{skip}  # straight to what can begin a quantity
+            (?:{_DIGITS}
             | \b(?:{words})\b
-            | \b(?:a{_SPACE}+)?(?:{fractions}){_SPACE}+(?:of{_SPACE}+a{_SPACE}+)?(?:{scales})\b
+            | \b(?:a{_SPACE}+)?(?:{fractions}){_SPACE}+(?:of{_SPACE}+a{_SPACE}+)?(?:{scales})\b)
             """,
             re.VERBOSE | re.IGNORECASE,
         ),

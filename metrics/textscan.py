@@ -37,3 +37,42 @@ def finditer(
     if len(lowered) != len(text):  # a character whose lower case is longer: "İ"
         return pattern.finditer(text)
     return case_folded(pattern).finditer(lowered)
+
+
+def top_level_bar(pattern: str) -> bool:
+    """Whether `pattern` is itself an alternation ("cargo|freight"), not only a group of one."""
+    depth, escaped = 0, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+def first_letters(patterns: list[str]) -> str | None:
+    """The letters (both cases) every match of `patterns` begins with; None if unknown.
+
+    A pattern that starts with a lookahead of them, `(?=[...])`, lets `re` skip ahead to
+    those letters instead of trying every alternative at every position: several times
+    faster over long text (see `skip_to`).
+    """
+    letters = set()
+    for pattern in patterns:
+        plain = pattern.removeprefix("\\b")
+        if not plain[:1].isalnum() or top_level_bar(plain) or plain[1:2] in ("?", "*", "{"):
+            return None
+        letters.update((plain[0].lower(), plain[0].upper()))
+    return "".join(sorted(letters))
+
+
+def skip_to(patterns: list[str]) -> str:
+    """`(?=[...])` of the `first_letters` of `patterns`, or "" when they are unknown."""
+    letters = first_letters(patterns)
+    return f"(?=[{letters}])" if letters else ""

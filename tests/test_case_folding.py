@@ -16,7 +16,7 @@ import yaml
 from metrics.catalog import Metric, cue_keys, load_catalog
 from metrics.periods import _PERIOD
 from metrics.quantities import _patterns
-from metrics.textscan import case_folded
+from metrics.textscan import case_folded, first_letters
 
 CASES = Path(__file__).parent / "cases" / "extract_cases.yaml"
 CATALOG = load_catalog()
@@ -79,3 +79,17 @@ def test_cue_keys_never_rule_out_a_sentence_holding_the_cue(metric: Metric) -> N
                 assert not keys.isdisjoint(words), text
                 checked += 1
     assert checked or metric.cue_keys is None
+
+
+@pytest.mark.parametrize(
+    ("patterns", "letters"),
+    [
+        (["cargo", "Freight", "shipments?"], "CFScfs"),
+        (["\\bEU\\b", "Kazakhstan"], "EKek"),
+        (["(?:per|a) year"], None),  # begins with a group
+        (["s?hipments"], None),  # the first letter is optional
+        (["cargo|(freight)"], None),  # an alternation inside one pattern
+    ],
+)
+def test_first_letters(patterns: list[str], letters: str | None) -> None:
+    assert first_letters(patterns) == letters
