@@ -22,6 +22,13 @@ One value per point is chosen by a cascade whose every step is written to the tr
 
 From the resolved points come implied values (growth with a base level, level pairs,
 multiples), forecast errors and the history and progress of targets.
+
+Every step combines claims of one metric only (even the republished sentences that make
+two outlets one origin are matched within a metric), so a store may reconcile metric by
+metric and concatenate the tables. A million claims take under a minute: the work is done
+on columns (pandas, numpy, DuckDB for hashing) wherever the rule allows, and only points
+whose claims disagree or mix statuses go through the cascade row by row
+(benchmarks/reconcile_report.py measures it).
 """
 
 from __future__ import annotations
@@ -30,17 +37,20 @@ import hashlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import chain
 from typing import Any
 
+import duckdb
+import numpy as np
 import pandas as pd
 import yaml
 
-from metrics.models import Quantity
+from metrics.models import Period, Quantity
 from metrics.periods import period_from_label, shift_years
 from metrics.quantities import parse_quantity, rounding_step
 
@@ -79,7 +89,7 @@ TARGET_COLUMNS = [
     "progress_pct", "required_growth_pct", "recent_growth_pct", "outlook",
 ]  # fmt: skip
 
-_SOURCE_FIELDS = ["publisher", "published", "url", "title"]
+_SOURCE_FIELDS = ["publisher", "published", "url"]
 
 
 @dataclass(frozen=True)
@@ -155,16 +165,32 @@ def overlaps(a: Interval, b: Interval) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
 
-def _mul(a: Interval, b: Interval) -> Interval:
-    products = [x * y for x in a for y in b]
-    products = [p for p in products if not math.isnan(p)]  # inf x 0 bounds nothing
-    return min(products), max(products)
+Bounds = tuple[np.ndarray, np.ndarray]
+"""Intervals as columns: the low ends and the high ends."""
 
 
-def _div(a: Interval, b: Interval) -> Interval | None:
-    if b[0] <= 0:
-        return None  # a factor that may be zero or negative implies nothing
-    return _mul(a, (1 / b[1] if not math.isinf(b[1]) else 0.0, 1 / b[0]))
+def _mul(a: Bounds, b: Bounds) -> Bounds:
+    """Products of intervals, row by row: the least and greatest corner product. A NaN
+    corner (inf x 0) bounds nothing; of equal corners the first counts, as with `min`."""
+    low = np.full(len(a[0]), np.inf)
+    high = np.full(len(a[0]), -np.inf)
+    with np.errstate(invalid="ignore"):
+        for x in a:
+            for y in b:
+                product = np.asarray(x, dtype=float) * np.asarray(y, dtype=float)
+                low = np.where(product < low, product, low)
+                high = np.where(product > high, product, high)
+    return low, high
+
+
+def _div(a: Bounds, b: Bounds) -> Bounds:
+    """Quotients of intervals, row by row; NaN where the divisor may be zero or negative,
+    which implies nothing."""
+    b_low, b_high = np.asarray(b[0], dtype=float), np.asarray(b[1], dtype=float)
+    valid = b_low > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = _mul(a, (1 / b_high, 1 / b_low))  # 1 / inf is 0: no upper end
+    return np.where(valid, low, np.nan), np.where(valid, high, np.nan)
 
 
 # --- provenance ------------------------------------------------------------------------
@@ -186,63 +212,106 @@ def originator(publisher: str | None) -> str | None:
 
 def _independent_origins(frame: pd.DataFrame) -> pd.Series:
     """A label per claim such that claims with one label are not independent: the same
-    originator, or the same sentence republished by another outlet."""
-    parent: dict[str, str] = {}
+    originator, or the same sentence republished by another outlet.
 
-    def find(x: str) -> str:
+    Origins are linked only by sentences of one metric, so reconciling metric by metric
+    gives the same groups as reconciling everything at once (the store partitions by
+    metric to bound memory).
+    """
+    links = frame[["metric", "origin", "quote"]].drop_duplicates()
+    links["text"] = [" ".join(_WORD.findall(quote)).lower() for quote in links["quote"]]
+    links = links.drop_duplicates(["metric", "origin", "text"])
+    shared = links[links.duplicated(["metric", "text"], keep=False)]
+    shared = shared.sort_values(["metric", "text"], kind="stable")
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
         while parent.setdefault(x, x) != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for claim_id, origin, quote in zip(
-        frame["claim_id"], frame["origin"], frame["quote"], strict=True
+    previous: tuple[Any, ...] = ()
+    for metric, origin, text in zip(
+        shared["metric"], shared["origin"], shared["text"], strict=True
     ):
-        text = "quote:" + re.sub(r"\W+", " ", quote).strip().lower()
-        for other in (f"origin:{origin}", text):
-            parent[find(other)] = find(f"claim:{claim_id}")
-    return frame["claim_id"].map(lambda c: find(f"claim:{c}"))
+        if previous[:2] == (metric, text):  # the same sentence from another origin
+            parent[find((metric, origin))] = find((metric, previous[2]))
+        previous = (metric, text, origin)
+    pair, pairs = pd.MultiIndex.from_arrays([frame["metric"], frame["origin"]]).factorize()
+    roots = [find(p) for p in pairs]
+    labels = {root: n for n, root in enumerate(dict.fromkeys(roots))}
+    return pd.Series(np.array([labels[r] for r in roots], dtype=np.int64)[pair], index=frame.index)
+
+
+_WORD = re.compile(r"\w+")  # a quote compared as its words: punctuation and case ignored
+_INTERVAL_INPUTS = ["value", "value_text", "qualifier"]
 
 
 def prepare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """Claims with their source's provenance, interval, originator and point key."""
-    frame = claims.merge(sources[["source_id", *_SOURCE_FIELDS]], on="source_id", how="left")
-    frame = with_dates(frame, "published", "period_start", "period_end")
+    """Claims with their source's provenance, interval, originator and point key.
+
+    Intervals and originators are computed once per distinct input (news repeats the
+    same few figures and outlets), then joined back to the claims.
+    """
+    provenance = with_dates(sources[["source_id", *_SOURCE_FIELDS]], "published")
+    frame = _as_objects(with_dates(claims, "period_start", "period_end")).merge(
+        _as_objects(provenance), on="source_id", how="left"
+    )  # objects before the join: it copies pointers, not text
+    bounds = frame[_INTERVAL_INPUTS].drop_duplicates()
     intervals = [
-        claim_interval(v, t, q)
-        for v, t, q in zip(frame["value"], frame["value_text"], frame["qualifier"], strict=True)
+        claim_interval(*row) for row in zip(*map(bounds.get, _INTERVAL_INPUTS), strict=True)
     ]
-    frame["low"] = [i[0] for i in intervals]
-    frame["high"] = [i[1] for i in intervals]
-    frame["origin"] = [
-        originator(p) or f"source:{s}"
-        for p, s in zip(frame["publisher"], frame["source_id"], strict=True)
-    ]
-    frame["origin_group"] = _independent_origins(frame) if len(frame) else []
-    frame["kind"] = frame["status"].map(lambda s: "target" if s == "target" else "estimate")
-    frame["point_id"] = [_point_id(row) for row in frame[POINT_KEY].to_dict("records")]
+    bounds["low"] = [i[0] for i in intervals]
+    bounds["high"] = [i[1] for i in intervals]
+    located = frame[_INTERVAL_INPUTS].merge(bounds, on=_INTERVAL_INPUTS, how="left")
+    frame = frame.assign(low=located["low"].to_numpy(), high=located["high"].to_numpy())
+    names = {p: originator(p) for p in frame["publisher"].dropna().unique()}
+    origin = frame["publisher"].map(names)
+    fallback = "source:" + frame["source_id"].astype(str)  # a publisher-less source is its own
+    frame["origin"] = origin.where(origin.notna(), fallback).astype(object)
+    frame["origin_group"] = _independent_origins(frame)
+    frame["kind"] = np.where(frame["status"] == "target", "target", "estimate").astype(object)
+    frame["point_id"] = point_ids(frame)
     return frame
 
 
-def _point_id(key: Row) -> str:
-    text = "|".join("" if _missing(key[k]) else str(key[k]) for k in POINT_KEY)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+def point_ids(frame: pd.DataFrame) -> pd.Series:
+    """A stable id per point: the start of the SHA-1 of its POINT_KEY joined by `|`
+    (a missing part as the empty string), computed in DuckDB, in the frame's order."""
+    parts = ", ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in POINT_KEY)
+    with duckdb.connect() as con:
+        con.register("keys", frame[POINT_KEY])
+        ids = con.sql(f"SELECT left(sha1(concat_ws('|', {parts})), 16) AS id FROM keys").df()["id"]
+    return pd.Series(ids.to_numpy(), index=frame.index, dtype=object)
 
 
-def _missing(value: Any) -> bool:
-    """None, NaN or NaT: what pandas and DuckDB hand back for a NULL."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)  # cheaper than pd.isna per cell
+def _as_objects(frame: pd.DataFrame, also: Sequence[str] = ()) -> pd.DataFrame:
+    """Text columns (and `also`) as Python objects, one object per distinct text.
+
+    Reconciliation filters, sorts, joins and reads claims row by row, and each of those
+    copies Arrow-backed strings (pandas' default text type); objects are only pointed to,
+    and sharing one per distinct text keeps the metric, unit, outlet... of a million
+    claims in a few bytes each. `also` names join keys that may be all NULL (floats).
+    """
+    text = [c for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)]
+    columns = {}
+    for column in dict.fromkeys([*text, *also]):
+        codes, uniques = pd.factorize(frame[column])
+        shared = np.append(np.asarray(uniques, dtype=object), None)  # code -1 (missing): None
+        columns[column] = pd.Series(shared[codes], index=frame.index, dtype=object)
+    return frame.assign(**columns)
 
 
 def with_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """`columns` as `datetime.date` or None, however DuckDB or pandas typed them."""
-    frame = frame.copy()
+    """`columns` as `datetime.date` or None, however DuckDB or pandas typed them; one
+    object per distinct date, which a million claims repeat."""
+    dated = {}
     for column in columns:
-        values = pd.to_datetime(frame[column]).dt.date
-        frame[column] = values.astype(object).where(values.notna(), None)
-    return frame
+        codes, uniques = pd.factorize(frame[column])
+        days = pd.Series(pd.to_datetime(uniques)).dt.date.to_numpy(dtype=object)
+        dated[column] = pd.Series(np.append(days, None)[codes], index=frame.index, dtype=object)
+    return frame.assign(**dated)
 
 
 # --- resolution ------------------------------------------------------------------------
@@ -256,18 +325,40 @@ def _width(row: Row) -> float:
     return row["high"] - row["low"]
 
 
-def _day(row: Row) -> str:
-    return row["published"].isoformat() if row["published"] else "an unknown date"
-
-
 def _shown(row: Row) -> str:
+    return _signed(row["value"], row["value_text"])
+
+
+def _signed(value: float, text: str) -> str:
     """The figure as written, signed where the text gives a fall without a minus ("24%")."""
-    text = row["value_text"]
-    return f"-{text}" if row["value"] < 0 and not re.search(r"[-−–]", text) else text
+    return f"-{text}" if value < 0 and not re.search(r"[-−–]", text) else text
 
 
 def _who(row: Row) -> str:
-    return f"{row['publisher'] or 'an unnamed source'}, {_day(row)}"
+    return _by(row["publisher"], row["published"])
+
+
+def _by(publisher: str | None, published: date | None) -> str:
+    day = published.isoformat() if published else "an unknown date"
+    return f"{publisher or 'an unnamed source'}, {day}"
+
+
+def _recency(published: date | None) -> int:
+    """A sort key that puts the latest statement first and undated ones last."""
+    return -(published.toordinal() if published else 0)
+
+
+def _chosen_reason(claims: int, agreeing: int, origins: int) -> str:
+    if claims == 1:
+        return "only claim for this figure"
+    return (
+        f"most precise of {agreeing} agreeing claims from {origins} "
+        f"independent source{'s' if origins != 1 else ''}"
+    )
+
+
+def _agrees_reason(shown: str, who: str, chosen: str, same: bool) -> str:
+    return f"{shown} ({who}) agrees with the chosen {chosen}{'' if same else ', which is more precise'}"
 
 
 def _agreeing_groups(rows: Sequence[Row]) -> list[list[Row]]:
@@ -389,12 +480,7 @@ def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
     if winner is not None:
         ordered = sorted(
             winner,
-            key=lambda r: (
-                _width(r),
-                -(r["published"].toordinal() if r["published"] else 0),
-                r["char_start"],
-                r["claim_id"],
-            ),
+            key=lambda r: (_width(r), _recency(r["published"]), r["char_start"], r["claim_id"]),
         )
         chosen = ordered[0]
         origins = len({r["origin_group"] for r in winner})
@@ -403,18 +489,14 @@ def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
         verdicts[chosen["claim_id"]] = (
             "chosen",
             fired[-1] if fired else "single",
-            "only claim for this figure"
-            if len(rows) == 1
-            else f"most precise of {len(winner)} agreeing claims from {origins} "
-            f"independent source{'s' if origins != 1 else ''}",
+            _chosen_reason(len(rows), len(winner), origins),
         )
         for r in ordered[1:]:
             same = _interval(r) == _interval(chosen)
             verdicts[r["claim_id"]] = (
                 "agrees",
                 "precision",
-                f"{_shown(r)} ({_who(r)}) agrees with the chosen "
-                f"{_shown(chosen)}{'' if same else ', which is more precise'}",
+                _agrees_reason(_shown(r), _who(r), _shown(chosen), same),
             )
 
     first = rows[0]
@@ -461,21 +543,114 @@ def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
     return resolved, trail
 
 
+_RESOLVE_INPUTS = [
+    "point_id", "metric", "entity", "period", "period_start", "period_end", "measure", "unit",
+    "base_period", "status", "published", "claim_id", "source_id", "char_start", "origin",
+    "origin_group", "low", "high", "value", "value_text", "publisher", "url", "quote",
+]  # fmt: skip
+"""What `resolve_point` reads of a claim."""
+
+
 def resolve(prepared: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The resolved table and the trail for every point of the prepared claims."""
-    resolved: list[Row] = []
-    trail: list[Row] = []
-    points: dict[str, list[Row]] = defaultdict(list)
-    for record in records(prepared):  # one conversion: per-group frames cost 100x more
-        points[record["point_id"]].append(record)
-    for point_id in sorted(points):
-        row, rows_trail = resolve_point(sorted(points[point_id], key=_statement_order))
-        resolved.append(row)
-        trail.extend(rows_trail)
+    """The resolved table and the trail for every point of the prepared claims.
+
+    Claims are sorted once by point and statement order. Most points end at the cascade's
+    last step: their claims have one status and share a value, so nothing is outranked,
+    revised or outvoted; those are settled in columns (`_settle_agreeing`), the others go
+    through `resolve_point` one point at a time.
+    """
+    point = pd.factorize(prepared["point_id"])[0]  # numbered as they first appear
+    points = prepared.groupby(point)
+    shared_value = points["low"].transform("max") <= points["high"].transform("min")
+    agreeing = (shared_value & (points["status"].transform("nunique") == 1)).to_numpy()
+    source = pd.factorize(prepared["source_id"], sort=True)[0]
+    day = [d.toordinal() if d is not None else 0 for d in prepared["published"]]
+    # the order of _statement_order within a point; lexsort is stable: ties keep claim order
+    order = np.lexsort((prepared["char_start"].to_numpy(), source, day, point))
+    settle, cascade = order[agreeing[order]], order[~agreeing[order]]
+    claims = prepared[_RESOLVE_INPUTS]
+    settled = _settle_agreeing(claims.take(settle), point[settle])
+    cascaded = _cascade(claims.take(cascade))
+    resolved, trail = (_by_point(_concat([a, b])) for a, b in zip(settled, cascaded, strict=True))
+    return resolved, trail
+
+
+def _by_point(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in point_id order, and in the order they came within a point."""
+    order = np.argsort(frame["point_id"].to_numpy(dtype=str), kind="stable")
+    return frame.take(order).reset_index(drop=True)
+
+
+def _settle_agreeing(claims: pd.DataFrame, point: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`resolve_point` for points whose claims have one status and share a value: the most
+    precise claim is chosen (rule `precision`, or `single` for a point stated once) and
+    the others agree with it.
+
+    `claims` come grouped by point (`point` numbers them) in statement order; the texts
+    come from the helpers `resolve_point` uses, so both give the same rows.
+    """
+    width = (claims["high"] - claims["low"]).to_numpy()
+    recency = np.array([_recency(d) for d in claims["published"]], dtype=np.int64)
+    ranked = np.lexsort((
+        claims["claim_id"].to_numpy(dtype=str), claims["char_start"].to_numpy(), recency, width,
+        point,
+    ))  # the order of resolve_point's precision sort, point by point  # fmt: skip
+    firsts = ranked[np.diff(point[ranked], prepend=-1) != 0]  # the most precise of each point
+    segment = np.cumsum(np.diff(point, prepend=-1) != 0) - 1  # the point's index, per claim
+    pick = firsts[segment]  # the position of the chosen claim beside each claim
+    count = np.bincount(segment)[segment]
+    origins = claims["origin_group"].groupby(segment).transform("nunique").to_numpy()
+    is_chosen = pick == np.arange(len(claims))
+    reasons = np.empty(len(claims), dtype=object)
+    reasons[is_chosen] = [_chosen_reason(n, n, k) for n, k in zip(
+        count[is_chosen].tolist(), origins[is_chosen].tolist(), strict=True)]  # fmt: skip
+    low, high = claims["low"].tolist(), claims["high"].tolist()  # floats, not numpy scalars
+    value, text = claims["value"].tolist(), claims["value_text"].tolist()
+    publisher, published = _plain(claims["publisher"]), claims["published"].tolist()
+    reasons[~is_chosen] = [
+        _agrees_reason(_signed(value[i], text[i]), _by(publisher[i], published[i]),
+                       _signed(value[c], text[c]), low[i] == low[c] and high[i] == high[c])
+        for i, c in zip(np.flatnonzero(~is_chosen).tolist(), pick[~is_chosen].tolist(), strict=True)
+    ]  # fmt: skip
+    rule = np.where(count > 1, "precision", "single")
+    trail = claims[["point_id", "claim_id", "low", "high"]].assign(
+        verdict=np.where(is_chosen, "chosen", "agrees"), rule=rule, reason=reasons
+    )[TRAIL_COLUMNS]
+    resolved = claims[is_chosen].assign(
+        state="resolved",
+        rule=rule[is_chosen],
+        conflict=False,
+        n_claims=count[is_chosen],
+        n_sources=origins[is_chosen],
+    )[RESOLVED_COLUMNS]
+    return resolved, trail
+
+
+def _cascade(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`resolve_point` over each point of `claims` (sorted by point, in statement order),
+    reading rows as dicts one point at a time so a large frame stays in columns."""
+    points: list[tuple[Any, ...]] = []
+    verdicts: list[tuple[Any, ...]] = []
+    point: list[Row] = []
+    for record in chain(iter_records(claims), [None]):  # None: the end of the last point
+        if point and (record is None or record["point_id"] != point[0]["point_id"]):
+            row, rows_trail = resolve_point(point)
+            points.append(tuple(row[k] for k in RESOLVED_COLUMNS))
+            verdicts.extend(tuple(t[k] for k in TRAIL_COLUMNS) for t in rows_trail)
+            point = []
+        if record is not None:
+            point.append(record)
     return (
-        pd.DataFrame(resolved, columns=RESOLVED_COLUMNS),
-        pd.DataFrame(trail, columns=TRAIL_COLUMNS),
+        pd.DataFrame.from_records(points, columns=RESOLVED_COLUMNS),
+        pd.DataFrame.from_records(verdicts, columns=TRAIL_COLUMNS),
     )
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames one below the other; empty ones add no rows but do not turn columns to
+    object (pandas warns that it will)."""
+    kept = [f for f in frames if len(f)] or frames[:1]
+    return pd.concat(kept, ignore_index=True)
 
 
 def _statement_order(row: Row) -> tuple[Any, ...]:
@@ -484,24 +659,40 @@ def _statement_order(row: Row) -> tuple[Any, ...]:
     return (day is not None, day or date.min, row["source_id"], row["char_start"])
 
 
+def iter_records(frame: pd.DataFrame) -> Iterator[Row]:
+    """Rows as dicts with every missing value as None, for plain Python comparisons.
+
+    Built column by column (one pass per column, not per cell) and yielded one at a
+    time, so a caller that groups rows never holds a dict per row of a large frame.
+    """
+    names = list(frame.columns)
+    for values in zip(*(_plain(frame[name]) for name in names), strict=True):
+        yield dict(zip(names, values, strict=True))
+
+
+def _plain(column: pd.Series) -> list[Any]:
+    """A column as Python values, missing ones (NaN, NaT, NA) as None."""
+    values = column.tolist()
+    missing = column.isna().to_numpy()
+    if missing.any():
+        values = [
+            None if gap else value for value, gap in zip(values, missing.tolist(), strict=True)
+        ]
+    return values
+
+
 def records(frame: pd.DataFrame) -> list[Row]:
-    """Rows as dicts with every missing value as None, for plain Python comparisons."""
-    return [
-        {k: (None if _missing(v) else v) for k, v in row.items()}
-        for row in frame.to_dict("records")
-    ]
+    """Every row of `frame` as a dict, missing values as None (see `iter_records`)."""
+    return list(iter_records(frame))
 
 
 # --- implied values --------------------------------------------------------------------
 
-
-def _factor(growth: Row) -> Interval | None:
-    """The multiplier a growth claim states: +62 % -> [1.615, 1.625]."""
-    if growth["unit"] == "pct_change":
-        return 1 + growth["low"] / 100, 1 + growth["high"] / 100
-    if growth["unit"] == "x":
-        return growth["low"], growth["high"]
-    return None
+RATE_UNITS = ("%", "pp")
+"""Level units whose change in % is ambiguous (points or percent): they imply nothing."""
+_IMPLIED_INPUTS = ["metric", "entity", "period", "measure", "unit", "base_period", "status",
+                   "value", "low", "high", "value_text", "claim_id"]  # fmt: skip
+_LEVEL_VALUES = ["value", "low", "high", "value_text", "claim_id"]
 
 
 def _human(value: float) -> str:
@@ -517,31 +708,16 @@ def _span(interval: Interval) -> str:
     return f"{_human(interval[0])}-{_human(interval[1])}"
 
 
-def _implied_row(
-    base: Row, period: str, measure: str, unit: str, status: str, interval: Interval,
-    value: float, formula: str, inputs: Iterable[str], stated: Row | None,
-    base_period: str | None = None,
-) -> Row:  # fmt: skip
-    p = period_from_label(period)
-    check = "fills_gap"
-    if stated is not None:
-        agrees = overlaps(interval, (stated["low"], stated["high"]))
-        check = "consistent" if agrees else "inconsistent"
-        formula += (
-            f"; stated {stated['value_text']} ({_span((stated['low'], stated['high']))}): {check}"
-        )
-    inputs = list(inputs)
-    return {
-        "implied_id": hashlib.sha1(f"{measure}|{period}|{'|'.join(inputs)}".encode()).hexdigest()[:16],
-        "metric": base["metric"], "entity": base["entity"], "period": period,
-        "period_start": p.start, "period_end": p.end, "measure": measure, "unit": unit,
-        "base_period": base_period, "status": status, "value": value,
-        "low": interval[0], "high": interval[1], "formula": formula,
-        "inputs": ",".join(inputs), "consistency": check,
-        "stated_value": stated["value"] if stated else None,
-        "stated_text": stated["value_text"] if stated else None,
-        "stated_claim_id": stated["claim_id"] if stated else None,
-    }  # fmt: skip
+@cache
+def _period(label: str) -> Period:
+    """A period from its label; a series repeats the same few labels."""
+    return period_from_label(label)
+
+
+@cache
+def _year_before(label: str) -> str:
+    """The label of the same span a year earlier: the base of year-on-year growth."""
+    return shift_years(_period(label), -1).label
 
 
 def implied_values(resolved: pd.DataFrame) -> pd.DataFrame:
@@ -550,75 +726,178 @@ def implied_values(resolved: pd.DataFrame) -> pd.DataFrame:
     A growth claim with a level for its base period implies the level of its own period
     (and with a level for its own period, the base level); a pair of levels a year apart
     implies their growth. Where a stated figure exists the implied one checks it.
+    Worked on columns: joins find the levels, numpy does the interval arithmetic, and
+    only the formulas are written row by row.
     """
-    points = records(resolved[resolved["state"] == "resolved"])
-    levels = {
-        (r["metric"], r["entity"], r["period"], r["unit"], r["status"]): r
-        for r in points
-        if r["measure"] == "level" and r["period"]
-    }
-    level_units = defaultdict(set)
-    for m, e, _, unit, _ in levels:
-        level_units[(m, e)].add(unit)
-    growths = [r for r in points if r["measure"] == "growth" and r["base_period"] and r["period"]]
-    stated_growth = {
-        (g["metric"], g["entity"], g["period"], g["base_period"], g["unit"], g["status"]): g
-        for g in growths
-    }
-    rows: list[Row] = []
-    for g in growths:
-        factor = _factor(g)
-        if factor is None:
-            continue
-        m, e, period, base = g["metric"], g["entity"], g["period"], g["base_period"]
-        for unit in sorted(level_units[(m, e)]):
-            if unit in ("%", "pp"):
-                continue  # a rate's change in % is ambiguous between points and percent
-            before = levels.get((m, e, base, unit, "actual"))
-            after = levels.get((m, e, period, unit, g["status"]))
-            how = f"× {_shown(g)}" if g["unit"] == "x" else f"× (1 + {_shown(g)})"
-            if before is not None:
-                interval = _mul((before["low"], before["high"]), factor)
-                rows.append(_implied_row(
-                    g, period, "level", unit, g["status"], interval,
-                    before["value"] * _factor_value(g),
-                    f"{before['value_text']} ({base}) {how} = {_span(interval)} {unit} for {period}",
-                    [before["claim_id"], g["claim_id"]], after,
-                ))  # fmt: skip
-            if after is not None and before is None:
-                interval = _div((after["low"], after["high"]), factor)
-                if interval is not None:
-                    rows.append(_implied_row(
-                        g, base, "level", unit, "actual", interval,
-                        after["value"] / _factor_value(g),
-                        f"{after['value_text']} ({period}) ÷ {how[2:]} = {_span(interval)} {unit} for {base}",
-                        [after["claim_id"], g["claim_id"]], None,
-                    ))  # fmt: skip
-    for (m, e, period, unit, status), after in levels.items():
-        if status != "actual" or unit in ("%", "pp"):
-            continue
-        base = shift_years(period_from_label(period), -1).label
-        before = levels.get((m, e, base, unit, "actual"))
-        if before is None or before["value"] <= 0 or before["low"] <= 0:
-            continue
-        ratio = _div((after["low"], after["high"]), (before["low"], before["high"]))
-        if ratio is None:
-            continue
-        interval = ((ratio[0] - 1) * 100, (ratio[1] - 1) * 100)
-        stated = stated_growth.get((m, e, period, base, "pct_change", "actual"))
-        rows.append(_implied_row(
-            after, period, "growth", "pct_change", "actual", interval,
-            (after["value"] / before["value"] - 1) * 100,
-            f"{after['value_text']} ({period}) ÷ {before['value_text']} ({base}) - 1 = "
-            f"{interval[0]:+.1f}% to {interval[1]:+.1f}%",
-            [after["claim_id"], before["claim_id"]], stated, base_period=base,
-        ))  # fmt: skip
-    frame = pd.DataFrame(rows, columns=IMPLIED_COLUMNS)
+    points = resolved.loc[resolved["state"] == "resolved", _IMPLIED_INPUTS]
+    points = _as_objects(points, ["entity", "period", "base_period"])
+    levels = points[(points["measure"] == "level") & points["period"].notna()]
+    levels = levels.drop_duplicates(["metric", "entity", "period", "unit", "status"], keep="last")
+    growths = points[
+        (points["measure"] == "growth") & points["base_period"].notna() & points["period"].notna()
+    ]
+    frame = _concat([_levels_from_growth(growths, levels), _growth_from_levels(levels, growths)])
     return frame.drop_duplicates("implied_id").reset_index(drop=True)
 
 
-def _factor_value(growth: Row) -> float:
-    return 1 + growth["value"] / 100 if growth["unit"] == "pct_change" else growth["value"]
+def _side(levels: pd.DataFrame, prefix: str, keys: dict[str, str]) -> pd.DataFrame:
+    """`levels` ready to join: the `keys` columns renamed to the other side's names, the
+    values prefixed (`before_value`, `after_claim_id`)."""
+    frame = levels[["metric", "entity", *keys, *_LEVEL_VALUES]]
+    return frame.rename(columns={**keys, **{v: f"{prefix}_{v}" for v in _LEVEL_VALUES}})
+
+
+def _levels_from_growth(growths: pd.DataFrame, levels: pd.DataFrame) -> pd.DataFrame:
+    """Each growth in % or as a multiple, with each level unit of its series: times the
+    base period's actual level it gives its own period's level (checked against the
+    level stated for it), or divided into its own period's level the base level."""
+    g = growths[growths["unit"].isin(["pct_change", "x"])]
+    pct = (g["unit"] == "pct_change").to_numpy()
+    g = g.assign(
+        _order=np.arange(len(g)),
+        factor_low=np.where(pct, 1 + g["low"] / 100, g["low"]),
+        factor_high=np.where(pct, 1 + g["high"] / 100, g["high"]),
+        factor=np.where(pct, 1 + g["value"] / 100, g["value"]),
+        how=[f"× {t}" if u == "x" else f"× (1 + {t})"
+             for t, u in zip(map(_signed, g["value"], g["value_text"]), g["unit"], strict=True)],
+    )  # fmt: skip
+    units = levels[["metric", "entity", "unit"]].drop_duplicates()
+    units = units[~units["unit"].isin(RATE_UNITS)].rename(columns={"unit": "level_unit"})
+    pairs = g.merge(units, on=["metric", "entity"]).sort_values(["_order", "level_unit"])
+    actual = levels[levels["status"] == "actual"]
+    pairs = pairs.merge(
+        _side(actual, "before", {"period": "base_period", "unit": "level_unit"}),
+        how="left", on=["metric", "entity", "base_period", "level_unit"],
+    ).merge(
+        _side(levels, "after", {"period": "period", "unit": "level_unit", "status": "status"}),
+        how="left", on=["metric", "entity", "period", "level_unit", "status"],
+    )  # fmt: skip
+    has_before = pairs["before_claim_id"].notna()
+    forward = pairs[has_before]
+    low, high = _mul(
+        (forward["before_low"], forward["before_high"]),
+        (forward["factor_low"], forward["factor_high"]),
+    )
+    rows = [
+        _implied(
+            forward, period=forward["period"], measure="level", unit=forward["level_unit"],
+            status=forward["status"], value=forward["before_value"] * forward["factor"],
+            low=low, high=high, inputs=[forward["before_claim_id"], forward["claim_id"]],
+            stated="after",
+            formula=_texts(
+                "{text} ({base}) {how} = {span} {unit} for {period}",
+                text=forward["before_value_text"], base=forward["base_period"],
+                how=forward["how"], span=_spans(low, high), unit=forward["level_unit"],
+                period=forward["period"],
+            ),
+        )
+    ]  # fmt: skip
+    back = pairs[~has_before & pairs["after_claim_id"].notna()]
+    low, high = _div(
+        (back["after_low"], back["after_high"]), (back["factor_low"], back["factor_high"])
+    )
+    implies = ~np.isnan(low)
+    back, low, high = back[implies], low[implies], high[implies]
+    rows.append(
+        _implied(
+            back, period=back["base_period"], measure="level", unit=back["level_unit"],
+            status="actual", value=back["after_value"] / back["factor"], low=low, high=high,
+            inputs=[back["after_claim_id"], back["claim_id"]], stated=None,
+            formula=_texts(
+                "{text} ({period}) ÷ {how} = {span} {unit} for {base}",
+                text=back["after_value_text"], period=back["period"],
+                how=[how[2:] for how in back["how"]], span=_spans(low, high),
+                unit=back["level_unit"],
+                base=back["base_period"],
+            ),
+        )
+    )  # fmt: skip
+    return pd.concat(rows).sort_index(kind="stable")  # one row per growth and unit, in order
+
+
+def _growth_from_levels(levels: pd.DataFrame, growths: pd.DataFrame) -> pd.DataFrame:
+    """Each actual level with a positive actual level a year before: their ratio gives
+    the growth in %, checked against the growth stated for the year."""
+    after = levels[(levels["status"] == "actual") & ~levels["unit"].isin(RATE_UNITS)]
+    bases = {label: _year_before(label) for label in after["period"].unique()}
+    after = after.assign(base_period=after["period"].map(bases).astype(object))
+    actual = levels[levels["status"] == "actual"]
+    pairs = after.merge(
+        _side(actual, "before", {"period": "base_period", "unit": "unit"}),
+        on=["metric", "entity", "base_period", "unit"],
+    )
+    pairs = pairs[(pairs["before_value"] > 0) & (pairs["before_low"] > 0)]
+    stated = growths[(growths["unit"] == "pct_change") & (growths["status"] == "actual")]
+    stated = stated.drop_duplicates(["metric", "entity", "period", "base_period"], keep="last")
+    pairs = pairs.merge(
+        _side(stated, "stated", {"period": "period", "base_period": "base_period"}),
+        how="left",
+        on=["metric", "entity", "period", "base_period"],
+    )
+    low, high = _div((pairs["low"], pairs["high"]), (pairs["before_low"], pairs["before_high"]))
+    low, high = (low - 1) * 100, (high - 1) * 100
+    return _implied(
+        pairs, period=pairs["period"], measure="growth", unit="pct_change", status="actual",
+        value=(pairs["value"] / pairs["before_value"] - 1) * 100, low=low, high=high,
+        inputs=[pairs["claim_id"], pairs["before_claim_id"]], stated="stated",
+        base_period=pairs["base_period"],
+        formula=_texts(
+            "{text} ({period}) ÷ {before} ({base}) - 1 = {low:+.1f}% to {high:+.1f}%",
+            text=pairs["value_text"], period=pairs["period"], before=pairs["before_value_text"],
+            base=pairs["base_period"], low=low.tolist(), high=high.tolist(),
+        ),
+    )  # fmt: skip
+
+
+def _texts(template: str, **columns: Iterable[Any]) -> list[str]:
+    """`template` filled in row by row from `columns` (by field name)."""
+    names = list(columns)
+    rows = zip(*columns.values(), strict=True)
+    return [template.format_map(dict(zip(names, row, strict=True))) for row in rows]
+
+
+def _spans(low: np.ndarray, high: np.ndarray) -> list[str]:
+    return [_span(interval) for interval in zip(low.tolist(), high.tolist(), strict=True)]
+
+
+def _implied(
+    rows: pd.DataFrame, *, period: Any, measure: str, unit: Any, status: Any, value: Any,
+    low: np.ndarray, high: np.ndarray, inputs: list[pd.Series], formula: list[str],
+    stated: str | None, base_period: Any = None,
+) -> pd.DataFrame:  # fmt: skip
+    """One implied value per row of `rows`, as IMPLIED_COLUMNS; where the columns
+    prefixed `stated` name a stated figure it is checked against it (else `fills_gap`)."""
+    frame = pd.DataFrame({
+        "metric": rows["metric"], "entity": rows["entity"], "period": period,
+        "measure": measure, "unit": unit, "base_period": base_period, "status": status,
+        "value": value, "low": low, "high": high, "formula": formula,
+        "inputs": inputs[0] + "," + inputs[1], "consistency": "fills_gap",
+        "stated_value": None, "stated_text": None, "stated_claim_id": None,
+    }, index=rows.index)  # fmt: skip
+    if stated is not None:
+        figure = rows[[f"{stated}_{v}" for v in _LEVEL_VALUES]].set_axis(_LEVEL_VALUES, axis=1)
+        known = figure["claim_id"].notna()
+        agrees = (frame["low"] <= figure["high"]) & (figure["low"] <= frame["high"])
+        check = pd.Series(np.where(agrees, "consistent", "inconsistent"), index=frame.index)
+        frame["consistency"] = check.where(known, "fills_gap")
+        frame["formula"] = [
+            f"{f}; stated {text} ({_span((lo, hi))}): {c}" if k else f
+            for f, k, text, lo, hi, c in zip(
+                frame["formula"], known, figure["value_text"], figure["low"], figure["high"],
+                frame["consistency"], strict=True,
+            )
+        ]  # fmt: skip
+        frame["stated_value"] = figure["value"].where(known, None)
+        frame["stated_text"] = figure["value_text"].where(known, None)
+        frame["stated_claim_id"] = figure["claim_id"].where(known, None)
+    periods = {label: _period(label) for label in frame["period"].unique()}
+    frame["period_start"] = frame["period"].map(lambda label: periods[label].start)
+    frame["period_end"] = frame["period"].map(lambda label: periods[label].end)
+    frame["implied_id"] = [
+        hashlib.sha1(f"{measure}|{p}|{a}|{b}".encode()).hexdigest()[:16]
+        for p, a, b in zip(frame["period"], inputs[0], inputs[1], strict=True)
+    ]
+    return frame[IMPLIED_COLUMNS]
 
 
 def fill_gaps(resolved: pd.DataFrame, implied: pd.DataFrame) -> pd.DataFrame:
@@ -627,7 +906,7 @@ def fill_gaps(resolved: pd.DataFrame, implied: pd.DataFrame) -> pd.DataFrame:
     if gaps.empty:
         return resolved
     gaps["kind"] = "estimate"
-    gaps["point_id"] = [_point_id(row) for row in gaps[POINT_KEY].to_dict("records")]
+    gaps["point_id"] = point_ids(gaps)
     gaps = gaps[~gaps["point_id"].isin(resolved["point_id"])]
     gaps = gaps.assign(width=gaps["high"] - gaps["low"]).sort_values(["width", "implied_id"])
     gaps = gaps.drop_duplicates("point_id")
@@ -643,31 +922,32 @@ def fill_gaps(resolved: pd.DataFrame, implied: pd.DataFrame) -> pd.DataFrame:
 
 
 def forecast_errors(prepared: pd.DataFrame, resolved: pd.DataFrame) -> pd.DataFrame:
-    """Every forecast whose period has a resolved actual, with how far off it was."""
-    actual = {
-        r["point_id"]: r
-        for r in records(resolved)
-        if r["state"] == "resolved" and r["status"] == "actual"
-    }
-    rows: list[Row] = []
-    for f in records(prepared[prepared["status"] == "forecast"]):
-        a = actual.get(f["point_id"])
-        if a is None:
-            continue
-        error = f["value"] - a["value"]
-        lead = (f["period_end"] - f["published"]).days if f["period_end"] and f["published"] else None
-        rows.append({
-            "metric": f["metric"], "entity": f["entity"], "period": f["period"],
-            "measure": f["measure"], "unit": f["unit"], "forecast_claim_id": f["claim_id"],
-            "forecast_value": f["value"], "forecast_text": f["value_text"],
-            "forecaster": f["publisher"], "forecast_published": f["published"],
-            "forecast_quote": f["quote"], "actual_claim_id": a["claim_id"],
-            "actual_value": a["value"], "actual_text": a["value_text"],
-            "actual_publisher": a["publisher"], "actual_published": a["published"],
-            "error": error, "error_pct": error / a["value"] * 100 if a["value"] else None,
-            "within_interval": overlaps(_interval(f), _interval(a)), "lead_days": lead,
-        })  # fmt: skip
-    return pd.DataFrame(rows, columns=FORECAST_ERROR_COLUMNS)
+    """Every forecast whose point has a resolved actual, with how far off it was."""
+    actual = resolved.loc[
+        (resolved["state"] == "resolved") & (resolved["status"] == "actual"),
+        ["point_id", "claim_id", "value", "value_text", "publisher", "published", "low", "high"],
+    ]
+    forecasts = prepared[prepared["status"] == "forecast"]
+    f = forecasts.merge(actual, on="point_id", suffixes=("", "_actual"))  # in forecast order
+    error = f["value"] - f["value_actual"]
+    lead = [
+        (end - day).days if end is not None and day is not None else None
+        for end, day in zip(f["period_end"], f["published"], strict=True)
+    ]
+    frame = pd.DataFrame({
+        "metric": f["metric"], "entity": f["entity"], "period": f["period"],
+        "measure": f["measure"], "unit": f["unit"], "forecast_claim_id": f["claim_id"],
+        "forecast_value": f["value"], "forecast_text": f["value_text"],
+        "forecaster": f["publisher"], "forecast_published": f["published"],
+        "forecast_quote": f["quote"], "actual_claim_id": f["claim_id_actual"],
+        "actual_value": f["value_actual"], "actual_text": f["value_text_actual"],
+        "actual_publisher": f["publisher_actual"], "actual_published": f["published_actual"],
+        "error": error,
+        "error_pct": (error / f["value_actual"] * 100).where(f["value_actual"] != 0),
+        "within_interval": (f["low"] <= f["high_actual"]) & (f["low_actual"] <= f["high"]),
+        "lead_days": pd.Series(lead, index=f.index),
+    })  # fmt: skip
+    return frame[FORECAST_ERROR_COLUMNS].reset_index(drop=True)
 
 
 @dataclass
@@ -682,7 +962,9 @@ def _deadline_year(row: Row) -> int | None:
     return row["period_end"].year if row["period_end"] else None
 
 
-def target_history(prepared: pd.DataFrame, resolved: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def target_history(
+    prepared: pd.DataFrame, resolved: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Targets as objects: each restatement, moved deadline or changed value is an event.
 
     Statements are taken in publication order. One that repeats a target's value with
@@ -693,7 +975,8 @@ def target_history(prepared: pd.DataFrame, resolved: pd.DataFrame) -> tuple[pd.D
     history: list[Row] = []
     chains: list[_Chain] = []
     groups: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
-    for record in records(prepared[prepared["status"] == "target"]):
+    stated = prepared[prepared["status"] == "target"]
+    for record in records(stated):
         key = (record["metric"], record["entity"] or "", record["measure"], record["unit"])
         groups[key].append(record)
     for key in sorted(groups):
@@ -741,7 +1024,7 @@ def target_history(prepared: pd.DataFrame, resolved: pd.DataFrame) -> tuple[pd.D
     first_stated: dict[str, date | None] = {}
     for h in history:
         first_stated.setdefault(h["target_id"], h["published"])
-    actuals = _SeriesIndex(resolved)
+    actuals = _SeriesIndex(resolved, stated)
     summary = [_target_status(c, first_stated[c.target_id], actuals) for c in chains]
     return (
         pd.DataFrame(history, columns=TARGET_HISTORY_COLUMNS),
@@ -752,21 +1035,25 @@ def target_history(prepared: pd.DataFrame, resolved: pd.DataFrame) -> tuple[pd.D
 class _SeriesIndex:
     """Resolved full-year actual levels and year-on-year growth, looked up by series."""
 
-    def __init__(self, resolved: pd.DataFrame) -> None:
+    def __init__(self, resolved: pd.DataFrame, series: pd.DataFrame) -> None:
+        """Index the rows of `resolved` in the (metric, entity) pairs of `series`: only
+        those with a target are looked up, and only the columns read become Python rows."""
         self.levels: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
         self.growth: dict[tuple[Any, ...], float] = {}
-        for r in records(resolved):
-            if r["status"] != "actual" or not re.fullmatch(r"\d{4}", r["period"] or ""):
-                continue
-            series = (r["metric"], r["entity"] or "", r["unit"])
-            if r["measure"] == "level" and r["state"] == "resolved":
-                self.levels[series].append(r)
-            elif (
-                r["measure"] == "growth"
-                and r["unit"] == "pct_change"
-                and r["state"] in ("resolved", "implied")
-                and r["base_period"] == str(int(r["period"]) - 1)
-            ):
+        pairs = pd.MultiIndex.from_frame(series[["metric", "entity"]].fillna(""))
+        wanted = pd.MultiIndex.from_arrays([resolved["metric"], resolved["entity"].fillna("")])
+        full_year = resolved["period"].astype(str).str.fullmatch(r"\d{4}", na=False)
+        actual = resolved[wanted.isin(pairs) & (resolved["status"] == "actual") & full_year]
+        levels = actual[(actual["measure"] == "level") & (actual["state"] == "resolved")]
+        for r in records(levels[["metric", "entity", "unit", "period", "value", "high"]]):
+            self.levels[(r["metric"], r["entity"] or "", r["unit"])].append(r)
+        growth = actual[
+            (actual["measure"] == "growth")
+            & (actual["unit"] == "pct_change")
+            & actual["state"].isin(["resolved", "implied"])
+        ]
+        for r in records(growth[["metric", "entity", "period", "base_period", "value"]]):
+            if r["base_period"] == str(int(r["period"]) - 1):
                 self.growth.setdefault((r["metric"], r["entity"] or "", r["period"]), r["value"])
 
     def latest_level(self, metric: str, entity: str | None, unit: str, by: int) -> Row | None:
@@ -800,7 +1087,9 @@ def _target_status(chain: _Chain, first: date | None, actuals: _SeriesIndex) -> 
     )
     if left > 0 and latest["value"] > 0:
         row["required_growth_pct"] = ((t["value"] / latest["value"]) ** (1 / left) - 1) * 100
-    row["recent_growth_pct"] = actuals.growth.get((t["metric"], t["entity"] or "", latest["period"]))
+    row["recent_growth_pct"] = actuals.growth.get(
+        (t["metric"], t["entity"] or "", latest["period"])
+    )
     if latest["high"] >= t["value"]:
         row["outlook"] = "achieved"
     elif left <= 0:
@@ -812,17 +1101,24 @@ def _target_status(chain: _Chain, first: date | None, actuals: _SeriesIndex) -> 
 
 
 def reconcile(claims: pd.DataFrame, sources: pd.DataFrame) -> Reconciliation:
-    """Run every reconciliation step over the stored claims and their sources."""
+    """Run every reconciliation step over the stored claims and their sources.
+
+    Every step combines claims of one metric only, so running it metric by metric and
+    concatenating the tables gives the same rows (the store may, to bound memory).
+    """
     prepared = prepare(claims, sources)
     resolved, trail = resolve(prepared)
+    errors = forecast_errors(prepared, resolved)
+    stated_targets = prepared[prepared["status"] == "target"]
+    del prepared  # the largest frame; what follows needs only its targets
     implied = implied_values(resolved)
     series = fill_gaps(resolved, implied)
-    history, targets = target_history(prepared, series)
+    history, targets = target_history(stated_targets, series)
     return Reconciliation(
         resolved=series,
         trail=trail,
         implied=implied,
-        forecast_errors=forecast_errors(prepared, resolved),
+        forecast_errors=errors,
         target_history=history,
         targets=targets,
     )
@@ -841,4 +1137,3 @@ def summarize(recon: Reconciliation) -> str:
         f"{len(recon.forecast_errors)} forecast errors; {len(recon.targets)} targets "
         f"with {int(recon.targets['revisions'].fillna(0).sum())} revisions"
     )
-

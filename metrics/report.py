@@ -5,6 +5,13 @@ Everything comes from the stored reconciliation, so the page shows exactly what
 a JSON block drawn by a few lines of script, so the file works offline. Text from sources
 (quotes, publishers, titles) is escaped twice over: jinja2 autoescapes the page, and the
 strings inside figures are HTML-escaped because plotly renders a subset of HTML in hovers.
+
+A database of a million claims still gives a page a browser opens (settings under
+`report:` in metrics/data/reconcile.yaml): at most `max_charts` charts, the series with the
+most points, the others named in a table; a series stated more than `claim_markers_max`
+times drawn as one range of stated values per period instead of a marker (and quote) per
+claim; every table cut at `table_rows_max` rows, with a note saying what was left out and
+which view holds all of it.
 """
 
 from __future__ import annotations
@@ -13,16 +20,20 @@ import html
 import json
 import re
 import textwrap
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+import yaml
 from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
@@ -49,6 +60,22 @@ QUOTE_WIDTH = 90  # characters per hover line
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """How much one page holds before the report aggregates, or names what it leaves out."""
+
+    max_charts: int
+    claim_markers_max: int
+    table_rows_max: int
+
+
+@cache
+def report_settings() -> ReportSettings:
+    """The `report:` settings of `metrics/data/reconcile.yaml`."""
+    text = resources.files("metrics").joinpath("data/reconcile.yaml").read_text("utf-8")
+    return ReportSettings(**yaml.safe_load(text)["report"])
+
+
+@dataclass(frozen=True)
 class ReportSummary:
     path: Path
     charts: int
@@ -66,30 +93,63 @@ class _Chart:
     figure_json: str
     table: list[dict[str, Any]]
     csv: str
+    aggregated: bool = False  # drawn as ranges of stated values per period
 
 
 def write_report(
-    store: Store, out: Path | str, *, title: str = "Middle Corridor figures"
+    store: Store,
+    out: Path | str,
+    *,
+    title: str = "Middle Corridor figures",
+    metrics: Collection[str] | None = None,
 ) -> ReportSummary:
-    """Render the report of everything in `store` to `out` (folders are created)."""
+    """Render the report of everything in `store` to `out` (folders are created).
+
+    `metrics` narrows it to those metrics: a report of fewer series charts series that a
+    report of a large database leaves out (`max_charts`).
+    """
     out = Path(out)
-    page, charts = render_report(
-        store.reconciliation(),
-        store.query(
-            "SELECT c.*, s.publisher, s.published, s.url, s.title, s.path "
-            "FROM claims c JOIN sources s USING (source_id)"
-        ),
-        store.query(
-            "SELECT s.*, (SELECT count(*) FROM claims c WHERE c.source_id = s.source_id) "
-            "AS claims FROM sources s ORDER BY published, path"
-        ),
-        title=title,
+    recon = store.reconciliation()
+    claims = store.query(
+        "SELECT c.*, s.publisher, s.published, s.url, s.title, s.path "
+        "FROM claims c JOIN sources s USING (source_id)"
     )
+    sources = store.query(
+        "SELECT s.*, (SELECT count(*) FROM claims c WHERE c.source_id = s.source_id) "
+        "AS claims FROM sources s ORDER BY published, path"
+    )
+    if metrics is not None:
+        recon, claims, sources = _narrowed(recon, claims, sources, set(metrics))
+    page, charts = render_report(recon, claims, sources, title=title)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     partial.write_text(page, encoding="utf-8")
     partial.replace(out)  # a reader never sees half a report
     return ReportSummary(out, charts, out.stat().st_size)
+
+
+def _narrowed(
+    recon: Reconciliation, claims: pd.DataFrame, sources: pd.DataFrame, metrics: set[str]
+) -> tuple[Reconciliation, pd.DataFrame, pd.DataFrame]:
+    """The reconciliation, claims and sources of `metrics` alone (sources counting only
+    their claims of those metrics)."""
+
+    def kept(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["metric"].isin(metrics)]
+
+    resolved = kept(recon.resolved)
+    claims = kept(claims)
+    counts = claims["source_id"].value_counts()
+    sources = sources[sources["source_id"].isin(counts.index)]
+    recon = Reconciliation(
+        resolved=resolved,
+        trail=recon.trail[recon.trail["point_id"].isin(resolved["point_id"])],
+        implied=kept(recon.implied),
+        forecast_errors=kept(recon.forecast_errors),
+        target_history=kept(recon.target_history),
+        targets=kept(recon.targets),
+    )
+    return recon, claims, sources.assign(claims=sources["source_id"].map(counts))
 
 
 def render_report(
@@ -101,29 +161,38 @@ def render_report(
     generated: datetime | None = None,
 ) -> tuple[str, int]:
     """The report page as a string, and how many charts it holds."""
+    limits = report_settings()
     resolved = with_dates(recon.resolved, "period_start", "period_end", "published")
     claims = with_dates(claims, "period_start", "period_end", "published")
     history = with_dates(recon.target_history, "published", "previous_published")
     sources = with_dates(sources, "published")
-    charts, single = _charts(resolved, claims, history, recon.forecast_errors)
-    conflicts = _conflicts(recon, claims)
+    trends = _trends(resolved, claims, history, recon, limits)
+    conflicts, conflicting = _conflicts(recon, claims, limits.table_rows_max)
+    tables = {
+        "single": trends.single,
+        "left_out": trends.left_out,
+        "implied": recon.implied[recon.implied["consistency"] != "fills_gap"],
+        "forecast_errors": recon.forecast_errors,
+        "targets": recon.targets,
+        "target_history": history,
+        "sources": sources,
+    }
+    totals = {name: len(frame) for name, frame in tables.items()} | {"conflicts": conflicting}
     page = _template().render(
         title=title,
         generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
         plotly_js=get_plotlyjs(),
         template_json=_safe_json(to_json_plotly(pio.templates[TEMPLATE])),
-        counts=_counts(recon, claims, sources, conflicts),
-        charts=charts,
-        single=records(single),
+        counts=_counts(recon, claims, sources, conflicting),
+        charts=trends.charts,
         conflicts=conflicts,
-        implied=records(recon.implied[recon.implied["consistency"] != "fills_gap"]),
-        forecast_errors=records(recon.forecast_errors),
-        targets=records(recon.targets),
-        target_history=records(history),
-        sources=records(sources),
+        totals=totals,
+        max_charts=limits.max_charts,
+        claim_markers_max=limits.claim_markers_max,
         style=STYLE,
+        **{name: records(frame.head(limits.table_rows_max)) for name, frame in tables.items()},
     )
-    return page, len(charts)
+    return page, len(trends.charts)
 
 
 # --- series and figures ----------------------------------------------------------------
@@ -178,67 +247,172 @@ HOVER = (
 )
 
 
-def _series_key(row: dict[str, Any]) -> tuple[Any, ...]:
-    return (
-        row["metric"],
-        row["entity"] or "",
-        row["measure"],
-        row["unit"],
-        row.get("base_period") if row["measure"] == "growth" else None,
-        _period_class(row["period_start"], row["period_end"]),
-    )
+@dataclass
+class _Trends:
+    """The charts of a report, the figures with no series yet, and the series left out."""
+
+    charts: list[_Chart]
+    single: pd.DataFrame
+    left_out: pd.DataFrame
 
 
-def _charts(
+SINGLE_COLUMNS = ["metric", "entity", "period", "measure", "unit", "status", "state",
+                  "value_text", "publisher", "published"]  # fmt: skip
+LEFT_OUT_COLUMNS = ["metric", "entity", "measure", "unit", "base_period", "periods", "points",
+                    "claims"]  # fmt: skip
+
+
+def _series_keys(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """The series of each figure: metric, entity, measure, unit, base period and period
+    length. Growth in % over the year before forms one series whatever base it names."""
+    ends = list(zip(frame["period_start"], frame["period_end"], strict=True))
+    classes = {pair: _period_class(*pair) for pair in set(ends)}
+    named_base = (frame["measure"] == "growth") & (frame["unit"] != "pct_change")
+    base = frame["base_period"].astype(object)
+    base = base.where(named_base & base.notna(), None)
+    return list(zip(
+        frame["metric"], frame["entity"].fillna(""), frame["measure"], frame["unit"], base,
+        [classes[pair] for pair in ends], strict=True,
+    ))  # fmt: skip
+
+
+def _trends(
     resolved: pd.DataFrame,
     claims: pd.DataFrame,
     history: pd.DataFrame,
-    forecast_errors: pd.DataFrame,
-) -> tuple[list[_Chart], pd.DataFrame]:
-    """One chart per series with two or more points or a dispute; single figures go to a
-    table."""
-    points: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    recon: Reconciliation,
+    limits: ReportSettings,
+) -> _Trends:
+    """One chart per series with two or more points (targets count) or a dispute, the
+    fullest first: at most `max_charts`, chosen by most points, then most claims. Single
+    figures and the series left out go to tables."""
     stated = resolved[resolved["period_start"].notna() & (resolved["status"] != "target")]
-    for row in records(stated):  # targets are charted from their history
-        if row["measure"] == "growth" and row["unit"] == "pct_change":
-            row["base_period"] = None  # year-on-year growth rates form one series
-        points.setdefault(_series_key(row), []).append(row)
-    targets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    deadlines = claims.set_index("claim_id")[["period_start", "period_end"]]
-    for row in records(history):
-        start, end = deadlines.loc[row["claim_id"]]
-        key = (row["metric"], row["entity"] or "", row["measure"], row["unit"], None, "annual")
-        targets.setdefault(key, []).append(
-            {**row, "period": row["deadline"], "period_start": start, "period_end": end}
+    keys = _series_keys(stated)  # targets are charted from their history, beside actuals
+    numbers: dict[tuple[Any, ...], int] = {}
+    code = np.array([numbers.setdefault(k, len(numbers)) for k in keys], dtype=np.int64)
+    stated = stated.assign(code=code)
+    series = list(numbers)
+    points = np.bincount(code, minlength=len(series))
+    stated_claims = np.bincount(code, stated["n_claims"].fillna(0), len(series)).astype(int)
+    disputed = np.bincount(code, stated["state"].isin(UNSETTLED), len(series)) > 0
+    targets = _targets(history, claims)
+    dated = [len(targets.get(k, ())) if k[5] == "annual" else 0 for k in series]
+    chartable = (points + np.array(dated, dtype=int) >= 2) | disputed
+    named = [tuple(map(str, k)) for k in series]
+    fullest = sorted(np.flatnonzero(chartable).tolist(),
+                     key=lambda i: (-points[i], -stated_claims[i], named[i]))  # fmt: skip
+    kept, left = set(fullest[: limits.max_charts]), fullest[limits.max_charts :]
+    charted = sorted(kept, key=lambda i: (-points[i], named[i]))  # the page's order
+    big = {i for i in charted if stated_claims[i] > limits.claim_markers_max}
+
+    rows: dict[int, list[dict[str, Any]]] = {i: [] for i in charted}
+    for row in records(stated[np.isin(code, charted)]):
+        rows[row["code"]].append(row)
+    ranges = _ranges(stated[np.isin(code, list(big))], recon.trail, claims)
+    shown = [r for i in charted if i not in big for r in rows[i]]
+    members = _members([r for r in shown if r["state"] in UNSETTLED], claims)
+    outranked = _outranked(recon.forecast_errors, shown)
+    charts = [
+        _chart(
+            series[i],
+            sorted(rows[i], key=lambda r: r["period_start"]),
+            targets.get(series[i], []) if series[i][5] == "annual" else [],
+            members,
+            outranked,
+            n,
+            ranges.get(i),
+            int(stated_claims[i]),
         )
+        for n, i in enumerate(charted)
+    ]
+
+    lone = stated[~chartable[code]]  # one figure each, listed in the order of their series
+    lone_codes = lone["code"].tolist()
+    lone = lone.iloc[sorted(range(len(lone)), key=lambda n: named[lone_codes[n]])]
+    left_out = pd.DataFrame(
+        [(*series[i], int(points[i]), int(stated_claims[i])) for i in left],
+        columns=LEFT_OUT_COLUMNS,
+    )
+    return _Trends(charts, lone[SINGLE_COLUMNS], left_out)
+
+
+def _targets(
+    history: pd.DataFrame, claims: pd.DataFrame
+) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
+    """Target statements by the annual series they are drawn on, at their deadline."""
+    deadlines = claims[["claim_id", "period_start", "period_end"]]
+    targets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for row in records(history.merge(deadlines, on="claim_id", how="left")):
+        key = (row["metric"], row["entity"] or "", row["measure"], row["unit"], None, "annual")
+        targets.setdefault(key, []).append({**row, "period": row["deadline"]})
+    return targets
+
+
+_MEMBER_KEY = ["metric", "entity", "period", "measure", "unit"]
+
+
+def _members(
+    unsettled: list[dict[str, Any]], claims: pd.DataFrame
+) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
+    """Every claim of each disputed or ambiguous figure, found with one join."""
+    wanted = pd.DataFrame(
+        [(r["metric"], r["entity"] or "", r["period"], r["measure"], r["unit"]) for r in unsettled],
+        columns=_MEMBER_KEY,
+    ).drop_duplicates()
+    found = claims.assign(entity=claims["entity"].fillna("")).merge(wanted, on=_MEMBER_KEY)
+    members: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for row in records(found):
+        members.setdefault(tuple(row[k] for k in _MEMBER_KEY), []).append(row)
+    return members
+
+
+def _outranked(
+    forecast_errors: pd.DataFrame, rows: list[dict[str, Any]]
+) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
+    """Forecasts that met an actual, by the figure they are drawn beside (charted only)."""
+    charted = {(r["metric"], r["entity"] or "") for r in rows}
+    pairs = zip(forecast_errors["metric"], forecast_errors["entity"].fillna(""), strict=True)
     outranked: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for r in records(forecast_errors):  # forecasts that met an actual: shown beside it
+    for r in records(forecast_errors[[pair in charted for pair in pairs]]):
         key = (r["metric"], r["entity"] or "", r["period"], r["measure"], r["unit"])
         outranked.setdefault(key, []).append(r)
-    charts: list[_Chart] = []
-    single: list[dict[str, Any]] = []
-    # The fullest series first: they are what the reader came for.
-    for key in sorted(points, key=lambda k: (-len(points[k]), tuple(map(str, k)))):
-        rows = sorted(points[key], key=lambda r: r["period_start"])
-        series_targets = targets.get(key, []) if key[5] == "annual" else []
-        disputed = any(r["state"] in UNSETTLED for r in rows)
-        if len(rows) + len(series_targets) < 2 and not disputed:
-            single.extend(rows)
-            continue
-        charts.append(_chart(key, rows, series_targets, claims, outranked, len(charts)))
-    columns = ["metric", "entity", "period", "measure", "unit", "status", "state", "value_text",
-               "publisher", "published"]  # fmt: skip
-    return charts, pd.DataFrame(single, columns=columns)
+    return outranked
+
+
+def _ranges(
+    points: pd.DataFrame, trail: pd.DataFrame, claims: pd.DataFrame
+) -> dict[int, list[dict[str, Any]]]:
+    """Per series (by `code`) and period: how many claims in how many articles, and the
+    least, median and greatest value they state."""
+    members = trail.loc[trail["point_id"].isin(points["point_id"]), ["point_id", "claim_id"]]
+    members = members.merge(claims[["claim_id", "value", "source_id"]], on="claim_id").merge(
+        points[["point_id", "code", "period", "period_start", "period_end"]], on="point_id"
+    )
+    stats = members.groupby(["code", "period_start", "period_end", "period"], as_index=False).agg(
+        claims=("claim_id", "size"), articles=("source_id", "nunique"), low=("value", "min"),
+        middle=("value", "median"), high=("value", "max"),
+    )  # fmt: skip
+    ranges: dict[int, list[dict[str, Any]]] = {}
+    for row in records(stats):  # sorted by code, then period start
+        ranges.setdefault(row["code"], []).append(row)
+    return ranges
 
 
 def _chart(
     key: tuple[Any, ...],
     rows: list[dict[str, Any]],
     targets: list[dict[str, Any]],
-    claims: pd.DataFrame,
+    members: dict[tuple[Any, ...], list[dict[str, Any]]],
     outranked: dict[tuple[Any, ...], list[dict[str, Any]]],
     number: int,
+    ranges: list[dict[str, Any]] | None,
+    claims: int,
 ) -> _Chart:
+    """One series: resolved actuals, forecasts, implied values, disputes and targets.
+
+    With `ranges` (a series of more than `claim_markers_max` claims) each period shows
+    the range of the values stated for it instead of a marker per claim.
+    """
     metric, entity, measure, unit, base, period_class = key
     fig = go.Figure()
     table: list[dict[str, Any]] = []
@@ -281,7 +455,7 @@ def _chart(
     forecasts = [item(r, r["value"], r["value_text"], r["publisher"], r["published"], r["quote"])
                  for r in resolved if r["status"] == "forecast"]  # fmt: skip
     for r in resolved:
-        if r["status"] != "actual":
+        if r["status"] != "actual" or ranges is not None:
             continue
         for f in outranked.get((metric, entity, r["period"], measure, unit), []):
             forecasts.append(item(r, f["forecast_value"], f["forecast_text"], f["forecaster"],
@@ -297,18 +471,32 @@ def _chart(
         marker={"symbol": "diamond-open", "size": 10, "color": STYLE["implied"]["color"]})  # fmt: skip
 
     for r in (r for r in rows if r["state"] in UNSETTLED):
-        _add_band(fig, r, claims)
-        members = claims[
-            (claims["metric"] == metric)
-            & (claims["entity"].fillna("") == entity)
-            & (claims["period"] == r["period"])
-            & (claims["measure"] == measure)
-            & (claims["unit"] == unit)
-        ]
+        _add_band(fig, r)
+        if ranges is not None:
+            continue  # the range of stated values stands for the claims
         add(f"{r['state'].capitalize()} {r['period']}: each source", r["state"],
             [item(r, c["value"], c["value_text"], c["publisher"], c["published"], c["quote"])
-             for c in records(members)],
+             for c in members.get((metric, entity, r["period"], measure, unit), [])],
             mode="markers", marker={"symbol": "x", "size": 10, "color": STYLE["disputed"]["color"]})  # fmt: skip
+
+    if ranges is not None:  # each period's stated values: a marker at the median, a bar
+        spread = []
+        for r in ranges:
+            counted = f"{r['claims']:,} claims in {r['articles']:,} articles"
+            spread.append({**item(r, r["middle"], counted, None, None, None), "hover": [
+                html.escape(r["period"]), counted,
+                f"from {_number(r['low'])} to {_number(r['high'])}",
+                f"(median {_number(r['middle'])})", "",
+            ]})  # fmt: skip
+        bars = {
+            "type": "data", "symmetric": False, "thickness": 1.5, "width": 6,
+            "color": STYLE["implied"]["color"],
+            "array": [r["high"] - r["middle"] for r in ranges],
+            "arrayminus": [r["middle"] - r["low"] for r in ranges],
+        }  # fmt: skip
+        add("Stated values: range and median", "stated values", spread, mode="markers",
+            marker={"symbol": "line-ew-open", "size": 12, "color": STYLE["implied"]["color"]},
+            error_y=bars)  # fmt: skip
 
     if targets:
         _add_targets(fig, targets, add, item)
@@ -324,6 +512,8 @@ def _chart(
     )  # fmt: skip
     title = f"{_metric_label(metric)} — {entity or 'unspecified'}"
     what = f"{measure}, {label}, {period_class}" + (f", vs {base}" if base else "")
+    if ranges is not None:
+        what += f"; {claims:,} claims, drawn as the range stated for each period"
     frame = pd.DataFrame(table).sort_values(["period", "kind"], kind="stable")
     slug = re.sub(r"[^a-z0-9]+", "-", f"{number + 1} {metric} {entity} {measure} {period_class}".lower()).strip("-")  # fmt: skip
     return _Chart(
@@ -333,10 +523,11 @@ def _chart(
         figure_json=_safe_json(fig.to_json()),
         table=frame.to_dict("records"),
         csv=frame.to_csv(index=False),
+        aggregated=ranges is not None,
     )
 
 
-def _add_band(fig: go.Figure, row: dict[str, Any], claims: pd.DataFrame) -> None:
+def _add_band(fig: go.Figure, row: dict[str, Any]) -> None:
     """A shaded band over a disputed period, spanning every source's value."""
     x0, x1 = row["period_start"].isoformat(), row["period_end"].isoformat()
     fig.add_trace(
@@ -392,19 +583,24 @@ def _safe_json(text: str) -> str:
 # --- tables ----------------------------------------------------------------------------
 
 
-def _conflicts(recon: Reconciliation, claims: pd.DataFrame) -> list[dict[str, Any]]:
-    """Every point with disagreeing claims, with each claim's verdict and quote."""
-    points = recon.resolved[recon.resolved["conflict"].fillna(False).astype(bool)]
-    trail = recon.trail.merge(claims, on="claim_id", suffixes=("", "_claim"))
-    groups = []
-    for point in records(points):
-        members = trail[trail["point_id"] == point["point_id"]].sort_values("published")
-        groups.append({**point, "claims": records(members)})
-    return groups
+def _conflicts(
+    recon: Reconciliation, claims: pd.DataFrame, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` points with disagreeing claims, each claim with its verdict and
+    quote, and how many points disagree in all."""
+    conflicting = recon.resolved[recon.resolved["conflict"].fillna(False).astype(bool)]
+    points = conflicting.head(limit)
+    trail = recon.trail[recon.trail["point_id"].isin(points["point_id"])]
+    trail = trail.merge(claims, on="claim_id", suffixes=("", "_claim"))
+    members: dict[str, list[dict[str, Any]]] = {}
+    for row in records(trail.sort_values("published", kind="stable")):  # oldest first
+        members.setdefault(row["point_id"], []).append(row)
+    groups = [{**point, "claims": members.get(point["point_id"], [])} for point in records(points)]
+    return groups, len(conflicting)
 
 
 def _counts(
-    recon: Reconciliation, claims: pd.DataFrame, sources: pd.DataFrame, conflicts: list[Any]
+    recon: Reconciliation, claims: pd.DataFrame, sources: pd.DataFrame, conflicts: int
 ) -> dict[str, int]:
     resolved = recon.resolved
     return {
@@ -413,7 +609,7 @@ def _counts(
         "figures": int((resolved["state"] != "implied").sum()),
         "disputed": int((resolved["state"] == "disputed").sum()),
         "ambiguous": int((resolved["state"] == "ambiguous").sum()),
-        "conflicts": len(conflicts),
+        "conflicts": conflicts,
         "consistent": int((recon.implied["consistency"] == "consistent").sum()),
         "inconsistent": int((recon.implied["consistency"] == "inconsistent").sum()),
         "gaps_filled": int((resolved["state"] == "implied").sum()),

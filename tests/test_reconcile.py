@@ -200,7 +200,9 @@ INTERVALS = [
 
 
 @pytest.mark.parametrize(("value", "text", "qualifier", "expected"), INTERVALS)
-def test_claim_interval(value: float, text: str, qualifier: str, expected: tuple[float, float]) -> None:
+def test_claim_interval(
+    value: float, text: str, qualifier: str, expected: tuple[float, float]
+) -> None:
     low, high = claim_interval(value, text, qualifier)
     assert (low, high) == (pytest.approx(expected[0]), pytest.approx(expected[1]))
     assert low <= value <= high
@@ -523,8 +525,14 @@ def test_trail_keeps_each_claims_interval() -> None:
     _, trail = resolved_and_trail(claims, sources)
     assert list(trail.columns) == TRAIL_COLUMNS
     rows = trail.set_index("claim_id")
-    assert (rows.loc["f", "low"], rows.loc["f", "high"]) == (pytest.approx(4.15e6), pytest.approx(4.25e6))
-    assert (rows.loc["a", "low"], rows.loc["a", "high"]) == (pytest.approx(4.45e6), pytest.approx(4.55e6))
+    assert (rows.loc["f", "low"], rows.loc["f", "high"]) == (
+        pytest.approx(4.15e6),
+        pytest.approx(4.25e6),
+    )
+    assert (rows.loc["a", "low"], rows.loc["a", "high"]) == (
+        pytest.approx(4.45e6),
+        pytest.approx(4.55e6),
+    )
 
 
 def test_resolve_point_on_prepared_rows() -> None:
@@ -601,7 +609,9 @@ GROWTH_CHECKS = [
 
 
 @pytest.mark.parametrize(("stated", "check", "stated_id"), GROWTH_CHECKS)
-def test_growth_and_base_level_imply_the_level(stated: list[Row], check: str, stated_id: str | None) -> None:
+def test_growth_and_base_level_imply_the_level(
+    stated: list[Row], check: str, stated_id: str | None
+) -> None:
     _, implied = implied_from([LEVEL_2023, GROWTH_2024, *stated])
     assert list(implied.columns) == IMPLIED_COLUMNS
     row = only(implied, measure="level", period="2024")
@@ -643,7 +653,10 @@ def test_fill_gaps_adds_the_implied_level() -> None:
     assert row["status"] == "actual"
     assert row["rule"] == "implied"
     assert row["value"] == pytest.approx(2.76e6 * 1.62)
-    assert (row["low"], row["high"]) == (pytest.approx(LEVEL_2024_LOW), pytest.approx(LEVEL_2024_HIGH))
+    assert (row["low"], row["high"]) == (
+        pytest.approx(LEVEL_2024_LOW),
+        pytest.approx(LEVEL_2024_HIGH),
+    )
     assert row["n_claims"] == 0
     assert bool(row["conflict"]) is False
     assert row["period_end"] == date(2024, 12, 31)
@@ -797,7 +810,9 @@ def test_no_forecast_error_without_a_resolved_actual(claims: list[Row]) -> None:
 
 
 def test_forecast_errors_called_directly() -> None:
-    prepared = prepare(*frames([mt("f", "s1", 4.2, status="forecast"), mt("a", "s2", 4.5)], FORECAST_SOURCES))
+    prepared = prepare(
+        *frames([mt("f", "s1", 4.2, status="forecast"), mt("a", "s2", 4.5)], FORECAST_SOURCES)
+    )
     resolved, _ = resolve(prepared)
     errors = forecast_errors(prepared, resolved)
     assert errors["error"].tolist() == pytest.approx([-300_000])
@@ -869,7 +884,13 @@ def test_target_history_events(case: History) -> None:
     history = run(case.claims, TARGET_SOURCES).target_history
     assert list(history.columns) == TARGET_HISTORY_COLUMNS
     got = [
-        (r.claim_id, r.target_id, r.seq, r.event, None if pd.isna(r.previous_deadline) else r.previous_deadline)
+        (
+            r.claim_id,
+            r.target_id,
+            r.seq,
+            r.event,
+            None if pd.isna(r.previous_deadline) else r.previous_deadline,
+        )
         for r in history.itertuples()
     ]
     assert sorted(got) == sorted(case.events)
@@ -904,7 +925,9 @@ def test_restatement_is_no_revision() -> None:
 
 
 def test_target_history_called_directly() -> None:
-    prepared = prepare(*frames([target("a", "s1", 5, "2025"), target("b", "s1", 10, "2030")], TARGET_SOURCES))
+    prepared = prepare(
+        *frames([target("a", "s1", 5, "2025"), target("b", "s1", 10, "2030")], TARGET_SOURCES)
+    )
     resolved, _ = resolve(prepared)
     history, targets = target_history(prepared, resolved)
     assert sorted(history["target_id"]) == ["a", "b"]
@@ -1049,3 +1072,99 @@ def test_reconcile_with_no_claims() -> None:
                   result.target_history, result.targets):  # fmt: skip
         assert frame.empty
     assert list(result.resolved.columns) == RESOLVED_COLUMNS
+
+
+# --- scale: columns for the common case, metric by metric for memory ----------------------
+
+GDP = "gdp_growth"
+PORT = "port_cargo_throughput"
+# One sentence carried by two outlets: it links them as one origin, but only for its metric.
+SHARED = "Kazakhstan's economy grew by 5.1% in 2023, the statistics bureau said."
+
+# fmt: off
+SEVERAL_METRICS = [
+    # TITR freight: a series with growth, a forecast outranked by the actual, a moved target
+    mt("t23", "s1", 2.76, "2023"), mt("t24", "s2", 4.5), mt("t24b", "s3", 4.47),
+    growth("g24", "s2", 62, "2024", "2023"), mt("f24", "s1", 4.2, status="forecast"),
+    target("t30", "s1", 10, "2030"), target("t27", "s2", 10, "2027"),
+    # GDP growth stated by two outlets in the same words, and once more, undated
+    growth("gdp1", "s2", 5.1, "2023", "2022", metric=GDP, entity="Kazakhstan", quote=SHARED),
+    growth("gdp2", "s4", 5.1, "2023", "2022", metric=GDP, entity="Kazakhstan", quote=SHARED),
+    growth("gdp3", "s5", 5, "2023", "2022", metric=GDP, entity="Kazakhstan"),
+    # Aktau port: the two outlets that shared the GDP sentence against a third
+    mt("p1", "s2", 2.6, "2023", metric=PORT, entity="Aktau port"),
+    mt("p2", "s4", 2.6, "2023", metric=PORT, entity="Aktau port"),
+    mt("p3", "s3", 3.1, "2023", metric=PORT, entity="Aktau port"),
+    mt("p4", "s1", 3.5, "2024", metric=PORT, entity="Aktau port"),
+]
+SEVERAL_SOURCES = [
+    source("s1", ASTANA, "2024-07-03"), source("s2", QAZINFORM, "2025-05-14"),
+    source("s3", PORTNEWS, "2024-03-01"), source("s4", TREND, "2024-02-10"),
+    source("s5", None, None),
+]
+# fmt: on
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in a canonical order, missing values as None: frames compared as sets."""
+    frame = frame.astype(object).where(frame.notna(), None)
+    ordered = frame.sort_values(list(frame.columns), key=lambda c: c.astype(str))
+    return ordered.reset_index(drop=True)
+
+
+def test_reconcile_is_separable_by_metric() -> None:
+    """The store reconciles one metric at a time: that must give what one run gives."""
+    claims, sources = frames(SEVERAL_METRICS, SEVERAL_SOURCES)
+    whole = reconcile(claims, sources)
+    parts = [reconcile(part, sources) for _, part in claims.groupby("metric")]
+    assert len(parts) == 3
+    for table in ("resolved", "trail", "implied", "forecast_errors", "target_history", "targets"):
+        joined = pd.concat([getattr(p, table) for p in parts], ignore_index=True)
+        pd.testing.assert_frame_equal(
+            _sorted(getattr(whole, table)), _sorted(joined), check_dtype=False, obj=table
+        )
+    # The shared GDP sentence does not make the two outlets one origin for the port figure.
+    port = only(whole.resolved, metric=PORT, period="2023")
+    assert port["rule"] == "independent_majority,precision"
+    assert (port["value"], port["n_sources"]) == (2.6e6, 3)
+
+
+# fmt: off
+COLUMNAR = [
+    pytest.param([mt("a", "s1", 4.5)], id="single"),
+    pytest.param([mt("a", "s1", 4.5), mt("b", "s2", 4.5)], id="equal-the-later-chosen"),
+    pytest.param([mt("a", "s1", 4.5), mt("b", "s1", 4.5, char_start=40)], id="same-article-first-position"),
+    pytest.param([mt("b", "s3", 4.5), mt("a", "s3", 4.5)], id="tie-broken-by-claim-id"),
+    pytest.param([mt("a", "s1", 4.5), mt("b", "s4", 4.47), mt("c", "s2", 4.5, qualifier="approx")],
+                 id="most-precise-of-three"),
+    pytest.param([growth("a", "s1", -24, "2024", "2023", value_text="24%"),
+                  growth("b", "s4", -24, "2024", "2023", value_text="a 24% fall")], id="falls-signed"),
+    pytest.param([mt("a", "s1", 4.5), mt("b", "s3", 4.2)], id="disagreeing"),
+    pytest.param([mt("a", "s1", 4.5), mt("f", "s2", 4.2, status="forecast")], id="actual-and-forecast"),
+]
+COLUMNAR_SOURCES = [
+    source("s1", ASTANA, "2025-05-14"), source("s2", QAZINFORM, "2025-05-15"),
+    source("s3", None, None), source("s4", TREND, "2025-05-14"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("claims", COLUMNAR)
+def test_resolve_in_columns_matches_resolve_point(claims: list[Row]) -> None:
+    """`resolve` settles agreeing points in columns: the rows must be `resolve_point`'s."""
+    prepared = prepare(*frames(claims, COLUMNAR_SOURCES))
+    resolved, trail = resolve(prepared)
+    rows = sorted(prepared.to_dict("records"), key=lambda r: (
+        not pd.isna(r["published"]), r["published"] if not pd.isna(r["published"]) else date.min,
+        r["source_id"], r["char_start"],
+    ))  # statement order  # fmt: skip
+    rows = [{k: None if k in ("base_period", "entity", "publisher") and pd.isna(v) else v
+             for k, v in r.items()} for r in rows]  # fmt: skip
+    expected, expected_trail = resolve_point(rows)
+    assert len(resolved) == 1
+    got = resolved.iloc[0].to_dict()
+    for column in RESOLVED_COLUMNS:
+        assert (got[column] == expected[column]) or (
+            pd.isna(got[column]) and expected[column] is None
+        ), column
+    assert trail.to_dict("records") == expected_trail

@@ -53,7 +53,11 @@ def _extract(document: Document) -> list[Claim]:
         ARTICLES[Path(document.path).name][1]
     ):
         p = period_from_label(period)
-        quote = f"{EVIL} {text} in {period}." if document.path.endswith("a.md") else f"It was {text} in {period}."
+        quote = (
+            f"{EVIL} {text} in {period}."
+            if document.path.endswith("a.md")
+            else f"It was {text} in {period}."
+        )
         claims.append(Claim(
             claim_id=f"{document.source_id}-{n}", source_id=document.source_id, metric=metric,
             entity=entity, value=value, unit=unit, value_text=text, period=period,
@@ -153,7 +157,12 @@ def test_titr_chart_has_each_kind_of_trace(page: _Page) -> None:
 def test_hover_carries_provenance(page: _Page) -> None:
     actual = _trace(_figure(page, "titr_cargo_volume"), "Actual")
     period, written, publisher, published, quote = actual["customdata"][1]
-    assert (period, written, publisher, published) == ("2024", "4.5 million tons", "Paper C", "2025-05-14")
+    assert (period, written, publisher, published) == (
+        "2024",
+        "4.5 million tons",
+        "Paper C",
+        "2025-05-14",
+    )
     assert "4.5 million tons" in quote
     assert "%{customdata[2]}" in actual["hovertemplate"]
 
@@ -171,7 +180,9 @@ def test_a_quote_with_a_script_is_escaped_everywhere(report: Path, page: _Page) 
     raw = report.read_text(encoding="utf-8")
     assert EVIL not in raw
     assert str(markupsafe.escape(EVIL)) in raw  # in the conflicts table
-    texts = [text for attrs, text in page.scripts if attrs.get("class") == "figure" and "alert(" in text]
+    texts = [
+        text for attrs, text in page.scripts if attrs.get("class") == "figure" and "alert(" in text
+    ]
     assert texts and all("<script" not in text for text in texts)  # figure JSON: \u003c
     hover_quote = _trace(_figure(page, "titr_cargo_volume"), "Actual")["customdata"][0][4]
     assert hover_quote.startswith("&lt;script&gt;")  # plotly shows it as text
