@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -163,6 +164,30 @@ def _precision(value_text: str) -> tuple[Quantity | None, float | None]:
 def overlaps(a: Interval, b: Interval) -> bool:
     """Two claims agree when some value is allowed by both."""
     return a[0] <= b[1] and b[0] <= a[1]
+
+
+_LISTED = 5  # claims named in a reason: a figure stated a thousand times is no list to read
+
+
+def _disagreements(rows: Sequence[Row]) -> list[tuple[int, list[int]]]:
+    """Per row: how many rows do not overlap it, and the first few of them (indices, in
+    `rows` order; all of them when there are at most `_LISTED`).
+
+    Sorted bounds make this n log n, where comparing every pair would be n squared: a
+    point of the largest series can hold thousands of claims.
+    """
+    intervals = [_interval(r) for r in rows]
+    by_low = sorted(range(len(rows)), key=lambda i: intervals[i][0])
+    by_high = sorted(range(len(rows)), key=lambda i: intervals[i][1])
+    lows = [intervals[i][0] for i in by_low]
+    highs = [intervals[i][1] for i in by_high]
+    found = []
+    for low, high in intervals:
+        above = bisect_right(lows, high)  # rows from here on start above this one
+        below = bisect_left(highs, low)  # rows before this end below it
+        nearest = by_low[above : above + _LISTED] + by_high[max(0, below - _LISTED) : below]
+        found.append((len(rows) - above + below, sorted(nearest)[:_LISTED]))
+    return found
 
 
 Bounds = tuple[np.ndarray, np.ndarray]
@@ -461,13 +486,14 @@ def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
             # name something (a sector, a region) that tells the figures apart.
             verdict = "ambiguous" if len({r["source_id"] for r in live}) == 1 else "disputed"
             fired.append(verdict)
-            for r in live:
-                others = [o for o in live if not overlaps(_interval(o), _interval(r))]
+            for r, (count, listed) in zip(live, _disagreements(live), strict=True):
+                more = f" and {count - len(listed)} more" if count > len(listed) else ""
                 verdicts[r["claim_id"]] = (
                     verdict,
                     verdict,
                     f"{_shown(r)} ({_who(r)}) disagrees with "
-                    + "; ".join(f"{_shown(o)} ({_who(o)})" for o in others)
+                    + "; ".join(f"{_shown(live[o])} ({_who(live[o])})" for o in listed)
+                    + more
                     + (
                         "; the same article gives both, so they probably describe different "
                         "things that extraction did not tell apart"

@@ -26,6 +26,7 @@ from metrics.reconcile import (
     TARGET_COLUMNS,
     TARGET_HISTORY_COLUMNS,
     TRAIL_COLUMNS,
+    _disagreements,
     claim_interval,
     fill_gaps,
     forecast_errors,
@@ -1168,3 +1169,24 @@ def test_resolve_in_columns_matches_resolve_point(claims: list[Row]) -> None:
             pd.isna(got[column]) and expected[column] is None
         ), column
     assert trail.to_dict("records") == expected_trail
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        [(4.45e6, 4.55e6), (4.2e6, 4.2e6), (4.5e6, 4.5e6), (2.76e6, 2.76e6)],
+        [(1.0, 1.0), (2.0, 2.0), (3.0, 3.0), (4.0, 4.0), (5.0, 5.0), (6.0, 6.0), (7.0, 7.0)],
+        [(float(v), float(v) + 0.5) for v in (3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9)],
+        [(0.0, 10.0), (5.0, 5.0), (11.0, 12.0)],
+    ],
+)
+def test_disagreements_count_and_name_the_claims_that_do_not_overlap(bounds) -> None:
+    """Sorted bounds give what comparing every pair gives; at most five are named."""
+    rows = [{"low": low, "high": high} for low, high in bounds]
+    for (count, listed), (low, high) in zip(_disagreements(rows), bounds, strict=True):
+        apart = [i for i, other in enumerate(bounds) if not overlaps((low, high), other)]
+        assert count == len(apart)
+        assert set(listed) <= set(apart) and len(listed) == min(len(apart), 5)
+        assert listed == sorted(listed)
+        if len(apart) <= 5:
+            assert listed == apart
