@@ -353,17 +353,26 @@ def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path) -> Non
 @cli.command()
 @out_option
 @click.option("--title", default="Middle Corridor figures", show_default=True)
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    help="Report only this metric (repeat for more): a large database charts only its "
+    "busiest series, a narrower report shows the rest.",
+)
 @db_option
-def report(out: Path, title: str, db: Path) -> None:
+def report(out: Path, title: str, metrics: tuple[str, ...], db: Path) -> None:
     """Write the HTML trend report: one self-contained file that works offline.
 
     Example:
 
     \b
         metrics report --out reports/index.html
+        metrics report --metric inflation --metric gdp_growth --out reports/macro.html
     """
     with Store(db, read_only=True) as store:
-        click.echo(f"report: {write_report(store, out, title=title)}")
+        summary = write_report(store, out, title=title, metrics=metrics or None)
+    click.echo(f"report: {summary}")
 
 
 @cli.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -240,6 +241,24 @@ def test_report_end_to_end(runner: CliRunner, db: Path, tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     assert "<title>T&amp;T</title>" in page
     assert not list(out.parent.glob("*.partial"))
+
+
+def test_report_narrowed_to_metrics(runner: CliRunner, tmp_path: Path) -> None:
+    """`--metric` charts only those metrics: fewer charts than the whole, none for no data."""
+    db = tmp_path / "samples.duckdb"
+    with Store(db) as store:
+        store.ingest([Path(__file__).parents[1] / "sources"])
+
+    def charts(*metrics: str) -> int:
+        args = ["report", "--db", str(db), "--out", str(tmp_path / "r.html")]
+        result = runner.invoke(cli, args + [part for m in metrics for part in ("--metric", m)])
+        assert result.exit_code == 0, result.output
+        return int(re.search(r": (\d+) charts?,", result.stdout)[1])
+
+    everything, titr = charts(), charts("titr_cargo_volume")
+    assert everything > titr >= 1
+    assert charts("titr_cargo_volume", "inflation") > titr
+    assert charts("no_such_metric") == 0
 
 
 def test_views_on_a_missing_database_say_what_to_do(runner: CliRunner, tmp_path: Path) -> None:
