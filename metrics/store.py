@@ -278,12 +278,11 @@ class Store:
                 for outcome in result.outcomes:
                     state, message = outcome.outcome, outcome.message
                     source_id = source_id_of(outcome.path)
-                    if source_id in loaded and state not in ("failed", "unchanged"):
+                    if source_id in loaded and state != "failed":
                         state, message = "failed", same_path(outcome.file, outcome.path)
                         repeated.add(source_id)
                     if state == "failed":
                         failed.append((outcome.file, message or outcome.file))
-                    tally["skipped"] += state == "unchanged"
                     report(Path(outcome.file), state)
                 sources, claims = result.sources, result.claims
                 if repeated:
