@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -20,7 +21,7 @@ from metrics.reconcile import summarize
 from metrics.report import write_report
 from metrics.schema import STATUSES, claims_frame
 from metrics.sources import load_document
-from metrics.store import DEFAULT_DB, Store
+from metrics.store import DEFAULT_DB, IngestSummary, Store
 
 OUTPUT_FORMATS = ("table", "csv", "json")
 # A claim has 18 columns; the table shows the ones a reader scans, csv/json give them all.
@@ -156,19 +157,30 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-def _engine(
-    engine: str, scheduler: str | None, parquet_dir: Path | None, db: Path, jobs: int
-) -> Engine | None:
-    if engine == "local":
-        if scheduler or parquet_dir:
-            raise click.UsageError("--scheduler and --parquet-dir need --engine dask")
-        return None
-    return functools.partial(
-        run_dask,
-        scheduler=scheduler,
-        parquet_dir=parquet_dir or db.with_suffix(".parquet"),
-        workers=jobs,
-    )
+def _ingest(
+    db: Path,
+    paths: tuple[Path, ...],
+    *,
+    jobs: int,
+    engine: str,
+    scheduler: str | None,
+    parquet_dir: Path | None,
+) -> IngestSummary:
+    """`Store.ingest` on the engine the options name, printing each file's outcome."""
+    runner: Engine | None = None
+    if engine == "local" and (scheduler or parquet_dir):
+        raise click.UsageError("--scheduler and --parquet-dir need --engine dask")
+    if engine == "dask":
+        runner = functools.partial(
+            run_dask,
+            scheduler=scheduler,
+            parquet_dir=parquet_dir or db.with_suffix(".parquet"),
+            workers=jobs,
+        )
+    if scheduler:
+        paths = tuple(p.resolve() for p in paths)  # remote workers run in another directory
+    with Store(db) as store:
+        return store.ingest(paths, progress=_progress, jobs=jobs, engine=runner)
 
 
 format_option = click.option(
@@ -201,15 +213,7 @@ def cli() -> None:
 @db_option
 @engine_options
 @click.pass_context
-def ingest(
-    ctx: click.Context,
-    paths: tuple[Path, ...],
-    db: Path,
-    jobs: int,
-    engine: str,
-    scheduler: str | None,
-    parquet_dir: Path | None,
-) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path, **engine: Any) -> None:
     """Extract and store the claims of source files and folders.
 
     Sources are articles (.txt, .md with YAML front matter), saved web pages (.html), tables
@@ -224,11 +228,7 @@ def ingest(
     \b
         metrics ingest ../shared/corpus/docs --db corpus.duckdb
     """
-    runner = _engine(engine, scheduler, parquet_dir, db, jobs)
-    if scheduler:
-        paths = tuple(p.resolve() for p in paths)  # remote workers run in another directory
-    with Store(db) as store:
-        summary = store.ingest(paths, progress=_progress, jobs=jobs, engine=runner)
+    summary = _ingest(db, paths, **engine)
     click.echo(f"{db}: {summary}")
     _report_failures(ctx, summary.failed)
 
@@ -250,16 +250,7 @@ def _report_failures(ctx: click.Context, failed: list[tuple[str, str]]) -> None:
 @db_option
 @engine_options
 @click.pass_context
-def run(
-    ctx: click.Context,
-    paths: tuple[Path, ...],
-    out: Path,
-    db: Path,
-    jobs: int,
-    engine: str,
-    scheduler: str | None,
-    parquet_dir: Path | None,
-) -> None:
+def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, **engine: Any) -> None:
     """Ingest, reconcile and write the report: the whole job in one command.
 
     PATHS default to the sample articles in sources/. Files that fail are reported and the
@@ -271,13 +262,9 @@ def run(
         metrics run                       # sources/ -> metrics.duckdb -> reports/index.html
         metrics run ../shared/corpus/docs --db corpus.duckdb --out reports/corpus.html
     """
-    runner = _engine(engine, scheduler, parquet_dir, db, jobs)
-    paths = paths or (DEFAULT_SOURCES,)
-    if scheduler:
-        paths = tuple(p.resolve() for p in paths)  # remote workers run in another directory
+    summary = _ingest(db, paths or (DEFAULT_SOURCES,), **engine)
+    click.echo(f"{db}: {summary}")
     with Store(db) as store:
-        summary = store.ingest(paths, progress=_progress, jobs=jobs, engine=runner)
-        click.echo(f"{db}: {summary}")
         click.echo(f"reconciled: {summarize(store.reconciliation())}")
         click.echo(f"report: {write_report(store, out)}")
     _report_failures(ctx, summary.failed)

@@ -172,3 +172,4 @@ def test_cli_scheduler_needs_the_dask_engine(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert "--scheduler and --parquet-dir need --engine dask" in result.output
+    assert not (tmp_path / "x.duckdb").exists()  # a wrong option opens no database
