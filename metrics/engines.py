@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 import pandas as pd
@@ -217,12 +218,11 @@ def run_local(
             yield extract_shard(shard, ingested_at, extractor)
         return
     with ProcessPoolExecutor(jobs, mp_context=_clean_start()) as pool:
-        in_flight: deque[Future[ShardResult]] = deque()
         pending = iter(shards)
-        for shard in pending:
-            in_flight.append(pool.submit(extract_shard, shard, ingested_at, extractor))
-            if len(in_flight) >= 2 * jobs:
-                break
+        in_flight: deque[Future[ShardResult]] = deque(
+            pool.submit(extract_shard, shard, ingested_at, extractor)
+            for shard in islice(pending, 2 * jobs)  # a few ahead, not the whole corpus
+        )
         while in_flight:
             try:
                 result = in_flight.popleft().result()
@@ -232,9 +232,8 @@ def run_local(
                     "the call must sit under `if __name__ == '__main__':` (workers import the "
                     "script), or use jobs=1"
                 ) from exc
-            for shard in pending:
+            if (shard := next(pending, None)) is not None:
                 in_flight.append(pool.submit(extract_shard, shard, ingested_at, extractor))
-                break
             yield result
 
 
