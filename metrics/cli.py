@@ -415,9 +415,12 @@ def claims(
 @format_option
 @db_option
 def sql(query: str, fmt: str, db: Path) -> None:
-    """Run a read-only SQL query on the sources and claims tables.
+    """Run a read-only SQL query on the sources and claims tables and the views.
 
-    The file is opened read-only, so this works next to notebooks that read it too.
+    One SELECT (WITH, FROM-first, SHOW, DESCRIBE and SUMMARIZE too); anything that could
+    change the database or write elsewhere (DROP, DELETE, COPY ... TO, ATTACH, INSTALL,
+    SET, PRAGMA, ...) is refused. The file is opened read-only, so this works next to
+    notebooks that read it too.
 
     Example:
 

@@ -323,9 +323,27 @@ class Store:
         return self.con.execute(sql, params).df()
 
     def query(self, sql: str) -> pd.DataFrame:
-        """Run any SQL and return its result; a failing query raises `StoreError`."""
+        """Run one SELECT and return its result.
+
+        Ad hoc SQL reads: anything that could change the database or the machine around it
+        (DROP, DELETE, COPY ... TO, ATTACH, INSTALL, SET, PRAGMA, EXPORT, ...) is refused
+        before it runs, whether or not the file is open read-only. A failing or refused
+        query raises `StoreError`.
+        """
         try:
-            return self.con.execute(sql).df()
+            statements = duckdb.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise StoreError(f"query failed: {exc}") from exc
+        if len(statements) != 1:
+            raise StoreError(f"query refused: {len(statements)} statements; give one SELECT")
+        kind = statements[0].type
+        if kind != duckdb.StatementType.SELECT:
+            raise StoreError(
+                f"query refused: {kind.name} is not a SELECT; this SQL only reads "
+                "(SELECT, WITH ... SELECT, FROM, SHOW, DESCRIBE, SUMMARIZE)"
+            )
+        try:
+            return self.con.execute(statements[0]).df()
         except duckdb.Error as exc:
             raise StoreError(f"query failed: {exc}") from exc
 

@@ -172,7 +172,12 @@ def test_table_format_aligns_and_blanks_nulls(runner: CliRunner, db: Path) -> No
     [
         pytest.param("SELEC 1", "Error: query failed: Parser Error", id="syntax"),
         pytest.param("SELECT nope FROM claims", "Error: query failed: Binder Error", id="column"),
-        pytest.param("DELETE FROM claims", "read-only", id="write"),
+        pytest.param("DELETE FROM claims", "Error: query refused: DELETE is not a SELECT",
+                     id="write"),
+        pytest.param("COPY claims TO 'out.csv'", "Error: query refused: COPY is not a SELECT",
+                     id="copy"),
+        pytest.param("ATTACH 'x.duckdb'", "Error: query refused: ATTACH is not a SELECT",
+                     id="attach"),
     ],
 )
 def test_sql_errors_are_readable(runner: CliRunner, db: Path, query: str, message: str) -> None:

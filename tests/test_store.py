@@ -269,3 +269,60 @@ def test_reconciling_metric_by_metric_gives_the_whole_reconciliation() -> None:
         by_metric = contents(store)
     for table in tables:
         pd.testing.assert_frame_equal(by_metric[table], whole[table], obj=table)
+
+
+@pytest.mark.parametrize(
+    ("sql", "kind"),
+    [
+        ("DROP TABLE claims", "DROP"),
+        ("DELETE FROM claims", "DELETE"),
+        ("UPDATE claims SET value = 0", "UPDATE"),
+        ("INSERT INTO sources (source_id) VALUES ('x')", "INSERT"),
+        ("CREATE TABLE copy AS SELECT * FROM claims", "CREATE"),
+        ("COPY (SELECT * FROM claims) TO 'stolen.csv'", "COPY"),
+        ("COPY claims FROM 'forged.csv'", "COPY"),
+        ("EXPORT DATABASE 'dump'", "EXPORT"),
+        ("ATTACH 'other.duckdb' AS other", "ATTACH"),
+        ("DETACH other", "DETACH"),
+        ("INSTALL httpfs", "LOAD"),
+        ("LOAD httpfs", "LOAD"),
+        ("SET enable_external_access = true", "SET"),
+        ("PRAGMA enable_profiling", "PRAGMA"),
+        ("CALL pragma_version()", "CALL"),
+        ("EXPLAIN ANALYZE DELETE FROM claims", "EXPLAIN"),
+        ("VACUUM", "VACUUM"),
+        ("CHECKPOINT", "CALL"),
+    ],
+)
+def test_query_refuses_what_could_change_anything(
+    store: Store, docs: Path, fake_extractor, tmp_path: Path, monkeypatch, sql: str, kind: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where a COPY or EXPORT would write
+    store.ingest([docs], extractor=fake_extractor)
+    before = snapshot(store)
+    with pytest.raises(StoreError, match=rf"query refused: {kind} is not a SELECT"):
+        store.query(sql)
+    assert snapshot(store) == before
+    assert not list(tmp_path.glob("stolen*")) and not (tmp_path / "dump").exists()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT count(*) AS n FROM claims",
+        "WITH t AS (SELECT value FROM claims) SELECT max(value) AS n FROM t",
+        "FROM claims SELECT count(*) AS n",
+        "SHOW TABLES",
+        "DESCRIBE claims",
+        "SUMMARIZE claims",
+    ],
+)
+def test_query_runs_what_only_reads(store: Store, docs: Path, fake_extractor, sql: str) -> None:
+    store.ingest([docs], extractor=fake_extractor)
+    assert not store.query(sql).empty
+
+
+def test_query_takes_one_statement(store: Store) -> None:
+    with pytest.raises(StoreError, match="query refused: 2 statements; give one SELECT"):
+        store.query("SELECT 1; DROP TABLE claims")
+    assert "claims" in store.query("SHOW TABLES")["name"].tolist()
