@@ -205,13 +205,9 @@ def _mention(m: re.Match[str], published: date | None) -> PeriodMention | None:
         half = _ORDINAL.get((g["h_ord"] or "").lower()) or int(
             g["h_num"] or g["h_num2"] or g["h_num3"]
         )
-        period = (
-            month_span(year, 1, year, 6)
-            if half == 1
-            else month_span(year, 7, year, 12)
-            if year
-            else None
-        )
+        if year is None:
+            return None  # "the first half" in an undated text: no year to put it in
+        period = month_span(year, 1, year, 6) if half == 1 else month_span(year, 7, year, 12)
     elif g["quarter"]:
         raw_year = g["q_year"] or g["q_year2"] or g["q_year3"] or g["q_year4"]
         year = _year_of(raw_year, published)

@@ -175,7 +175,7 @@ def _patterns() -> _Patterns:
             rf"|(?P<symbol>{symbols}))(?![A-Za-z])"
         ),
         currency_before=re.compile(
-            rf"(?:(?<![A-Za-z])(?P<prefix>{prefixes})|(?P<symbol>{symbols})"
+            rf"(?:(?<![A-Za-z])(?P<prefix>{prefixes})|(?P<symbol>(?-i:{symbols}))"  # R$, not r$
             rf"|\b(?P<code>{codes})(?![a-z])|\b(?P<word>dollars?|euros?))"
             rf"{_SPACE}*(?P<minus>[-−])?{_SPACE}*\Z",
             re.IGNORECASE,
@@ -604,7 +604,7 @@ def _label_patterns() -> _LabelPatterns:
         unit=re.compile(rf"{before}(?:{_alt(v.unit_phrases)})(?![A-Za-z])", re.IGNORECASE),
         symbol=re.compile(rf"{before}(?:{_alt(v.unit_symbols)}){after}"),
         currency=re.compile(
-            rf"(?P<prefix>{_alt(v.currency_prefixes)})|(?P<symbol>{_alt(v.currency_symbols)})"
+            rf"(?P<prefix>{_alt(v.currency_prefixes)})|(?P<symbol>(?-i:{_alt(v.currency_symbols)}))"
             rf"|{before}(?P<code>{codes}){after}"
             rf"|{before}(?P<name>{_alt(v.currency_names)}){after}",
             re.IGNORECASE,

@@ -19,9 +19,14 @@ from functools import cache
 def case_folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` for lower-cased text: the same matches, found without IGNORECASE.
 
-    Patterns with an upper-case escape (`\\S` lowered would mean `\\s`) are kept as they are.
+    Patterns with an upper-case escape (`\\S` lowered would mean `\\s`) or a case-sensitive
+    part are kept as they are.
     """
-    if not pattern.flags & re.IGNORECASE or re.search(r"\\[A-Z]", pattern.pattern):
+    if (
+        not pattern.flags & re.IGNORECASE
+        or re.search(r"\\[A-Z]", pattern.pattern)
+        or "(?-i" in pattern.pattern  # a part that must keep its case
+    ):
         return pattern
     lowered = re.sub(r"\(\?p([<=])", r"(?P\1", pattern.pattern.lower())  # group syntax stays
     return re.compile(lowered, pattern.flags & ~re.IGNORECASE)
