@@ -41,7 +41,6 @@ _ATTRIBUTION = re.compile(
     r"\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}\Z",
     re.IGNORECASE,
 )
-_ATTRIBUTION_HINT = re.compile(r"accord|cit|press|data", re.IGNORECASE)  # cheap first look
 _PASSIVE_STATUS = re.compile(
     r"[^,;]{0,30}?\b(?:is|are|was|were)\s+((?:expected|projected|forecast|estimated|planned|targeted|set)\b)",
     re.IGNORECASE,
@@ -255,8 +254,7 @@ class _DocumentContext:
         lowered = text.lower()
         mentions = []
         for m in finditer(self.catalog.entity_pattern, text, lowered):
-            window = text[max(0, m.start() - 60) : m.start()]
-            if _ATTRIBUTION_HINT.search(window) and _ATTRIBUTION.search(window):
+            if _ATTRIBUTION.search(text[max(0, m.start() - 60) : m.start()]):
                 continue  # "according to the press release of NC KTZ": a source, not a subject
             entity = self.catalog.entity_of_match(m)
             mentions.append(_EntityMention(m.start(), m.end(), entity.name, entity.kind, True))

@@ -266,13 +266,13 @@ class Store:
         """
         report = progress or (lambda file, outcome: None)
         loaded: set[str] = set()
-        tally = {"claims": 0, "skipped": 0}
         failed: list[tuple[str, str]] = []
+        unchanged = list(unchanged)
         for outcome in unchanged:
-            tally["skipped"] += 1
             report(Path(outcome.file), outcome.outcome)
 
-        def work() -> None:
+        def work() -> int:
+            written = 0
             for result in results:
                 repeated = set()
                 for outcome in result.outcomes:
@@ -292,15 +292,16 @@ class Store:
                     sources, claims, replace=[s for s in sources["source_id"] if s in stored]
                 )
                 loaded.update(sources["source_id"])
-                tally["claims"] += len(claims)
+                written += len(claims)
             if loaded or self._reconciliation_missing():
                 self._rebuild()
+            return written
 
-        self._transaction(work)
+        written = self._transaction(work)
         return IngestSummary(
             documents=len(loaded),
-            claims=tally["claims"],
-            skipped=tally["skipped"],
+            claims=written,
+            skipped=len(unchanged),
             failed=failed,
         )
 

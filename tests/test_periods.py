@@ -13,8 +13,6 @@ compares them), and its label must denote that same span: `2023-Q1` and
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -23,46 +21,9 @@ from typing import Any
 
 import pytest
 import yaml
+from period_labels import period_bounds
 
 CASES_FILE = Path(__file__).parent / "cases" / "period_cases.yaml"
-
-Bounds = tuple[date, date]
-
-
-def period_bounds(label: str) -> Bounds:
-    """'2023' -> (2023-01-01, 2023-12-31); also 2024-H1, 2024-Q2, 2024-05, 2024-05-14, A..B.
-
-    Raises ValueError on a label outside the claim contract's notation.
-    """
-    label = label.strip()
-    if ".." in label:
-        first, last = label.split("..", 1)
-        return _bounds(first)[0], _bounds(last)[1]
-    return _bounds(label)
-
-
-def _bounds(label: str) -> Bounds:
-    if m := re.fullmatch(r"(\d{4})", label):
-        year = int(m[1])
-        return date(year, 1, 1), date(year, 12, 31)
-    if m := re.fullmatch(r"(\d{4})-H([12])", label):
-        year, half = int(m[1]), int(m[2])
-        return _months(year, 6 * half - 5, 6 * half)
-    if m := re.fullmatch(r"(\d{4})-Q([1-4])", label):
-        year, quarter = int(m[1]), int(m[2])
-        return _months(year, 3 * quarter - 2, 3 * quarter)
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", label):
-        year, month = int(m[1]), int(m[2])
-        return _months(year, month, month)
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", label):
-        day = date(int(m[1]), int(m[2]), int(m[3]))
-        return day, day
-    raise ValueError(f"unreadable period label: {label!r}")
-
-
-def _months(year: int, first: int, last: int) -> Bounds:
-    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
-
 
 @dataclass(frozen=True)
 class PeriodCase:
