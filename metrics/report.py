@@ -223,20 +223,27 @@ def _meanings() -> dict[str, str]:
     return {m.id: m.meaning for m in load_catalog().metrics.values()}
 
 
+def _escape(text: str) -> str:
+    """Text for a string plotly renders as HTML (hovers, annotations): no tag or entity can
+    come from a source. Quotes become numeric references, which plotly decodes; of the
+    named ones it knows only a few, and showed `&quot;` as written."""
+    return html.escape(text, quote=False).replace('"', "&#34;").replace("'", "&#39;")
+
+
 def _quote(text: str | None) -> str:
     """A quote for a hover: escaped, wrapped, and cut where it runs long."""
     if not text:
         return ""
     short = textwrap.shorten(text, width=QUOTE_WIDTH * 3, placeholder=" …")
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(short, QUOTE_WIDTH))
+    return "<br>".join(_escape(line) for line in textwrap.wrap(short, QUOTE_WIDTH))
 
 
 def _hover(period: str, written: str, who: str | None, when: Any, quote: str | None) -> list[str]:
     return [
-        html.escape(period or ""),
-        html.escape(written or ""),
-        html.escape(who or "derived from other figures"),
-        html.escape(str(when) if when else ""),
+        _escape(period or ""),
+        _escape(written or ""),
+        _escape(who or "derived from other figures"),
+        _escape(str(when) if when else ""),
         _quote(quote),
     ]
 
@@ -484,7 +491,7 @@ def _chart(
         for r in ranges:
             counted = f"{r['claims']:,} claims in {r['articles']:,} articles"
             spread.append({**item(r, r["middle"], counted, None, None, None), "hover": [
-                html.escape(r["period"]), counted,
+                _escape(r["period"]), counted,
                 f"from {_number(r['low'])} to {_number(r['high'])}",
                 f"(median {_number(r['middle'])})", "",
             ]})  # fmt: skip
@@ -571,7 +578,7 @@ def _add_targets(fig: go.Figure, targets: list[dict[str, Any]], add: Any, item: 
                 x=b["x"], y=b["y"], ax=a["x"], ay=a["y"], xref="x", yref="y", axref="x",
                 ayref="y", showarrow=True, arrowhead=2, arrowwidth=1.5,
                 arrowcolor=STYLE["target"]["color"],
-                text=html.escape(t["event"].replace("_", " ")), font={"size": 11},
+                text=_escape(t["event"].replace("_", " ")), font={"size": 11},
             )  # fmt: skip
 
 
