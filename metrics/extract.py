@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, cached_property
@@ -159,6 +159,7 @@ class _Sentence:
     quantities: list[Quantity] = field(default_factory=list)  # offsets in `text`
     _periods: list[PeriodMention] | None = field(default=None, repr=False)
     _cue_spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    bound_periods: set[int] | None = field(default=None, repr=False)  # see `_bound_mentions`
 
     @property
     def periods(self) -> list[PeriodMention]:
@@ -218,15 +219,37 @@ def _sentences(text: str, published: date | None = None) -> list[_Sentence]:
     out = []
     for number, (p_start, para) in enumerate(_paragraphs(text)):
         cursor = 0
+        ends = []
         for m in _SENTENCE_END.finditer(para):
             # a window, not the paragraph so far: an abbreviation is a short word
             word = _WORD_BEFORE_STOP.search(para, max(0, m.start() - 40), m.end())
             if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
                 continue
-            out.append(_Sentence(p_start + cursor, para[cursor : m.start()], number, published))
-            cursor = m.end()
-        out.append(_Sentence(p_start + cursor, para[cursor:], number, published))
+            ends.append((m.start(), m.end()))
+        for end, after in [*ends, (len(para), len(para))]:
+            for start, stop in _windows(para, cursor, end):
+                out.append(_Sentence(p_start + start, para[start:stop], number, published))
+            cursor = after
     return [s for s in out if s.text.strip()]
+
+
+SENTENCE_MAX = 2000
+"""Characters in a sentence at most. A longer run without a full stop (a dump whose stops
+were lost, a page of figures on one line) is read in windows of this size: the work per
+sentence grows with its figures times its periods, so unbounded sentences would make
+extraction quadratic."""
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`text[start:end]` cut into spans of at most `SENTENCE_MAX`, at a space if there is one."""
+    spans = []
+    while end - start > SENTENCE_MAX:
+        cut = text.rfind(" ", start + SENTENCE_MAX // 2, start + SENTENCE_MAX)
+        cut = cut if cut > start else start + SENTENCE_MAX
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
+    return spans
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -247,7 +270,9 @@ class _DocumentContext:
         for s in self.sentences:
             self.paragraphs.setdefault(s.paragraph, []).append(s)
         self.entities = self._entity_mentions()
-        self.countries = [e for e in self.entities if e.kind == "country"]
+        self.entity_names = {e.name for e in self.entities}
+        self._entity_starts = [e.start for e in self.entities]
+        self._of_kinds: dict[tuple[str, ...], tuple[list[_EntityMention], list[int]]] = {}
 
     def _entity_mentions(self) -> list[_EntityMention]:
         text = self.document.text
@@ -259,24 +284,40 @@ class _DocumentContext:
             entity = self.catalog.entity_of_match(m)
             mentions.append(_EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
         for kind, pattern in self.catalog.anaphora.items():
+            named = [e for e in mentions if e.explicit and e.kind == kind]
+            ends = [e.end for e in named]  # in order: the matches do not overlap
             for m in finditer(pattern, text, lowered):
-                earlier = [
-                    e for e in mentions if e.explicit and e.kind == kind and e.end <= m.start()
-                ]
-                if earlier:
+                before = bisect_right(ends, m.start())
+                if before:
                     mentions.append(
-                        _EntityMention(m.start(), m.end(), earlier[-1].name, kind, False)
+                        _EntityMention(m.start(), m.end(), named[before - 1].name, kind, False)
                     )
         return sorted(mentions, key=lambda e: e.start)
+
+    def mentions_in(self, start: int, end: int) -> list[_EntityMention]:
+        """Entity mentions starting in `[start, end)` of the document, in order."""
+        starts = self._entity_starts
+        return self.entities[bisect_left(starts, start) : bisect_left(starts, end)]
 
     def nearest_entity(
         self, kinds: tuple[str, ...], sentence: _Sentence, at: int, clause: tuple[int, int]
     ) -> tuple[int, str | None]:
-        """(reach, name): reach 0 clause, 1 sentence, 2 paragraph, 3 document, 4 none."""
-        candidates = [e for e in self.entities if e.kind in kinds]
-        if not candidates:
+        """(reach, name): reach 0 clause, 1 sentence, 2 paragraph, 3 document, 4 none.
+
+        The nearest mention in the clause, else the sentence, else the paragraph, else the
+        last one before, else the first after. The clause, sentence and paragraph all hold
+        `at`, so the answer is always the mention just before `at` or just after it.
+        """
+        if kinds not in self._of_kinds:
+            of_kinds = [e for e in self.entities if e.kind in kinds]
+            self._of_kinds[kinds] = of_kinds, [e.start for e in of_kinds]
+        mentions, starts = self._of_kinds[kinds]
+        if not mentions:
             return 4, None
         doc_at = sentence.start + at
+        after = bisect_right(starts, doc_at)
+        before = bisect_left(starts, starts[after - 1]) if after else None  # first of a tie
+        candidates = [mentions[i] for i in (before, after) if i is not None and i < len(mentions)]
 
         def reach(e: _EntityMention) -> int:
             if sentence.start + clause[0] <= e.start < sentence.start + clause[1]:
@@ -421,6 +462,7 @@ class _Extractor:
         self.context = _DocumentContext(document, catalog)
         self.previous_metric: str | None = None
         self._last_period: dict[int, Period | None] = {}  # sentence index -> last period before
+        self._paragraph_around: dict[int, dict[int, Period | None]] = {}  # see _paragraph_period
 
     def run(self) -> list[Claim]:
         claims: list[Claim] = []
@@ -632,11 +674,11 @@ class _Extractor:
         ctx = self.context
         if metric.entity:
             entity = ctx.catalog.entity_kinds[metric.entity]
-            mentions = [e for e in ctx.entities if e.name == entity.name]
-            if not mentions:
+            if entity.name not in ctx.entity_names:
                 return None, None
             reach, _ = ctx.nearest_entity((entity.kind,), s, q.start, clause)
-            named = [e for e in mentions if s.start <= e.start < s.start + len(s.text)]
+            in_sentence = ctx.mentions_in(s.start, s.start + len(s.text))
+            named = [e for e in in_sentence if e.name == entity.name]
             reach = 0 if named and reach <= 1 else max(reach, 2) if not named else 1
             if metric.entity_label:
                 _, label = ctx.nearest_entity((metric.entity_label,), s, q.start, clause)
@@ -660,8 +702,8 @@ class _Extractor:
     def _pair(self, s: _Sentence) -> tuple[int | None, str | None]:
         """Bilateral figures need two countries in the sentence: 'Kazakhstan-China'."""
         names: list[str] = []
-        for e in self.context.countries:
-            if s.start <= e.start < s.start + len(s.text) and e.name not in names:
+        for e in self.context.mentions_in(s.start, s.start + len(s.text)):
+            if e.kind == "country" and e.name not in names:
                 names.append(e.name)
         if len(names) < 2:
             return 4, None
@@ -732,18 +774,24 @@ class _Extractor:
         return None if m.period.label == "same-period" or relative else m.period
 
     def _bound_mentions(self, s: _Sentence) -> set[int]:
-        """Periods written right after some number belong to that number."""
-        bound = set()
-        for q in s.quantities:
-            for m in s.periods:
-                if (
-                    m.start >= q.end
-                    and len(s.text[q.end : m.start]) <= _TIGHT_GAP
-                    and not any(q.end <= o.start < m.start for o in s.quantities)
-                ):
-                    bound.add(m.start)
-                    break
-        return bound
+        """Periods written right after some number belong to that number.
+
+        Computed once per sentence: the first period after each number, if no other
+        number comes between and it is near enough."""
+        if s.bound_periods is None:
+            starts = sorted(q.start for q in s.quantities)
+            period_starts = [m.start for m in s.periods]  # in order
+            s.bound_periods = set()
+            for q in s.quantities:
+                after = bisect_left(period_starts, q.end)
+                if after == len(period_starts):
+                    continue
+                at = period_starts[after]
+                following = bisect_left(starts, q.end)
+                closer = following < len(starts) and starts[following] < at
+                if at - q.end <= _TIGHT_GAP and not closer:
+                    s.bound_periods.add(at)
+        return s.bound_periods
 
     def _nearest(
         self, s: _Sentence, q: Quantity, clause: tuple[int, int], bound: set[int]
@@ -813,21 +861,37 @@ class _Extractor:
             if metric.undated == "published_month":
                 return month_span(published.year, published.month, published.year, published.month)
             return year_period(published.year)
-        candidates = self._paragraph_periods(s)
-        period = candidates[0] if candidates else self._last_period_before(index)
+        period = self._paragraph_period(s)
+        if period is None:
+            period = self._last_period_before(index)
         if period is not None and status != "actual" and published and period.end < published:
             return year_period(published.year)
         if period is None and status != "actual" and published:
             return year_period(published.year)
         return period
 
-    def _paragraph_periods(self, s: _Sentence) -> list[Period]:
-        """Periods written elsewhere in the paragraph: earlier sentences first, then later."""
-        earlier, later = [], []
-        for other in self.context.paragraphs[s.paragraph]:
-            if other is not s:
-                (earlier if other.start < s.start else later).extend(self._points(other))
-        return list(reversed(earlier)) + later
+    def _paragraph_period(self, s: _Sentence) -> Period | None:
+        """The period written last in an earlier sentence of the paragraph, else first in
+        a later one; found for the whole paragraph at once, so that a long paragraph of
+        undated figures is not walked once per figure."""
+        if s.paragraph not in self._paragraph_around:
+            sentences = self.context.paragraphs[s.paragraph]
+            points = [self._points(other) for other in sentences]
+            before: list[Period | None] = []
+            last = None
+            for found in points:
+                before.append(last)
+                last = found[-1] if found else last
+            after: list[Period | None] = []
+            first = None
+            for found in reversed(points):
+                after.append(first)
+                first = found[0] if found else first
+            self._paragraph_around[s.paragraph] = {
+                id(other): b if b is not None else a
+                for other, b, a in zip(sentences, before, reversed(after), strict=True)
+            }
+        return self._paragraph_around[s.paragraph][id(s)]
 
     # -- output -----------------------------------------------------------------------
     def _claim(self, s: _Sentence, r: _Reading) -> Claim:

@@ -33,14 +33,14 @@ _DASHES = "-–—‑"
 
 # Digit forms, most specific first.  NOTE: keep in sync with _digits_value().
 _DIGITS = rf"""
-    (?:(?<![\w.,/])|(?<=\b[A-Z]{{3}}))          # not inside a longer token, a date like 31.05; "KZT1.2"
+    (?:(?<![\w.,/^])|(?<=\b[A-Z]{{3}}))         # not inside a longer token, a date like 31.05, 10^9; "KZT1.2"
     (?:
         \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?        # 1,234,567.89 (comma thousands)
       | \d{{1,3}}(?:{_SPACE}\d{{3}})+(?:[.,]\d+)?(?!\d)  # 1 234 567 (space thousands)
       | \d{{1,3}}(?:\.\d{{3}}){{2,}}(?:,\d+)?   # 1.234.567,8 (dot thousands, needs two groups)
       | \d+(?:[.,]\d+)?                       # 2.76 / 2,76 (decimal comma) / 274200
     )
-    (?![\d])
+    (?![\d^]|[eE][-+]?\d)                     # nor a power: 10^9, 1e9 (not news style)
 """
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
 
@@ -403,7 +403,9 @@ def _next_word(text: str, pos: int) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _parse_at(text: str, start: int) -> Quantity | None:
+def _parse_at(text: str, start: int, *, may_open_range: bool = True) -> Quantity | None:
+    """The quantity starting at `start`; a range's second end may not open another (so
+    "1 to 1 to 1 ..." is read in one pass, not by recursing through the whole text)."""
     number = _read_number(text, start)
     if number is None:
         return None
@@ -444,7 +446,7 @@ def _parse_at(text: str, start: int) -> Quantity | None:
         return None
     # a range: "3-4%", "8–9 million tons", "50 to 80%"
     low = high = None
-    if not unit:
+    if not unit and may_open_range:
         joined = _range_partner(text, end, start)
         if joined:
             other, unit, factor, end = joined
@@ -460,6 +462,8 @@ def _parse_at(text: str, start: int) -> Quantity | None:
         value = -value
         if low is not None and high is not None:
             low, high = -high, -low
+    if not math.isfinite(value):  # a thousand-digit number overflows float: no real figure
+        return None
     noun = None if unit else _next_word(text, end)
     return Quantity(value, unit, text[q_start:end], q_start, end, low, high, noun)
 
@@ -479,8 +483,8 @@ def _range_partner(text: str, pos: int, start: int) -> tuple[float, str, float, 
         return None
     if joiner == "to" and before.rstrip().endswith("from"):
         return None
-    other = _parse_at(text, m.end())
-    if other is None or not other.unit or other.is_range:
+    other = _parse_at(text, m.end(), may_open_range=False)
+    if other is None or not other.unit:
         return None
     first = _read_number(text, start)
     factor = _multiplier(text, other) if first and not first.scaled else 1.0
