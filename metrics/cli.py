@@ -15,13 +15,13 @@ import click
 import pandas as pd
 
 from metrics.dask_engine import run_dask
-from metrics.engines import Engine, default_jobs
+from metrics.engines import MAX_FILE_BYTES, Engine, default_jobs
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
 from metrics.reconcile import summarize
 from metrics.report import write_report
 from metrics.schema import STATUSES, claims_frame
 from metrics.sources import load_document
-from metrics.store import DEFAULT_DB, IngestSummary, Store
+from metrics.store import DEFAULT_DB, DatabaseLocked, IngestSummary, Store
 
 OUTPUT_FORMATS = ("table", "csv", "json")
 # A claim has 18 columns; the table shows the ones a reader scans, csv/json give them all.
@@ -68,9 +68,13 @@ DEFAULT_REPORT = Path("reports/index.html")
 # What to do about each unreadable file, appended to the error message.
 SOURCE_HINTS = {
     Reason.NOT_FOUND: "check the path",
+    Reason.UNREADABLE: "check the file's permissions, or where its symlink points",
+    Reason.TOO_LARGE: "split it, or raise the limit with --max-size",
+    Reason.BINARY: "check that the file is the article and not a download of something else",
     Reason.NOT_UTF8: "re-save the file as UTF-8",
     Reason.BAD_FRONT_MATTER: "fix the YAML between the two --- lines at the top",
     Reason.BAD_DATE: "write published as YYYY-MM-DD",
+    Reason.FUTURE_DATE: "check the year of published",
     Reason.BAD_SIDECAR: "fix the YAML in the .meta.yaml file beside it",
     Reason.UNSUPPORTED_FORMAT: "save it as .txt, .md, .html, .csv, .xlsx or .pdf",
     Reason.EMPTY: "check that the file holds the article text",
@@ -84,12 +88,20 @@ SOURCE_HINTS = {
 }
 
 
+EXIT_LOCKED = 75
+"""Exit status when another process holds the database: EX_TEMPFAIL, "try again later"."""
+
+
 class _Group(click.Group):
     """Turns library errors raised by any command into a readable `Error:` line."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except DatabaseLocked as exc:
+            error = click.ClickException(str(exc))
+            error.exit_code = EXIT_LOCKED
+            raise error from exc
         except SourceError as exc:
             raise click.ClickException(f"{exc}; {SOURCE_HINTS[exc.reason]}") from exc
         except SchemaViolation as exc:
@@ -109,6 +121,38 @@ db_option = click.option(
     show_default=True,
     show_envvar=True,
     help="DuckDB file holding the sources and claims tables.",
+)
+wait_option = click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    envvar="METRICS_WAIT",
+    show_default=True,
+    show_envvar=True,
+    help="While another process writes the database (or, for a command that writes, reads "
+    f"it), retry for up to this long; then give up with exit status {EXIT_LOCKED}.",
+)
+
+
+def db_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--db and --wait, shared by every command that opens the database."""
+    return db_option(wait_option(command))
+
+
+strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Any file that fails aborts the whole batch: nothing is stored.",
+)
+max_size_option = click.option(
+    "--max-size",
+    type=click.FloatRange(min=0),
+    default=MAX_FILE_BYTES / 2**20,
+    metavar="MB",
+    show_default=True,
+    help="Refuse files larger than this (0: no limit); no article is this long, and a text "
+    "dump would hold a worker for minutes.",
 )
 out_option = click.option(
     "--out",
@@ -150,9 +194,17 @@ parquet_dir_option = click.option(
 )
 
 
-def engine_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--jobs, --engine, --scheduler and --parquet-dir, shared by ingest and run."""
-    for option in (parquet_dir_option, scheduler_option, engine_option, jobs_option):
+def ingest_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--strict, --max-size, --jobs, --engine, --scheduler and --parquet-dir, shared by
+    ingest and run."""
+    for option in (
+        parquet_dir_option,
+        scheduler_option,
+        engine_option,
+        jobs_option,
+        max_size_option,
+        strict_option,
+    ):
         command = option(command)
     return command
 
@@ -161,6 +213,9 @@ def _ingest(
     db: Path,
     paths: tuple[Path, ...],
     *,
+    wait: float,
+    strict: bool,
+    max_size: float,
     jobs: int,
     engine: str,
     scheduler: str | None,
@@ -179,8 +234,15 @@ def _ingest(
         )
     if scheduler:
         paths = tuple(p.resolve() for p in paths)  # remote workers run in another directory
-    with Store(db) as store:
-        return store.ingest(paths, progress=_progress, jobs=jobs, engine=runner)
+    with Store(db, wait=wait) as store:
+        return store.ingest(
+            paths,
+            progress=_progress,
+            jobs=jobs,
+            engine=runner,
+            max_bytes=round(max_size * 2**20) or None,
+            strict=strict,
+        )
 
 
 format_option = click.option(
@@ -210,25 +272,27 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@db_option
-@engine_options
+@db_options
+@ingest_options
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path, **engine: Any) -> None:
+def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path, **options: Any) -> None:
     """Extract and store the claims of source files and folders.
 
     Sources are articles (.txt, .md with YAML front matter), saved web pages (.html), tables
     (.csv, .tsv, .xlsx) and PDF reports (.pdf); folders are walked recursively, skipping
     hidden ones. Metadata for a file that cannot carry front matter goes in a sidecar beside
     it, NAME.meta.yaml (title, url, publisher, published). A file already stored with the
-    same content is skipped; a changed file replaces its earlier claims. A file that cannot
-    be read is reported and the others are still stored; the exit status is then 1.
+    same content is skipped, and so is a copy of another file; a changed file replaces its
+    earlier claims. A file that cannot be read is reported with the reason and the others
+    are still stored (all in one transaction); the exit status is then 1, or with --strict
+    nothing is stored. Exit status 75: another process holds the database.
 
     Example:
 
     \b
         metrics ingest ../shared/corpus/docs --db corpus.duckdb
     """
-    summary = _ingest(db, paths, **engine)
+    summary = _ingest(db, paths, **options)
     click.echo(f"{db}: {summary}")
     _report_failures(ctx, summary.failed)
 
@@ -238,8 +302,11 @@ def _progress(file: Path, outcome: str) -> None:
 
 
 def _report_failures(ctx: click.Context, failed: list[tuple[str, str]]) -> None:
-    for _, message in failed:
-        click.echo(f"Error: {message}", err=True)
+    for file, message in failed:
+        hints = [
+            hint for r, hint in SOURCE_HINTS.items() if message.startswith(f"{file}: {r.value}")
+        ]
+        click.echo(f"Error: {'; '.join([message, *hints])}", err=True)
     if failed:
         ctx.exit(1)
 
@@ -247,10 +314,10 @@ def _report_failures(ctx: click.Context, failed: list[tuple[str, str]]) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @out_option
-@db_option
-@engine_options
+@db_options
+@ingest_options
 @click.pass_context
-def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, **engine: Any) -> None:
+def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, **options: Any) -> None:
     """Ingest, reconcile and write the report: the whole job in one command.
 
     PATHS default to the sample articles in sources/. Files that fail are reported and the
@@ -262,17 +329,17 @@ def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, **engi
         metrics run                       # sources/ -> metrics.duckdb -> reports/index.html
         metrics run ../shared/corpus/docs --db corpus.duckdb --out reports/corpus.html
     """
-    summary = _ingest(db, paths or (DEFAULT_SOURCES,), **engine)
+    summary = _ingest(db, paths or (DEFAULT_SOURCES,), **options)
     click.echo(f"{db}: {summary}")
-    with Store(db) as store:
+    with Store(db, wait=options["wait"]) as store:
         click.echo(f"reconciled: {summarize(store.reconciliation())}")
         click.echo(f"report: {write_report(store, out)}")
     _report_failures(ctx, summary.failed)
 
 
 @cli.command()
-@db_option
-def reconcile(db: Path) -> None:
+@db_options
+def reconcile(db: Path, wait: float) -> None:
     """Rebuild the reconciliation tables from the stored claims.
 
     `ingest` and `run` do this themselves; run it after upgrading metrics so stored claims
@@ -283,7 +350,7 @@ def reconcile(db: Path) -> None:
     \b
         metrics reconcile --db corpus.duckdb
     """
-    with Store(db) as store:
+    with Store(db, wait=wait) as store:
         click.echo(f"reconciled: {summarize(store.reconcile())}")
 
 
@@ -298,7 +365,7 @@ def reconcile(db: Path) -> None:
     "article gives several values) or implied (derived, fills a gap).",
 )
 @format_option
-@db_option
+@db_options
 def resolved(
     metric: str | None,
     entity: str | None,
@@ -306,6 +373,7 @@ def resolved(
     state: str | None,
     fmt: str,
     db: Path,
+    wait: float,
 ) -> None:
     """The one figure that holds for each metric, entity and period, and the rule that chose it.
 
@@ -314,7 +382,7 @@ def resolved(
     \b
         metrics resolved --metric titr_cargo_volume --entity TITR
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, wait=wait) as store:
         frame = store.view("resolved", metric=metric, entity=entity, period=period, state=state)
     _echo_frame(frame, fmt, RESOLVED_TABLE_COLUMNS)
 
@@ -323,8 +391,8 @@ def resolved(
 @click.option("--metric", help="Metric id, e.g. titr_cargo_volume.")
 @click.option("--entity", help="Canonical entity name, e.g. TITR.")
 @format_option
-@db_option
-def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path) -> None:
+@db_options
+def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path, wait: float) -> None:
     """Figures whose sources disagree: every claim with its verdict and the reason.
 
     Example:
@@ -332,7 +400,7 @@ def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path) -> Non
     \b
         metrics conflicts --format csv > conflicts.csv
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, wait=wait) as store:
         frame = store.view("conflicts", metric=metric, entity=entity)
     _echo_frame(frame, fmt, CONFLICT_TABLE_COLUMNS)
 
@@ -347,8 +415,8 @@ def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path) -> Non
     help="Report only this metric (repeat for more): a large database charts only its "
     "busiest series, a narrower report shows the rest.",
 )
-@db_option
-def report(out: Path, title: str, metrics: tuple[str, ...], db: Path) -> None:
+@db_options
+def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: float) -> None:
     """Write the HTML trend report: one self-contained file that works offline.
 
     Example:
@@ -357,7 +425,7 @@ def report(out: Path, title: str, metrics: tuple[str, ...], db: Path) -> None:
         metrics report --out reports/index.html
         metrics report --metric inflation --metric gdp_growth --out reports/macro.html
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, wait=wait) as store:
         summary = write_report(store, out, title=title, metrics=metrics or None)
     click.echo(f"report: {summary}")
 
@@ -389,7 +457,7 @@ def extract(file: Path, fmt: str) -> None:
 @click.option("--period", help="Period label exactly as stored, e.g. 2024 or 2024-01..2024-05.")
 @click.option("--status", type=click.Choice(STATUSES), help="actual, forecast or target.")
 @format_option
-@db_option
+@db_options
 def claims(
     metric: str | None,
     entity: str | None,
@@ -397,6 +465,7 @@ def claims(
     status: str | None,
     fmt: str,
     db: Path,
+    wait: float,
 ) -> None:
     """List stored claims, optionally filtered.
 
@@ -405,7 +474,7 @@ def claims(
     \b
         metrics claims --metric titr_cargo_volume --status target --format csv
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, wait=wait) as store:
         frame = store.claims(metric=metric, entity=entity, period=period, status=status)
     _echo_frame(frame, fmt, CLAIM_TABLE_COLUMNS)
 
@@ -413,8 +482,8 @@ def claims(
 @cli.command()
 @click.argument("query")
 @format_option
-@db_option
-def sql(query: str, fmt: str, db: Path) -> None:
+@db_options
+def sql(query: str, fmt: str, db: Path, wait: float) -> None:
     """Run a read-only SQL query on the sources and claims tables and the views.
 
     One SELECT (WITH, FROM-first, SHOW, DESCRIBE and SUMMARIZE too); anything that could
@@ -428,7 +497,7 @@ def sql(query: str, fmt: str, db: Path) -> None:
         metrics sql "SELECT s.path, c.metric, c.value, c.unit
                      FROM claims c JOIN sources s USING (source_id)"
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, wait=wait) as store:
         frame = store.query(query)
     _echo_frame(frame, fmt)
 

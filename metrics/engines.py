@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.errors import MetricsError, SchemaViolation, SourceError
+from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
 from metrics.models import Claim, Document, source_id_of
 from metrics.schema import (
     claims_frame,
@@ -55,7 +55,8 @@ class Shard:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one file: `"12 claims"`, `"unchanged"` or `"failed"` (with why)."""
+    """What happened to one file: `"12 claims"`, `"unchanged"`, `"same content as PATH"`
+    or `"failed"` (with why)."""
 
     file: str
     path: str  # as stored: relative to the folder named
@@ -86,23 +87,47 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def split_unchanged(
-    files: list[tuple[Path, Path]], stored: dict[str, str]
-) -> tuple[list[tuple[Path, Path]], list[Outcome]]:
-    """(files to extract, outcomes of the files stored with the same content).
+MAX_FILE_BYTES = 32 * 2**20
+"""Files larger than this are refused by default: no article or report is this long, and a
+text dump would hold one worker for minutes (extraction reads about 0.4 MB a second)."""
 
-    Hashing the bytes is far cheaper than parsing them, so re-ingesting an unchanged folder
-    costs a read of each file and starts no worker.
+
+def screen(
+    files: list[tuple[Path, Path]],
+    stored: dict[str, tuple[str, str]],
+    max_bytes: int | None = MAX_FILE_BYTES,
+) -> tuple[list[tuple[Path, Path]], list[Outcome]]:
+    """(files to extract, outcomes of the files settled without extracting them).
+
+    Settled are a file stored with the same content (`"unchanged"`), a copy of another
+    file of this batch or of a stored one (skipped: a copy would count as a second source
+    agreeing with the first) and a file over `max_bytes` (`"failed"`). `stored` maps
+    `source_id` to `(content_sha256, path)`. Hashing the bytes is far cheaper than parsing
+    them, so re-ingesting an unchanged folder starts no worker.
     """
-    todo, unchanged = [], []
+    first_with: dict[str, str] = {sha: path for sha, path in stored.values()}
+    todo, settled = [], []
     for file, root in files:
         path = document_path(file, root)
+        try:
+            size = file.stat().st_size
+            sha = content_hash(file) if max_bytes is None or size <= max_bytes else None
+        except OSError:
+            todo.append((file, root))  # load_document will say what is wrong with it
+            continue
         known = stored.get(source_id_of(path))
-        if known is not None and _unchanged(file, known):
-            unchanged.append(Outcome(str(file), path, "unchanged"))
+        if sha is None:
+            limit = f"{size / 2**20:.1f} MB, over the limit of {max_bytes / 2**20:g} MB"
+            message = str(SourceError(str(file), Reason.TOO_LARGE, limit))
+            settled.append(Outcome(str(file), path, "failed", message))
+        elif known is not None and known[0] == sha:
+            settled.append(Outcome(str(file), path, "unchanged"))
+        elif first_with.setdefault(sha, path) != path:
+            copy = f"same content as {first_with[sha]}"
+            settled.append(Outcome(str(file), path, copy, f"{file}: {copy}; skipped"))
         else:
             todo.append((file, root))
-    return todo, unchanged
+    return todo, settled
 
 
 def make_shards(files: list[tuple[Path, Path]], jobs: int) -> list[Shard]:
@@ -147,6 +172,10 @@ def extract_shard(
             require_readable_tables(doc, len(claims), file_name)
         except SourceError as exc:
             outcomes[file_name] = Outcome(file_name, path, "failed", str(exc))
+            continue
+        except Exception as exc:  # a bug the file trips must not cost the rest of the batch
+            crash = f"{file_name}: extraction failed ({type(exc).__name__}: {exc}); please report"
+            outcomes[file_name] = Outcome(file_name, path, "failed", f"{crash} it with the file")
             continue
         extracted.append((file_name, doc, claims))
         outcomes[file_name] = Outcome(file_name, path, _count(len(claims)))
@@ -195,13 +224,6 @@ def _validated(
                 f"{file_name}: claims failed validation ({describe_failures(exc)})"
             )
     return validate_claims(pd.concat([claims_frame([]), *kept], ignore_index=True)), rejected
-
-
-def _unchanged(file: Path, known: str) -> bool:
-    try:
-        return content_hash(file) == known
-    except OSError:
-        return False  # load_document will say what is wrong with it
 
 
 def _count(claims: int) -> str:

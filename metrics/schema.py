@@ -7,6 +7,7 @@ file's claims as a whole when any of them fails.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import astuple
 from datetime import datetime
@@ -55,6 +56,12 @@ class ClaimSchema(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
+
+    @pa.check("value")
+    def value_finite(cls, value: Series[float]) -> Series[bool]:
+        """inf would poison every sum and difference reconciliation takes (NaN is caught
+        as a null)."""
+        return pd.to_numeric(value, errors="coerce").abs().ne(math.inf)  # text: coerce says
 
     @pa.dataframe_check
     def span_not_empty(cls, df: pd.DataFrame) -> Series[bool]:

@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -94,13 +94,16 @@ def load_document(path: Path, root: Path | None = None) -> Document:
     `date YYYY-MM-DD` line at the top of the text.
 
     Raises `SourceError` naming the file and a `Reason` for anything that is not a readable
-    source: missing file, unsupported suffix, bytes that are not UTF-8, front matter or
-    sidecar that is not a YAML mapping, a published value that is not a date, an encrypted
-    or broken file, no text.
+    source: missing or unreadable file (permissions, a symlink loop), unsupported suffix,
+    binary data or bytes that are not UTF-8, front matter or sidecar that is not a YAML
+    mapping, a published value that is not a date or lies in the future, an encrypted or
+    broken file, no text.
     """
     path = Path(path)
     name = str(path)
     if not path.is_file():  # first: a mistyped folder name is "not found", not "unsupported"
+        if path.is_symlink():  # a link to nothing, or to itself through others
+            raise SourceError(name, Reason.UNREADABLE, _stat_failure(path))
         raise SourceError(name, Reason.NOT_FOUND)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -109,7 +112,7 @@ def load_document(path: Path, root: Path | None = None) -> Document:
             Reason.UNSUPPORTED_FORMAT,
             f"{path.suffix or 'no suffix'}; expected one of {', '.join(FORMATS)}",
         )
-    raw = path.read_bytes()
+    raw = _read_bytes(name, path)
     sidecar_raw, sidecar = _read_sidecar(name, path)
     content = _READERS[fmt](name, raw)
     header = {**content.header, **sidecar}
@@ -198,6 +201,21 @@ def _sha256(raw: bytes, sidecar_raw: bytes) -> str:
     return hashlib.sha256(raw + sidecar_raw).hexdigest()
 
 
+def _read_bytes(name: str, path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:  # permissions, a file that vanished, an I/O error
+        raise SourceError(name, Reason.UNREADABLE, exc.strerror or str(exc)) from None
+
+
+def _stat_failure(path: Path) -> str:
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return "not a regular file"
+
+
 def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
     """Expand files and folders into `(file, root)` pairs, folders walked recursively.
 
@@ -213,7 +231,7 @@ def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
     seen: set[Path] = set()
 
     def add(file: Path, root: Path) -> None:
-        key = file.resolve()
+        key = Path(os.path.realpath(file))  # never raises: a symlink loop fails when read
         if key not in seen:
             seen.add(key)
             found.append((file, root))
@@ -253,13 +271,21 @@ def _split_front_matter(name: str, content: str) -> tuple[dict[str, Any], str]:
 
 
 def _as_date(name: str, value: object) -> date | None:
+    """An ISO date no later than tomorrow (a publisher a time zone ahead is already there).
+
+    A future date is a typo, and reconciliation would take the article for the newest.
+    """
     if value is None:
         return None
     if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            published = date.fromisoformat(value.strip())
         except ValueError:
             pass
+        else:
+            if published > date.today() + timedelta(days=1):
+                raise SourceError(name, Reason.FUTURE_DATE, published.isoformat())
+            return published
     raise SourceError(name, Reason.BAD_DATE, repr(value))
 
 
@@ -281,7 +307,7 @@ def _read_sidecar(name: str, path: Path) -> tuple[bytes, dict[str, Any]]:
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
     if not sidecar.is_file():
         return b"", {}
-    raw = sidecar.read_bytes()
+    raw = _read_bytes(str(sidecar), sidecar)
     try:
         header = yaml.load(raw.decode("utf-8"), Loader=_TextDatesLoader)  # safe: a SafeLoader
     except (UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
@@ -297,12 +323,37 @@ def _read_sidecar(name: str, path: Path) -> tuple[bytes, dict[str, Any]]:
 
 
 def _decode(name: str, raw: bytes) -> str:
+    # Text has no NUL bytes, unless it is UTF-16/32 (with a byte-order mark): said below.
+    if b"\0" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(name, Reason.BINARY, f"a NUL byte at {raw.index(0)}")
     try:
         content = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SourceError(name, Reason.NOT_UTF8, f"byte {exc.start}: {exc.reason}") from None
+        detail = f"byte {exc.start}: {exc.reason}"
+        guess = _legacy_encoding(raw)
+        if guess:
+            detail += f"; perhaps {guess}, e.g. iconv -f {guess} -t utf-8"
+        raise SourceError(name, Reason.NOT_UTF8, detail) from None
     # A byte-order mark is an encoding artefact, not text, and would hide the front matter.
     return content.removeprefix("\ufeff")
+
+
+LEGACY_ENCODINGS = (
+    "utf_16", "cp1251", "koi8_r", "kz1048", "cp1254", "cp1250", "cp1252", "gb18030",
+)  # fmt: skip
+"""What a non-UTF-8 article along the corridor is likely saved in (Russian, Kazakh, Turkish,
+Central European, Western, Chinese): named in the error so the fix is one iconv away."""
+_LEGACY_EVIDENCE = 16  # non-ASCII bytes needed for a guess; a stray byte says nothing
+
+
+def _legacy_encoding(raw: bytes) -> str | None:
+    """The likeliest legacy encoding, if enough bytes are not ASCII to tell."""
+    if sum(byte >= 0x80 for byte in raw[:65536]) < _LEGACY_EVIDENCE:
+        return None
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(raw[:65536], cp_isolation=list(LEGACY_ENCODINGS)).best()
+    return best.encoding if best is not None else None
 
 
 def _read_text(name: str, raw: bytes) -> _Content:
@@ -553,9 +604,11 @@ def _pdf_header(metadata: dict[str, Any]) -> dict[str, Any]:
         header["title"] = metadata["Title"].strip()
     match = _PDF_DATE.match(str(metadata.get("CreationDate", "")))
     if match:
-        # a bad date in the file's properties is not worth failing the file for
+        # a bad date (or a wrong clock) in the file's properties is not worth failing it for
         with contextlib.suppress(ValueError):
-            header["published"] = date(*map(int, match.groups())).isoformat()
+            created = date(*map(int, match.groups()))
+            if created <= date.today():
+                header["published"] = created.isoformat()
     return header
 
 

@@ -8,7 +8,9 @@ or many read, so open the store, do the work and close it (`with Store(...) as s
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+import re
+import time
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from metrics.engines import (
+    MAX_FILE_BYTES,
     Engine,
     Extractor,
     Outcome,
@@ -26,7 +29,7 @@ from metrics.engines import (
     make_shards,
     run_local,
     same_path,
-    split_unchanged,
+    screen,
 )
 from metrics.errors import MetricsError
 from metrics.models import source_id_of
@@ -164,6 +167,30 @@ class StoreError(MetricsError):
     """The database cannot be opened, queried or written; the message says what to do."""
 
 
+class DatabaseLocked(StoreError):
+    """Another process holds the file: a writer (an ingest, a notebook that opened it for
+    writing) keeps everyone out, readers keep writers out."""
+
+    def __init__(self, path: str, pid: str, *, readers: bool) -> None:
+        self.pid = int(pid)
+        if readers:
+            what = "the database is open for reading in another process; try again when it closes"
+        else:
+            what = "the database is being written by another process; try again when it finishes"
+        super().__init__(
+            f"{path}: {what} (or wait for it with --wait SECONDS; the lock is held by PID {pid})"
+        )
+
+
+class IngestAborted(StoreError):
+    """A strict ingest met a failing file, so it stored nothing; `failed` says which and why."""
+
+    def __init__(self, failed: list[tuple[str, str]]) -> None:
+        self.failed = failed
+        lines = "\n".join(f"  {message}" for _, message in failed)
+        super().__init__(f"{len(failed)} file(s) failed, so nothing was stored:\n{lines}")
+
+
 @dataclass(frozen=True)
 class IngestSummary:
     """What one `Store.ingest` call did; `failed` holds `(path, message)` per rejected file."""
@@ -185,20 +212,21 @@ class Store:
 
     `Store()` opens `metrics.duckdb` in the working directory and creates the tables if needed;
     `Store(":memory:")` is a throwaway database for tests. `read_only=True` never creates
-    anything and lets other readers open the same file at the same time.
+    anything and lets other readers open the same file at the same time. A file another
+    process is writing (or, for a writer, reading) raises `DatabaseLocked`, after retrying
+    for up to `wait` seconds.
     """
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path = DEFAULT_DB, *, read_only: bool = False, wait: float = 0
+    ) -> None:
         self.path = str(path)
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(
                 f"no database at {self.path}: run `metrics ingest` first "
                 "or point --db / METRICS_DB at an existing file"
             )
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(_open_failure(self.path, exc)) from exc
+        self.con = _connect(self.path, read_only, wait)
         if not read_only:
             self.con.execute(_DDL)
             self.con.execute(_RECONCILE_DDL)
@@ -226,13 +254,16 @@ class Store:
         extractor: Extractor | None = None,
         jobs: int = 1,
         engine: Engine | None = None,
+        max_bytes: int | None = MAX_FILE_BYTES,
+        strict: bool = False,
     ) -> IngestSummary:
         """Load, extract and store every article file under `paths` (files or folders).
 
-        A file that cannot be read or whose claims fail the schema goes to
-        `IngestSummary.failed` and the others go on. A file whose content hash is already
-        stored under its `source_id` is skipped; a changed file replaces its earlier source
-        row and claims. `jobs` processes extract shards of files in parallel (see
+        A file that cannot be read, is larger than `max_bytes` (None: no limit) or whose
+        claims fail the schema goes to `IngestSummary.failed` and the others go on; with
+        `strict`, any such failure raises `IngestAborted` and nothing is stored. A file whose
+        content hash is already stored under its `source_id` is skipped, and so is a copy
+        of another file; a changed file replaces its earlier source row and claims. `jobs` processes extract shards of files in parallel (see
         `metrics.engines`) while this one loads their results as they come; a script that
         asks for more than one must call this under `if __name__ == "__main__":`. `engine`
         runs the shards elsewhere instead (`metrics.dask_engine.run_dask` on a Dask cluster). Everything that
@@ -240,35 +271,37 @@ class Store:
         one transaction; if that fails it is rolled back and `StoreError` is raised, leaving
         the stored data as it was.
         """
-        stored = dict(self.con.execute("SELECT source_id, content_sha256 FROM sources").fetchall())
+        rows = self.con.execute("SELECT source_id, content_sha256, path FROM sources").fetchall()
+        stored = {source_id: (sha, path) for source_id, sha, path in rows}
         ingested_at = datetime.now(UTC).replace(tzinfo=None)  # TIMESTAMP has no zone: UTC
-        todo, unchanged = split_unchanged(iter_source_files(paths), stored)
+        todo, settled = screen(iter_source_files(paths), stored, max_bytes)
         shards = make_shards(todo, jobs)
         results = (
             run_local(shards, ingested_at, extractor, jobs)
             if engine is None
             else engine(shards, ingested_at, extractor=extractor)
         )
-        return self.load(results, stored, progress, unchanged=unchanged)
+        return self.load(results, stored, progress, settled=settled, strict=strict)
 
     def load(
         self,
         results: Iterable[ShardResult],
-        stored: dict[str, str],
+        stored: Container[str],
         progress: Progress | None = None,
-        unchanged: Iterable[Outcome] = (),
+        settled: Iterable[Outcome] = (),
+        strict: bool = False,
     ) -> IngestSummary:
         """Write shard results as they arrive, then reconcile, all in one transaction.
 
-        `stored` is what `sources` held (source_id -> hash) when the shards were made: only
-        those ids can need their old rows replaced; `unchanged` are the files skipped for
-        it. Any engine that produces `ShardResult`s can feed this.
+        `stored` holds the source_ids in `sources` when the shards were made: only those
+        can need their old rows replaced; `settled` are the files `engines.screen` skipped
+        or refused. Any engine that produces `ShardResult`s can feed this.
         """
         report = progress or (lambda file, outcome: None)
         loaded: set[str] = set()
-        failed: list[tuple[str, str]] = []
-        unchanged = list(unchanged)
-        for outcome in unchanged:
+        settled = list(settled)
+        failed = [(o.file, o.message or o.file) for o in settled if o.outcome == "failed"]
+        for outcome in settled:
             report(Path(outcome.file), outcome.outcome)
 
         def work() -> int:
@@ -293,6 +326,8 @@ class Store:
                 )
                 loaded.update(sources["source_id"])
                 written += len(claims)
+            if strict and failed:
+                raise IngestAborted(failed)
             if loaded or self._reconciliation_missing():
                 self._rebuild()
             return written
@@ -301,7 +336,7 @@ class Store:
         return IngestSummary(
             documents=len(loaded),
             claims=written,
-            skipped=len(unchanged),
+            skipped=sum(outcome.outcome != "failed" for outcome in settled),
             failed=failed,
         )
 
@@ -474,10 +509,21 @@ def _where(filters: dict[str, str | None]) -> tuple[str, list[str]]:
     return (f" WHERE {where}" if where else ""), list(used.values())
 
 
-def _open_failure(path: str, exc: duckdb.Error) -> str:
-    if "lock" in str(exc).lower():
-        return (
-            f"{path} is open in another process (a running ingest or a notebook); "
-            f"close it and retry ({exc})"
-        )
-    return f"cannot open {path}: {exc}"
+_LOCK_HOLDER = re.compile(r"Could not set lock on file .*\(PID (?P<pid>\d+)\)")
+_LOCK_RETRY = 0.2  # seconds between attempts while waiting for a lock
+
+
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """DuckDB lets one process write a file, or many read it: wait up to `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            holder = _LOCK_HOLDER.search(str(exc))
+            if holder is None:
+                raise StoreError(f"cannot open {path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                readers = "read-only mode" in str(exc)  # DuckDB's hint that readers hold it
+                raise DatabaseLocked(path, holder["pid"], readers=readers) from exc
+            time.sleep(_LOCK_RETRY)

@@ -217,7 +217,7 @@ def test_write_report_of_some_metrics(tmp_path: Path) -> None:
     docs.mkdir()
     for s in sources:
         (docs / f"{s['source_id']}.md").write_text(
-            f"---\npublisher: {s['publisher']}\npublished: 2025-03-01\n---\nText.\n",
+            f"---\npublisher: {s['publisher']}\npublished: 2025-03-01\n---\nText {s['source_id']}.\n",
             encoding="utf-8",
         )
     by_source = {c["source_id"]: c for c in claims}

@@ -80,6 +80,8 @@ BAD_ROWS = [
     pytest.param({"period_end": None}, "period_start_not_after_end", id="one-bound-only"),
     pytest.param({"metric": None}, "not_nullable", id="metric-null"),
     pytest.param({"value": "n/a"}, "coerce_dtype", id="value-not-a-number"),
+    pytest.param({"value": float("inf")}, "value_finite", id="value-infinite"),
+    pytest.param({"value": -float("inf")}, "value_finite", id="value-minus-infinite"),
     pytest.param({"claim_id": ""}, "str_length", id="empty-claim-id"),
 ]
 

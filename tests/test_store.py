@@ -17,7 +17,7 @@ import pytest
 from metrics.engines import make_shards
 from metrics.errors import SchemaViolation
 from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS
-from metrics.sources import iter_source_files
+from metrics.sources import SIDECAR_SUFFIX, iter_source_files
 from metrics.store import IngestSummary, Store, StoreError
 
 
@@ -227,6 +227,10 @@ def test_parallel_ingest_stores_what_one_process_stores(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     for part in ("a", "b"):  # 26 real articles and tables under distinct paths
         shutil.copytree(SAMPLES, docs / part)
+    for file in iter_source_files([docs / "b"]):  # a comment in a sidecar: not a copy
+        sidecar = file[0].with_name(file[0].name + SIDECAR_SUFFIX)
+        with sidecar.open("a", encoding="utf-8") as out:
+            out.write("\n# the second copy\n")
     assert len(make_shards(iter_source_files([docs]), jobs=2)) > 1
     at = "SELECT * EXCLUDE (ingested_at) FROM sources ORDER BY source_id"
     with Store(":memory:") as one, Store(":memory:") as two:
