@@ -230,6 +230,17 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False).replace('"', "&#34;").replace("'", "&#39;")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[-+][\d.,% ]*")
+
+
+def _spreadsheet_text(value: Any) -> Any:
+    """A CSV cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`)
+    gets a leading apostrophe, which shows it as the text it is; signed numbers stay."""
+    formula = isinstance(value, str) and value.startswith(_FORMULA_START)
+    return "'" + value if formula and not _SIGNED_NUMBER.fullmatch(value) else value
+
+
 def _quote(text: str | None) -> str:
     """A quote for a hover: escaped, wrapped, and cut where it runs long."""
     if not text:
@@ -529,7 +540,7 @@ def _chart(
         subtitle=what,
         figure_json=_safe_json(fig.to_json()),
         table=frame.to_dict("records"),
-        csv=frame.to_csv(index=False),
+        csv=frame.map(_spreadsheet_text).to_csv(index=False),
         aggregated=ranges is not None,
     )
 

@@ -20,12 +20,15 @@ hovers and the conflicts table as well as the sources table. The page is checked
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import urllib.parse
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from importlib import resources
@@ -72,6 +75,8 @@ CASES = [
     Case("plotly-markup", '<a href="javascript:alert(120)">link</a><b>bold</b><br>', WEB + "b"),
     Case("plotly-template", "%{customdata[4]} %{x} %{fullData.name}", WEB + "p"),
     Case("line-separators", "a\u2028b\u2029c</script>alert(117)", WEB + "\u2028"),
+    Case("formula", '=HYPERLINK("https://evil.example/","open")', WEB + "f"),
+    Case("formula-at", "@SUM(1+1)*cmd|' /C calc'!A0", WEB + "g"),
 ]  # fmt: skip
 IDS = [case.id for case in CASES]
 ENTITY = "<img src=x onerror=alert(118)>"  # an entity: chart title, aria-label, tables
@@ -296,6 +301,22 @@ def test_every_link_is_to_the_web_the_page_or_a_csv(page: _Page) -> None:
     for tag, name, url in urls:
         assert (tag, name) == ("a", "href"), (tag, name, url)
         assert re.match(r"https?://|#[\w-]+$|data:text/csv;charset=utf-8,[\w.~%/-]*$", url), url
+
+
+def test_no_csv_cell_is_a_spreadsheet_formula(page: _Page) -> None:
+    """A spreadsheet runs a cell starting with = + - @ as a formula; a leading ' makes it text."""
+    cells = [
+        cell
+        for _, attrs in page.elements
+        if (attrs.get("href") or "").startswith("data:text/csv")
+        for row in csv.reader(io.StringIO(urllib.parse.unquote(attrs["href"].split(",", 1)[1])))
+        for cell in row
+    ]
+    quoted = [cell for cell in cells if cell.startswith("'")]
+    assert any(cell.startswith("'=HYPERLINK(") for cell in quoted)
+    assert any(cell.startswith("'@SUM(") for cell in quoted)
+    formulas = [c for c in cells if c[:1] in "=+-@\t\r" and not re.fullmatch(r"-[\d.]+", c)]
+    assert formulas == []
 
 
 def test_no_attribute_names_a_script_scheme(page: _Page) -> None:
