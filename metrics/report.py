@@ -249,11 +249,14 @@ def _quote(text: str | None) -> str:
     return "<br>".join(_escape(line) for line in textwrap.wrap(short, QUOTE_WIDTH))
 
 
+DERIVED = "derived from other figures"  # who states an implied value
+
+
 def _hover(period: str, written: str, who: str | None, when: Any, quote: str | None) -> list[str]:
     return [
         _escape(period or ""),
         _escape(written or ""),
-        _escape(who or "derived from other figures"),
+        _escape(who or "publisher not named"),
         _escape(str(when) if when else ""),
         _quote(quote),
     ]
@@ -483,7 +486,7 @@ def _chart(
         line={"color": STYLE["forecast"]["color"], "dash": "dash"},
         marker={"symbol": "circle-open", "size": 9})  # fmt: skip
 
-    implied = [item(r, r["value"], r["value_text"], None, None, None)
+    implied = [item(r, r["value"], r["value_text"], DERIVED, None, None)
                for r in rows if r["state"] == "implied"]  # fmt: skip
     add("Implied (derived)", "implied", implied, mode="markers",
         marker={"symbol": "diamond-open", "size": 10, "color": STYLE["implied"]["color"]})  # fmt: skip
