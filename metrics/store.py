@@ -171,15 +171,14 @@ class DatabaseLocked(StoreError):
     """Another process holds the file: a writer (an ingest, a notebook that opened it for
     writing) keeps everyone out, readers keep writers out."""
 
-    def __init__(self, path: str, pid: str, *, readers: bool) -> None:
-        self.pid = int(pid)
+    def __init__(self, path: str, pid: int | None, *, readers: bool) -> None:
+        self.pid = pid  # None: the holder is in another PID namespace (another container)
         if readers:
             what = "the database is open for reading in another process; try again when it closes"
         else:
             what = "the database is being written by another process; try again when it finishes"
-        super().__init__(
-            f"{path}: {what} (or wait for it with --wait SECONDS; the lock is held by PID {pid})"
-        )
+        holder = f"the lock is held by PID {pid}" if pid else "the lock is held by another process"
+        super().__init__(f"{path}: {what} (or wait for it with --wait SECONDS; {holder})")
 
 
 class IngestAborted(StoreError):
@@ -509,21 +508,29 @@ def _where(filters: dict[str, str | None]) -> tuple[str, list[str]]:
     return (f" WHERE {where}" if where else ""), list(used.values())
 
 
-_LOCK_HOLDER = re.compile(r"Could not set lock on file .*\(PID (?P<pid>\d+)\)")
+# DuckDB: 'Could not set lock on file "x": Conflicting lock is held in /usr/bin/python (PID 12)',
+# 'held in PID 12' when it cannot name the program, 'held in PID 0' when the holder is in
+# another PID namespace. Other lock failures (no locking on the file system) are not a holder.
+_LOCK_CONFLICT = re.compile(r"Could not set lock on file .*Conflicting lock is held")
+_LOCK_PID = re.compile(r"\bPID (?P<pid>\d+)\b")
 _LOCK_RETRY = 0.2  # seconds between attempts while waiting for a lock
 
 
 def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     """DuckDB lets one process write a file, or many read it: wait up to `wait` seconds."""
+    if not wait >= 0:  # NaN too: it would never time out
+        raise StoreError(f"wait must be a number of seconds, 0 or more, not {wait}")
     deadline = time.monotonic() + wait
     while True:
         try:
             return duckdb.connect(path, read_only=read_only)
         except duckdb.Error as exc:
-            holder = _LOCK_HOLDER.search(str(exc))
-            if holder is None:
+            message = str(exc)
+            if _LOCK_CONFLICT.search(message) is None:
                 raise StoreError(f"cannot open {path}: {exc}") from exc
             if time.monotonic() >= deadline:
-                readers = "read-only mode" in str(exc)  # DuckDB's hint that readers hold it
-                raise DatabaseLocked(path, holder["pid"], readers=readers) from exc
+                holder = _LOCK_PID.search(message)
+                pid = int(holder["pid"]) if holder else None
+                readers = "read-only mode" in message  # DuckDB's hint that readers hold it
+                raise DatabaseLocked(path, pid or None, readers=readers) from exc
             time.sleep(_LOCK_RETRY)
