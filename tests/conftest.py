@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -97,3 +100,26 @@ def real_extractor() -> None:
 def real_catalog() -> None:
     if importlib.util.find_spec("metrics.catalog") is None:
         pytest.skip("metrics/catalog.py does not exist yet")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's headless Chromium, for the tests that open a report in a browser."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: .ci/run installs the Debian package")
+        pytest.skip("no chromium here (apt-get install chromium)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def article_generator() -> ModuleType:
+    """`benchmarks/generate.py`, the synthetic news the benchmarks use, for tests that need
+    a few hundred articles (benchmarks/ is a folder of scripts, not a package)."""
+    path = Path(__file__).parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

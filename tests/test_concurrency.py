@@ -28,7 +28,6 @@ only the write is left (under a second). Instead it watches the kernel's lock ta
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import re
 import shutil
@@ -45,7 +44,6 @@ import pytest
 
 from metrics.store import DatabaseLocked, Store, StoreError
 
-ROOT = Path(__file__).parents[1]
 EXIT_LOCKED = 75
 WRITING = "the database is being written by another process; try again when it finishes"
 READING = "the database is open for reading in another process; try again when it closes"
@@ -366,16 +364,6 @@ def test_wait_gives_up_with_75_when_the_writer_outlasts_it(site: Site) -> None:
 # --- a real second ingest while the first one runs ---------------------------------------------
 
 
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "benchmarks_generate", ROOT / "benchmarks" / "generate.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def holds_write_lock(db: Path, pid: int) -> bool:
     """Whether process `pid` has opened `db` as DuckDB's writer (it holds the file lock)."""
     locks = Path("/proc/locks")
@@ -398,9 +386,9 @@ def holds_write_lock(db: Path, pid: int) -> bool:
 
 
 def test_second_ingest_while_an_ingest_runs_is_refused_and_stores_nothing(
-    tmp_path: Path,
+    tmp_path: Path, article_generator: ModuleType
 ) -> None:
-    generate = _load_generator()
+    generate = article_generator
     first, second = tmp_path / "first", tmp_path / "second"
     generate.write_corpus(first, FIRST_DOCS, seed=0)
     generate.write_corpus(second, SECOND_DOCS, seed=1)

@@ -26,7 +26,6 @@ schema is reported and writes nothing, while the rest of its batch is stored.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import random
 import shutil
@@ -48,7 +47,6 @@ from metrics.models import Claim, Document, source_id_of
 from metrics.sources import load_document
 from metrics.store import Store
 
-ROOT = Path(__file__).parents[1]
 DOCS = 300
 """Corpus size: a full `-j 2` ingest takes several seconds, so kills land in every phase."""
 UNCHANGED = range(0, 100)
@@ -63,16 +61,6 @@ SPREAD = 1.1
 COMMIT_WAL_BYTES = 128 * 1024
 """A WAL this big holds the batch's commit (the schema statements at open write ~12 KB)."""
 SEED = int(os.environ.get("METRICS_CRASH_SEED", random.SystemRandom().randrange(10**6)))
-
-
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "benchmarks_generate", ROOT / "benchmarks" / "generate.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True)
@@ -147,8 +135,8 @@ def start_ingest(corpus: Path, db: Path, log: Path) -> subprocess.Popen[bytes]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    generate = _load_generator()
+def world(tmp_path_factory: pytest.TempPathFactory, article_generator: ModuleType) -> World:
+    generate = article_generator
     tmp = tmp_path_factory.mktemp("crash")
     corpus, stage, archive = tmp / "corpus", tmp / "stage", tmp / "archive"
     generate.write_corpus(corpus, DOCS, seed=0)
@@ -407,11 +395,13 @@ def breaks_schema(document: Document) -> list[Claim]:
     return claims
 
 
-def test_schema_failure_writes_nothing_of_that_file(tmp_path: Path) -> None:
+def test_schema_failure_writes_nothing_of_that_file(
+    tmp_path: Path, article_generator: ModuleType
+) -> None:
     """A new and a changed file break the claim schema among 12 good new files: both are
     reported by path, neither writes a row (the changed one keeps its earlier version), the
     good files are stored whole and the earlier rows stay as they were."""
-    generate = _load_generator()
+    generate = article_generator
     docs = tmp_path / "docs"
     docs.mkdir()
     texts = iter(text for _, text in generate.generate_documents(200, seed=3))

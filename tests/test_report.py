@@ -8,9 +8,7 @@ target moved from 2030 to 2027, and a port throughput two sources disagree on.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -219,16 +217,6 @@ ERROR_HOOK = (
     "<script>window.addEventListener('error', function (e) {"
     " document.documentElement.setAttribute('data-js-error', String(e.message)); });</script>"
 )
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing: .ci/run installs the Debian package")
-        pytest.skip("no chromium here (apt-get install chromium)")
-    return found
 
 
 def _browse(chromium: str, tmp: Path, url: str, *extra: str) -> subprocess.CompletedProcess[str]:

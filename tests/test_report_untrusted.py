@@ -24,9 +24,7 @@ import csv
 import html
 import io
 import json
-import os
 import re
-import shutil
 import subprocess
 import urllib.parse
 from datetime import date, timedelta
@@ -485,16 +483,6 @@ window.addEventListener("load", function () {
   next();
 });
 </script>"""
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing: .ci/run installs the Debian package")
-        pytest.skip("no chromium here (apt-get install chromium)")
-    return found
 
 
 class _Browsed(NamedTuple):
