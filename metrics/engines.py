@@ -99,9 +99,9 @@ def screen(
 ) -> tuple[list[tuple[Path, Path]], list[Outcome]]:
     """(files to extract, outcomes of the files settled without extracting them).
 
-    Settled are a file stored with the same content (`"unchanged"`), a copy of another
-    file of this batch or of a stored one (skipped: a copy would count as a second source
-    agreeing with the first) and a file over `max_bytes` (`"failed"`). `stored` maps
+    Settled are a file stored with the same content (`"unchanged"`), a new file that is a
+    copy of another file of this batch or of a stored one (skipped: a copy would count as
+    a second source agreeing with the first) and a file over `max_bytes` (`"failed"`). `stored` maps
     `source_id` to `(content_sha256, path)`. Hashing the bytes is far cheaper than parsing
     them, so re-ingesting an unchanged folder starts no worker.
     """
@@ -122,10 +122,11 @@ def screen(
             settled.append(Outcome(str(file), path, "failed", message))
         elif known is not None and known[0] == sha:
             settled.append(Outcome(str(file), path, "unchanged"))
-        elif first_with.setdefault(sha, path) != path:
+        elif known is None and sha in first_with:
             copy = f"same content as {first_with[sha]}"
             settled.append(Outcome(str(file), path, copy, f"{file}: {copy}; skipped"))
-        else:
+        else:  # new, or changed (its old rows must go, even if it is now a copy)
+            first_with.setdefault(sha, path)
             todo.append((file, root))
     return todo, settled
 

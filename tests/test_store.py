@@ -72,6 +72,23 @@ def test_changed_file_replaces_its_claims(store: Store, docs: Path, fake_extract
     assert sources["published"].isna().all()  # the front matter was removed
 
 
+def test_a_new_copy_is_skipped_and_a_file_changed_into_a_copy_is_replaced(
+    store: Store, docs: Path, fake_extractor
+) -> None:
+    store.ingest([docs], extractor=fake_extractor)
+    (docs / "copy.txt").write_bytes((docs / "a.txt").read_bytes())
+    (docs / "no-figures.txt").write_bytes((docs / "sub" / "b.md").read_bytes())
+    outcomes: dict[str, str] = {}
+    progress = lambda file, outcome: outcomes.__setitem__(str(file), outcome)  # noqa: E731
+    summary = store.ingest([docs], extractor=fake_extractor, progress=progress)
+    assert (summary.documents, summary.skipped, summary.failed) == (1, 3, [])
+    assert outcomes[str(docs / "copy.txt")] == "same content as a.txt"
+    assert outcomes[str(docs / "no-figures.txt")] == "1 claim"  # changed: replaced
+    rows = store.query("SELECT path, count(c.claim_id) AS n FROM sources s "
+                       "LEFT JOIN claims c USING (source_id) GROUP BY path ORDER BY path")
+    assert rows.values.tolist() == [["a.txt", 2], ["no-figures.txt", 1], ["sub/b.md", 1]]
+
+
 def test_single_file_and_its_folder_are_the_same_source(
     store: Store, docs: Path, fake_extractor
 ) -> None:
