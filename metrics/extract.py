@@ -240,12 +240,17 @@ sentence grows with its figures times its periods, so unbounded sentences would 
 extraction quadratic."""
 
 
+_WINDOW_CUTS = (", ", "; ", " ")  # where to cut a window, best first: a figure stays whole
+
+
 def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """`text[start:end]` cut into spans of at most `SENTENCE_MAX`, at a space if there is one."""
+    """`text[start:end]` cut into spans of at most `SENTENCE_MAX`: after a clause's comma
+    or semicolon in the window's second half if there is one, else at a space."""
     spans = []
     while end - start > SENTENCE_MAX:
-        cut = text.rfind(" ", start + SENTENCE_MAX // 2, start + SENTENCE_MAX)
-        cut = cut if cut > start else start + SENTENCE_MAX
+        low, high = start + SENTENCE_MAX // 2, start + SENTENCE_MAX
+        cuts = (text.rfind(mark, low, high) + 1 for mark in _WINDOW_CUTS)
+        cut = next((cut for cut in cuts if cut > 0), high)
         spans.append((start, cut))
         start = cut
     spans.append((start, end))

@@ -87,3 +87,13 @@ def test_four_times_the_text_takes_about_four_times_as_long(unit: str) -> None:
     assert t_large <= ALLOWED_RATIO * t_small + ALLOWANCE, (
         f"{len(small)} chars: {t_small:.3f}s, {len(large)} chars: {t_large:.3f}s"
     )
+
+
+@pytest.mark.parametrize("shift", range(0, 48, 6))
+def test_a_sentence_read_in_windows_keeps_every_figure_whole(shift: int) -> None:
+    """Windows are cut at a clause break, so no figure is split between two of them."""
+    clause = "TITR cargo volume reached 4.5 million tons in 2024, "
+    text = "x" * shift + " " + clause * 200
+    claims = extract_claims(_document(text))
+    assert len(claims) == 200
+    assert {(c.value, c.unit, c.period) for c in claims} == {(4.5e6, "t", "2024")}
