@@ -1,7 +1,8 @@
 """The `metrics` command: each command parses options, makes one library call and prints.
 
 Library errors (`MetricsError`) surface as `Error: ...` with exit status 1 and a hint on how
-to fix them; usage errors keep click's exit status 2.
+to fix them; a database another process holds exits 75 (EX_TEMPFAIL: try again later), so
+a cron job can tell "busy" from "broken"; usage errors keep click's exit status 2.
 """
 
 from __future__ import annotations
