@@ -10,6 +10,7 @@ sidecar `NAME.meta.yaml` whose keys override what the file itself says.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import hashlib
@@ -322,15 +323,25 @@ def _read_sidecar(name: str, path: Path) -> tuple[bytes, dict[str, Any]]:
     return raw, {str(key): value for key, value in header.items()}
 
 
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose mark begins it
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+"""Byte-order marks that name their encoding beyond doubt (Windows Notepad's "Unicode")."""
+
+
 def _decode(name: str, raw: bytes) -> str:
-    # Text has no NUL bytes, unless it is UTF-16/32 (with a byte-order mark): said below.
-    if b"\0" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    encoding = next((codec for bom, codec in _UNICODE_BOMS if raw.startswith(bom)), "utf-8")
+    # Text has no NUL bytes, unless it is UTF-16/32, which its byte-order mark says.
+    if encoding == "utf-8" and b"\0" in raw:
         raise SourceError(name, Reason.BINARY, f"a NUL byte at {raw.index(0)}")
     try:
-        content = raw.decode("utf-8")
+        content = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         detail = f"byte {exc.start}: {exc.reason}"
-        guess = _legacy_encoding(raw)
+        guess = _legacy_encoding(raw) if encoding == "utf-8" else None
         if guess:
             detail += f"; perhaps {guess}, e.g. iconv -f {guess} -t utf-8"
         raise SourceError(name, Reason.NOT_UTF8, detail) from None
@@ -339,7 +350,7 @@ def _decode(name: str, raw: bytes) -> str:
 
 
 LEGACY_ENCODINGS = (
-    "utf_16", "cp1251", "koi8_r", "kz1048", "cp1254", "cp1250", "cp1252", "gb18030",
+    "cp1251", "koi8_r", "kz1048", "cp1254", "cp1250", "cp1252", "gb18030",
 )  # fmt: skip
 """What a non-UTF-8 article along the corridor is likely saved in (Russian, Kazakh, Turkish,
 Central European, Western, Chinese): named in the error so the fix is one iconv away."""

@@ -24,6 +24,15 @@ published: 2025-05-14
 ---
 """
 
+UNICODE_ARTICLE = "---\ntitle: Грузы\n---\nРост 62%.\n"
+
+
+def with_bom(codec: str) -> bytes:
+    """The article as Windows saves "Unicode" text: the byte-order mark first."""
+    text = UNICODE_ARTICLE if codec in ("utf-16", "utf-32", "utf-8-sig") else "\ufeff" + UNICODE_ARTICLE
+    return text.encode(codec)
+
+
 LOADS = [
     pytest.param(
         "a.txt", FRONT_MATTER + "Cargo reached 4.5 million tons.\n",
@@ -86,6 +95,13 @@ LOADS = [
         "a.txt", "---\n---\n  Body.", {"title": None, "meta": {}, "text": "  Body."},
         id="empty-front-matter",
     ),
+    *(
+        pytest.param(
+            "a.txt", with_bom(codec), {"title": "Грузы", "text": "Рост 62%.\n"},
+            id=f"{codec}-with-byte-order-mark",
+        )
+        for codec in ("utf-16", "utf-16-be", "utf-32", "utf-8-sig")
+    ),
 ]
 
 
@@ -117,6 +133,8 @@ REFUSALS = [
     pytest.param("a.docx", b"PK\x03\x04 4.5 million tons", Reason.UNSUPPORTED_FORMAT, id="docx"),
     pytest.param("README", b"4.5 million tons", Reason.UNSUPPORTED_FORMAT, id="no-suffix"),
     pytest.param("a.txt", b"", Reason.EMPTY, id="empty-file"),
+    pytest.param("a.txt", "Рост 62%.".encode("utf-16-le"), Reason.BINARY, id="utf-16-without-mark"),
+    pytest.param("a.txt", "Рост".encode("utf-16") + b"\x00", Reason.NOT_UTF8, id="utf-16-truncated"),
     pytest.param("a.md", b" \n\t\n", Reason.EMPTY, id="whitespace-only"),
     pytest.param("a.txt", b"---\ntitle: Only a header\n---\n", Reason.EMPTY,
                  id="front-matter-only"),
