@@ -332,7 +332,7 @@ def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, **opti
     """
     summary = _ingest(db, paths or (DEFAULT_SOURCES,), **options)
     click.echo(f"{db}: {summary}")
-    with Store(db, wait=options["wait"]) as store:
+    with Store(db, read_only=True, wait=options["wait"]) as store:  # the report only reads
         click.echo(f"reconciled: {summarize(store.reconciliation())}")
         click.echo(f"report: {write_report(store, out)}")
     _report_failures(ctx, summary.failed)
