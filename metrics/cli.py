@@ -141,6 +141,12 @@ def db_options(command: Callable[..., None]) -> Callable[..., None]:
     return db_option(wait_option(command))
 
 
+quiet_option = click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No line per file: only the failures and the summary (for cron and big batches).",
+)
 strict_option = click.option(
     "--strict",
     is_flag=True,
@@ -196,8 +202,8 @@ parquet_dir_option = click.option(
 
 
 def ingest_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--strict, --max-size, --jobs, --engine, --scheduler and --parquet-dir, shared by
-    ingest and run."""
+    """--quiet, --strict, --max-size, --jobs, --engine, --scheduler and --parquet-dir,
+    shared by ingest and run."""
     for option in (
         parquet_dir_option,
         scheduler_option,
@@ -205,6 +211,7 @@ def ingest_options(command: Callable[..., None]) -> Callable[..., None]:
         jobs_option,
         max_size_option,
         strict_option,
+        quiet_option,
     ):
         command = option(command)
     return command
@@ -215,6 +222,7 @@ def _ingest(
     paths: tuple[Path, ...],
     *,
     wait: float,
+    quiet: bool,
     strict: bool,
     max_size: float,
     jobs: int,
@@ -238,7 +246,7 @@ def _ingest(
     with Store(db, wait=wait) as store:
         return store.ingest(
             paths,
-            progress=_progress,
+            progress=None if quiet else _progress,
             jobs=jobs,
             engine=runner,
             max_bytes=round(max_size * 2**20) or None,

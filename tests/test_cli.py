@@ -81,6 +81,21 @@ def test_ingest_failure_exits_1(runner: CliRunner, write, tmp_path: Path, fake_i
     assert f"Error: {bad}: not UTF-8 text (byte 3: unexpected end of data)" in result.stderr
 
 
+def test_quiet_ingest_prints_only_failures_and_the_summary(
+    runner: CliRunner, write, tmp_path: Path, fake_ingest
+) -> None:
+    write("docs/good.txt", "Cargo reached 4500 tons.")
+    bad = write("docs/bad.txt", b"caf\xe9")
+    db = tmp_path / "m.db"
+    result = runner.invoke(cli, ["ingest", str(tmp_path / "docs"), "--db", str(db), "-q"])
+    assert result.exit_code == 1
+    assert result.stdout == f"{db}: 1 documents, 1 claims, 0 skipped, 1 failed\n"
+    assert result.stderr == (
+        f"Error: {bad}: not UTF-8 text (byte 3: unexpected end of data); "
+        "re-save the file as UTF-8\n"
+    )
+
+
 def test_db_from_environment(runner: CliRunner, write, tmp_path: Path, fake_ingest) -> None:
     doc = write("a.txt", "Cargo reached 4500 tons.")
     db = tmp_path / "from-env.duckdb"
