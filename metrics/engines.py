@@ -111,12 +111,13 @@ def screen(
         path = document_path(file, root)
         try:
             size = file.stat().st_size
-            sha = content_hash(file) if max_bytes is None or size <= max_bytes else None
+            too_large = max_bytes is not None and size > max_bytes
+            sha = "" if too_large else content_hash(file)  # a refused file is never read
         except OSError:
             todo.append((file, root))  # load_document will say what is wrong with it
             continue
         known = stored.get(source_id_of(path))
-        if sha is None:
+        if too_large:
             limit = f"{size / 2**20:.1f} MB, over the limit of {max_bytes / 2**20:g} MB"
             message = str(SourceError(str(file), Reason.TOO_LARGE, limit))
             settled.append(Outcome(str(file), path, "failed", message))
@@ -175,8 +176,9 @@ def extract_shard(
             outcomes[file_name] = Outcome(file_name, path, "failed", str(exc))
             continue
         except Exception as exc:  # a bug the file trips must not cost the rest of the batch
-            crash = f"{file_name}: extraction failed ({type(exc).__name__}: {exc}); please report"
-            outcomes[file_name] = Outcome(file_name, path, "failed", f"{crash} it with the file")
+            crash = f"{file_name}: extraction failed ({type(exc).__name__}: {exc})"
+            message = f"{crash}; please report it with the file"
+            outcomes[file_name] = Outcome(file_name, path, "failed", message)
             continue
         extracted.append((file_name, doc, claims))
         outcomes[file_name] = Outcome(file_name, path, _count(len(claims)))
