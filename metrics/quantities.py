@@ -81,7 +81,8 @@ def _vocabulary() -> _Vocabulary:
     symbols: dict[str, str] = {}
     codes: set[str] = set()
     table = resources.files("metrics").joinpath("data/currencies.tsv").read_text("utf-8")
-    for row in csv.DictReader(table.splitlines(), delimiter="\t"):
+    lines = [line for line in table.splitlines() if not line.startswith("#")]  # provenance
+    for row in csv.DictReader(lines, delimiter="\t"):
         codes.add(row["code"])
         for name in filter(None, row["names"].split("|")):
             names.setdefault(name.lower(), row["code"])

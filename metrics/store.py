@@ -171,14 +171,19 @@ class DatabaseLocked(StoreError):
     """Another process holds the file: a writer (an ingest, a notebook that opened it for
     writing) keeps everyone out, readers keep writers out."""
 
-    def __init__(self, path: str, pid: int | None, *, readers: bool) -> None:
+    def __init__(self, path: str, pid: int | None, *, readers: bool, waited: float = 0) -> None:
         self.pid = pid  # None: the holder is in another PID namespace (another container)
+        self.waited = waited  # seconds spent retrying before giving up
         if readers:
             what = "the database is open for reading in another process; try again when it closes"
         else:
             what = "the database is being written by another process; try again when it finishes"
         holder = f"the lock is held by PID {pid}" if pid else "the lock is held by another process"
-        super().__init__(f"{path}: {what} (or wait for it with --wait SECONDS; {holder})")
+        if waited > 0:
+            how = f"gave up after waiting {waited:.1f} s; wait longer with --wait SECONDS"
+        else:
+            how = "or wait for it with --wait SECONDS"
+        super().__init__(f"{path}: {what} ({how}; {holder})")
 
 
 class IngestAborted(StoreError):
@@ -520,7 +525,8 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
     """DuckDB lets one process write a file, or many read it: wait up to `wait` seconds."""
     if not wait >= 0:  # NaN too: it would never time out
         raise StoreError(f"wait must be a number of seconds, 0 or more, not {wait}")
-    deadline = time.monotonic() + wait
+    started = time.monotonic()
+    deadline = started + wait
     while True:
         try:
             return duckdb.connect(path, read_only=read_only)
@@ -528,9 +534,11 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
             message = str(exc)
             if _LOCK_CONFLICT.search(message) is None:
                 raise StoreError(f"cannot open {path}: {exc}") from exc
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 holder = _LOCK_PID.search(message)
                 pid = int(holder["pid"]) if holder else None
                 readers = "read-only mode" in message  # DuckDB's hint that readers hold it
-                raise DatabaseLocked(path, pid or None, readers=readers) from exc
+                waited = now - started if wait else 0
+                raise DatabaseLocked(path, pid or None, readers=readers, waited=waited) from exc
             time.sleep(_LOCK_RETRY)

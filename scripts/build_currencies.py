@@ -7,7 +7,9 @@ and symbols). Regenerate after upgrading babel, and commit the result:
     .venv/bin/python scripts/build_currencies.py
 
 `tests/test_currency_data.py` rebuilds the table in memory and fails if the committed
-file differs, so the file cannot drift from the code and the CLDR version.
+file differs, so the file cannot drift from the code and the CLDR version. The first line
+records the babel and CLDR versions the table was built from; pyproject.toml bounds babel
+to that release line, and the test names both versions when the installed one differs.
 
 Which currencies:
 
@@ -19,7 +21,8 @@ Which currencies:
   euro's start date there (ATS, BEF, DEM, ESP, FIM, FRF, GRD, HRK, IEP, ITL, NLG,
   PTE, ...). Other withdrawn currencies are left out.
 
-Columns (tab-separated, one header line, rows sorted by code):
+Layout: one `# ...` provenance line, then tab-separated columns with one header line,
+rows sorted by code:
 
 * `code`: the ISO 4217 code;
 * `names`: `|`-joined lower-case English names: the display name, then the singular
@@ -43,8 +46,9 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
+import babel
 from babel import Locale
-from babel.core import get_global
+from babel.core import get_cldr_version, get_global
 from babel.localedata import locale_identifiers
 from babel.numbers import get_currency_name
 
@@ -161,12 +165,20 @@ def build_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
+def provenance() -> str:
+    """The table's first line: which babel and CLDR data it was built from."""
+    return (
+        f"# built by scripts/build_currencies.py from babel {babel.__version__} "
+        f"(CLDR {get_cldr_version()})\n"
+    )
+
+
 def render(rows: list[tuple[str, str, str]]) -> str:
-    """The TSV text: a header line, then one line per row."""
+    """The TSV text: the provenance line, a header line, then one line per row."""
     for row in rows:
         if any(ch in cell for cell in row for ch in "\t\n") or "|" in row[0]:
             raise ValueError(f"cell with a tab or newline in {row!r}")
-    return "".join("\t".join(row) + "\n" for row in [HEADER, *rows])
+    return provenance() + "".join("\t".join(row) + "\n" for row in [HEADER, *rows])
 
 
 def main() -> None:

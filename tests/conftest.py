@@ -102,6 +102,14 @@ def real_catalog() -> None:
         pytest.skip("metrics/catalog.py does not exist yet")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what opens a browser or runs a notebook as `slow`, like the modules that kill or
+    race processes (their own `pytestmark`), so `pytest -m "not slow"` is the quick loop."""
+    for item in items:
+        if item.path.suffix == ".ipynb" or "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Debian's headless Chromium, for the tests that open a report in a browser."""

@@ -62,13 +62,14 @@ def test_ingest_end_to_end(
     runner: CliRunner, tmp_path: Path, corpus_docs: Path, real_extractor
 ) -> None:
     db = tmp_path / "corpus.duckdb"
+    articles = len(list(corpus_docs.glob("*.txt")))
     first = runner.invoke(cli, ["ingest", str(corpus_docs), "--db", str(db)])
     assert first.exit_code == 0, first.output
     assert f"{corpus_docs / 'mfa_oceea_meeting_2025.txt'}: " in first.stderr
-    assert f"{db}: 13 documents, " in first.stdout
+    assert f"{db}: {articles} documents, " in first.stdout
     assert first.stdout.endswith(", 0 skipped, 0 failed\n")
     again = runner.invoke(cli, ["ingest", str(corpus_docs), "--db", str(db)])
-    assert again.stdout == f"{db}: 0 documents, 0 claims, 13 skipped, 0 failed\n"
+    assert again.stdout == f"{db}: 0 documents, 0 claims, {articles} skipped, 0 failed\n"
 
 
 def test_ingest_failure_exits_1(runner: CliRunner, write, tmp_path: Path, fake_ingest) -> None:

@@ -44,6 +44,8 @@ import pytest
 
 from metrics.store import DatabaseLocked, Store, StoreError
 
+pytestmark = pytest.mark.slow
+
 EXIT_LOCKED = 75
 WRITING = "the database is being written by another process; try again when it finishes"
 READING = "the database is open for reading in another process; try again when it closes"
@@ -328,8 +330,8 @@ def test_wait_outlasts_a_writer_on_the_command_line_and_from_the_environment(
     sql = ["sql", "SELECT 42 AS answer", "--db", str(site.db)]
     with hold_lock(site.db, "writer") as holder:
         control = start(sql, site.tmp)
-        waiting = start([*sql, "--wait", "10"], site.tmp)
-        from_env = start(["claims", "--db", str(site.db)], site.tmp, {"METRICS_WAIT": "10"})
+        waiting = start([*sql, "--wait", "60"], site.tmp)
+        from_env = start(["claims", "--db", str(site.db)], site.tmp, {"METRICS_WAIT": "60"})
         refused = control.finish()
         # The control started with the others and was refused: the lock was held when they
         # reached it. Hold on for another second, then let go.
@@ -342,7 +344,7 @@ def test_wait_outlasts_a_writer_on_the_command_line_and_from_the_environment(
         assert result.stderr == "", result
         assert result.ended >= released, result
         assert result.ended - refused.ended >= 1.0, result
-        assert result.ended - released < 10, f"slow to notice the release:\n{result}"
+        assert result.ended - released < 30, f"slow to notice the release:\n{result}"
     assert re.search(r"^answer\n\s*42\n$", waited.stdout), waited
     assert "titr_cargo_volume" in waited_env.stdout, waited_env
 
@@ -350,15 +352,19 @@ def test_wait_outlasts_a_writer_on_the_command_line_and_from_the_environment(
 def test_wait_gives_up_with_75_when_the_writer_outlasts_it(site: Site) -> None:
     sql = ["sql", "SELECT 1", "--db", str(site.db)]
     with hold_lock(site.db, "writer") as holder:
-        at_once_result = metrics(sql, site.tmp)  # one after the other: no CPU contention
+        at_once_result = metrics(sql, site.tmp)
         short_result = metrics([*sql, "--wait", "0.5"], site.tmp)
         still_held = holder.process.poll() is None
-    assert still_held
+    assert still_held  # it gave up while the holder still held the lock (for up to 60 s)
     assert_locked(at_once_result, WRITING, holder.pid, site.db)
     assert_locked(short_result, WRITING, holder.pid, site.db)
-    extra = short_result.seconds - at_once_result.seconds
-    assert extra >= 0.3, f"--wait 0.5 gave up only {extra:.2f} s later than no wait"
-    assert extra < 4, f"--wait 0.5 took {extra:.2f} s longer than no wait"
+    assert "gave up" not in at_once_result.stderr, at_once_result
+    # The waiting is measured inside the process, so a slow start on a loaded machine
+    # (importing pandas can take seconds) does not count as waiting.
+    waited = re.search(r"gave up after waiting (\d+\.\d) s; wait longer", short_result.stderr)
+    assert waited, short_result
+    assert float(waited[1]) >= 0.5, short_result
+    assert short_result.seconds < TIMEOUT, short_result
 
 
 # --- a real second ingest while the first one runs ---------------------------------------------
@@ -449,10 +455,12 @@ def test_store_raises_database_locked_naming_the_writer(site: Site) -> None:
             assert WRITING in str(caught.value)
             assert str(caught.value).startswith(f"{site.db}: ")
         started = time.monotonic()
-        with pytest.raises(DatabaseLocked):
+        with pytest.raises(DatabaseLocked) as caught:
             Store(site.db, read_only=True, wait=0.5)
         waited = time.monotonic() - started
-    assert 0.5 <= waited < 3
+        assert holder.process.poll() is None  # given up while the lock was still held
+    assert 0.5 <= caught.value.waited <= waited
+    assert f"gave up after waiting {caught.value.waited:.1f} s" in str(caught.value)
 
 
 def test_store_raises_database_locked_for_a_writer_while_a_reader_holds_it(site: Site) -> None:
@@ -466,15 +474,17 @@ def test_store_raises_database_locked_for_a_writer_while_a_reader_holds_it(site:
 
 
 def test_store_wait_returns_once_the_holder_exits(site: Site) -> None:
-    with hold_lock(site.db, "writer", seconds=1.5) as holder:
-        started = time.monotonic()
-        with Store(site.db, read_only=True, wait=10) as store:
-            opened = time.monotonic()
-            released = holder.released()
-            assert holder.process.wait(timeout=TIMEOUT) == 0
-            assert len(store.claims()) == 2
-    assert opened - started >= 1.3
-    assert released <= opened < released + 1  # right after the holder let go, not before
+    with (
+        hold_lock(site.db, "writer", seconds=1.5) as holder,
+        Store(site.db, read_only=True, wait=TIMEOUT) as store,
+    ):
+        opened = time.monotonic()
+        released = holder.released()
+        assert holder.process.wait(timeout=TIMEOUT) == 0
+        assert len(store.claims()) == 2
+    # Opened after the holder let go (so it waited), and soon after: the retry interval is
+    # 0.2 s, and the bound leaves room for a loaded machine, far below the wait of TIMEOUT.
+    assert released <= opened < released + 10
 
 
 # --- known bug ------------------------------------------------------------------------------------

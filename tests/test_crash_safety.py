@@ -47,6 +47,8 @@ from metrics.models import Claim, Document, source_id_of
 from metrics.sources import load_document
 from metrics.store import Store
 
+pytestmark = pytest.mark.slow
+
 DOCS = 300
 """Corpus size: a full `-j 2` ingest takes several seconds, so kills land in every phase."""
 UNCHANGED = range(0, 100)

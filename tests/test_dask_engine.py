@@ -25,6 +25,8 @@ from metrics.dask_engine import DaskEngineError, run_dask
 from metrics.sources import iter_source_files
 from metrics.store import Store
 
+pytestmark = pytest.mark.slow
+
 REASON = "the dask engine needs its extra: pip install 'metrics[dask]'"
 dask = pytest.importorskip("dask", reason=REASON)
 distributed = pytest.importorskip("distributed", reason=REASON)
@@ -129,7 +131,7 @@ def test_unreachable_scheduler_names_the_address(
         ),
     ):
         list(run_dask(shards, datetime(2024, 1, 1), scheduler=address, parquet_dir=tmp_path))
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 60  # gave up rather than hung
 
 
 def test_missing_dask_says_how_to_install(

@@ -19,6 +19,8 @@ import pytest
 from metrics.extract import extract_claims
 from metrics.models import Document
 
+pytestmark = pytest.mark.slow
+
 PATTERNS = {
     "comma-groups": "1,",
     "space-groups": "1 000 ",

@@ -46,7 +46,7 @@ import yaml
 from metrics.quantities import find_quantities
 
 ROOT = Path(__file__).resolve().parent.parent
-PEER_SPECS = Path(os.environ.get("METRICS_PEER_SPECS", "/work/shared/peer_specs"))
+PEER_SPECS = Path(os.environ.get("METRICS_PEER_SPECS", ROOT.parent / "shared" / "peer_specs"))
 EXCLUDED = Path(__file__).with_name("peer_specs_excluded.yaml")
 CURRENCIES = ROOT / "metrics" / "data" / "currencies.tsv"
 FLOOR = 0.90
@@ -65,16 +65,15 @@ GROUP_OF_FILE = {
 GROUPS = ("currency", "tons", "percent", "number", "quantulum3")
 
 
-def _franc_codes() -> frozenset[str]:
-    """Every ISO code whose CLDR English name contains "franc" (the peers' bare "Franc")."""
-    lines = CURRENCIES.read_text(encoding="utf-8").splitlines()[1:]
-    return frozenset(line.split("\t")[0] for line in lines if "franc" in line.split("\t")[1])
+def _currency_rows() -> list[list[str]]:
+    """`[code, names, symbols]` per row of the table, without its provenance and header lines."""
+    lines = CURRENCIES.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if not line.startswith("#")][1:]
 
 
-FRANCS = _franc_codes()
-CURRENCY_CODES = frozenset(
-    line.split("\t")[0] for line in CURRENCIES.read_text(encoding="utf-8").splitlines()[1:]
-)
+FRANCS = frozenset(code for code, names, _ in _currency_rows() if "franc" in names)
+"""Every ISO code whose CLDR English name contains "franc" (the peers' bare "Franc")."""
+CURRENCY_CODES = frozenset(code for code, _, _ in _currency_rows())
 # Units whose readings rule 3 guards: giving one of these to text the peer reads as
 # something else (a mass in pounds, a length) is a misreading.
 CLAIMED_UNITS = CURRENCY_CODES | {"t", "%"}
