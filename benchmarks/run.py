@@ -33,7 +33,7 @@ from generate import write_corpus  # a script beside this one
 
 from metrics.extract import extract_claims
 from metrics.models import Document
-from metrics.sources import iter_source_files, load_document
+from metrics.read import iter_source_files, load_document
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results.json"

@@ -18,10 +18,10 @@ import pandas as pd
 from metrics.dask_engine import run_dask
 from metrics.engines import MAX_FILE_BYTES, Engine, default_jobs
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
+from metrics.read import load_document
 from metrics.reconcile import summarize
 from metrics.report import write_report
 from metrics.schema import STATUSES, claims_frame
-from metrics.sources import load_document
 from metrics.store import DEFAULT_DB, DatabaseLocked, IngestSummary, Store
 
 OUTPUT_FORMATS = ("table", "csv", "json")

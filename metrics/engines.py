@@ -25,6 +25,7 @@ import pandas as pd
 
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
 from metrics.models import Claim, Document, source_id_of
+from metrics.read import content_hash, document_path, load_document
 from metrics.schema import (
     claims_frame,
     describe_failures,
@@ -32,7 +33,6 @@ from metrics.schema import (
     validate_claims,
     validate_sources,
 )
-from metrics.sources import content_hash, document_path, load_document
 from metrics.tables import require_readable_tables
 
 Extractor = Callable[[Document], list[Claim]]

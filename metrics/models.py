@@ -24,6 +24,10 @@ class Table:
     offsets: tuple[tuple[int, ...], ...] = ()
 
 
+SOURCE_FORMATS = ("txt", "md", "html", "csv", "xlsx", "pdf")
+"""What `Document.format` may be: the kinds of file `metrics.read` reads (its `FORMATS`)."""
+
+
 @dataclass(frozen=True)
 class Document:
     """One source article, page or table file.

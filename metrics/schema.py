@@ -17,14 +17,12 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from metrics.errors import SchemaViolation
-from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS, Claim, Document
-from metrics.sources import FORMATS as SOURCE_FORMATS
+from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS, SOURCE_FORMATS, Claim, Document
 
 UNITS = ("t", "TEU", "USD", "EUR", "KZT", "%", "pct_change", "x", "count", "km", "day", "pp")
 STATUSES = ("actual", "forecast", "target")
 MEASURES = ("level", "growth", "share")
 QUALIFIERS = ("exact", "approx", "at_least", "at_most")
-FORMATS = tuple(dict.fromkeys(SOURCE_FORMATS.values()))
 
 _POINT = r"\d{4}(?:-(?:H[12]|Q[1-4]|0[1-9]|1[0-2]))?"  # 2024, 2024-H1, 2024-Q1, 2024-05
 PERIOD_PATTERN = rf"^{_POINT}(?:\.\.{_POINT})?$"
@@ -84,7 +82,7 @@ class SourceSchema(pa.DataFrameModel):
     publisher: Series[str] = pa.Field(nullable=True)
     published: Series[pa.Date] = pa.Field(nullable=True)
     content_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
-    format: Series[str] = pa.Field(isin=FORMATS)
+    format: Series[str] = pa.Field(isin=SOURCE_FORMATS)
     ingested_at: Series[pa.DateTime]
     meta: Series[str]
 

@@ -33,8 +33,8 @@ from metrics.engines import (
 )
 from metrics.errors import MetricsError
 from metrics.models import source_id_of
+from metrics.read import iter_source_files
 from metrics.reconcile import Reconciliation, reconcile
-from metrics.sources import iter_source_files
 
 DEFAULT_DB = Path("metrics.duckdb")
 RECONCILE_BATCH = 50_000

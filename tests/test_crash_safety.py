@@ -44,7 +44,7 @@ import pytest
 
 from metrics.extract import extract_claims
 from metrics.models import Claim, Document, source_id_of
-from metrics.sources import load_document
+from metrics.read import load_document
 from metrics.store import Store
 
 pytestmark = pytest.mark.slow

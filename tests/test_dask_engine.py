@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from metrics import engines
 from metrics.cli import cli
 from metrics.dask_engine import DaskEngineError, run_dask
-from metrics.sources import iter_source_files
+from metrics.read import iter_source_files
 from metrics.store import Store
 
 pytestmark = pytest.mark.slow

@@ -19,7 +19,7 @@ from metrics.cli import cli
 from metrics.errors import Reason, SourceError
 from metrics.extract import extract_claims
 from metrics.models import Claim, Document
-from metrics.sources import load_document
+from metrics.read import load_document
 from metrics.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"

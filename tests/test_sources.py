@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from metrics.errors import Reason, SourceError
-from metrics.sources import iter_source_files, load_document
+from metrics.models import SOURCE_FORMATS
+from metrics.read import FORMATS, iter_source_files, load_document
 
 FRONT_MATTER = """---
 title: "TITR cargo grows"
@@ -149,6 +150,13 @@ def test_load_document_refuses(write, name: str, content: bytes, reason: Reason)
     assert raised.value.reason is reason
     assert str(path) in str(raised.value)
     assert reason.value in str(raised.value)
+
+
+def test_every_format_read_is_one_the_contract_knows() -> None:
+    """The readers' registry and the data contract's list of formats cannot drift apart."""
+    assert sorted({source_format.name for source_format in FORMATS.values()}) == sorted(
+        SOURCE_FORMATS
+    )
 
 
 def test_missing_file(tmp_path: Path) -> None:

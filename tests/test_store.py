@@ -17,7 +17,7 @@ import pytest
 from metrics.engines import make_shards
 from metrics.errors import SchemaViolation
 from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS
-from metrics.sources import SIDECAR_SUFFIX, iter_source_files
+from metrics.read import SIDECAR_SUFFIX, iter_source_files
 from metrics.store import IngestSummary, Store, StoreError
 
 

@@ -25,7 +25,7 @@ import pytest
 
 from metrics.models import Claim, Document
 from metrics.quantities import unit_of_label
-from metrics.sources import render_tables
+from metrics.read import render_tables
 from metrics.tables import table_claims
 
 Expected = tuple[str, str | None, float, str, str | None, str, str, str | None]

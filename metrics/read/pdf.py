@@ -1,0 +1,118 @@
+"""PDF reports through pdfplumber: the text outside the tables, and every ruled table.
+
+A PDF has no paragraphs, only positioned lines; they are joined back into paragraphs so
+the extractor reads sentences, not page-width fragments.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from datetime import date
+from typing import Any
+
+from metrics.errors import Reason, SourceError
+from metrics.read.table import clean_cell
+from metrics.read.text import Content
+
+_CAPTION_ABOVE = 36  # points above a PDF table searched for its title line
+
+
+def read_pdf(name: str, raw: bytes) -> Content:
+    """Text outside the tables, read page by page, and every ruled table with its title line."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    pages_text = []
+    tables = []
+    try:
+        with pdfplumber.open(io.BytesIO(raw)) as pdf:
+            header = _pdf_header(pdf.metadata)
+            for number, page in enumerate(pdf.pages, start=1):
+                found = page.find_tables()
+                boxes = [table.bbox for table in found]
+                for index, table in enumerate(found, start=1):
+                    rows = [[clean_cell(cell or "") for cell in row] for row in table.extract()]
+                    rows = [row for row in rows if any(row)]
+                    if rows:
+                        tables.append(
+                            (f"page {number} table {index}", rows, _pdf_caption(page, table.bbox))
+                        )
+                outside = page.filter(lambda obj, boxes=boxes: not _inside(obj, boxes))
+                pages_text.append(_pdf_paragraphs(outside.extract_text_lines()))
+    except Exception as exc:  # pdfminer raises many unrelated types on broken files
+        # pdfplumber wraps pdfminer's errors: the first argument is the original one
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise SourceError(name, Reason.ENCRYPTED, type(cause).__name__) from None
+        raise SourceError(name, Reason.BROKEN, f"{type(cause).__name__}: {cause}") from None
+    prose = "\n\n".join(text for text in pages_text if text.strip())
+    return Content(prose=prose, header=header, tables=tables)
+
+
+_PARAGRAPH_GAP = 0.9  # a gap above a line taller than this many line heights starts a paragraph
+
+
+def _pdf_paragraphs(lines: list[dict[str, Any]]) -> str:
+    """A page's lines joined back into paragraphs, one blank line between them.
+
+    A PDF wraps sentences at the page edge; the text extractor reads a line break as the
+    end of a heading, so wrapped lines are joined (and "corri-/dor" mended), and a
+    paragraph is wherever the gap above a line is wider than the line spacing.
+    """
+    paragraphs: list[str] = []
+    bottom = None
+    for line in lines:
+        text = line["text"].strip()
+        if not text:
+            continue
+        height = line["bottom"] - line["top"]
+        if paragraphs and bottom is not None and line["top"] - bottom < _PARAGRAPH_GAP * height:
+            last = paragraphs[-1]
+            if last.endswith("-") and text[:1].islower():
+                paragraphs[-1] = last[:-1] + text
+            else:
+                paragraphs[-1] = f"{last} {text}"
+        else:
+            paragraphs.append(text)
+        bottom = line["bottom"]
+    return "\n\n".join(paragraphs)
+
+
+def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    if "x0" not in obj:
+        return False
+    return any(
+        obj["x0"] >= x0 - 1
+        and obj["x1"] <= x1 + 1
+        and obj["top"] >= top - 1
+        and obj["bottom"] <= bottom + 1
+        for x0, top, x1, bottom in boxes
+    )
+
+
+def _pdf_caption(page: Any, bbox: tuple[float, float, float, float]) -> str:
+    top = bbox[1]
+    if top <= 1:
+        return ""
+    above = page.crop((0, max(0, top - _CAPTION_ABOVE), page.width, top)).extract_text() or ""
+    lines = [line for line in above.splitlines() if line.strip()]
+    return clean_cell(lines[-1]) if lines else ""
+
+
+_PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
+
+
+def _pdf_header(metadata: dict[str, Any]) -> dict[str, Any]:
+    header: dict[str, Any] = {}
+    if isinstance(metadata.get("Title"), str) and metadata["Title"].strip():
+        header["title"] = metadata["Title"].strip()
+    match = _PDF_DATE.match(str(metadata.get("CreationDate", "")))
+    if match:
+        # a bad date (or a wrong clock) in the file's properties is not worth failing it for
+        with contextlib.suppress(ValueError):
+            created = date(*map(int, match.groups()))
+            if created <= date.today():
+                header["published"] = created.isoformat()
+    return header
