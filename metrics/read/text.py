@@ -29,7 +29,7 @@ class Content:
     )  # name, rows, caption
 
 
-class TextDatesLoader(yaml.SafeLoader):
+class _TextDatesLoader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text.
 
     PyYAML turns `2024-13-45` into a bare ValueError instead of a YAML error, and would hand
@@ -37,7 +37,7 @@ class TextDatesLoader(yaml.SafeLoader):
     """
 
 
-TextDatesLoader.yaml_implicit_resolvers = {
+_TextDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -70,18 +70,32 @@ def _split_front_matter(name: str, content: str) -> tuple[dict[str, Any], str]:
     if match is None:
         raise SourceError(name, Reason.BAD_FRONT_MATTER, "no closing --- line")
     try:
-        header = yaml.load(match["yaml"], Loader=TextDatesLoader)  # safe: a SafeLoader
+        header = yaml_mapping(match["yaml"])
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: an explicit !!timestamp
         raise SourceError(name, Reason.BAD_FRONT_MATTER, " ".join(str(exc).split())) from None
-    if header is None:
-        header = {}
-    if not isinstance(header, dict):
+    except NotAMapping as exc:
         raise SourceError(
-            name,
-            Reason.BAD_FRONT_MATTER,
-            f"expected key: value lines, got a {type(header).__name__}",
-        )
-    return {str(key): value for key, value in header.items()}, content[match.end() :]
+            name, Reason.BAD_FRONT_MATTER, f"expected key: value lines, got a {exc}"
+        ) from None
+    return header, content[match.end() :]
+
+
+class NotAMapping(TypeError):
+    """YAML metadata that is a list or a scalar; the message is its type's name."""
+
+
+def yaml_mapping(text: str) -> dict[str, Any]:
+    """Front matter or a sidecar as `key: value` pairs: keys as text, dates left as text.
+
+    Empty YAML is no keys. Raises `yaml.YAMLError` or `ValueError` (an explicit
+    `!!timestamp`) for bad YAML and `NotAMapping` for YAML that is not a mapping.
+    """
+    header = yaml.load(text, Loader=_TextDatesLoader)  # safe: a SafeLoader
+    if header is None:
+        return {}
+    if not isinstance(header, dict):
+        raise NotAMapping(type(header).__name__)
+    return {str(key): value for key, value in header.items()}
 
 
 def as_date(name: str, value: object) -> date | None:

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from metrics.errors import Reason, SourceError
-from metrics.read.text import TextDatesLoader
+from metrics.read.text import NotAMapping, yaml_mapping
 
 SIDECAR_SUFFIX = ".meta.yaml"
 """`page.html.meta.yaml` beside `page.html` holds its title, url, publisher, published."""
@@ -82,14 +82,9 @@ def read_sidecar(name: str, path: Path) -> tuple[bytes, dict[str, Any]]:
         return b"", {}
     raw = read_bytes(str(sidecar), sidecar)
     try:
-        header = yaml.load(raw.decode("utf-8"), Loader=TextDatesLoader)  # safe: a SafeLoader
+        return raw, yaml_mapping(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
         detail = f"{sidecar.name}: {' '.join(str(exc).split())}"
         raise SourceError(name, Reason.BAD_SIDECAR, detail) from None
-    if header is None:
-        return raw, {}
-    if not isinstance(header, dict):
-        raise SourceError(
-            name, Reason.BAD_SIDECAR, f"{sidecar.name} holds a {type(header).__name__}"
-        )
-    return raw, {str(key): value for key, value in header.items()}
+    except NotAMapping as exc:
+        raise SourceError(name, Reason.BAD_SIDECAR, f"{sidecar.name} holds a {exc}") from None
