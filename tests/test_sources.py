@@ -1,29 +1,24 @@
 """Reading article files: front matter, datelines, exact bodies and every way a file is refused.
 
-The layouts come from the development corpus (`../shared/corpus/docs`): front matter with a
-`date_note`, and a copied page whose body starts with `date 2025-12-06 Images | gov.kz`.
+The articles that load, and what they load as, are in `tests/cases/read_text_cases.yaml`.
+The refusals stay here: their bytes (Latin-1, UTF-16 without a mark, a truncated UTF-16
+character) are not text a YAML file can hold.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from metrics.errors import Reason, SourceError
 from metrics.models import SOURCE_FORMATS
 from metrics.read import FORMATS, iter_source_files, load_document
 
-FRONT_MATTER = """---
-title: "TITR cargo grows"
-url: "https://example.org/titr"
-publisher: "Example News"
-published: 2025-05-14
----
-"""
+CASES_FILE = Path(__file__).parent / "cases" / "read_text_cases.yaml"
 
 UNICODE_ARTICLE = "---\ntitle: Грузы\n---\nРост 62%.\n"
 
@@ -34,68 +29,16 @@ def with_bom(codec: str) -> bytes:
     return text.encode(codec)
 
 
+def load_cases(path: Path) -> list:
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        pytest.param(case["file"], case["content"], case["expected"], id=case["id"])
+        for case in cases
+    ]
+
+
 LOADS = [
-    pytest.param(
-        "a.txt", FRONT_MATTER + "Cargo reached 4.5 million tons.\n",
-        {"title": "TITR cargo grows", "url": "https://example.org/titr",
-         "publisher": "Example News", "published": date(2025, 5, 14), "meta": {},
-         "text": "Cargo reached 4.5 million tons.\n", "format": "txt"},
-        id="front-matter",
-    ),
-    pytest.param(
-        "a.md", "# Cargo\n\nCargo reached 4.5 million tons.",
-        {"title": None, "published": None, "meta": {},
-         "text": "# Cargo\n\nCargo reached 4.5 million tons.", "format": "md"},
-        id="no-front-matter",
-    ),
-    pytest.param(
-        "a.txt", "date 2025-12-06 Images | gov.kz\n\nThe minister met ...\n",
-        {"published": date(2025, 12, 6),
-         "text": "date 2025-12-06 Images | gov.kz\n\nThe minister met ...\n"},
-        id="leading-date-line",
-    ),
-    pytest.param(
-        "a.txt", '---\ntitle: "OSCE"\n---\n\ndate 2025-12-06 Images | gov.kz\nBody.\n',
-        {"title": "OSCE", "published": date(2025, 12, 6),
-         "text": "\ndate 2025-12-06 Images | gov.kz\nBody.\n"},
-        id="date-line-after-front-matter-without-published",
-    ),
-    pytest.param(
-        "a.txt", FRONT_MATTER + "date 2020-01-01 archive\nBody.\n",
-        {"published": date(2025, 5, 14)},
-        id="front-matter-published-wins-over-date-line",
-    ),
-    pytest.param(
-        "a.txt", "Intro.\nMore.\nEven more.\ndate 2020-01-01\n",
-        {"published": None},
-        id="date-line-deep-in-body-is-prose",
-    ),
-    pytest.param(
-        "a.txt", '---\npublished: "2024-07-03"\ndate_note: "Inferred from the URL"\n'
-                 "tags: [titr, ports]\n---\nBody.",
-        {"published": date(2024, 7, 3),
-         "meta": {"date_note": "Inferred from the URL", "tags": ["titr", "ports"]}},
-        id="quoted-date-and-unknown-keys-kept",
-    ),
-    pytest.param(
-        "a.txt", "---\ntitle: 2024\nseen: 2024-07-03\n---\nBody.",
-        {"title": "2024", "meta": {"seen": "2024-07-03"}},
-        id="scalars-stay-text",
-    ),
-    pytest.param(
-        "a.txt", "---\r\ntitle: Windows\r\n---\r\nBody  with  spaces\r\n",
-        {"title": "Windows", "text": "Body  with  spaces\r\n"},
-        id="crlf-body-byte-exact",
-    ),
-    pytest.param(
-        "a.txt", "\ufeff---\ntitle: BOM\n---\nBody.",
-        {"title": "BOM", "text": "Body."},
-        id="byte-order-mark",
-    ),
-    pytest.param(
-        "a.txt", "---\n---\n  Body.", {"title": None, "meta": {}, "text": "  Body."},
-        id="empty-front-matter",
-    ),
+    *load_cases(CASES_FILE),
     *(
         pytest.param(
             "a.txt", with_bom(codec), {"title": "Грузы", "text": "Рост 62%.\n"},
