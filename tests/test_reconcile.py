@@ -26,7 +26,6 @@ from metrics.reconcile import (
     TARGET_COLUMNS,
     TARGET_HISTORY_COLUMNS,
     TRAIL_COLUMNS,
-    _disagreements,
     claim_interval,
     fill_gaps,
     forecast_errors,
@@ -39,6 +38,7 @@ from metrics.reconcile import (
     resolve_point,
     target_history,
 )
+from metrics.reconcile.intervals import disagreements
 
 Row = dict[str, Any]
 INF = math.inf
@@ -1183,7 +1183,7 @@ def test_resolve_in_columns_matches_resolve_point(claims: list[Row]) -> None:
 def test_disagreements_count_and_name_the_claims_that_do_not_overlap(bounds) -> None:
     """Sorted bounds give what comparing every pair gives; at most five are named."""
     rows = [{"low": low, "high": high} for low, high in bounds]
-    for (count, listed), (low, high) in zip(_disagreements(rows), bounds, strict=True):
+    for (count, listed), (low, high) in zip(disagreements(rows), bounds, strict=True):
         apart = [i for i, other in enumerate(bounds) if not overlaps((low, high), other)]
         assert count == len(apart)
         assert set(listed) <= set(apart) and len(listed) == min(len(apart), 5)
