@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from typing import Any
@@ -91,40 +92,59 @@ def _has_conflict(rows: Sequence[Row]) -> bool:
     return any(len(_agreeing_groups(group)) > 1 for group in by_status.values())
 
 
-def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
-    """Resolve the claims of one point: the resolved row and one trail row per claim."""
-    verdicts: dict[str, tuple[str, str, str]] = {}
-    live = list(rows)
-    fired: list[str] = []
+Verdict = tuple[str, str, str]
+"""What the trail records of a claim: its verdict, the rule that gave it, and why."""
 
-    actuals = [r for r in live if r["status"] == "actual"]
-    forecasts = [r for r in live if r["status"] == "forecast"]
-    if actuals and forecasts:
-        fired.append("actual_over_forecast")
-        end = rows[0]["period_end"]
-        dates = [r["published"] for r in rows if r["published"]]
-        latest = max(dates) if dates else None
-        if end is None or latest is None or end < latest:
-            for r in forecasts:
-                verdicts[r["claim_id"]] = (
-                    "outranked",
-                    "actual_over_forecast",
-                    f"forecast ({_who(r)}); the period ended {end or 'before'} "
-                    "and an actual figure was published",
-                )
-            live = actuals
-        else:
-            for r in actuals:
-                verdicts[r["claim_id"]] = (
-                    "outranked",
-                    "actual_over_forecast",
-                    f"partial actual: the period was still running on {latest}, so the "
-                    "forecast for the whole period is kept",
-                )
-            live = forecasts
 
+@dataclass
+class _Point:
+    """The claims of one point on their way through the cascade: the rules narrow `live`,
+    write verdicts, name themselves in `fired` and leave `winner`, the agreeing claims a
+    value is chosen from, and `chosen`, the claim whose value it is."""
+
+    rows: Sequence[Row]
+    live: list[Row]
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    fired: list[str] = field(default_factory=list)
+    winner: list[Row] | None = None
+    chosen: Row | None = None
+
+
+def _actual_over_forecast(point: _Point) -> None:
+    """An actual outranks the forecasts of a period that had ended by the latest statement;
+    while the period still runs, the forecast for the whole of it outranks a partial actual."""
+    actuals = [r for r in point.live if r["status"] == "actual"]
+    forecasts = [r for r in point.live if r["status"] == "forecast"]
+    if not (actuals and forecasts):
+        return
+    point.fired.append("actual_over_forecast")
+    end = point.rows[0]["period_end"]
+    dates = [r["published"] for r in point.rows if r["published"]]
+    latest = max(dates) if dates else None
+    if end is None or latest is None or end < latest:
+        for r in forecasts:
+            point.verdicts[r["claim_id"]] = (
+                "outranked",
+                "actual_over_forecast",
+                f"forecast ({_who(r)}); the period ended {end or 'before'} "
+                "and an actual figure was published",
+            )
+        point.live = actuals
+    else:
+        for r in actuals:
+            point.verdicts[r["claim_id"]] = (
+                "outranked",
+                "actual_over_forecast",
+                f"partial actual: the period was still running on {latest}, so the "
+                "forecast for the whole period is kept",
+            )
+        point.live = forecasts
+
+
+def _revision(point: _Point) -> None:
+    """An originator's later statement supersedes its earlier ones that it disagrees with."""
     by_origin: dict[str, list[Row]] = defaultdict(list)
-    for r in live:
+    for r in point.live:
         by_origin[r["origin"]].append(r)
     for group in by_origin.values():
         dated = [r for r in group if r["published"]]
@@ -136,86 +156,127 @@ def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
             if r["published"] < newest_day and not any(
                 overlaps(interval_of(r), interval_of(n)) for n in newest
             ):
-                verdicts[r["claim_id"]] = (
+                point.verdicts[r["claim_id"]] = (
                     "superseded",
                     "revision",
                     f"revised by the same originator: {_shown(r)} ({_who(r)}) "
                     f"-> {_shown(newest[0])} ({_who(newest[0])})",
                 )
-                live.remove(r)
-                if "revision" not in fired:
-                    fired.append("revision")
+                point.live.remove(r)
+                if "revision" not in point.fired:
+                    point.fired.append("revision")
 
-    groups = _agreeing_groups(live)
-    winner: list[Row] | None = groups[0] if len(groups) == 1 else None
-    if len(groups) > 1:
-        counts = [len({r["origin_group"] for r in g}) for g in groups]
-        best = max(counts)
-        if best >= 2 and counts.count(best) == 1:
-            fired.append("independent_majority")
-            winner = groups[counts.index(best)]
-            backers = sorted({r["publisher"] or r["origin"] for r in winner})
-            for g in groups:
-                if g is winner:
-                    continue
-                for r in g:
-                    verdicts[r["claim_id"]] = (
-                        "outvoted",
-                        "independent_majority",
-                        f"{_shown(r)} disagrees with {best} independent sources "
-                        f"({'; '.join(backers)})",
-                    )
-        else:
-            # One article against itself is not a dispute between sources: the sentences
-            # name something (a sector, a region) that tells the figures apart.
-            verdict = "ambiguous" if len({r["source_id"] for r in live}) == 1 else "disputed"
-            fired.append(verdict)
-            for r, (count, listed) in zip(live, disagreements(live), strict=True):
-                more = f" and {count - len(listed)} more" if count > len(listed) else ""
-                verdicts[r["claim_id"]] = (
-                    verdict,
-                    verdict,
-                    f"{_shown(r)} ({_who(r)}) disagrees with "
-                    + "; ".join(f"{_shown(live[o])} ({_who(live[o])})" for o in listed)
-                    + more
-                    + (
-                        "; the same article gives both, so they probably describe different "
-                        "things that extraction did not tell apart"
-                        if verdict == "ambiguous"
-                        else ""
-                    ),
-                )
 
-    chosen: Row | None = None
-    if winner is not None:
-        ordered = sorted(
-            winner,
-            key=lambda r: (_width(r), _recency(r["published"]), r["char_start"], r["claim_id"]),
+def _independent_majority(point: _Point) -> None:
+    """Claims that still disagree: the group backed by more independent origins wins if it
+    has at least two and no other group has as many; otherwise the point is disputed."""
+    groups = _agreeing_groups(point.live)
+    if len(groups) == 1:
+        point.winner = groups[0]
+        return
+    counts = [len({r["origin_group"] for r in g}) for g in groups]
+    best = max(counts)
+    if best < 2 or counts.count(best) > 1:
+        _dispute(point)
+        return
+    point.fired.append("independent_majority")
+    winner = point.winner = groups[counts.index(best)]
+    backers = sorted({r["publisher"] or r["origin"] for r in winner})
+    for r in chain.from_iterable(g for g in groups if g is not winner):
+        point.verdicts[r["claim_id"]] = (
+            "outvoted",
+            "independent_majority",
+            f"{_shown(r)} disagrees with {best} independent sources ({'; '.join(backers)})",
         )
-        chosen = ordered[0]
-        origins = len({r["origin_group"] for r in winner})
-        if len(winner) > 1:
-            fired.append("precision")
-        verdicts[chosen["claim_id"]] = (
-            "chosen",
-            fired[-1] if fired else "single",
-            _chosen_reason(len(rows), len(winner), origins),
-        )
-        for r in ordered[1:]:
-            same = interval_of(r) == interval_of(chosen)
-            verdicts[r["claim_id"]] = (
-                "agrees",
-                "precision",
-                _agrees_reason(_shown(r), _who(r), _shown(chosen), same),
-            )
 
+
+def _dispute(point: _Point) -> None:
+    """No majority: every live claim is disputed, or `ambiguous` when one article gives them
+    all. One article against itself is not a dispute between sources: the sentences name
+    something (a sector, a region) that tells the figures apart."""
+    live = point.live
+    verdict = "ambiguous" if len({r["source_id"] for r in live}) == 1 else "disputed"
+    point.fired.append(verdict)
+    for r, (count, listed) in zip(live, disagreements(live), strict=True):
+        more = f" and {count - len(listed)} more" if count > len(listed) else ""
+        point.verdicts[r["claim_id"]] = (
+            verdict,
+            verdict,
+            f"{_shown(r)} ({_who(r)}) disagrees with "
+            + "; ".join(f"{_shown(live[o])} ({_who(live[o])})" for o in listed)
+            + more
+            + (
+                "; the same article gives both, so they probably describe different "
+                "things that extraction did not tell apart"
+                if verdict == "ambiguous"
+                else ""
+            ),
+        )
+
+
+def _precision(point: _Point) -> None:
+    """Of the agreeing claims the most precise is chosen (then the latest, the first
+    mentioned); the others agree with it."""
+    winner = point.winner
+    if winner is None:
+        return
+    ordered = sorted(
+        winner,
+        key=lambda r: (_width(r), _recency(r["published"]), r["char_start"], r["claim_id"]),
+    )
+    chosen = point.chosen = ordered[0]
+    origins = len({r["origin_group"] for r in winner})
+    if len(winner) > 1:
+        point.fired.append("precision")
+    point.verdicts[chosen["claim_id"]] = (
+        "chosen",
+        point.fired[-1] if point.fired else "single",
+        _chosen_reason(len(point.rows), len(winner), origins),
+    )
+    for r in ordered[1:]:
+        same = interval_of(r) == interval_of(chosen)
+        point.verdicts[r["claim_id"]] = (
+            "agrees",
+            "precision",
+            _agrees_reason(_shown(r), _who(r), _shown(chosen), same),
+        )
+
+
+RULES: tuple[Callable[[_Point], None], ...] = (
+    _actual_over_forecast,
+    _revision,
+    _independent_majority,
+    _precision,
+)
+"""The cascade, in the order its rules apply to every point."""
+
+
+def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
+    """Resolve the claims of one point: the resolved row and one trail row per claim."""
+    point = _Point(rows=rows, live=list(rows))
+    for rule in RULES:
+        rule(point)
+    point_id = rows[0]["point_id"]
+    trail = [
+        {"point_id": point_id, "claim_id": r["claim_id"], "verdict": v[0],
+         "rule": v[1], "reason": v[2], "low": r["low"], "high": r["high"]}
+        for r in rows
+        for v in [point.verdicts[r["claim_id"]]]
+    ]  # fmt: skip
+    return _resolved_row(point), trail
+
+
+def _resolved_row(point: _Point) -> Row:
+    """The point's row of the resolved table: the chosen claim's figure, or the span of
+    the disagreeing ones when none was chosen."""
+    rows, chosen, live = point.rows, point.chosen, point.live
     first = rows[0]
     resolved: Row = {k: first[k] for k in ("point_id", "metric", "entity", "period",
                                            "period_start", "period_end", "measure", "unit",
                                            "base_period")}  # fmt: skip
     resolved.update(
         status=(chosen or live[0])["status"],
-        rule=",".join(fired) or "single",
+        rule=",".join(point.fired) or "single",
         conflict=_has_conflict(rows),
         n_claims=len(rows),
         n_sources=len({r["origin_group"] for r in rows}),
@@ -233,7 +294,7 @@ def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
     else:
         values = [r["value"] for r in live]
         resolved.update(
-            state=fired[-1],
+            state=point.fired[-1],
             value=None,
             low=min(values),
             high=max(values),
@@ -244,13 +305,7 @@ def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
             url=None,
             quote=None,
         )
-    trail = [
-        {"point_id": first["point_id"], "claim_id": r["claim_id"], "verdict": v[0],
-         "rule": v[1], "reason": v[2], "low": r["low"], "high": r["high"]}
-        for r in rows
-        for v in [verdicts[r["claim_id"]]]
-    ]  # fmt: skip
-    return resolved, trail
+    return resolved
 
 
 _RESOLVE_INPUTS = [
