@@ -121,24 +121,18 @@ def _actual_over_forecast(point: _Point) -> None:
     end = point.rows[0]["period_end"]
     dates = [r["published"] for r in point.rows if r["published"]]
     latest = max(dates) if dates else None
-    if end is None or latest is None or end < latest:
-        for r in forecasts:
-            point.verdicts[r["claim_id"]] = (
-                "outranked",
-                "actual_over_forecast",
-                f"forecast ({_who(r)}); the period ended {end or 'before'} "
-                "and an actual figure was published",
-            )
-        point.live = actuals
-    else:
-        for r in actuals:
-            point.verdicts[r["claim_id"]] = (
-                "outranked",
-                "actual_over_forecast",
-                f"partial actual: the period was still running on {latest}, so the "
-                "forecast for the whole period is kept",
-            )
-        point.live = forecasts
+    ended = end is None or latest is None or end < latest
+    kept, outranked = (actuals, forecasts) if ended else (forecasts, actuals)
+    for r in outranked:
+        reason = (
+            f"forecast ({_who(r)}); the period ended {end or 'before'} "
+            "and an actual figure was published"
+            if ended
+            else f"partial actual: the period was still running on {latest}, so the "
+            "forecast for the whole period is kept"
+        )
+        point.verdicts[r["claim_id"]] = ("outranked", "actual_over_forecast", reason)
+    point.live = kept
 
 
 def _revision(point: _Point) -> None:
