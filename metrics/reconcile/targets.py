@@ -61,21 +61,7 @@ def target_history(
     for key in sorted(groups):
         group_chains: list[_Chain] = []
         for s in sorted(groups[key], key=_statement_order):
-            same_value = [
-                c for c in group_chains if overlaps(interval_of(c.current), interval_of(s))
-            ]
-            same_deadline = [c for c in group_chains if c.current["period"] == s["period"]]
-            other_article = [c for c in group_chains if c.current["source_id"] != s["source_id"]]
-            chain, event = None, "set"
-            if match := [c for c in same_value if c in same_deadline]:
-                chain, event = match[-1], "restated"
-            elif match := [c for c in same_value if c in other_article]:
-                chain = match[-1]
-                earlier = (_deadline_year(s) or 0) < (_deadline_year(chain.current) or 0)
-                event = "deadline_brought_forward" if earlier else "deadline_pushed_back"
-            elif match := [c for c in same_deadline if c in other_article]:
-                chain = match[-1]
-                event = "value_raised" if s["value"] > chain.current["value"] else "value_lowered"
+            chain, event = _continued(group_chains, s)
             if chain is None:
                 chain = _Chain(target_id=s["claim_id"], current=s)
                 group_chains.append(chain)
@@ -85,22 +71,7 @@ def target_history(
                 chain.current = s
                 chain.revisions += event != "restated"
             chain.events += 1
-            change = (
-                f"{previous['value_text']} by {previous['period']} -> {s['value_text']} by {s['period']}"
-                if previous is not None and event != "restated" else None
-            )  # fmt: skip
-            history.append({
-                "target_id": chain.target_id, "seq": chain.events, "metric": s["metric"],
-                "entity": s["entity"], "measure": s["measure"], "unit": s["unit"],
-                "event": event, "claim_id": s["claim_id"], "value": s["value"],
-                "value_text": s["value_text"], "deadline": s["period"],
-                "published": s["published"], "publisher": s["publisher"],
-                "previous_value": previous["value"] if previous else None,
-                "previous_deadline": previous["period"] if previous else None,
-                "previous_published": previous["published"] if previous else None,
-                "previous_claim_id": previous["claim_id"] if previous else None,
-                "change": change, "quote": s["quote"],
-            })  # fmt: skip
+            history.append(_event(chain, s, event, previous))
         chains.extend(group_chains)
     first_stated: dict[str, date | None] = {}
     for h in history:
@@ -111,6 +82,44 @@ def target_history(
         pd.DataFrame(history, columns=TARGET_HISTORY_COLUMNS),
         pd.DataFrame(summary, columns=TARGET_COLUMNS),
     )
+
+
+def _continued(chains: list[_Chain], s: Row) -> tuple[_Chain | None, str]:
+    """The target a statement continues and the event it is, or (None, "set") when it
+    states a new target."""
+    same_value = [c for c in chains if overlaps(interval_of(c.current), interval_of(s))]
+    same_deadline = [c for c in chains if c.current["period"] == s["period"]]
+    other_article = [c for c in chains if c.current["source_id"] != s["source_id"]]
+    if match := [c for c in same_value if c in same_deadline]:
+        return match[-1], "restated"
+    if match := [c for c in same_value if c in other_article]:
+        chain = match[-1]
+        earlier = (_deadline_year(s) or 0) < (_deadline_year(chain.current) or 0)
+        return chain, "deadline_brought_forward" if earlier else "deadline_pushed_back"
+    if match := [c for c in same_deadline if c in other_article]:
+        chain = match[-1]
+        return chain, "value_raised" if s["value"] > chain.current["value"] else "value_lowered"
+    return None, "set"
+
+
+def _event(chain: _Chain, s: Row, event: str, previous: Row | None) -> Row:
+    """The history row of statement `s`, the `event` of `chain` that replaced `previous`."""
+    change = (
+        f"{previous['value_text']} by {previous['period']} -> {s['value_text']} by {s['period']}"
+        if previous is not None and event != "restated" else None
+    )  # fmt: skip
+    return {
+        "target_id": chain.target_id, "seq": chain.events, "metric": s["metric"],
+        "entity": s["entity"], "measure": s["measure"], "unit": s["unit"],
+        "event": event, "claim_id": s["claim_id"], "value": s["value"],
+        "value_text": s["value_text"], "deadline": s["period"],
+        "published": s["published"], "publisher": s["publisher"],
+        "previous_value": previous["value"] if previous else None,
+        "previous_deadline": previous["period"] if previous else None,
+        "previous_published": previous["published"] if previous else None,
+        "previous_claim_id": previous["claim_id"] if previous else None,
+        "change": change, "quote": s["quote"],
+    }  # fmt: skip
 
 
 class _SeriesIndex:
