@@ -38,7 +38,8 @@ from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
 from metrics.catalog import load_catalog
-from metrics.reconcile import Reconciliation, records, with_dates
+from metrics.reconcile import Reconciliation
+from metrics.reconcile.frames import records, with_dates
 from metrics.store import Store
 
 UNIT_LABELS = {

@@ -1,20 +1,25 @@
 """Reconciliation on constructed claims: intervals, provenance, the resolution cascade,
 implied values, forecast errors and target history.
 
-Every claim here is built in the test (no files, no database). The figures follow the
-TITR story of the development corpus (2.76 Mt in 2023, +62 % to 4.5 Mt in 2024, a 4.2 Mt
-forecast, a 10 Mt goal by 2030 then by 2027), so the expected numbers can be checked by
-hand: each expected interval is written as the arithmetic that gives it.
+Every claim here is built in the test (no database). The case tables live in
+`tests/cases/reconcile_cases.yaml`, whose header gives their conventions; the figures
+follow the TITR story of the development corpus (2.76 Mt in 2023, +62 % to 4.5 Mt in 2024,
+a 4.2 Mt forecast, a 10 Mt goal by 2030 then by 2027), so the expected numbers can be
+checked by hand: each expected interval is written as the arithmetic that gives it.
 """
 
 from __future__ import annotations
 
-import math
+import ast
+import operator
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
 import pytest
+import yaml
 
 from metrics.models import CLAIM_COLUMNS
 from metrics.periods import period_from_label
@@ -26,7 +31,6 @@ from metrics.reconcile import (
     TARGET_COLUMNS,
     TARGET_HISTORY_COLUMNS,
     TRAIL_COLUMNS,
-    _disagreements,
     claim_interval,
     fill_gaps,
     forecast_errors,
@@ -39,20 +43,25 @@ from metrics.reconcile import (
     resolve_point,
     target_history,
 )
+from metrics.reconcile.intervals import disagreements
 
 Row = dict[str, Any]
-INF = math.inf
 
 METRIC = "titr_cargo_volume"
 ENTITY = "TITR"
 
-ASTANA = "The Astana Times"
-KAZINFORM = "Kazinform"
-QAZINFORM = "Kazinform International News Agency (Qazinform)"
-TREND = "Trend News Agency"
-PORTNEWS = "PortNews"
-BISHKEK = "The Bishkek Herald (source: EU Reporter)"
-EU_REPORTER = "EU Reporter"
+CASES_FILE = Path(__file__).parent / "cases" / "reconcile_cases.yaml"
+CASES = yaml.load(  # the C loader is much faster; both are safe loaders
+    CASES_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+)
+
+PUBLISHERS = CASES["publishers"]
+ASTANA = PUBLISHERS["astana"]
+KAZINFORM = PUBLISHERS["kazinform"]
+QAZINFORM = PUBLISHERS["qazinform"]
+TREND = PUBLISHERS["trend"]
+BISHKEK = PUBLISHERS["bishkek"]
+EU_REPORTER = PUBLISHERS["eu_reporter"]
 
 
 # --- builders --------------------------------------------------------------------------
@@ -109,11 +118,13 @@ def target(claim_id: str, source_id: str, millions: float, deadline: str, **kw: 
     return mt(claim_id, source_id, millions, deadline, status="target", **kw)
 
 
-def source(source_id: str, publisher: str | None, published: str | None) -> Row:
+def source(source_id: str, publisher: str | None, published: str | date | None) -> Row:
+    if isinstance(published, str):
+        published = date.fromisoformat(published)
     return {
         "source_id": source_id,
         "publisher": publisher,
-        "published": date.fromisoformat(published) if published else None,
+        "published": published,
         "url": f"https://example.org/{source_id}",
         "title": f"Article {source_id}",
     }
@@ -144,23 +155,75 @@ def only(frame: pd.DataFrame, **match: Any) -> pd.Series:
     return frame[mask].iloc[0]
 
 
+# --- reading the case tables -----------------------------------------------------------
+
+_ARITHMETIC: dict[type, Callable[..., float]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.Pow: operator.pow, ast.USub: operator.neg,
+}  # fmt: skip
+
+
+def number(written: float | str | None) -> float | None:
+    """A number of the cases file: as YAML read it, or the arithmetic a quoted one spells."""
+    if not isinstance(written, str):
+        return written
+
+    def evaluate(node: ast.expr) -> float:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return node.value
+        if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+            return _ARITHMETIC[type(node.op)](evaluate(node.left), evaluate(node.right))
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _ARITHMETIC:
+            return _ARITHMETIC[type(node.op)](evaluate(node.operand))
+        raise ValueError(f"not arithmetic: {written!r}")
+
+    return evaluate(ast.parse(written, mode="eval").body)
+
+
+def interval(written: list[Any]) -> tuple[float, float]:
+    low, high = map(number, written)
+    return low, high
+
+
+_BUILDERS = {"mt": (mt, "millions"), "growth": (growth, "pct"), "target": (target, "millions")}
+
+
+def built(spec: dict[str, Any]) -> Row:
+    """A claim of the cases file, made by the builder its key names (see the file's header)."""
+    fields = dict(spec)
+    claim_id, source_id = fields.pop("id"), fields.pop("source")
+    for key, (builder, amount) in _BUILDERS.items():
+        if key in fields:
+            return builder(claim_id, source_id, **{amount: fields.pop(key)}, **fields)
+    return claim(claim_id=claim_id, source_id=source_id, **fields)
+
+
+def claims_of(specs: list[dict[str, Any]]) -> list[Row]:
+    return [built(spec) for spec in specs]
+
+
+def sources_of(specs: dict[str, list[Any]]) -> list[Row]:
+    return [source(source_id, *spec) for source_id, spec in specs.items()]
+
+
+def as_is(value: Any) -> Any:
+    return value
+
+
+def cases(table: str, **fields: Callable[[Any], Any]) -> list[Any]:
+    """The cases of one table as pytest params: each of `fields` read with its function."""
+    return [
+        pytest.param(*(read(case[name]) for name, read in fields.items()), id=case["id"])
+        for case in CASES[table]
+    ]
+
+
+NAMED = {name: built(spec) for name, spec in CASES["claims"].items()}
+
+
 # --- rounding and intervals ------------------------------------------------------------
 
-# fmt: off
-ROUNDING_STEPS = [
-    pytest.param("4.5 million tons", 100_000, id="million-one-decimal"),
-    pytest.param("2.76 million tons", 10_000, id="million-two-decimals"),
-    pytest.param("$24.1 billion", 100_000_000, id="dollars-billion"),
-    pytest.param("8-9%", 1, id="range-whole"),
-    pytest.param("5.5-7.5%", 0.1, id="range-decimals"),
-    pytest.param("three times", 1, id="number-word"),
-    pytest.param("one trillion tenge", 1e12, id="number-word-with-scale"),
-    pytest.param("2,5%", 0.1, id="decimal-comma"),
-    pytest.param("1 million 84 thousand tons", 1_000, id="compound-scales"),
-    pytest.param("2.7-fold", 0.1, id="fold"),
-    pytest.param("no figure here", None, id="no-quantity"),
-]
-# fmt: on
+ROUNDING_STEPS = cases("rounding_steps", text=as_is, step=number)
 
 
 @pytest.mark.parametrize(("text", "step"), ROUNDING_STEPS)
@@ -171,33 +234,7 @@ def test_rounding_step(text: str, step: float | None) -> None:
         assert rounding_step(text) == pytest.approx(step)
 
 
-# (value, value_text, qualifier) -> (low, high)
-# fmt: off
-INTERVALS = [
-    pytest.param(4.5e6, "4.5 million tons", "exact", (4.45e6, 4.55e6), id="million-one-decimal"),
-    pytest.param(2.76e6, "2.76 million tons", "exact", (2.76e6 - 5_000, 2.76e6 + 5_000), id="million-two-decimals"),
-    pytest.param(24.1e9, "$24.1 billion", "exact", (24.05e9, 24.15e9), id="dollars-billion"),
-    pytest.param(8.5, "8-9%", "exact", (7.5, 9.5), id="range-whole"),
-    pytest.param(6.5, "5.5-7.5%", "exact", (5.45, 7.55), id="range-decimals"),
-    pytest.param(3.0, "three times", "exact", (2.5, 3.5), id="number-word"),
-    pytest.param(2.5, "2,5%", "exact", (2.45, 2.55), id="decimal-comma"),
-    pytest.param(2.7, "2.7-fold", "exact", (2.65, 2.75), id="fold"),
-    pytest.param(1_084_000, "1 million 84 thousand tons", "exact", (1_083_500, 1_084_500), id="compound-scales"),
-    pytest.param(2.76e6, "over 2.76 million tons", "at_least", (2.755e6, INF), id="at-least-no-upper-end"),
-    pytest.param(300_000, "up to 300 thousand TEU", "at_most", (-INF, 300_500), id="at-most-no-lower-end"),
-    # approx: 5 % of 15,000 is 750, wider than the rounding of 15,000 (0.5)
-    pytest.param(15_000, "about 15,000", "approx", (14_250, 15_750), id="approx-wider-than-rounding"),
-    pytest.param(4.5e6, "about 4.5 million tons", "approx", (4.5e6 * 0.95, 4.5e6 * 1.05), id="approx-million"),
-    # approx: 5 % of 5 million is 250,000, narrower than the rounding of "5 million" (500,000)
-    pytest.param(5e6, "about 5 million tons", "approx", (4.5e6, 5.5e6), id="approx-narrower-than-rounding"),
-    # a written range is not widened further by approx
-    pytest.param(8.5, "about 8-9%", "approx", (7.5, 9.5), id="approx-range-not-widened"),
-    # the scale lives in `value`, not in the text
-    pytest.param(6e6, "6", "exact", (5.5e6, 6.5e6), id="scale-only-in-value"),
-    # the sign lives in `value` ("down 24%"), not in the text
-    pytest.param(-24.0, "24%", "exact", (-24.5, -23.5), id="negative-growth-unsigned-text"),
-]
-# fmt: on
+INTERVALS = cases("intervals", value=number, text=as_is, qualifier=as_is, expected=interval)
 
 
 @pytest.mark.parametrize(("value", "text", "qualifier", "expected"), INTERVALS)
@@ -209,16 +246,7 @@ def test_claim_interval(
     assert low <= value <= high
 
 
-# fmt: off
-OVERLAPS = [
-    pytest.param((1, 2), (2, 3), True, id="touching-ends"),
-    pytest.param((1, 2), (2.5, 3), False, id="disjoint"),
-    pytest.param((1, 5), (2, 3), True, id="contained"),
-    pytest.param((2.755e6, INF), (2.75e6, 2.85e6), True, id="open-upper-end"),
-    pytest.param((-INF, 1), (2, 3), False, id="open-lower-end-below"),
-    pytest.param((4.15e6, 4.25e6), (4.45e6, 4.55e6), False, id="forecast-vs-actual"),
-]
-# fmt: on
+OVERLAPS = cases("overlaps", a=interval, b=interval, expected=as_is)
 
 
 @pytest.mark.parametrize(("a", "b", "expected"), OVERLAPS)
@@ -229,18 +257,7 @@ def test_overlaps_is_symmetric(a, b, expected: bool) -> None:
 
 # --- provenance ------------------------------------------------------------------------
 
-# fmt: off
-ORIGINATORS = [
-    pytest.param(QAZINFORM, "kazinform", id="house-words-and-parenthesis-dropped"),
-    pytest.param(KAZINFORM, "kazinform", id="short-name"),
-    pytest.param(ASTANA, "astana times", id="article-dropped"),
-    pytest.param(BISHKEK, "eu reporter", id="republished-from"),
-    pytest.param(EU_REPORTER, "eu reporter", id="republished-origin-itself"),
-    pytest.param(TREND, "trend", id="news-agency-dropped"),
-    pytest.param(None, None, id="none"),
-    pytest.param("", None, id="empty"),
-]
-# fmt: on
+ORIGINATORS = cases("originators", publisher=as_is, expected=as_is)
 
 
 @pytest.mark.parametrize(("publisher", "expected"), ORIGINATORS)
@@ -301,180 +318,24 @@ class Point(NamedTuple):
     n_sources: int
 
 
-def point(id: str, **fields: Any):
-    return pytest.param(Point(**fields), id=id)
+def point(case: dict[str, Any]) -> Point:
+    return Point(
+        claims=claims_of(case["claims"]),
+        sources=sources_of(case["sources"]),
+        state=case["state"],
+        value=number(case["value"]),
+        status=case["status"],
+        rule=case["rule"],
+        # one word stands for a verdict given by the rule of the same name
+        verdicts={
+            c: (v, v) if isinstance(v, str) else tuple(v) for c, v in case["verdicts"].items()
+        },
+        conflict=case["conflict"],
+        n_sources=case["n_sources"],
+    )
 
 
-DISPUTED = ("disputed", "disputed")
-AMBIGUOUS = ("ambiguous", "ambiguous")
-
-# fmt: off
-CASCADE = [
-    point(
-        "single-claim",
-        claims=[mt("a", "s1", 4.5)],
-        sources=[source("s1", ASTANA, "2025-05-15")],
-        state="resolved", value=4.5e6, status="actual", rule="single",
-        verdicts={"a": ("chosen", "single")}, conflict=False, n_sources=1,
-    ),
-    # [2.755, 2.765] million lies inside [2.75, 2.85] million: the same figure rounded twice
-    point(
-        "agreeing-more-precise-chosen",
-        claims=[mt("a", "s1", 2.76, "2023"), mt("b", "s2", 2.8, "2023")],
-        sources=[source("s1", KAZINFORM, "2024-02-27"), source("s2", ASTANA, "2025-05-15")],
-        state="resolved", value=2.76e6, status="actual", rule="precision",
-        verdicts={"a": ("chosen", "precision"), "b": ("agrees", "precision")},
-        conflict=False, n_sources=2,
-    ),
-    # "over 2.76 million" has no upper end, so it agrees with 2.8 million, the bounded one wins
-    point(
-        "agreeing-at-least-defers-to-bounded",
-        claims=[mt("a", "s1", 2.76, "2023", qualifier="at_least", value_text="over 2.76 million tons"),
-                mt("b", "s2", 2.8, "2023")],
-        sources=[source("s1", ASTANA, "2024-07-03"), source("s2", KAZINFORM, "2025-05-15")],
-        state="resolved", value=2.8e6, status="actual", rule="precision",
-        verdicts={"a": ("agrees", "precision"), "b": ("chosen", "precision")},
-        conflict=False, n_sources=2,
-    ),
-    point(
-        "actual-beats-forecast-after-period-end",
-        claims=[mt("f", "s1", 4.2, status="forecast"), mt("a", "s2", 4.5)],
-        sources=[source("s1", ASTANA, "2024-07-03"), source("s2", KAZINFORM, "2025-05-15")],
-        state="resolved", value=4.5e6, status="actual", rule="actual_over_forecast",
-        verdicts={"f": ("outranked", "actual_over_forecast"), "a": ("chosen", "actual_over_forecast")},
-        conflict=False, n_sources=2,
-    ),
-    # both published while 2024 still ran: the 1.9 Mt actual is partial, the forecast stands
-    point(
-        "forecast-kept-while-period-runs",
-        claims=[mt("f", "s1", 4.2, status="forecast"), mt("a", "s2", 1.9)],
-        sources=[source("s1", ASTANA, "2024-06-01"), source("s2", KAZINFORM, "2024-07-03")],
-        state="resolved", value=4.2e6, status="forecast", rule="actual_over_forecast",
-        verdicts={"a": ("outranked", "actual_over_forecast"), "f": ("chosen", "actual_over_forecast")},
-        conflict=False, n_sources=2,
-    ),
-    # two outlets of one house: Kazinform revises its own 2.7 to 2.76 million
-    point(
-        "revision-by-same-originator",
-        claims=[mt("old", "s1", 2.7, "2023"), mt("new", "s2", 2.76, "2023")],
-        sources=[source("s1", KAZINFORM, "2024-02-01"), source("s2", QAZINFORM, "2024-05-01")],
-        state="resolved", value=2.76e6, status="actual", rule="revision",
-        verdicts={"old": ("superseded", "revision"), "new": ("chosen", "revision")},
-        conflict=None, n_sources=1,
-    ),
-    # the later statement wins a revision even when it is the less precise one
-    point(
-        "revision-beats-precision",
-        claims=[mt("old", "s1", 2.76, "2023"), mt("new", "s2", 2.9, "2023")],
-        sources=[source("s1", ASTANA, "2024-02-01"), source("s2", ASTANA, "2025-05-15")],
-        state="resolved", value=2.9e6, status="actual", rule="revision",
-        verdicts={"old": ("superseded", "revision"), "new": ("chosen", "revision")},
-        conflict=None, n_sources=1,
-    ),
-    # a later restatement that agrees is no revision: the more precise figure is kept
-    point(
-        "same-originator-agreeing-later",
-        claims=[mt("old", "s1", 2.76, "2023"), mt("new", "s2", 2.8, "2023")],
-        sources=[source("s1", KAZINFORM, "2024-02-01"), source("s2", KAZINFORM, "2025-05-15")],
-        state="resolved", value=2.76e6, status="actual", rule="precision",
-        verdicts={"old": ("chosen", "precision"), "new": ("agrees", "precision")},
-        conflict=False, n_sources=1,
-    ),
-    # another publisher later with another value is no revision: one against one is a dispute
-    point(
-        "other-publisher-later-is-no-revision",
-        claims=[mt("old", "s1", 2.7, "2023"), mt("new", "s2", 2.76, "2023")],
-        sources=[source("s1", KAZINFORM, "2024-02-01"), source("s2", ASTANA, "2024-05-01")],
-        state="disputed", value=None, status="actual", rule="disputed",
-        verdicts={"old": DISPUTED, "new": DISPUTED}, conflict=True, n_sources=2,
-    ),
-    # two independent publishers on 4.5 against one on 4.2; of the equally precise pair the
-    # later statement is chosen
-    point(
-        "independent-majority",
-        claims=[mt("a", "s1", 4.5), mt("b", "s2", 4.5), mt("c", "s3", 4.2)],
-        sources=[source("s1", KAZINFORM, "2025-05-14"), source("s2", ASTANA, "2025-05-15"),
-                 source("s3", TREND, "2025-05-16")],
-        state="resolved", value=4.5e6, status="actual", rule="independent_majority,precision",
-        verdicts={"a": ("agrees", "precision"), "b": ("chosen", "precision"),
-                  "c": ("outvoted", "independent_majority")},
-        conflict=True, n_sources=3,
-    ),
-    point(
-        "majority-of-one-house-counts-once",
-        claims=[mt("a", "s1", 4.5), mt("b", "s2", 4.5), mt("c", "s3", 4.2)],
-        sources=[source("s1", KAZINFORM, "2025-05-14"), source("s2", QAZINFORM, "2025-05-15"),
-                 source("s3", ASTANA, "2025-05-16")],
-        state="disputed", value=None, status="actual", rule="disputed",
-        verdicts={"a": DISPUTED, "b": DISPUTED, "c": DISPUTED}, conflict=True, n_sources=2,
-    ),
-    point(
-        "majority-of-republished-origin-counts-once",
-        claims=[mt("a", "s1", 4.5), mt("b", "s2", 4.5), mt("c", "s3", 4.2)],
-        sources=[source("s1", BISHKEK, "2025-05-14"), source("s2", EU_REPORTER, "2025-05-15"),
-                 source("s3", ASTANA, "2025-05-16")],
-        state="disputed", value=None, status="actual", rule="disputed",
-        verdicts={"a": DISPUTED, "b": DISPUTED, "c": DISPUTED}, conflict=True, n_sources=2,
-    ),
-    point(
-        "majority-of-identical-quote-counts-once",
-        claims=[mt("a", "s1", 4.5, quote="The TITR carried 4.5 million tons in 2024."),
-                mt("b", "s2", 4.5, quote="The TITR carried 4.5 million tons in 2024."),
-                mt("c", "s3", 4.2)],
-        sources=[source("s1", TREND, "2025-05-14"), source("s2", ASTANA, "2025-05-15"),
-                 source("s3", KAZINFORM, "2025-05-16")],
-        state="disputed", value=None, status="actual", rule="disputed",
-        verdicts={"a": DISPUTED, "b": DISPUTED, "c": DISPUTED}, conflict=True, n_sources=2,
-    ),
-    # a republished quote differing only in case and punctuation is the same text
-    point(
-        "majority-of-near-identical-quote-counts-once",
-        claims=[mt("a", "s1", 4.5, quote="The TITR carried 4.5 million tons in 2024."),
-                mt("b", "s2", 4.5, quote="the TITR carried 4.5 million tons in 2024"),
-                mt("c", "s3", 4.2)],
-        sources=[source("s1", TREND, "2025-05-14"), source("s2", ASTANA, "2025-05-15"),
-                 source("s3", KAZINFORM, "2025-05-16")],
-        state="disputed", value=None, status="actual", rule="disputed",
-        verdicts={"a": DISPUTED, "b": DISPUTED, "c": DISPUTED}, conflict=True, n_sources=2,
-    ),
-    point(
-        "tied-majorities-disputed",
-        claims=[mt("a", "s1", 4.5), mt("b", "s2", 4.5), mt("c", "s3", 4.2), mt("d", "s4", 4.2)],
-        sources=[source("s1", KAZINFORM, "2025-05-14"), source("s2", ASTANA, "2025-05-15"),
-                 source("s3", TREND, "2025-05-16"), source("s4", PORTNEWS, "2025-05-16")],
-        state="disputed", value=None, status="actual", rule="disputed",
-        verdicts={"a": DISPUTED, "b": DISPUTED, "c": DISPUTED, "d": DISPUTED},
-        conflict=True, n_sources=4,
-    ),
-    # PortNews: "+24%" in the headline, "down 24%" in the body: one document against itself
-    point(
-        "sign-conflict-inside-one-document",
-        claims=[growth("up", "s1", 24, "2023-01..2023-07", "2022-01..2022-07", metric="aktau_port_cargo",
-                       entity="Aktau port", char_start=0),
-                growth("down", "s1", -24, "2023-01..2023-07", "2022-01..2022-07", metric="aktau_port_cargo",
-                       entity="Aktau port", char_start=200)],
-        sources=[source("s1", PORTNEWS, "2023-09-04")],
-        state="ambiguous", value=None, status="actual", rule="ambiguous",
-        verdicts={"up": AMBIGUOUS, "down": AMBIGUOUS}, conflict=True, n_sources=1,
-    ),
-    # one article repeats its figure (headline and body): the first mention is the one kept
-    point(
-        "repeat-in-one-article-first-mention-chosen",
-        claims=[mt("z", "s1", 4.5, char_start=0), mt("a", "s1", 4.5, char_start=300)],
-        sources=[source("s1", KAZINFORM, "2025-05-15")],
-        state="resolved", value=4.5e6, status="actual", rule="precision",
-        verdicts={"z": ("chosen", "precision"), "a": ("agrees", "precision")},
-        conflict=False, n_sources=1,
-    ),
-    point(
-        "two-publishers-same-day-disputed",
-        claims=[mt("a", "s1", 4.5), mt("b", "s2", 4.2)],
-        sources=[source("s1", KAZINFORM, "2025-05-15"), source("s2", ASTANA, "2025-05-15")],
-        state="disputed", value=None, status="actual", rule="disputed",
-        verdicts={"a": DISPUTED, "b": DISPUTED}, conflict=True, n_sources=2,
-    ),
-]
-# fmt: on
+CASCADE = [pytest.param(point(case), id=case["id"]) for case in CASES["cascade"]]
 
 
 @pytest.mark.parametrize("case", CASCADE)
@@ -554,20 +415,9 @@ def test_resolve_point_on_prepared_rows() -> None:
     assert ASTANA in outvoted["reason"] and KAZINFORM in outvoted["reason"]
 
 
-# pairs of claims that share metric and period but are not the same figure
-# fmt: off
 DIFFERENT_KEYS = [
-    pytest.param(mt("a", "s1", 4.5),
-                 claim(claim_id="b", source_id="s2", value=4.2e6, unit="TEU", value_text="4.2 million TEU"),
-                 id="unit"),
-    pytest.param(mt("a", "s1", 4.5), mt("b", "s2", 4.2, entity="Aktau port"), id="entity"),
-    pytest.param(mt("a", "s1", 2.76, "2023"), mt("b", "s2", 4.5, "2024"), id="period"),
-    pytest.param(growth("a", "s1", 62, "2024", "2023"), growth("b", "s2", 250, "2024", "2021"),
-                 id="growth-base-period"),
-    pytest.param(mt("a", "s1", 4.5), mt("b", "s2", 4.2, measure="capacity"), id="measure"),
-    pytest.param(mt("a", "s1", 4.5), target("b", "s2", 10, "2024"), id="target-vs-actual"),
+    pytest.param(*claims_of(case["pair"]), id=case["id"]) for case in CASES["different_keys"]
 ]
-# fmt: on
 
 
 @pytest.mark.parametrize(("first", "second"), DIFFERENT_KEYS)
@@ -583,13 +433,9 @@ def test_different_keys_never_conflict(first: Row, second: Row) -> None:
 
 # --- implied values --------------------------------------------------------------------
 
-LEVEL_2023 = mt("l23", "s1", 2.76, "2023")
-GROWTH_2024 = growth("g24", "s2", 62, "2024", "2023")
-IMPLIED_SOURCES = [
-    source("s1", KAZINFORM, "2024-02-27"),
-    source("s2", QAZINFORM, "2025-05-14"),
-    source("s3", ASTANA, "2025-05-15"),
-]
+LEVEL_2023 = NAMED["level_2023"]
+GROWTH_2024 = NAMED["growth_2024"]
+IMPLIED_SOURCES = sources_of(CASES["sources"]["implied"])
 # 2.76 million (2023) x (1 + 62%), every end at its rounding: [2.755, 2.765] x [1.615, 1.625]
 LEVEL_2024_LOW = 2.755e6 * 1.615
 LEVEL_2024_HIGH = 2.765e6 * 1.625
@@ -600,13 +446,7 @@ def implied_from(claims: list[Row]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return resolved, implied_values(resolved)
 
 
-# fmt: off
-GROWTH_CHECKS = [
-    pytest.param([], "fills_gap", None, id="no-stated-level"),
-    pytest.param([mt("l24", "s3", 4.5, "2024")], "consistent", "l24", id="stated-4.5-consistent"),
-    pytest.param([mt("l24", "s3", 4.8, "2024")], "inconsistent", "l24", id="stated-4.8-inconsistent"),
-]
-# fmt: on
+GROWTH_CHECKS = cases("growth_checks", stated=claims_of, check=as_is, stated_id=as_is)
 
 
 @pytest.mark.parametrize(("stated", "check", "stated_id"), GROWTH_CHECKS)
@@ -716,19 +556,7 @@ def test_level_pair_implies_growth() -> None:
     assert (gap["measure"], gap["unit"], gap["base_period"]) == ("growth", "pct_change", "2022")
 
 
-# fmt: off
-NOTHING_IMPLIED = [
-    pytest.param([mt("l21", "s1", 0.9, "2021"), LEVEL_2023], id="levels-two-years-apart"),
-    pytest.param([LEVEL_2023, mt("f24", "s3", 4.2, "2024", status="forecast")], id="forecast-after-actual"),
-    pytest.param([claim(claim_id="i23", source_id="s1", value=14.8, unit="%", value_text="14.8%", period="2023"),
-                  claim(claim_id="i24", source_id="s3", value=8.6, unit="%", value_text="8.6%", period="2024")],
-                 id="rate-levels"),
-    pytest.param([claim(claim_id="i23", source_id="s1", value=14.8, unit="%", value_text="14.8%", period="2023"),
-                  growth("g24", "s2", -42, "2024", "2023")],
-                 id="rate-with-growth"),
-    pytest.param([GROWTH_2024], id="growth-without-level"),
-]
-# fmt: on
+NOTHING_IMPLIED = cases("nothing_implied", claims=claims_of)
 
 
 @pytest.mark.parametrize("claims", NOTHING_IMPLIED)
@@ -748,11 +576,7 @@ def test_disputed_level_implies_nothing() -> None:
 
 # --- forecast errors -------------------------------------------------------------------
 
-FORECAST_SOURCES = [
-    source("s1", ASTANA, "2024-07-03"),
-    source("s2", KAZINFORM, "2025-05-15"),
-    source("s3", TREND, "2024-11-01"),
-]
+FORECAST_SOURCES = sources_of(CASES["sources"]["forecasts"])
 
 
 def test_forecast_error_against_the_actual() -> None:
@@ -793,15 +617,7 @@ def test_every_forecast_of_the_point_is_scored() -> None:
     assert errors.loc["f2", "forecaster"] == TREND
 
 
-# fmt: off
-NO_FORECAST_ERROR = [
-    pytest.param([mt("f", "s1", 4.2, status="forecast")], id="no-actual"),
-    pytest.param([mt("f", "s1", 4.2, status="forecast"), mt("a", "s2", 4.5, "2023")], id="actual-of-another-year"),
-    pytest.param([mt("f", "s1", 4.2, status="forecast"), mt("a", "s2", 4.5, entity="Aktau port")], id="actual-of-another-entity"),
-    # the 1.9 Mt actual published during 2024 is partial: the forecast is kept, nothing to score
-    pytest.param([mt("f", "s1", 4.2, status="forecast"), mt("a", "s3", 1.9)], id="period-still-running"),
-]
-# fmt: on
+NO_FORECAST_ERROR = cases("no_forecast_error", claims=claims_of)
 
 
 @pytest.mark.parametrize("claims", NO_FORECAST_ERROR)
@@ -821,11 +637,7 @@ def test_forecast_errors_called_directly() -> None:
 
 # --- targets ---------------------------------------------------------------------------
 
-TARGET_SOURCES = [
-    source("s1", ASTANA, "2024-07-03"),
-    source("s2", QAZINFORM, "2025-05-14"),
-    source("s3", KAZINFORM, "2025-05-15"),
-]
+TARGET_SOURCES = sources_of(CASES["sources"]["targets"])
 
 
 class History(NamedTuple):
@@ -834,50 +646,13 @@ class History(NamedTuple):
     events: list[tuple[str, str, int, str, str | None]]
 
 
-# fmt: off
 HISTORIES = [
-    pytest.param(History(
-        [target("t30", "s1", 10, "2030"), target("t27", "s2", 10, "2027")],
-        [("t30", "t30", 1, "set", None), ("t27", "t30", 2, "deadline_brought_forward", "2030")],
-    ), id="deadline-brought-forward"),
-    pytest.param(History(
-        [target("t27", "s1", 10, "2027"), target("t30", "s2", 10, "2030")],
-        [("t27", "t27", 1, "set", None), ("t30", "t27", 2, "deadline_pushed_back", "2027")],
-    ), id="deadline-pushed-back"),
-    pytest.param(History(
-        [target("a", "s1", 10, "2030"), target("b", "s2", 10, "2030")],
-        [("a", "a", 1, "set", None), ("b", "a", 2, "restated", "2030")],
-    ), id="restated"),
-    pytest.param(History(
-        [target("a", "s1", 10, "2030"), target("b", "s2", 12, "2030")],
-        [("a", "a", 1, "set", None), ("b", "a", 2, "value_raised", "2030")],
-    ), id="value-raised"),
-    pytest.param(History(
-        [target("a", "s1", 10, "2030"), target("b", "s2", 8, "2030")],
-        [("a", "a", 1, "set", None), ("b", "a", 2, "value_lowered", "2030")],
-    ), id="value-lowered"),
-    # two milestones in one article are two targets
-    pytest.param(History(
-        [target("m25", "s1", 5, "2025", char_start=10), target("m30", "s1", 10, "2030", char_start=80)],
-        [("m25", "m25", 1, "set", None), ("m30", "m30", 1, "set", None)],
-    ), id="milestones-in-one-article"),
-    # one value with two deadlines in one article is no moved deadline either
-    pytest.param(History(
-        [target("m27", "s1", 10, "2027", char_start=10), target("m30", "s1", 10, "2030", char_start=80)],
-        [("m27", "m27", 1, "set", None), ("m30", "m30", 1, "set", None)],
-    ), id="same-value-two-deadlines-in-one-article"),
-    # a later article changing both value and deadline states a new target
-    pytest.param(History(
-        [target("a", "s1", 5, "2025"), target("b", "s2", 10, "2030")],
-        [("a", "a", 1, "set", None), ("b", "b", 1, "set", None)],
-    ), id="both-changed-is-a-new-target"),
-    pytest.param(History(
-        [target("t30", "s1", 10, "2030"), target("t27", "s2", 10, "2027"), target("r27", "s3", 10, "2027")],
-        [("t30", "t30", 1, "set", None), ("t27", "t30", 2, "deadline_brought_forward", "2030"),
-         ("r27", "t30", 3, "restated", "2027")],
-    ), id="moved-then-restated"),
+    pytest.param(
+        History(claims_of(case["claims"]), [tuple(event) for event in case["events"]]),
+        id=case["id"],
+    )
+    for case in CASES["histories"]
 ]
-# fmt: on
 
 
 @pytest.mark.parametrize("case", HISTORIES)
@@ -935,15 +710,9 @@ def test_target_history_called_directly() -> None:
     assert sorted(targets["deadline"]) == ["2025", "2030"]
 
 
-PROGRESS_SOURCES = [
-    source("s1", ASTANA, "2024-07-03"),
-    source("s2", QAZINFORM, "2025-05-14"),
-    source("s3", KAZINFORM, "2024-02-27"),
-]
-GOAL_2027 = target("goal", "s2", 10, "2027")
-ACTUAL_2024 = mt("a24", "s2", 4.5, "2024", char_start=40)
-# 10 / 4.5 over the three years 2025-2027
-REQUIRED_2027 = ((10 / 4.5) ** (1 / 3) - 1) * 100
+PROGRESS_SOURCES = sources_of(CASES["sources"]["progress"])
+GOAL_2027 = NAMED["goal_2027"]
+ACTUAL_2024 = NAMED["actual_2024"]
 
 
 class Progress(NamedTuple):
@@ -955,44 +724,21 @@ class Progress(NamedTuple):
     outlook: str
 
 
-# fmt: off
 PROGRESS = [
-    pytest.param(Progress(
-        [GOAL_2027, ACTUAL_2024, growth("g24", "s2", 62, "2024", "2023", char_start=60)],
-        "2024", 45.0, REQUIRED_2027, 62.0, "on_track",
-    ), id="on-track-stated-growth"),
-    pytest.param(Progress(
-        [GOAL_2027, ACTUAL_2024, growth("g24", "s2", 10, "2024", "2023", char_start=60)],
-        "2024", 45.0, REQUIRED_2027, 10.0, "off_track",
-    ), id="off-track"),
-    # no growth claim: the growth implied by the 2023 and 2024 levels stands in
-    pytest.param(Progress(
-        [GOAL_2027, ACTUAL_2024, mt("a23", "s3", 2.76, "2023")],
-        "2024", 45.0, REQUIRED_2027, (4.5 / 2.76 - 1) * 100, "on_track",
-    ), id="on-track-implied-growth"),
-    pytest.param(Progress(
-        [GOAL_2027, ACTUAL_2024],
-        "2024", 45.0, REQUIRED_2027, None, "unclear",
-    ), id="no-growth-unclear"),
-    pytest.param(Progress(
-        [GOAL_2027, mt("a24", "s2", 10.2, "2024")],
-        "2024", 102.0, ((10 / 10.2) ** (1 / 3) - 1) * 100, None, "achieved",
-    ), id="achieved"),
-    pytest.param(Progress(
-        [target("goal", "s2", 10, "2024"), ACTUAL_2024],
-        "2024", 45.0, None, None, "missed",
-    ), id="missed-at-deadline"),
-    pytest.param(Progress(
-        [GOAL_2027],
-        None, None, None, None, "unclear",
-    ), id="no-actual"),
-    # a forecast is no progress
-    pytest.param(Progress(
-        [GOAL_2027, mt("f24", "s1", 4.2, "2024", status="forecast")],
-        None, None, None, None, "unclear",
-    ), id="forecast-only"),
+    pytest.param(
+        Progress(
+            claims_of(case["claims"]),
+            case["latest_period"],
+            *(
+                number(case[f])
+                for f in ("progress_pct", "required_growth_pct", "recent_growth_pct")
+            ),
+            case["outlook"],
+        ),
+        id=case["id"],
+    )
+    for case in CASES["progress"]
 ]
-# fmt: on
 
 
 @pytest.mark.parametrize("case", PROGRESS)
@@ -1077,33 +823,9 @@ def test_reconcile_with_no_claims() -> None:
 
 # --- scale: columns for the common case, metric by metric for memory ----------------------
 
-GDP = "gdp_growth"
 PORT = "port_cargo_throughput"
-# One sentence carried by two outlets: it links them as one origin, but only for its metric.
-SHARED = "Kazakhstan's economy grew by 5.1% in 2023, the statistics bureau said."
-
-# fmt: off
-SEVERAL_METRICS = [
-    # TITR freight: a series with growth, a forecast outranked by the actual, a moved target
-    mt("t23", "s1", 2.76, "2023"), mt("t24", "s2", 4.5), mt("t24b", "s3", 4.47),
-    growth("g24", "s2", 62, "2024", "2023"), mt("f24", "s1", 4.2, status="forecast"),
-    target("t30", "s1", 10, "2030"), target("t27", "s2", 10, "2027"),
-    # GDP growth stated by two outlets in the same words, and once more, undated
-    growth("gdp1", "s2", 5.1, "2023", "2022", metric=GDP, entity="Kazakhstan", quote=SHARED),
-    growth("gdp2", "s4", 5.1, "2023", "2022", metric=GDP, entity="Kazakhstan", quote=SHARED),
-    growth("gdp3", "s5", 5, "2023", "2022", metric=GDP, entity="Kazakhstan"),
-    # Aktau port: the two outlets that shared the GDP sentence against a third
-    mt("p1", "s2", 2.6, "2023", metric=PORT, entity="Aktau port"),
-    mt("p2", "s4", 2.6, "2023", metric=PORT, entity="Aktau port"),
-    mt("p3", "s3", 3.1, "2023", metric=PORT, entity="Aktau port"),
-    mt("p4", "s1", 3.5, "2024", metric=PORT, entity="Aktau port"),
-]
-SEVERAL_SOURCES = [
-    source("s1", ASTANA, "2024-07-03"), source("s2", QAZINFORM, "2025-05-14"),
-    source("s3", PORTNEWS, "2024-03-01"), source("s4", TREND, "2024-02-10"),
-    source("s5", None, None),
-]
-# fmt: on
+SEVERAL_METRICS = claims_of(CASES["several_metrics"])
+SEVERAL_SOURCES = sources_of(CASES["sources"]["several_metrics"])
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1130,24 +852,8 @@ def test_reconcile_is_separable_by_metric() -> None:
     assert (port["value"], port["n_sources"]) == (2.6e6, 3)
 
 
-# fmt: off
-COLUMNAR = [
-    pytest.param([mt("a", "s1", 4.5)], id="single"),
-    pytest.param([mt("a", "s1", 4.5), mt("b", "s2", 4.5)], id="equal-the-later-chosen"),
-    pytest.param([mt("a", "s1", 4.5), mt("b", "s1", 4.5, char_start=40)], id="same-article-first-position"),
-    pytest.param([mt("b", "s3", 4.5), mt("a", "s3", 4.5)], id="tie-broken-by-claim-id"),
-    pytest.param([mt("a", "s1", 4.5), mt("b", "s4", 4.47), mt("c", "s2", 4.5, qualifier="approx")],
-                 id="most-precise-of-three"),
-    pytest.param([growth("a", "s1", -24, "2024", "2023", value_text="24%"),
-                  growth("b", "s4", -24, "2024", "2023", value_text="a 24% fall")], id="falls-signed"),
-    pytest.param([mt("a", "s1", 4.5), mt("b", "s3", 4.2)], id="disagreeing"),
-    pytest.param([mt("a", "s1", 4.5), mt("f", "s2", 4.2, status="forecast")], id="actual-and-forecast"),
-]
-COLUMNAR_SOURCES = [
-    source("s1", ASTANA, "2025-05-14"), source("s2", QAZINFORM, "2025-05-15"),
-    source("s3", None, None), source("s4", TREND, "2025-05-14"),
-]
-# fmt: on
+COLUMNAR = cases("columnar", claims=claims_of)
+COLUMNAR_SOURCES = sources_of(CASES["sources"]["columnar"])
 
 
 @pytest.mark.parametrize("claims", COLUMNAR)
@@ -1172,18 +878,12 @@ def test_resolve_in_columns_matches_resolve_point(claims: list[Row]) -> None:
 
 
 @pytest.mark.parametrize(
-    "bounds",
-    [
-        [(4.45e6, 4.55e6), (4.2e6, 4.2e6), (4.5e6, 4.5e6), (2.76e6, 2.76e6)],
-        [(1.0, 1.0), (2.0, 2.0), (3.0, 3.0), (4.0, 4.0), (5.0, 5.0), (6.0, 6.0), (7.0, 7.0)],
-        [(float(v), float(v) + 0.5) for v in (3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9)],
-        [(0.0, 10.0), (5.0, 5.0), (11.0, 12.0)],
-    ],
+    "bounds", [[interval(pair) for pair in bounds] for bounds in CASES["disagreements"]]
 )
 def test_disagreements_count_and_name_the_claims_that_do_not_overlap(bounds) -> None:
     """Sorted bounds give what comparing every pair gives; at most five are named."""
     rows = [{"low": low, "high": high} for low, high in bounds]
-    for (count, listed), (low, high) in zip(_disagreements(rows), bounds, strict=True):
+    for (count, listed), (low, high) in zip(disagreements(rows), bounds, strict=True):
         apart = [i for i, other in enumerate(bounds) if not overlaps((low, high), other)]
         assert count == len(apart)
         assert set(listed) <= set(apart) and len(listed) == min(len(apart), 5)

@@ -1,0 +1,405 @@
+"""The resolution cascade: which figure holds for each point, and why.
+
+Inside a point (one figure: metric, entity, period, measure, unit, base period, kind)
+the rules below run in the order of `RULES`, and every claim leaves a verdict and its
+reason in the trail.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from metrics.reconcile.frames import Row, concat, iter_records, plain
+from metrics.reconcile.intervals import Interval, disagreements, interval_of, overlaps
+
+RESOLVED_COLUMNS = [
+    "point_id", "metric", "entity", "period", "period_start", "period_end", "measure",
+    "unit", "base_period", "status", "state", "value", "low", "high", "value_text",
+    "claim_id", "rule", "conflict", "n_claims", "n_sources", "publisher", "published",
+    "url", "quote",
+]  # fmt: skip
+TRAIL_COLUMNS = ["point_id", "claim_id", "verdict", "rule", "reason", "low", "high"]
+
+
+def _width(row: Row) -> float:
+    return row["high"] - row["low"]
+
+
+def _shown(row: Row) -> str:
+    return signed(row["value"], row["value_text"])
+
+
+def signed(value: float, text: str) -> str:
+    """The figure as written, signed where the text gives a fall without a minus ("24%")."""
+    return f"-{text}" if value < 0 and not re.search(r"[-−–]", text) else text
+
+
+def _who(row: Row) -> str:
+    return _by(row["publisher"], row["published"])
+
+
+def _by(publisher: str | None, published: date | None) -> str:
+    day = published.isoformat() if published else "an unknown date"
+    return f"{publisher or 'an unnamed source'}, {day}"
+
+
+def _recency(published: date | None) -> int:
+    """A sort key that puts the latest statement first and undated ones last."""
+    return -(published.toordinal() if published else 0)
+
+
+def _chosen_reason(claims: int, agreeing: int, origins: int) -> str:
+    if claims == 1:
+        return "only claim for this figure"
+    return (
+        f"most precise of {agreeing} agreeing claims from {origins} "
+        f"independent source{'s' if origins != 1 else ''}"
+    )
+
+
+def _agrees_reason(shown: str, who: str, chosen: str, same: bool) -> str:
+    return f"{shown} ({who}) agrees with the chosen {chosen}{'' if same else ', which is more precise'}"
+
+
+def _agreeing_groups(rows: Sequence[Row]) -> list[list[Row]]:
+    """Split claims into groups whose intervals share one common value (sweep by low end)."""
+    groups: list[list[Row]] = []
+    common: Interval = (math.nan, math.nan)
+    for row in sorted(rows, key=lambda r: (r["low"], r["high"], r["claim_id"])):
+        if groups and row["low"] <= common[1]:
+            groups[-1].append(row)
+            common = (row["low"], min(common[1], row["high"]))
+        else:
+            groups.append([row])
+            common = interval_of(row)
+    return groups
+
+
+def _has_conflict(rows: Sequence[Row]) -> bool:
+    by_status: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_status[row["status"]].append(row)
+    return any(len(_agreeing_groups(group)) > 1 for group in by_status.values())
+
+
+Verdict = tuple[str, str, str]
+"""What the trail records of a claim: its verdict, the rule that gave it, and why."""
+
+
+@dataclass
+class _Point:
+    """The claims of one point on their way through the cascade: the rules narrow `live`,
+    write verdicts, name themselves in `fired` and leave `winner`, the agreeing claims a
+    value is chosen from, and `chosen`, the claim whose value it is."""
+
+    rows: Sequence[Row]
+    live: list[Row]
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    fired: list[str] = field(default_factory=list)
+    winner: list[Row] | None = None
+    chosen: Row | None = None
+
+
+def _actual_over_forecast(point: _Point) -> None:
+    """An actual outranks the forecasts of a period that had ended by the latest statement;
+    while the period still runs, the forecast for the whole of it outranks a partial actual."""
+    actuals = [r for r in point.live if r["status"] == "actual"]
+    forecasts = [r for r in point.live if r["status"] == "forecast"]
+    if not (actuals and forecasts):
+        return
+    point.fired.append("actual_over_forecast")
+    end = point.rows[0]["period_end"]
+    dates = [r["published"] for r in point.rows if r["published"]]
+    latest = max(dates) if dates else None
+    ended = end is None or latest is None or end < latest
+    kept, outranked = (actuals, forecasts) if ended else (forecasts, actuals)
+    for r in outranked:
+        reason = (
+            f"forecast ({_who(r)}); the period ended {end or 'before'} "
+            "and an actual figure was published"
+            if ended
+            else f"partial actual: the period was still running on {latest}, so the "
+            "forecast for the whole period is kept"
+        )
+        point.verdicts[r["claim_id"]] = ("outranked", "actual_over_forecast", reason)
+    point.live = kept
+
+
+def _revision(point: _Point) -> None:
+    """An originator's later statement supersedes its earlier ones that it disagrees with."""
+    by_origin: dict[str, list[Row]] = defaultdict(list)
+    for r in point.live:
+        by_origin[r["origin"]].append(r)
+    for group in by_origin.values():
+        dated = [r for r in group if r["published"]]
+        if not dated:
+            continue
+        newest_day = max(r["published"] for r in dated)
+        newest = [r for r in dated if r["published"] == newest_day]
+        for r in dated:
+            if r["published"] < newest_day and not any(
+                overlaps(interval_of(r), interval_of(n)) for n in newest
+            ):
+                point.verdicts[r["claim_id"]] = (
+                    "superseded",
+                    "revision",
+                    f"revised by the same originator: {_shown(r)} ({_who(r)}) "
+                    f"-> {_shown(newest[0])} ({_who(newest[0])})",
+                )
+                point.live.remove(r)
+                if "revision" not in point.fired:
+                    point.fired.append("revision")
+
+
+def _independent_majority(point: _Point) -> None:
+    """Claims that still disagree: the group backed by more independent origins wins if it
+    has at least two and no other group has as many; otherwise the point is disputed."""
+    groups = _agreeing_groups(point.live)
+    if len(groups) == 1:
+        point.winner = groups[0]
+        return
+    counts = [len({r["origin_group"] for r in g}) for g in groups]
+    best = max(counts)
+    if best < 2 or counts.count(best) > 1:
+        _dispute(point)
+        return
+    point.fired.append("independent_majority")
+    winner = point.winner = groups[counts.index(best)]
+    backers = sorted({r["publisher"] or r["origin"] for r in winner})
+    for r in chain.from_iterable(g for g in groups if g is not winner):
+        point.verdicts[r["claim_id"]] = (
+            "outvoted",
+            "independent_majority",
+            f"{_shown(r)} disagrees with {best} independent sources ({'; '.join(backers)})",
+        )
+
+
+def _dispute(point: _Point) -> None:
+    """No majority: every live claim is disputed, or `ambiguous` when one article gives them
+    all. One article against itself is not a dispute between sources: the sentences name
+    something (a sector, a region) that tells the figures apart."""
+    live = point.live
+    verdict = "ambiguous" if len({r["source_id"] for r in live}) == 1 else "disputed"
+    point.fired.append(verdict)
+    for r, (count, listed) in zip(live, disagreements(live), strict=True):
+        more = f" and {count - len(listed)} more" if count > len(listed) else ""
+        point.verdicts[r["claim_id"]] = (
+            verdict,
+            verdict,
+            f"{_shown(r)} ({_who(r)}) disagrees with "
+            + "; ".join(f"{_shown(live[o])} ({_who(live[o])})" for o in listed)
+            + more
+            + (
+                "; the same article gives both, so they probably describe different "
+                "things that extraction did not tell apart"
+                if verdict == "ambiguous"
+                else ""
+            ),
+        )
+
+
+def _precision(point: _Point) -> None:
+    """Of the agreeing claims the most precise is chosen (then the latest, the first
+    mentioned); the others agree with it."""
+    winner = point.winner
+    if winner is None:
+        return
+    ordered = sorted(
+        winner,
+        key=lambda r: (_width(r), _recency(r["published"]), r["char_start"], r["claim_id"]),
+    )
+    chosen = point.chosen = ordered[0]
+    origins = len({r["origin_group"] for r in winner})
+    if len(winner) > 1:
+        point.fired.append("precision")
+    point.verdicts[chosen["claim_id"]] = (
+        "chosen",
+        point.fired[-1] if point.fired else "single",
+        _chosen_reason(len(point.rows), len(winner), origins),
+    )
+    for r in ordered[1:]:
+        same = interval_of(r) == interval_of(chosen)
+        point.verdicts[r["claim_id"]] = (
+            "agrees",
+            "precision",
+            _agrees_reason(_shown(r), _who(r), _shown(chosen), same),
+        )
+
+
+RULES: tuple[Callable[[_Point], None], ...] = (
+    _actual_over_forecast,
+    _revision,
+    _independent_majority,
+    _precision,
+)
+"""The cascade, in the order its rules apply to every point."""
+
+
+def resolve_point(rows: Sequence[Row]) -> tuple[Row, list[Row]]:
+    """Resolve the claims of one point: the resolved row and one trail row per claim."""
+    point = _Point(rows=rows, live=list(rows))
+    for rule in RULES:
+        rule(point)
+    point_id = rows[0]["point_id"]
+    trail = [
+        {"point_id": point_id, "claim_id": r["claim_id"], "verdict": v[0],
+         "rule": v[1], "reason": v[2], "low": r["low"], "high": r["high"]}
+        for r in rows
+        for v in [point.verdicts[r["claim_id"]]]
+    ]  # fmt: skip
+    return _resolved_row(point), trail
+
+
+def _resolved_row(point: _Point) -> Row:
+    """The point's row of the resolved table: the chosen claim's figure, or the span of
+    the disagreeing ones when none was chosen."""
+    rows, chosen, live = point.rows, point.chosen, point.live
+    first = rows[0]
+    resolved: Row = {k: first[k] for k in ("point_id", "metric", "entity", "period",
+                                           "period_start", "period_end", "measure", "unit",
+                                           "base_period")}  # fmt: skip
+    resolved.update(
+        status=(chosen or live[0])["status"],
+        rule=",".join(point.fired) or "single",
+        conflict=_has_conflict(rows),
+        n_claims=len(rows),
+        n_sources=len({r["origin_group"] for r in rows}),
+    )
+    if chosen is not None:
+        resolved.update(
+            state="resolved",
+            value=chosen["value"],
+            low=chosen["low"],
+            high=chosen["high"],
+            value_text=chosen["value_text"],
+            claim_id=chosen["claim_id"],
+            **{k: chosen[k] for k in ("publisher", "published", "url", "quote")},
+        )
+    else:
+        values = [r["value"] for r in live]
+        resolved.update(
+            state=point.fired[-1],
+            value=None,
+            low=min(values),
+            high=max(values),
+            value_text=" vs ".join(dict.fromkeys(_shown(r) for r in live)),
+            claim_id=None,
+            publisher=None,
+            published=None,
+            url=None,
+            quote=None,
+        )
+    return resolved
+
+
+_RESOLVE_INPUTS = [
+    "point_id", "metric", "entity", "period", "period_start", "period_end", "measure", "unit",
+    "base_period", "status", "published", "claim_id", "source_id", "char_start", "origin",
+    "origin_group", "low", "high", "value", "value_text", "publisher", "url", "quote",
+]  # fmt: skip
+"""What `resolve_point` reads of a claim."""
+
+
+def resolve(prepared: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The resolved table and the trail for every point of the prepared claims.
+
+    Claims are sorted once by point and statement order. Most points end at the cascade's
+    last step: their claims have one status and share a value, so nothing is outranked,
+    revised or outvoted; those are settled in columns (`_settle_agreeing`), the others go
+    through `resolve_point` one point at a time.
+    """
+    point = pd.factorize(prepared["point_id"])[0]  # numbered as they first appear
+    points = prepared.groupby(point)
+    shared_value = points["low"].transform("max") <= points["high"].transform("min")
+    agreeing = (shared_value & (points["status"].transform("nunique") == 1)).to_numpy()
+    source = pd.factorize(prepared["source_id"], sort=True)[0]
+    day = [d.toordinal() if d is not None else 0 for d in prepared["published"]]
+    # the order of _statement_order within a point; lexsort is stable: ties keep claim order
+    order = np.lexsort((prepared["char_start"].to_numpy(), source, day, point))
+    settle, cascade = order[agreeing[order]], order[~agreeing[order]]
+    claims = prepared[_RESOLVE_INPUTS]
+    settled = _settle_agreeing(claims.take(settle), point[settle])
+    cascaded = _cascade(claims.take(cascade))
+    resolved, trail = (_by_point(concat([a, b])) for a, b in zip(settled, cascaded, strict=True))
+    return resolved, trail
+
+
+def _by_point(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in point_id order, and in the order they came within a point."""
+    order = np.argsort(frame["point_id"].to_numpy(dtype=str), kind="stable")
+    return frame.take(order).reset_index(drop=True)
+
+
+def _settle_agreeing(claims: pd.DataFrame, point: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`resolve_point` for points whose claims have one status and share a value: the most
+    precise claim is chosen (rule `precision`, or `single` for a point stated once) and
+    the others agree with it.
+
+    `claims` come grouped by point (`point` numbers them) in statement order; the texts
+    come from the helpers `resolve_point` uses, so both give the same rows.
+    """
+    width = (claims["high"] - claims["low"]).to_numpy()
+    recency = np.array([_recency(d) for d in claims["published"]], dtype=np.int64)
+    ranked = np.lexsort((
+        claims["claim_id"].to_numpy(dtype=str), claims["char_start"].to_numpy(), recency, width,
+        point,
+    ))  # the order of resolve_point's precision sort, point by point  # fmt: skip
+    firsts = ranked[np.diff(point[ranked], prepend=-1) != 0]  # the most precise of each point
+    segment = np.cumsum(np.diff(point, prepend=-1) != 0) - 1  # the point's index, per claim
+    pick = firsts[segment]  # the position of the chosen claim beside each claim
+    count = np.bincount(segment)[segment]
+    origins = claims["origin_group"].groupby(segment).transform("nunique").to_numpy()
+    is_chosen = pick == np.arange(len(claims))
+    reasons = np.empty(len(claims), dtype=object)
+    reasons[is_chosen] = [_chosen_reason(n, n, k) for n, k in zip(
+        count[is_chosen].tolist(), origins[is_chosen].tolist(), strict=True)]  # fmt: skip
+    low, high = claims["low"].tolist(), claims["high"].tolist()  # floats, not numpy scalars
+    value, text = claims["value"].tolist(), claims["value_text"].tolist()
+    publisher, published = plain(claims["publisher"]), claims["published"].tolist()
+    reasons[~is_chosen] = [
+        _agrees_reason(signed(value[i], text[i]), _by(publisher[i], published[i]),
+                       signed(value[c], text[c]), low[i] == low[c] and high[i] == high[c])
+        for i, c in zip(np.flatnonzero(~is_chosen).tolist(), pick[~is_chosen].tolist(), strict=True)
+    ]  # fmt: skip
+    rule = np.where(count > 1, "precision", "single")
+    trail = claims[["point_id", "claim_id", "low", "high"]].assign(
+        verdict=np.where(is_chosen, "chosen", "agrees"), rule=rule, reason=reasons
+    )[TRAIL_COLUMNS]
+    resolved = claims[is_chosen].assign(
+        state="resolved",
+        rule=rule[is_chosen],
+        conflict=False,
+        n_claims=count[is_chosen],
+        n_sources=origins[is_chosen],
+    )[RESOLVED_COLUMNS]
+    return resolved, trail
+
+
+def _cascade(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`resolve_point` over each point of `claims` (sorted by point, in statement order),
+    reading rows as dicts one point at a time so a large frame stays in columns."""
+    points: list[tuple[Any, ...]] = []
+    verdicts: list[tuple[Any, ...]] = []
+    point: list[Row] = []
+    for record in chain(iter_records(claims), [None]):  # None: the end of the last point
+        if point and (record is None or record["point_id"] != point[0]["point_id"]):
+            row, rows_trail = resolve_point(point)
+            points.append(tuple(row[k] for k in RESOLVED_COLUMNS))
+            verdicts.extend(tuple(t[k] for k in TRAIL_COLUMNS) for t in rows_trail)
+            point = []
+        if record is not None:
+            point.append(record)
+    return (
+        pd.DataFrame.from_records(points, columns=RESOLVED_COLUMNS),
+        pd.DataFrame.from_records(verdicts, columns=TRAIL_COLUMNS),
+    )

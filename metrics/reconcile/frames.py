@@ -1,0 +1,126 @@
+"""Frame helpers: claims made ready for reconciling, and the conversions every stage shares.
+
+`prepare` joins claims to their sources and adds what every rule reads (interval,
+originator, point id); the rest move frames between pandas columns and plain Python rows
+without copying text a million times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from metrics.reconcile.intervals import claim_interval
+from metrics.reconcile.origins import independent_origins, originator
+
+Row = dict[str, Any]
+
+POINT_KEY = ["metric", "entity", "period", "measure", "unit", "base_period", "kind"]
+"""What makes two claims statements of the same figure; `kind` is `estimate` or `target`."""
+
+_SOURCE_FIELDS = ["publisher", "published", "url"]
+_INTERVAL_INPUTS = ["value", "value_text", "qualifier"]
+
+
+def prepare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Claims with their source's provenance, interval, originator and point key.
+
+    Intervals and originators are computed once per distinct input (news repeats the
+    same few figures and outlets), then joined back to the claims.
+    """
+    provenance = with_dates(sources[["source_id", *_SOURCE_FIELDS]], "published")
+    frame = as_objects(with_dates(claims, "period_start", "period_end")).merge(
+        as_objects(provenance), on="source_id", how="left"
+    )  # objects before the join: it copies pointers, not text
+    bounds = frame[_INTERVAL_INPUTS].drop_duplicates()
+    intervals = [
+        claim_interval(*row) for row in zip(*map(bounds.get, _INTERVAL_INPUTS), strict=True)
+    ]
+    bounds["low"] = [i[0] for i in intervals]
+    bounds["high"] = [i[1] for i in intervals]
+    located = frame[_INTERVAL_INPUTS].merge(bounds, on=_INTERVAL_INPUTS, how="left")
+    frame = frame.assign(low=located["low"].to_numpy(), high=located["high"].to_numpy())
+    names = {p: originator(p) for p in frame["publisher"].dropna().unique()}
+    origin = frame["publisher"].map(names)
+    fallback = "source:" + frame["source_id"].astype(str)  # a publisher-less source is its own
+    frame["origin"] = origin.where(origin.notna(), fallback).astype(object)
+    frame["origin_group"] = independent_origins(frame)
+    frame["kind"] = np.where(frame["status"] == "target", "target", "estimate").astype(object)
+    frame["point_id"] = point_ids(frame)
+    return frame
+
+
+def point_ids(frame: pd.DataFrame) -> pd.Series:
+    """A stable id per point: the start of the SHA-1 of its POINT_KEY joined by `|`
+    (a missing part as the empty string), computed in DuckDB, in the frame's order."""
+    parts = ", ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in POINT_KEY)
+    with duckdb.connect() as con:
+        con.register("keys", frame[POINT_KEY])
+        ids = con.sql(f"SELECT left(sha1(concat_ws('|', {parts})), 16) AS id FROM keys").df()["id"]
+    return pd.Series(ids.to_numpy(), index=frame.index, dtype=object)
+
+
+def as_objects(frame: pd.DataFrame, also: Sequence[str] = ()) -> pd.DataFrame:
+    """Text columns (and `also`) as Python objects, one object per distinct text.
+
+    Reconciliation filters, sorts, joins and reads claims row by row, and each of those
+    copies Arrow-backed strings (pandas' default text type); objects are only pointed to,
+    and sharing one per distinct text keeps the metric, unit, outlet... of a million
+    claims in a few bytes each. `also` names join keys that may be all NULL (floats).
+    """
+    text = [c for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)]
+    columns = {}
+    for column in dict.fromkeys([*text, *also]):
+        codes, uniques = pd.factorize(frame[column])
+        shared = np.append(np.asarray(uniques, dtype=object), None)  # code -1 (missing): None
+        columns[column] = pd.Series(shared[codes], index=frame.index, dtype=object)
+    return frame.assign(**columns)
+
+
+def with_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """`columns` as `datetime.date` or None, however DuckDB or pandas typed them; one
+    object per distinct date, which a million claims repeat."""
+    dated = {}
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column])
+        days = pd.Series(pd.to_datetime(uniques)).dt.date.to_numpy(dtype=object)
+        dated[column] = pd.Series(np.append(days, None)[codes], index=frame.index, dtype=object)
+    return frame.assign(**dated)
+
+
+def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames one below the other; empty ones add no rows but do not turn columns to
+    object (pandas warns that it will)."""
+    kept = [f for f in frames if len(f)] or frames[:1]
+    return pd.concat(kept, ignore_index=True)
+
+
+def iter_records(frame: pd.DataFrame) -> Iterator[Row]:
+    """Rows as dicts with every missing value as None, for plain Python comparisons.
+
+    Built column by column (one pass per column, not per cell) and yielded one at a
+    time, so a caller that groups rows never holds a dict per row of a large frame.
+    """
+    names = list(frame.columns)
+    for values in zip(*(plain(frame[name]) for name in names), strict=True):
+        yield dict(zip(names, values, strict=True))
+
+
+def plain(column: pd.Series) -> list[Any]:
+    """A column as Python values, missing ones (NaN, NaT, NA) as None."""
+    values = column.tolist()
+    missing = column.isna().to_numpy()
+    if missing.any():
+        values = [
+            None if gap else value for value, gap in zip(values, missing.tolist(), strict=True)
+        ]
+    return values
+
+
+def records(frame: pd.DataFrame) -> list[Row]:
+    """Every row of `frame` as a dict, missing values as None (see `iter_records`)."""
+    return list(iter_records(frame))

@@ -1,0 +1,116 @@
+"""Claims as intervals: the values a figure's wording allows, and arithmetic on them.
+
+"4.5 million" is 4.45-4.55 million and "more than 2.76" has no upper end; two claims
+agree when their intervals overlap, and implied values carry the intervals of their inputs
+through products and quotients.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from metrics.models import Quantity
+from metrics.quantities import parse_quantity, rounding_step
+from metrics.reconcile.settings import settings
+
+Interval = tuple[float, float]
+
+
+def claim_interval(value: float, value_text: str, qualifier: str) -> Interval:
+    """The values a claim allows, from the precision it was written with and its hedge.
+
+    "2.76 million tons" -> [2.755, 2.765] million; a range "8-9%" -> [7.5, 9.5];
+    `at_least` drops the upper end, `at_most` the lower one; `approx` widens a single
+    figure to the `approx_tolerance` share of it where that is wider than its rounding.
+    """
+    q, step = _precision(value_text)
+    scale = value / q.value if q is not None and q.value else 1.0
+    half = abs((step or 0.0) * scale) / 2
+    if q is not None and q.is_range:
+        ends = sorted((q.low * scale, q.high * scale))
+        low, high = ends[0] - half, ends[1] + half
+    else:
+        low, high = value - half, value + half
+        if qualifier == "approx":
+            spread = settings().approx_tolerance * abs(value)
+            low, high = min(low, value - spread), max(high, value + spread)
+    if qualifier == "at_least":
+        high = math.inf
+    elif qualifier == "at_most":
+        low = -math.inf
+    return low, high
+
+
+@lru_cache(maxsize=65536)
+def _precision(value_text: str) -> tuple[Quantity | None, float | None]:
+    """The quantity as written and its rounding step; news repeats the same few texts."""
+    q = parse_quantity(value_text)
+    return q, rounding_step(value_text) if q is not None else None
+
+
+def interval_of(row: Mapping[str, Any]) -> Interval:
+    """The interval of a claim row that has its `low` and `high` ends."""
+    return row["low"], row["high"]
+
+
+def overlaps(a: Interval, b: Interval) -> bool:
+    """Two claims agree when some value is allowed by both."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+_LISTED = 5  # claims named in a reason: a figure stated a thousand times is no list to read
+
+
+def disagreements(rows: Sequence[Mapping[str, Any]]) -> list[tuple[int, list[int]]]:
+    """Per row: how many rows do not overlap it, and the first few of them (indices, in
+    `rows` order; all of them when there are at most `_LISTED`).
+
+    Sorted bounds make this n log n, where comparing every pair would be n squared: a
+    point of the largest series can hold thousands of claims.
+    """
+    intervals = [interval_of(r) for r in rows]
+    by_low = sorted(range(len(rows)), key=lambda i: intervals[i][0])
+    by_high = sorted(range(len(rows)), key=lambda i: intervals[i][1])
+    lows = [intervals[i][0] for i in by_low]
+    highs = [intervals[i][1] for i in by_high]
+    found = []
+    for low, high in intervals:
+        above = bisect_right(lows, high)  # rows from here on start above this one
+        below = bisect_left(highs, low)  # rows before this end below it
+        nearest = by_low[above : above + _LISTED] + by_high[max(0, below - _LISTED) : below]
+        found.append((len(rows) - above + below, sorted(nearest)[:_LISTED]))
+    return found
+
+
+Bounds = tuple[np.ndarray, np.ndarray]
+"""Intervals as columns: the low ends and the high ends."""
+
+
+def interval_product(a: Bounds, b: Bounds) -> Bounds:
+    """Products of intervals, row by row: the least and greatest corner product. A NaN
+    corner (inf x 0) bounds nothing; of equal corners the first counts, as with `min`."""
+    low = np.full(len(a[0]), np.inf)
+    high = np.full(len(a[0]), -np.inf)
+    with np.errstate(invalid="ignore"):
+        for x in a:
+            for y in b:
+                product = np.asarray(x, dtype=float) * np.asarray(y, dtype=float)
+                low = np.where(product < low, product, low)
+                high = np.where(product > high, product, high)
+    return low, high
+
+
+def interval_quotient(a: Bounds, b: Bounds) -> Bounds:
+    """Quotients of intervals, row by row; NaN where the divisor may be zero or negative,
+    which implies nothing."""
+    b_low, b_high = np.asarray(b[0], dtype=float), np.asarray(b[1], dtype=float)
+    valid = b_low > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = interval_product(a, (1 / b_high, 1 / b_low))  # 1 / inf is 0: no upper end
+    return np.where(valid, low, np.nan), np.where(valid, high, np.nan)
