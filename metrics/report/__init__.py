@@ -33,6 +33,8 @@ __all__ = ["ReportSettings", "ReportSummary", "render_report", "report_settings"
 
 @dataclass(frozen=True)
 class ReportSummary:
+    """What `metrics report` prints: where the page went, how many charts, how big."""
+
     path: Path
     charts: int
     size: int
