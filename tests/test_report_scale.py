@@ -19,11 +19,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from metrics import report
 from metrics.models import CLAIM_COLUMNS, Claim, Document
 from metrics.periods import period_from_label
 from metrics.reconcile import reconcile
-from metrics.report import ReportSettings, render_report, write_report
+from metrics.report import ReportSettings, context, render_report, write_report
 from metrics.store import Store
 
 Row = dict[str, Any]
@@ -85,7 +84,7 @@ def traces(figure: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def limit(monkeypatch: pytest.MonkeyPatch, **values: int) -> None:
     base = {"max_charts": 50, "claim_markers_max": 40, "table_rows_max": 300}
-    monkeypatch.setattr(report, "report_settings", lambda: ReportSettings(**{**base, **values}))
+    monkeypatch.setattr(context, "report_settings", lambda: ReportSettings(**{**base, **values}))
 
 
 # --- a series with many claims: one range per period ---------------------------------------

@@ -40,7 +40,8 @@ from test_report import CHROMIUM_FLAGS
 
 from metrics.models import Claim, Document
 from metrics.periods import period_from_label
-from metrics.report import HOVER, write_report
+from metrics.report import write_report
+from metrics.report.charts import HOVER
 from metrics.store import Store
 
 
@@ -234,9 +235,13 @@ def page(raw: str) -> _Page:
     return _parse(raw)
 
 
-TEMPLATE = resources.files("metrics").joinpath("templates/report.html.j2").read_text("utf-8")
+TEMPLATES = resources.files("metrics.report").joinpath("templates")
+TEMPLATE = "".join(  # the base and every partial, each included once
+    t.read_text("utf-8") for t in sorted(TEMPLATES.iterdir(), key=lambda t: t.name)
+)
 TEMPLATE_TAGS = set(re.findall(r"<([a-z][a-z0-9]*)", TEMPLATE))
-BOOT_SCRIPT = re.findall(r"<script>(.*?)</script>", TEMPLATE, re.DOTALL)[-1]
+BASE = TEMPLATES.joinpath("base.html.j2").read_text("utf-8")
+BOOT_SCRIPT = re.findall(r"<script>(.*?)</script>", BASE, re.DOTALL)[-1]
 SCRIPT_SCHEME = re.compile(r"javascript:|vbscript:|livescript:|data:text/html", re.IGNORECASE)
 FRAMES = {"iframe", "frame", "object", "embed", "img", "base", "form", "link"}  # plotly adds svg
 

@@ -1,0 +1,128 @@
+"""The HTML trend report: one self-contained page of charts and tables from the store.
+
+Everything comes from the stored reconciliation, so the page shows exactly what
+`metrics resolved` and the SQL views show. plotly.js is embedded once and every figure is
+a JSON block drawn by a few lines of script, so the file works offline. Text from sources
+(quotes, publishers, titles) is escaped twice over: jinja2 autoescapes the page, and the
+strings inside figures are HTML-escaped because plotly renders a subset of HTML in hovers.
+
+`charts` draws the figures, `context` gathers what the template is given (and how much of
+it one page holds), and `templates/` lays it out: `report.html.j2` fills `base.html.j2`
+with one partial per section.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from metrics.reconcile import Reconciliation
+from metrics.report.charts import format_number
+from metrics.report.context import ReportSettings, http_only, report_context, report_settings
+from metrics.store import Store
+
+__all__ = ["ReportSettings", "ReportSummary", "render_report", "report_settings", "write_report"]
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What `metrics report` prints: where the page went, how many charts, how big."""
+
+    path: Path
+    charts: int
+    size: int
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.charts} charts, {self.size / 1e6:.1f} MB"
+
+
+def write_report(
+    store: Store,
+    out: Path | str,
+    *,
+    title: str = "Middle Corridor figures",
+    metrics: Collection[str] | None = None,
+) -> ReportSummary:
+    """Render the report of everything in `store` to `out` (folders are created).
+
+    `metrics` narrows it to those metrics: a report of fewer series charts series that a
+    report of a large database leaves out (`max_charts`).
+    """
+    out = Path(out)
+    recon = store.reconciliation()
+    claims = store.query(
+        "SELECT c.*, s.publisher, s.published, s.url, s.title, s.path "
+        "FROM claims c JOIN sources s USING (source_id)"
+    )
+    sources = store.query(
+        "SELECT s.*, (SELECT count(*) FROM claims c WHERE c.source_id = s.source_id) "
+        "AS claims FROM sources s ORDER BY published, path"
+    )
+    if metrics is not None:
+        recon, claims, sources = _narrowed(recon, claims, sources, set(metrics))
+    page, charts = render_report(recon, claims, sources, title=title)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(page, encoding="utf-8")
+    partial.replace(out)  # a reader never sees half a report
+    return ReportSummary(out, charts, out.stat().st_size)
+
+
+def _narrowed(
+    recon: Reconciliation, claims: pd.DataFrame, sources: pd.DataFrame, metrics: set[str]
+) -> tuple[Reconciliation, pd.DataFrame, pd.DataFrame]:
+    """The reconciliation, claims and sources of `metrics` alone (sources counting only
+    their claims of those metrics)."""
+
+    def kept(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["metric"].isin(metrics)]
+
+    resolved = kept(recon.resolved)
+    claims = kept(claims)
+    counts = claims["source_id"].value_counts()
+    sources = sources[sources["source_id"].isin(counts.index)]
+    recon = Reconciliation(
+        resolved=resolved,
+        trail=recon.trail[recon.trail["point_id"].isin(resolved["point_id"])],
+        implied=kept(recon.implied),
+        forecast_errors=kept(recon.forecast_errors),
+        target_history=kept(recon.target_history),
+        targets=kept(recon.targets),
+    )
+    return recon, claims, sources.assign(claims=sources["source_id"].map(counts))
+
+
+def render_report(
+    recon: Reconciliation,
+    claims: pd.DataFrame,
+    sources: pd.DataFrame,
+    *,
+    title: str,
+    generated: datetime | None = None,
+) -> tuple[str, int]:
+    """The report page as a string, and how many charts it holds."""
+    context = report_context(recon, claims, sources, title=title, generated=generated)
+    return _template().render(**context), len(context["charts"])
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("metrics.report", "templates"),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,  # a partial ends its line, as it would inline
+    )
+    env.filters["number"] = format_number
+    env.filters["http_only"] = http_only
+    env.filters["tojson_compact"] = lambda value: json.dumps(value, ensure_ascii=False)
+    return env.get_template("report.html.j2")

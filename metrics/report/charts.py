@@ -1,0 +1,483 @@
+"""The report's plotly figures: one chart per series, drawn from the stored reconciliation.
+
+A series is one metric, entity, measure, unit, base and period length; the fullest are
+charted, at most `max_charts` of them. A series stated more than `claim_markers_max` times
+is drawn as one range of stated values per period (a marker at the median, a bar from the
+least to the greatest) instead of a marker and quote per claim, so a million claims still
+make a page a browser opens. Every string a figure carries is HTML-escaped, because plotly
+renders a subset of HTML in hovers and annotations, and every figure's JSON is made safe to
+sit inside a script element.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.catalog import load_catalog
+from metrics.reconcile import Reconciliation
+from metrics.reconcile.frames import records
+
+if TYPE_CHECKING:
+    from metrics.report.context import ReportSettings
+
+UNIT_LABELS = {
+    "t": "tonnes", "TEU": "TEU", "USD": "US dollars", "EUR": "euros", "KZT": "tenge",
+    "%": "percent", "pct_change": "% change", "x": "times the base", "count": "count",
+    "km": "km", "day": "days", "pp": "percentage points",
+}  # fmt: skip
+PERIOD_CLASSES = {1: "monthly", 3: "quarterly", 6: "half-yearly", 12: "annual"}
+STYLE = {
+    "actual": {"color": "#1f5fa8"},
+    "forecast": {"color": "#d9822b"},
+    "implied": {"color": "#6b6b6b"},
+    "disputed": {"color": "#c23b3b"},
+    "target": {"color": "#2e8b57"},
+}
+UNSETTLED = ("disputed", "ambiguous")  # no value chosen: charted as a band of every value
+TEMPLATE = "plotly_white"  # embedded once and applied by the page, not copied per figure
+QUOTE_WIDTH = 90  # characters per hover line
+DERIVED = "derived from other figures"  # who states an implied value
+HOVER = (
+    "<b>%{customdata[0]}</b>: %{customdata[1]}<br>%{customdata[2]} %{customdata[3]}"
+    "<br><i>%{customdata[4]}</i><extra>%{fullData.name}</extra>"
+)
+SINGLE_COLUMNS = ["metric", "entity", "period", "measure", "unit", "status", "state",
+                  "value_text", "publisher", "published"]  # fmt: skip
+LEFT_OUT_COLUMNS = ["metric", "entity", "measure", "unit", "base_period", "periods", "points",
+                    "claims"]  # fmt: skip
+_MEMBER_KEY = ["metric", "entity", "period", "measure", "unit"]
+
+Rows = list[dict[str, Any]]
+ByFigure = dict[tuple[Any, ...], Rows]
+
+
+@dataclass
+class Chart:
+    """One charted series: its figure as JSON and the data table of every point drawn."""
+
+    slug: str
+    title: str
+    subtitle: str
+    figure_json: str
+    points: pd.DataFrame
+    aggregated: bool = False  # drawn as ranges of stated values per period
+
+
+@dataclass
+class Trends:
+    """The charts of a report, the figures with no series yet, and the series left out."""
+
+    charts: list[Chart]
+    single: pd.DataFrame
+    left_out: pd.DataFrame
+
+
+# --- text in figures -------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Text for a string plotly renders as HTML (hovers, annotations): no tag or entity can
+    come from a source. Quotes become numeric references, which plotly decodes; of the
+    named ones it knows only a few, and showed `&quot;` as written."""
+    return html.escape(text, quote=False).replace('"', "&#34;").replace("'", "&#39;")
+
+
+def _quote(text: str | None) -> str:
+    """A quote for a hover: escaped, wrapped, and cut where it runs long."""
+    if not text:
+        return ""
+    short = textwrap.shorten(text, width=QUOTE_WIDTH * 3, placeholder=" …")
+    return "<br>".join(escape(line) for line in textwrap.wrap(short, QUOTE_WIDTH))
+
+
+def _hover(period: str, written: str, who: str | None, when: Any, quote: str | None) -> list[str]:
+    return [
+        escape(period or ""),
+        escape(written or ""),
+        escape(who or "publisher not named"),
+        escape(str(when) if when else ""),
+        _quote(quote),
+    ]
+
+
+def format_number(value: Any, digits: int = 4) -> str:
+    """A figure for a table cell or hover: 4500000.0 -> 4,500,000; 6.6666 -> 6.667."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if value in (float("inf"), float("-inf")):
+        return "∞" if value > 0 else "−∞"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{digits}g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def safe_json(text: str) -> str:
+    """JSON that cannot close the script element holding it."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _metric_label(metric: str) -> str:
+    found = _meanings().get(metric)
+    return f"{found} ({metric})" if found else metric
+
+
+@cache
+def _meanings() -> dict[str, str]:
+    return {m.id: m.meaning for m in load_catalog().metrics.values()}
+
+
+# --- series ----------------------------------------------------------------------------
+
+
+def _period_class(start: date | None, end: date | None) -> str | None:
+    """Figures are charted together only over periods of one length and alignment."""
+    if start is None or end is None:
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months in PERIOD_CLASSES and (months == 1 or (start.month - 1) % months == 0):
+        return PERIOD_CLASSES[months]
+    first, last = start.strftime("%b"), end.strftime("%b")
+    return f"{first}–{last} ({months} months)"
+
+
+def _series_keys(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """The series of each figure: metric, entity, measure, unit, base period and period
+    length. Growth in % over the year before forms one series whatever base it names."""
+    ends = list(zip(frame["period_start"], frame["period_end"], strict=True))
+    classes = {pair: _period_class(*pair) for pair in set(ends)}
+    named_base = (frame["measure"] == "growth") & (frame["unit"] != "pct_change")
+    base = frame["base_period"].astype(object)
+    base = base.where(named_base & base.notna(), None)
+    return list(zip(
+        frame["metric"], frame["entity"].fillna(""), frame["measure"], frame["unit"], base,
+        [classes[pair] for pair in ends], strict=True,
+    ))  # fmt: skip
+
+
+def trends(
+    resolved: pd.DataFrame,
+    claims: pd.DataFrame,
+    history: pd.DataFrame,
+    recon: Reconciliation,
+    limits: ReportSettings,
+) -> Trends:
+    """One chart per series with two or more points (targets count) or a dispute, the
+    fullest first: at most `max_charts`, chosen by most points, then most claims. Single
+    figures and the series left out go to tables."""
+    stated = resolved[resolved["period_start"].notna() & (resolved["status"] != "target")]
+    keys = _series_keys(stated)  # targets are charted from their history, beside actuals
+    numbers: dict[tuple[Any, ...], int] = {}
+    code = np.array([numbers.setdefault(k, len(numbers)) for k in keys], dtype=np.int64)
+    stated = stated.assign(code=code)
+    series = list(numbers)
+    points = np.bincount(code, minlength=len(series))
+    stated_claims = np.bincount(code, stated["n_claims"].fillna(0), len(series)).astype(int)
+    disputed = np.bincount(code, stated["state"].isin(UNSETTLED), len(series)) > 0
+    targets = _targets(history, claims)
+    dated = [len(targets.get(k, ())) if k[5] == "annual" else 0 for k in series]
+    chartable = (points + np.array(dated, dtype=int) >= 2) | disputed
+    named = [tuple(map(str, k)) for k in series]
+    fullest = sorted(np.flatnonzero(chartable).tolist(),
+                     key=lambda i: (-points[i], -stated_claims[i], named[i]))  # fmt: skip
+    kept, left = set(fullest[: limits.max_charts]), fullest[limits.max_charts :]
+    charted = sorted(kept, key=lambda i: (-points[i], named[i]))  # the page's order
+    big = {i for i in charted if stated_claims[i] > limits.claim_markers_max}
+
+    rows: dict[int, Rows] = {i: [] for i in charted}
+    for row in records(stated[np.isin(code, charted)]):
+        rows[row["code"]].append(row)
+    ranges = _ranges(stated[np.isin(code, list(big))], recon.trail, claims)
+    shown = [r for i in charted if i not in big for r in rows[i]]
+    members = _members([r for r in shown if r["state"] in UNSETTLED], claims)
+    outranked = _outranked(recon.forecast_errors, shown)
+    charts = [
+        _chart(
+            series[i],
+            sorted(rows[i], key=lambda r: r["period_start"]),
+            targets.get(series[i], []) if series[i][5] == "annual" else [],
+            members,
+            outranked,
+            n,
+            ranges.get(i),
+            int(stated_claims[i]),
+        )
+        for n, i in enumerate(charted)
+    ]
+
+    lone = stated[~chartable[code]]  # one figure each, listed in the order of their series
+    lone_codes = lone["code"].tolist()
+    lone = lone.iloc[sorted(range(len(lone)), key=lambda n: named[lone_codes[n]])]
+    left_out = pd.DataFrame(
+        [(*series[i], int(points[i]), int(stated_claims[i])) for i in left],
+        columns=LEFT_OUT_COLUMNS,
+    )
+    return Trends(charts, lone[SINGLE_COLUMNS], left_out)
+
+
+def _targets(history: pd.DataFrame, claims: pd.DataFrame) -> ByFigure:
+    """Target statements by the annual series they are drawn on, at their deadline."""
+    deadlines = claims[["claim_id", "period_start", "period_end"]]
+    targets: ByFigure = {}
+    for row in records(history.merge(deadlines, on="claim_id", how="left")):
+        key = (row["metric"], row["entity"] or "", row["measure"], row["unit"], None, "annual")
+        targets.setdefault(key, []).append({**row, "period": row["deadline"]})
+    return targets
+
+
+def _members(unsettled: Rows, claims: pd.DataFrame) -> ByFigure:
+    """Every claim of each disputed or ambiguous figure, found with one join."""
+    wanted = pd.DataFrame(
+        [(r["metric"], r["entity"] or "", r["period"], r["measure"], r["unit"]) for r in unsettled],
+        columns=_MEMBER_KEY,
+    ).drop_duplicates()
+    found = claims.assign(entity=claims["entity"].fillna("")).merge(wanted, on=_MEMBER_KEY)
+    members: ByFigure = {}
+    for row in records(found):
+        members.setdefault(tuple(row[k] for k in _MEMBER_KEY), []).append(row)
+    return members
+
+
+def _outranked(forecast_errors: pd.DataFrame, rows: Rows) -> ByFigure:
+    """Forecasts that met an actual, by the figure they are drawn beside (charted only)."""
+    charted = {(r["metric"], r["entity"] or "") for r in rows}
+    pairs = zip(forecast_errors["metric"], forecast_errors["entity"].fillna(""), strict=True)
+    outranked: ByFigure = {}
+    for r in records(forecast_errors[[pair in charted for pair in pairs]]):
+        key = (r["metric"], r["entity"] or "", r["period"], r["measure"], r["unit"])
+        outranked.setdefault(key, []).append(r)
+    return outranked
+
+
+def _ranges(points: pd.DataFrame, trail: pd.DataFrame, claims: pd.DataFrame) -> dict[int, Rows]:
+    """Per series (by `code`) and period: how many claims in how many articles, and the
+    least, median and greatest value they state."""
+    members = trail.loc[trail["point_id"].isin(points["point_id"]), ["point_id", "claim_id"]]
+    members = members.merge(claims[["claim_id", "value", "source_id"]], on="claim_id").merge(
+        points[["point_id", "code", "period", "period_start", "period_end"]], on="point_id"
+    )
+    stats = members.groupby(["code", "period_start", "period_end", "period"], as_index=False).agg(
+        claims=("claim_id", "size"), articles=("source_id", "nunique"), low=("value", "min"),
+        middle=("value", "median"), high=("value", "max"),
+    )  # fmt: skip
+    ranges: dict[int, Rows] = {}
+    for row in records(stats):  # sorted by code, then period start
+        ranges.setdefault(row["code"], []).append(row)
+    return ranges
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+class _Drawing:
+    """A figure being drawn, and the data table of every point drawn on it."""
+
+    def __init__(self) -> None:
+        self.figure = go.Figure()
+        self.table: Rows = []
+
+    def add(self, name: str, kind: str, items: Rows, **style: Any) -> None:
+        """One trace of `items` (made by `_item`), each also a row of the table."""
+        if not items:
+            return
+        self.figure.add_trace(
+            go.Scatter(
+                name=name,
+                x=[i["x"] for i in items],
+                y=[i["y"] for i in items],
+                customdata=[i["hover"] for i in items],
+                hovertemplate=HOVER,
+                **style,
+            )
+        )
+        for i in items:
+            self.table.append({"period": i["period"], "kind": kind, "value": i["y"],
+                               "as written": i["written"], "source": i["who"] or "",
+                               "published": str(i["when"] or "")})  # fmt: skip
+
+
+def _item(row: dict[str, Any], y: float, written: str, who: Any, when: Any, quote: Any) -> dict[str, Any]:  # fmt: skip
+    """A point at the middle of `row`'s period, with its hover."""
+    return {
+        "x": _midpoint(row["period_start"], row["period_end"]),
+        "y": y,
+        "period": row["period"],
+        "written": written,
+        "who": who,
+        "when": when,
+        "hover": _hover(row["period"], written, who, when, quote),
+    }
+
+
+def _stated_item(row: dict[str, Any], claim: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A figure as stated: by `row` itself, or by one `claim` of the period of `row`."""
+    said = row if claim is None else claim
+    return _item(row, said["value"], said["value_text"], said["publisher"], said["published"],
+                 said["quote"])  # fmt: skip
+
+
+def _midpoint(start: date, end: date) -> str:
+    return (start + (end - start) / 2).isoformat()
+
+
+def _chart(
+    key: tuple[Any, ...],
+    rows: Rows,
+    targets: Rows,
+    members: ByFigure,
+    outranked: ByFigure,
+    number: int,
+    ranges: Rows | None,
+    claims: int,
+) -> Chart:
+    """One series: resolved actuals, forecasts, implied values, disputes and targets.
+
+    With `ranges` (a series of more than `claim_markers_max` claims) each period shows
+    the range of the values stated for it instead of a marker per claim.
+    """
+    metric, entity, measure, unit, base, period_class = key
+    drawing = _Drawing()
+    _draw_resolved(drawing, key, rows, outranked, aggregated=ranges is not None)
+    for r in (r for r in rows if r["state"] in UNSETTLED):
+        _add_band(drawing.figure, r)
+        if ranges is not None:
+            continue  # the range of stated values stands for the claims
+        drawing.add(f"{r['state'].capitalize()} {r['period']}: each source", r["state"],
+            [_stated_item(r, c) for c in members.get((metric, entity, r["period"], measure, unit), [])],
+            mode="markers", marker={"symbol": "x", "size": 10, "color": STYLE["disputed"]["color"]})  # fmt: skip
+    if ranges is not None:
+        _draw_ranges(drawing, ranges)
+    if targets:
+        _draw_targets(drawing, targets)
+
+    label = UNIT_LABELS.get(unit, unit)
+    drawing.figure.update_layout(
+        height=380,
+        margin={"l": 60, "r": 20, "t": 30, "b": 40},
+        legend={"orientation": "h", "y": -0.15},
+        hoverlabel={"align": "left"},
+        yaxis={"title": {"text": label}, "exponentformat": "B", "rangemode": "tozero" if measure == "level" else "normal"},
+        xaxis={"type": "date", **({"dtick": "M12", "tickformat": "%Y"} if period_class == "annual" else {"tickformat": "%b %Y"})},
+    )  # fmt: skip
+    title = f"{_metric_label(metric)} — {entity or 'unspecified'}"
+    what = f"{measure}, {label}, {period_class}" + (f", vs {base}" if base else "")
+    if ranges is not None:
+        what += f"; {claims:,} claims, drawn as the range stated for each period"
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{number + 1} {metric} {entity} {measure} {period_class}".lower()).strip("-")  # fmt: skip
+    return Chart(
+        slug=slug,
+        title=title,
+        subtitle=what,
+        figure_json=safe_json(drawing.figure.to_json()),
+        points=pd.DataFrame(drawing.table).sort_values(["period", "kind"], kind="stable"),
+        aggregated=ranges is not None,
+    )
+
+
+def _draw_resolved(
+    drawing: _Drawing, key: tuple[Any, ...], rows: Rows, outranked: ByFigure, *, aggregated: bool
+) -> None:
+    """Actuals as a line, forecasts (with those an actual outranked, unless the series is
+    `aggregated`) as a dashed line, implied values as hollow diamonds."""
+    metric, entity, measure, unit, _, _ = key
+    resolved = [r for r in rows if r["state"] == "resolved"]
+    actual = [_stated_item(r) for r in resolved if r["status"] == "actual"]
+    drawing.add("Actual", "actual", actual, mode="lines+markers",
+        line={"color": STYLE["actual"]["color"], "width": 2.5}, marker={"size": 8})  # fmt: skip
+
+    forecasts = [_stated_item(r) for r in resolved if r["status"] == "forecast"]
+    for r in resolved:
+        if r["status"] != "actual" or aggregated:
+            continue
+        for f in outranked.get((metric, entity, r["period"], measure, unit), []):
+            forecasts.append(_item(r, f["forecast_value"], f["forecast_text"], f["forecaster"],
+                                   f["forecast_published"], f["forecast_quote"]))  # fmt: skip
+    forecasts.sort(key=lambda i: i["x"])
+    drawing.add("Forecast", "forecast", forecasts, mode="lines+markers",
+        line={"color": STYLE["forecast"]["color"], "dash": "dash"},
+        marker={"symbol": "circle-open", "size": 9})  # fmt: skip
+
+    implied = [_item(r, r["value"], r["value_text"], DERIVED, None, None)
+               for r in rows if r["state"] == "implied"]  # fmt: skip
+    drawing.add("Implied (derived)", "implied", implied, mode="markers",
+        marker={"symbol": "diamond-open", "size": 10, "color": STYLE["implied"]["color"]})  # fmt: skip
+
+
+def _draw_ranges(drawing: _Drawing, ranges: Rows) -> None:
+    """Each period's stated values: a marker at the median, a bar from least to greatest."""
+    spread = []
+    for r in ranges:
+        counted = f"{r['claims']:,} claims in {r['articles']:,} articles"
+        spread.append({**_item(r, r["middle"], counted, None, None, None), "hover": [
+            escape(r["period"]), counted,
+            f"from {format_number(r['low'])} to {format_number(r['high'])}",
+            f"(median {format_number(r['middle'])})", "",
+        ]})  # fmt: skip
+    bars = {
+        "type": "data", "symmetric": False, "thickness": 1.5, "width": 6,
+        "color": STYLE["implied"]["color"],
+        "array": [r["high"] - r["middle"] for r in ranges],
+        "arrayminus": [r["middle"] - r["low"] for r in ranges],
+    }  # fmt: skip
+    drawing.add("Stated values: range and median", "stated values", spread, mode="markers",
+        marker={"symbol": "line-ew-open", "size": 12, "color": STYLE["implied"]["color"]},
+        error_y=bars)  # fmt: skip
+
+
+def _add_band(fig: go.Figure, row: dict[str, Any]) -> None:
+    """A shaded band over a disputed period, spanning every source's value."""
+    x0, x1 = row["period_start"].isoformat(), row["period_end"].isoformat()
+    fig.add_trace(
+        go.Scatter(
+            name=f"{row['state'].capitalize()} {row['period']}: range",
+            x=[x0, x1, x1, x0, x0],
+            y=[row["low"], row["low"], row["high"], row["high"], row["low"]],
+            fill="toself",
+            mode="lines",
+            line={"width": 0},
+            fillcolor="rgba(194, 59, 59, 0.18)",
+            hoverinfo="skip",
+        )
+    )
+
+
+def _draw_targets(drawing: _Drawing, targets: Rows) -> None:
+    """Targets at their deadlines: current ones filled, superseded ones hollow, each
+    revision joined to the statement it replaced."""
+    latest = {t["target_id"]: t["seq"] for t in targets}
+    current = [t for t in targets if t["seq"] == latest[t["target_id"]]]
+    earlier = [t for t in targets if t["seq"] != latest[t["target_id"]]]
+
+    def marker(t: dict[str, Any]) -> dict[str, Any]:
+        return _item(t, t["value"], f"target {t['value_text']} by {t['deadline']}",
+                     t["publisher"], t["published"], t["quote"])  # fmt: skip
+
+    drawing.add("Target", "target", [marker(t) for t in current], mode="markers",
+        marker={"symbol": "star", "size": 14, "color": STYLE["target"]["color"]})  # fmt: skip
+    drawing.add("Target, earlier statement", "target (earlier statement)", [marker(t) for t in earlier],
+        mode="markers", marker={"symbol": "star-open", "size": 14, "color": STYLE["target"]["color"]})  # fmt: skip
+    by_id: dict[str, Rows] = {}
+    for t in targets:
+        by_id.setdefault(t["target_id"], []).append(t)
+    for chain in by_id.values():
+        moves = [t for t in chain if t["event"] not in ("set", "restated")]
+        for t in moves:
+            before = next(p for p in chain if p["claim_id"] == t["previous_claim_id"])
+            a, b = marker(before), marker(t)
+            drawing.figure.add_annotation(
+                x=b["x"], y=b["y"], ax=a["x"], ay=a["y"], xref="x", yref="y", axref="x",
+                ayref="y", showarrow=True, arrowhead=2, arrowwidth=1.5,
+                arrowcolor=STYLE["target"]["color"],
+                text=escape(t["event"].replace("_", " ")), font={"size": 11},
+            )  # fmt: skip

@@ -1,0 +1,151 @@
+"""What the report's template is given: the charts, every table, the counts at the top, and
+what each table leaves out.
+
+A database of a million claims still gives a page a browser opens (settings under
+`report:` in metrics/data/reconcile.yaml): at most `max_charts` charts, the others named in
+a table; every table cut at `table_rows_max` rows, with its total beside it so the page can
+say what was left out and which view holds all of it. Each chart's data table is also a CSV
+download, in which nothing a source wrote runs as a spreadsheet formula.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+import plotly.io as pio
+import yaml
+from plotly.io.json import to_json_plotly
+from plotly.offline import get_plotlyjs
+
+from metrics.reconcile import Reconciliation
+from metrics.reconcile.frames import records, with_dates
+from metrics.report.charts import STYLE, TEMPLATE, Chart, safe_json, trends
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """How much one page holds before the report aggregates, or names what it leaves out."""
+
+    max_charts: int
+    claim_markers_max: int
+    table_rows_max: int
+
+
+@cache
+def report_settings() -> ReportSettings:
+    """The `report:` settings of `metrics/data/reconcile.yaml`."""
+    text = resources.files("metrics").joinpath("data/reconcile.yaml").read_text("utf-8")
+    return ReportSettings(**yaml.safe_load(text)["report"])
+
+
+def report_context(
+    recon: Reconciliation,
+    claims: pd.DataFrame,
+    sources: pd.DataFrame,
+    *,
+    title: str,
+    generated: datetime | None = None,
+) -> dict[str, Any]:
+    """Every name the report's template uses."""
+    limits = report_settings()
+    resolved = with_dates(recon.resolved, "period_start", "period_end", "published")
+    claims = with_dates(claims, "period_start", "period_end", "published")
+    history = with_dates(recon.target_history, "published", "previous_published")
+    sources = with_dates(sources, "published")
+    charted = trends(resolved, claims, history, recon, limits)
+    conflicts, conflicting = _conflicts(recon, claims, limits.table_rows_max)
+    tables = {
+        "single": charted.single,
+        "left_out": charted.left_out,
+        "implied": recon.implied[recon.implied["consistency"] != "fills_gap"],
+        "forecast_errors": recon.forecast_errors,
+        "targets": recon.targets,
+        "target_history": history,
+        "sources": sources,
+    }
+    totals = {name: len(frame) for name, frame in tables.items()} | {"conflicts": conflicting}
+    return {
+        "title": title,
+        "generated": (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+        "plotly_js": get_plotlyjs(),
+        "template_json": safe_json(to_json_plotly(pio.templates[TEMPLATE])),
+        "counts": _counts(recon, claims, sources, conflicting),
+        "charts": [_chart_section(chart) for chart in charted.charts],
+        "conflicts": conflicts,
+        "totals": totals,
+        "max_charts": limits.max_charts,
+        "claim_markers_max": limits.claim_markers_max,
+        "style": STYLE,
+        **{name: records(frame.head(limits.table_rows_max)) for name, frame in tables.items()},
+    }
+
+
+def _chart_section(chart: Chart) -> dict[str, Any]:
+    """A chart as the page shows it: the figure, its data table and the table as a CSV."""
+    return {
+        "slug": chart.slug,
+        "title": chart.title,
+        "subtitle": chart.subtitle,
+        "figure_json": chart.figure_json,
+        "table": chart.points.to_dict("records"),
+        "csv": chart.points.map(_spreadsheet_text).to_csv(index=False),
+        "aggregated": chart.aggregated,
+    }
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[-+][\d.,% ]*")
+
+
+def _spreadsheet_text(value: Any) -> Any:
+    """A CSV cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`)
+    gets a leading apostrophe, which shows it as the text it is; signed numbers stay."""
+    formula = isinstance(value, str) and value.startswith(_FORMULA_START)
+    return "'" + value if formula and not _SIGNED_NUMBER.fullmatch(value) else value
+
+
+def _conflicts(
+    recon: Reconciliation, claims: pd.DataFrame, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` points with disagreeing claims, each claim with its verdict and
+    quote, and how many points disagree in all."""
+    conflicting = recon.resolved[recon.resolved["conflict"].fillna(False).astype(bool)]
+    points = conflicting.head(limit)
+    trail = recon.trail[recon.trail["point_id"].isin(points["point_id"])]
+    trail = trail.merge(claims, on="claim_id", suffixes=("", "_claim"))
+    members: dict[str, list[dict[str, Any]]] = {}
+    for row in records(trail.sort_values("published", kind="stable")):  # oldest first
+        members.setdefault(row["point_id"], []).append(row)
+    groups = [{**point, "claims": members.get(point["point_id"], [])} for point in records(points)]
+    return groups, len(conflicting)
+
+
+def _counts(
+    recon: Reconciliation, claims: pd.DataFrame, sources: pd.DataFrame, conflicts: int
+) -> dict[str, int]:
+    resolved = recon.resolved
+    return {
+        "sources": len(sources),
+        "claims": len(claims),
+        "figures": int((resolved["state"] != "implied").sum()),
+        "disputed": int((resolved["state"] == "disputed").sum()),
+        "ambiguous": int((resolved["state"] == "ambiguous").sum()),
+        "conflicts": conflicts,
+        "consistent": int((recon.implied["consistency"] == "consistent").sum()),
+        "inconsistent": int((recon.implied["consistency"] == "inconsistent").sum()),
+        "gaps_filled": int((resolved["state"] == "implied").sum()),
+        "forecast_errors": len(recon.forecast_errors),
+        "targets": len(recon.targets),
+        "revisions": int(recon.targets["revisions"].fillna(0).sum()),
+    }
+
+
+def http_only(url: Any) -> str | None:
+    """A link target only for web addresses: a source's `javascript:` URL stays text."""
+    return url if isinstance(url, str) and re.match(r"https?://", url, re.IGNORECASE) else None
