@@ -22,8 +22,8 @@ from metrics.output import (
     CONFLICT_TABLE_COLUMNS,
     OUTPUT_FORMATS,
     RESOLVED_TABLE_COLUMNS,
+    catalog_text,
     format_frame,
-    text_table,
 )
 from metrics.reconcile import summarize
 from metrics.report import write_report
@@ -223,6 +223,10 @@ def _ingest(
         )
 
 
+metric_option = click.option(
+    "--metric", help="Metric id, e.g. titr_cargo_volume (see `metrics catalog`)."
+)
+entity_option = click.option("--entity", help="Canonical entity name, e.g. TITR or Kazakhstan.")
 format_option = click.option(
     "--format",
     "fmt",
@@ -333,8 +337,8 @@ def reconcile(db: Path, wait: float) -> None:
 
 
 @cli.command()
-@click.option("--metric", help="Metric id, e.g. titr_cargo_volume (see `metrics catalog`).")
-@click.option("--entity", help="Canonical entity name, e.g. TITR or Kazakhstan.")
+@metric_option
+@entity_option
 @click.option("--period", help="Period label exactly as stored, e.g. 2024.")
 @click.option(
     "--state",
@@ -424,8 +428,8 @@ def extract(file: Path, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--metric", help="Metric id, e.g. titr_cargo_volume (see `metrics catalog`).")
-@click.option("--entity", help="Canonical entity name, e.g. TITR or Kazakhstan.")
+@metric_option
+@entity_option
 @click.option("--period", help="Period label exactly as stored, e.g. 2024 or 2024-01..2024-05.")
 @click.option("--status", type=click.Choice(STATUSES), help="actual, forecast or target.")
 @format_option
@@ -485,18 +489,7 @@ def catalog() -> None:
     """
     from metrics.catalog import load_catalog  # like `extract`: only this command needs it
 
-    loaded = load_catalog()
-    metrics = pd.DataFrame(
-        [(m.id, m.unit, m.measure, m.meaning) for m in loaded.metrics.values()],
-        columns=["id", "unit", "measure", "meaning"],
-    )
-    entities = pd.DataFrame(
-        [(name, ", ".join(aliases)) for name, aliases in loaded.entities.items()],
-        columns=["entity", "aliases"],
-    )
-    click.echo(text_table(metrics))
-    click.echo()
-    click.echo(text_table(entities))
+    click.echo(catalog_text(load_catalog()))
 
 
 def _echo_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = ()) -> None:

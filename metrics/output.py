@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    from metrics.catalog import Catalog
 
 OUTPUT_FORMATS = ("table", "csv", "json")
 # A claim has 18 columns; the table shows the ones a reader scans, csv/json give them all.
@@ -59,6 +64,19 @@ def format_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] =
         )
         return f"{text}\n"
     return f"{text_table(frame[list(table_columns)] if table_columns else frame)}\n"
+
+
+def catalog_text(catalog: Catalog) -> str:
+    """The metric ids and the entity names of `catalog`, as two aligned tables."""
+    metrics = pd.DataFrame(
+        [(m.id, m.unit, m.measure, m.meaning) for m in catalog.metrics.values()],
+        columns=["id", "unit", "measure", "meaning"],
+    )
+    entities = pd.DataFrame(
+        [(name, ", ".join(aliases)) for name, aliases in catalog.entities.items()],
+        columns=["entity", "aliases"],
+    )
+    return f"{text_table(metrics)}\n\n{text_table(entities)}"
 
 
 def text_table(frame: pd.DataFrame) -> str:
