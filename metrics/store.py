@@ -171,7 +171,7 @@ class DatabaseLocked(StoreError):
 
 
 class Store:
-    """A DuckDB file holding the `sources` and `claims` tables.
+    """A DuckDB file holding the `sources` and `claims` tables and their reconciliation.
 
     `Store()` opens `metrics.duckdb` in the working directory and creates the tables if needed;
     `Store(":memory:")` is a throwaway database for tests. `read_only=True` never creates
