@@ -1,4 +1,4 @@
-"""End-to-end ingest figures: one `Store.ingest` of a folder, measured in its own process.
+"""End-to-end ingest figures: one `metrics.pipeline.ingest` of a folder, measured in its own process.
 
 Run by `run.py` once per setting, so that every peak is this ingest's alone:
 
@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+from metrics.pipeline import ingest
 from metrics.store import Store
 
 
@@ -82,7 +83,7 @@ def main() -> None:
     workers.start()
     start = time.perf_counter()
     with Store(args.db) as store:
-        summary = store.ingest([args.folder], jobs=args.jobs)
+        summary = ingest(store, [args.folder], jobs=args.jobs)
     seconds = time.perf_counter() - start
     workers.done.set()
     mb = folder_mb(args.folder)

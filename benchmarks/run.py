@@ -81,7 +81,7 @@ def in_own_process(script: str, *args: object) -> dict[str, Any]:
 
 
 def ingest_figures(count: int, jobs: list[int]) -> dict[str, Any]:
-    """`Store.ingest` of `count` documents into a fresh database per setting, then again."""
+    """`metrics.pipeline.ingest` of `count` documents into a fresh database per setting, then again."""
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder) / "corpus"

@@ -15,54 +15,22 @@ from typing import Any
 import click
 import pandas as pd
 
-from metrics.dask_engine import run_dask
-from metrics.engines import MAX_FILE_BYTES, Engine, default_jobs
+from metrics import pipeline
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
-from metrics.read import load_document
+from metrics.output import (
+    CLAIM_TABLE_COLUMNS,
+    CONFLICT_TABLE_COLUMNS,
+    OUTPUT_FORMATS,
+    RESOLVED_TABLE_COLUMNS,
+    catalog_text,
+    format_frame,
+)
 from metrics.reconcile import summarize
 from metrics.report import write_report
+from metrics.run import Engine, default_jobs, extract_file, run_dask
 from metrics.schema import STATUSES, claims_frame
-from metrics.store import DEFAULT_DB, DatabaseLocked, IngestSummary, Store
+from metrics.store import DEFAULT_DB, DatabaseLocked, Store
 
-OUTPUT_FORMATS = ("table", "csv", "json")
-# A claim has 18 columns; the table shows the ones a reader scans, csv/json give them all.
-CLAIM_TABLE_COLUMNS = (
-    "metric",
-    "entity",
-    "value",
-    "unit",
-    "period",
-    "status",
-    "measure",
-    "qualifier",
-    "value_text",
-)
-
-RESOLVED_TABLE_COLUMNS = (
-    "metric",
-    "entity",
-    "period",
-    "measure",
-    "status",
-    "state",
-    "value",
-    "unit",
-    "value_text",
-    "rule",
-    "n_sources",
-    "publisher",
-)
-CONFLICT_TABLE_COLUMNS = (
-    "metric",
-    "entity",
-    "period",
-    "measure",
-    "verdict",
-    "value_text",
-    "publisher",
-    "published",
-    "reason",
-)
 DEFAULT_SOURCES = Path("sources")
 DEFAULT_REPORT = Path("reports/index.html")
 
@@ -155,7 +123,7 @@ strict_option = click.option(
 max_size_option = click.option(
     "--max-size",
     type=click.FloatRange(min=0),
-    default=MAX_FILE_BYTES / 2**20,
+    default=pipeline.MAX_FILE_BYTES / 2**20,
     metavar="MB",
     show_default=True,
     help="Refuse files larger than this (0: no limit); no article is this long, and a text "
@@ -229,8 +197,8 @@ def _ingest(
     engine: str,
     scheduler: str | None,
     parquet_dir: Path | None,
-) -> IngestSummary:
-    """`Store.ingest` on the engine the options name, printing each file's outcome."""
+) -> pipeline.IngestSummary:
+    """`pipeline.ingest` on the engine the options name, printing each file's outcome."""
     runner: Engine | None = None
     if engine == "local" and (scheduler or parquet_dir):
         raise click.UsageError("--scheduler and --parquet-dir need --engine dask")
@@ -244,7 +212,8 @@ def _ingest(
     if scheduler:
         paths = tuple(p.resolve() for p in paths)  # remote workers run in another directory
     with Store(db, wait=wait) as store:
-        return store.ingest(
+        return pipeline.ingest(
+            store,
             paths,
             progress=None if quiet else _progress,
             jobs=jobs,
@@ -254,6 +223,10 @@ def _ingest(
         )
 
 
+metric_option = click.option(
+    "--metric", help="Metric id, e.g. titr_cargo_volume (see `metrics catalog`)."
+)
+entity_option = click.option("--entity", help="Canonical entity name, e.g. TITR or Kazakhstan.")
 format_option = click.option(
     "--format",
     "fmt",
@@ -360,12 +333,12 @@ def reconcile(db: Path, wait: float) -> None:
         metrics reconcile --db corpus.duckdb
     """
     with Store(db, wait=wait) as store:
-        click.echo(f"reconciled: {summarize(store.reconcile())}")
+        click.echo(f"reconciled: {summarize(pipeline.reconcile_store(store))}")
 
 
 @cli.command()
-@click.option("--metric", help="Metric id, e.g. titr_cargo_volume (see `metrics catalog`).")
-@click.option("--entity", help="Canonical entity name, e.g. TITR or Kazakhstan.")
+@metric_option
+@entity_option
 @click.option("--period", help="Period label exactly as stored, e.g. 2024.")
 @click.option(
     "--state",
@@ -450,19 +423,13 @@ def extract(file: Path, fmt: str) -> None:
     \b
         metrics extract ../shared/corpus/docs/mfa_oceea_meeting_2025.txt --format json
     """
-    document = load_document(file, file.parent)
-    # Imported here so that the other commands never load the pattern set.
-    from metrics.extract import extract_claims
-    from metrics.tables import require_readable_tables
-
-    found = extract_claims(document)
-    require_readable_tables(document, len(found), str(file))
+    _, found = extract_file(file, file.parent)
     _echo_frame(claims_frame(found), fmt, CLAIM_TABLE_COLUMNS)
 
 
 @cli.command()
-@click.option("--metric", help="Metric id, e.g. titr_cargo_volume (see `metrics catalog`).")
-@click.option("--entity", help="Canonical entity name, e.g. TITR or Kazakhstan.")
+@metric_option
+@entity_option
 @click.option("--period", help="Period label exactly as stored, e.g. 2024 or 2024-01..2024-05.")
 @click.option("--status", type=click.Choice(STATUSES), help="actual, forecast or target.")
 @format_option
@@ -522,57 +489,8 @@ def catalog() -> None:
     """
     from metrics.catalog import load_catalog  # like `extract`: only this command needs it
 
-    loaded = load_catalog()
-    metrics = pd.DataFrame(
-        [(m.id, m.unit, m.measure, m.meaning) for m in loaded.metrics.values()],
-        columns=["id", "unit", "measure", "meaning"],
-    )
-    entities = pd.DataFrame(
-        [(name, ", ".join(aliases)) for name, aliases in loaded.entities.items()],
-        columns=["entity", "aliases"],
-    )
-    click.echo(_text_table(metrics))
-    click.echo()
-    click.echo(_text_table(entities))
+    click.echo(catalog_text(load_catalog()))
 
 
 def _echo_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = ()) -> None:
-    if fmt == "csv":
-        click.echo(frame.to_csv(index=False), nl=False)
-    elif fmt == "json":
-        click.echo(
-            frame.to_json(
-                orient="records", date_format="iso", date_unit="s", force_ascii=False, indent=2
-            )
-        )
-    else:
-        click.echo(_text_table(frame[list(table_columns)] if table_columns else frame))
-
-
-def _text_table(frame: pd.DataFrame) -> str:
-    """Aligned plain text: text left, numbers right, nulls blank, no scientific notation."""
-    if frame.empty:
-        return "(no rows)"
-    columns = []
-    for name, series in frame.items():
-        cells = [str(name), *_cells(series)]
-        width = max(map(len, cells))
-        numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-        columns.append([cell.rjust(width) if numeric else cell.ljust(width) for cell in cells])
-    return "\n".join(" ".join(row).rstrip() for row in zip(*columns, strict=True))
-
-
-def _cells(series: pd.Series) -> list[str]:
-    if pd.api.types.is_datetime64_any_dtype(series):
-        # DuckDB DATE columns arrive as midnight timestamps: show them as dates
-        known = series.dropna()
-        pattern = "%Y-%m-%d" if (known == known.dt.normalize()).all() else "%Y-%m-%d %H:%M:%S"
-        return series.dt.strftime(pattern).fillna("").tolist()
-    return [
-        ""
-        if pd.api.types.is_scalar(value) and pd.isna(value)
-        else f"{value:,.15g}"
-        if isinstance(value, float)
-        else " ".join(str(value).splitlines())
-        for value in series
-    ]
+    click.echo(format_frame(frame, fmt, table_columns), nl=False)

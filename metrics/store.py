@@ -1,8 +1,11 @@
-"""The DuckDB fact store: `sources` (one row per article) and `claims` (one row per figure).
+"""The DuckDB fact store: `sources` (one row per article), `claims` (one row per figure)
+and the reconciliation tables derived from them.
 
-A batch is validated completely before anything is written and then written in one
-transaction, so the database never holds half of an ingest. DuckDB lets one process write
-or many read, so open the store, do the work and close it (`with Store(...) as store:`).
+Storage only: opening the file (waiting for another process's lock), the tables, writing
+validated rows, the read-only queries. What goes in, and when, is `metrics.pipeline`'s
+business; it writes a whole batch in one `Store.transaction`, so the database never holds
+half of an ingest. DuckDB lets one process write or many read, so open the store, do the
+work and close it (`with Store(...) as store:`).
 """
 
 from __future__ import annotations
@@ -10,9 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
@@ -20,32 +21,14 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from metrics.engines import (
-    MAX_FILE_BYTES,
-    Engine,
-    Extractor,
-    Outcome,
-    ShardResult,
-    make_shards,
-    run_local,
-    same_path,
-    screen,
-)
 from metrics.errors import MetricsError
-from metrics.models import source_id_of
-from metrics.read import iter_source_files
-from metrics.reconcile import Reconciliation, reconcile
+from metrics.reconcile import Reconciliation
 
 DEFAULT_DB = Path("metrics.duckdb")
-RECONCILE_BATCH = 50_000
-"""Claims reconciled at a time: a few hundred MB of frames at most, however big the store."""
 VIEWS = ("resolved", "conflicts", "implied", "forecast_errors", "target_history", "targets")
 """The reconciliation's stable names for ad hoc SQL (see the README for example queries)."""
 
 T = TypeVar("T")
-
-Progress = Callable[[Path, str], None]
-"""Called once per file with what happened to it: `"12 claims"`, `"unchanged"` or `"failed"`."""
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS sources (
@@ -82,8 +65,9 @@ CREATE TABLE IF NOT EXISTS claims (
 );
 """
 
-# What reconciliation derives from `claims`; rebuilt whole in the ingest transaction, so it
-# always matches the claims it was computed from. Columns follow `metrics.reconcile`.
+# What reconciliation derives from `claims`; the pipeline rebuilds it whole in the ingest
+# transaction, so it always matches the claims it was computed from. Columns follow
+# `metrics.reconcile`.
 _RECONCILE_DDL = """
 CREATE TABLE IF NOT EXISTS recon_resolved (
     point_id VARCHAR, metric VARCHAR, entity VARCHAR, period VARCHAR, period_start DATE,
@@ -186,33 +170,8 @@ class DatabaseLocked(StoreError):
         super().__init__(f"{path}: {what} ({how}; {holder})")
 
 
-class IngestAborted(StoreError):
-    """A strict ingest met a failing file, so it stored nothing; `failed` says which and why."""
-
-    def __init__(self, failed: list[tuple[str, str]]) -> None:
-        self.failed = failed
-        lines = "\n".join(f"  {message}" for _, message in failed)
-        super().__init__(f"{len(failed)} file(s) failed, so nothing was stored:\n{lines}")
-
-
-@dataclass(frozen=True)
-class IngestSummary:
-    """What one `Store.ingest` call did; `failed` holds `(path, message)` per rejected file."""
-
-    documents: int = 0
-    claims: int = 0
-    skipped: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return (
-            f"{self.documents} documents, {self.claims} claims, "
-            f"{self.skipped} skipped, {len(self.failed)} failed"
-        )
-
-
 class Store:
-    """A DuckDB file holding the `sources` and `claims` tables.
+    """A DuckDB file holding the `sources` and `claims` tables and their reconciliation.
 
     `Store()` opens `metrics.duckdb` in the working directory and creates the tables if needed;
     `Store(":memory:")` is a throwaway database for tests. `read_only=True` never creates
@@ -249,100 +208,6 @@ class Store:
     def close(self) -> None:
         """Release the file so other processes (a notebook, `metrics sql`) can open it."""
         self.con.close()
-
-    def ingest(
-        self,
-        paths: Iterable[Path | str],
-        *,
-        progress: Progress | None = None,
-        extractor: Extractor | None = None,
-        jobs: int = 1,
-        engine: Engine | None = None,
-        max_bytes: int | None = MAX_FILE_BYTES,
-        strict: bool = False,
-    ) -> IngestSummary:
-        """Load, extract and store every article file under `paths` (files or folders).
-
-        A file that cannot be read, is larger than `max_bytes` (None: no limit) or whose
-        claims fail the schema goes to `IngestSummary.failed` and the others go on; with
-        `strict`, any such failure raises `IngestAborted` and nothing is stored. A file whose
-        content hash is already stored under its `source_id` is skipped, and so is a copy
-        of another file; a changed file replaces its earlier source row and claims. `jobs` processes extract shards of files in parallel (see
-        `metrics.engines`) while this one loads their results as they come; a script that
-        asks for more than one must call this under `if __name__ == "__main__":`. `engine`
-        runs the shards elsewhere instead (`metrics.dask_engine.run_dask` on a Dask cluster). Everything that
-        passed is written, and the reconciliation tables rebuilt from the new claims, in
-        one transaction; if that fails it is rolled back and `StoreError` is raised, leaving
-        the stored data as it was.
-        """
-        rows = self.con.execute("SELECT source_id, content_sha256, path FROM sources").fetchall()
-        stored = {source_id: (sha, path) for source_id, sha, path in rows}
-        ingested_at = datetime.now(UTC).replace(tzinfo=None)  # TIMESTAMP has no zone: UTC
-        todo, settled = screen(iter_source_files(paths), stored, max_bytes)
-        shards = make_shards(todo, jobs)
-        results = (
-            run_local(shards, ingested_at, extractor, jobs)
-            if engine is None
-            else engine(shards, ingested_at, extractor=extractor)
-        )
-        return self.load(results, stored, progress, settled=settled, strict=strict)
-
-    def load(
-        self,
-        results: Iterable[ShardResult],
-        stored: Container[str],
-        progress: Progress | None = None,
-        settled: Iterable[Outcome] = (),
-        strict: bool = False,
-    ) -> IngestSummary:
-        """Write shard results as they arrive, then reconcile, all in one transaction.
-
-        `stored` holds the source_ids in `sources` when the shards were made: only those
-        can need their old rows replaced; `settled` are the files `engines.screen` skipped
-        or refused. Any engine that produces `ShardResult`s can feed this.
-        """
-        report = progress or (lambda file, outcome: None)
-        loaded: set[str] = set()
-        settled = list(settled)
-        failed = [(o.file, o.message or o.file) for o in settled if o.outcome == "failed"]
-        for outcome in settled:
-            report(Path(outcome.file), outcome.outcome)
-
-        def work() -> int:
-            written = 0
-            for result in results:
-                repeated = set()
-                for outcome in result.outcomes:
-                    state, message = outcome.outcome, outcome.message
-                    source_id = source_id_of(outcome.path)
-                    if source_id in loaded and state != "failed":
-                        state, message = "failed", same_path(outcome.file, outcome.path)
-                        repeated.add(source_id)
-                    if state == "failed":
-                        failed.append((outcome.file, message or outcome.file))
-                    report(Path(outcome.file), state)
-                sources, claims = result.sources, result.claims
-                if repeated:
-                    sources = sources[~sources["source_id"].isin(repeated)]
-                    claims = claims[~claims["source_id"].isin(repeated)]
-                self._write(
-                    sources, claims, replace=[s for s in sources["source_id"] if s in stored]
-                )
-                loaded.update(sources["source_id"])
-                written += len(claims)
-            if strict and failed:
-                raise IngestAborted(failed)
-            if loaded or self._reconciliation_missing():
-                self._rebuild()
-            return written
-
-        written = self._transaction(work)
-        return IngestSummary(
-            documents=len(loaded),
-            claims=written,
-            skipped=sum(outcome.outcome != "failed" for outcome in settled),
-            failed=failed,
-        )
 
     def claims(
         self,
@@ -387,15 +252,6 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"query failed: {exc}") from exc
 
-    def reconcile(self) -> Reconciliation:
-        """Rebuild the reconciliation tables from the stored claims and return them.
-
-        `ingest` does this itself; call it after changing the reconciliation settings or
-        upgrading `metrics`, so stored claims are judged by the current rules.
-        """
-        self._transaction(self._rebuild)
-        return self.reconciliation()
-
     def reconciliation(self) -> Reconciliation:
         """The stored reconciliation, as the report and notebooks read it."""
         try:
@@ -422,14 +278,17 @@ class Store:
         """A file written before reconciliation existed lacks its tables."""
         return StoreError(f"{self.path} has no reconciliation yet: run `metrics reconcile` ({exc})")
 
-    def _reconciliation_missing(self) -> bool:
-        counts = self.con.execute(
-            "SELECT (SELECT count(*) FROM claims), (SELECT count(*) FROM recon_resolved)"
-        ).fetchone()
-        return bool(counts and counts[0] and not counts[1])
+    def stored_hashes(self) -> dict[str, tuple[str, str]]:
+        """`source_id` -> `(content_sha256, path)` of every stored source."""
+        rows = self.con.execute("SELECT source_id, content_sha256, path FROM sources").fetchall()
+        return {source_id: (sha, path) for source_id, sha, path in rows}
 
-    def _transaction(self, work: Callable[[], T]) -> T:
-        """Run `work` in one transaction: all of its writes land, or none of them."""
+    def transaction(self, work: Callable[[], T]) -> T:
+        """Run `work` in one transaction: all of its writes land, or none of them.
+
+        A DuckDB failure becomes `StoreError` saying nothing was stored; anything else
+        `work` raises (a strict ingest's abort, Ctrl-C) rolls back and goes on up.
+        """
         try:
             self.con.execute("BEGIN TRANSACTION")
             result = work()
@@ -444,38 +303,10 @@ class Store:
             raise
         return result
 
-    def _rebuild(self, batch_claims: int = RECONCILE_BATCH) -> None:
-        """Recompute the reconciliation tables, a batch of metrics at a time.
-
-        Reconciliation only ever compares claims of one metric, so the claims are read in
-        batches of whole metrics of about `batch_claims` claims: memory follows the batch
-        (or the largest metric), not the whole database.
-        """
-        for table in _RECONCILE_TABLES:
-            self.con.execute(f"DELETE FROM {table}")
-        counts = self.con.execute("SELECT metric, count(*) FROM claims GROUP BY ALL ORDER BY ALL")
-        for metrics in _batches(counts.fetchall(), batch_claims):
-            claims = self.con.execute("SELECT * FROM claims WHERE metric IN ?", [metrics]).df()
-            sources = self.con.execute(
-                "SELECT * FROM sources WHERE source_id IN "
-                "(SELECT source_id FROM claims WHERE metric IN ?)",
-                [metrics],
-            ).df()
-            result = reconcile(claims, sources)
-            for table, attribute in _RECONCILE_TABLES.items():
-                frame = getattr(result, attribute)
-                if frame.empty:
-                    continue
-                self.con.register("_frame", frame)
-                try:
-                    self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-                finally:
-                    self.con.unregister("_frame")
-
-    def _write(self, sources: pd.DataFrame, claims: pd.DataFrame, replace: list[str]) -> None:
+    def write(self, sources: pd.DataFrame, claims: pd.DataFrame, replace: list[str]) -> None:
         """Add validated rows, first dropping the stored rows of the sources in `replace`.
 
-        Runs inside `_transaction`; whole frames go in at once, never row by row.
+        Runs inside `transaction`; whole frames go in at once, never row by row.
         """
         if sources.empty:
             return
@@ -492,18 +323,45 @@ class Store:
                 self.con.unregister("_batch_sources")
                 self.con.unregister("_batch_claims")
 
+    def reconciliation_missing(self) -> bool:
+        """Claims are stored but no reconciliation of them (a file from before it existed)."""
+        counts = self.con.execute(
+            "SELECT (SELECT count(*) FROM claims), (SELECT count(*) FROM recon_resolved)"
+        ).fetchone()
+        return bool(counts and counts[0] and not counts[1])
 
-def _batches(counts: list[tuple[str, int]], size: int) -> list[list[str]]:
-    """Metrics grouped so that each group holds about `size` claims (or one metric)."""
-    batches: list[list[str]] = [[]]
-    held = 0
-    for metric, count in counts:
-        if batches[-1] and held + count > size:
-            batches.append([])
-            held = 0
-        batches[-1].append(metric)
-        held += count
-    return [batch for batch in batches if batch]
+    def claims_per_metric(self) -> list[tuple[str, int]]:
+        """`(metric, number of claims)` for every stored metric, in metric order."""
+        return self.con.execute(
+            "SELECT metric, count(*) FROM claims GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+
+    def rows_of_metrics(self, metrics: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(claims of `metrics`, the sources they came from), as reconciliation reads them."""
+        claims = self.con.execute("SELECT * FROM claims WHERE metric IN ?", [metrics]).df()
+        sources = self.con.execute(
+            "SELECT * FROM sources WHERE source_id IN "
+            "(SELECT source_id FROM claims WHERE metric IN ?)",
+            [metrics],
+        ).df()
+        return claims, sources
+
+    def clear_reconciliation(self) -> None:
+        """Empty the reconciliation tables, before they are written again from the claims."""
+        for table in _RECONCILE_TABLES:
+            self.con.execute(f"DELETE FROM {table}")
+
+    def add_reconciliation(self, result: Reconciliation) -> None:
+        """Append the frames of `result` to the reconciliation tables (inside `transaction`)."""
+        for table, attribute in _RECONCILE_TABLES.items():
+            frame = getattr(result, attribute)
+            if frame.empty:
+                continue
+            self.con.register("_frame", frame)
+            try:
+                self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+            finally:
+                self.con.unregister("_frame")
 
 
 def _where(filters: dict[str, str | None]) -> tuple[str, list[str]]:

@@ -14,9 +14,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from metrics import pipeline
 from metrics.cli import SOURCE_HINTS, cli
 from metrics.errors import Reason
 from metrics.models import CLAIM_COLUMNS
+from metrics.pipeline import ingest
 from metrics.store import Store
 
 
@@ -28,8 +30,7 @@ def runner() -> CliRunner:
 @pytest.fixture
 def fake_ingest(monkeypatch: pytest.MonkeyPatch, fake_extractor) -> None:
     """`metrics ingest` with the conftest extractor, for tests about the command itself."""
-    monkeypatch.setattr(Store, "ingest", functools.partialmethod(Store.ingest,
-                                                                 extractor=fake_extractor))
+    monkeypatch.setattr(pipeline, "ingest", functools.partial(ingest, extractor=fake_extractor))
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def db(tmp_path: Path, write, fake_extractor) -> Path:
     write("docs/b.txt", "Aktau handled 2600 tons.")
     path = tmp_path / "m.duckdb"
     with Store(path) as store:
-        store.ingest([tmp_path / "docs"], extractor=fake_extractor)
+        ingest(store, [tmp_path / "docs"], extractor=fake_extractor)
     return path
 
 
@@ -268,7 +269,7 @@ def test_report_narrowed_to_metrics(runner: CliRunner, tmp_path: Path) -> None:
     """`--metric` charts only those metrics: fewer charts than the whole, none for no data."""
     db = tmp_path / "samples.duckdb"
     with Store(db) as store:
-        store.ingest([Path(__file__).parents[1] / "sources"])
+        ingest(store, [Path(__file__).parents[1] / "sources"])
 
     def charts(*metrics: str) -> int:
         args = ["report", "--db", str(db), "--out", str(tmp_path / "r.html")]

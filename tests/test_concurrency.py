@@ -42,6 +42,7 @@ from typing import Literal
 
 import pytest
 
+from metrics.pipeline import ingest
 from metrics.store import DatabaseLocked, Store, StoreError
 
 pytestmark = pytest.mark.slow
@@ -260,7 +261,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
         path.write_text(article(name), encoding="utf-8")
     db = tmp / "metrics.duckdb"
     with Store(db) as store:
-        summary = store.ingest([tmp / "docs"])
+        summary = ingest(store, [tmp / "docs"])
     assert (summary.documents, summary.claims, summary.failed) == (2, 2, [])
     return Site(tmp=tmp, db=db, extra=tmp / "extra")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics.pipeline import ingest
 from metrics.store import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -40,7 +41,7 @@ def score_lines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         )
     db = tmp_path_factory.mktemp("score") / "corpus.duckdb"
     with Store(db) as store:
-        summary = store.ingest([docs])
+        summary = ingest(store, [docs])
     assert summary.failed == []
     second = SECOND_BATCH.split(",")
     first = [p.name for p in sorted(docs.iterdir()) if not any(p.match(g) for g in second)]

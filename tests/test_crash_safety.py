@@ -44,6 +44,7 @@ import pytest
 
 from metrics.extract import extract_claims
 from metrics.models import Claim, Document, source_id_of
+from metrics.pipeline import ingest
 from metrics.read import load_document
 from metrics.store import Store
 
@@ -156,7 +157,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, article_generator: ModuleTyp
 
     base = tmp / "base.duckdb"
     with Store(base) as store:
-        assert store.ingest([stage, archive], jobs=1).failed == []
+        assert ingest(store, [stage, archive], jobs=1).failed == []
     assert not Path(f"{base}.wal").exists(), "closing the store should checkpoint the WAL"
 
     reference = tmp / "reference.duckdb"
@@ -324,10 +325,10 @@ def check_crashed(world: World, db: Path, crash: Crash) -> State:
 
 
 def rerun_completes(world: World, db: Path, crash: Crash) -> None:
-    """`Store.ingest` again does exactly the work the killed run left, and nothing else."""
+    """`ingest` again does exactly the work the killed run left, and nothing else."""
     committed = read_db(db) == world.after
     with Store(db) as store:
-        summary = store.ingest([world.corpus], jobs=1)
+        summary = ingest(store, [world.corpus], jobs=1)
     assert summary.failed == []
     redone = 0 if committed else DOCS - len(UNCHANGED)
     assert (summary.documents, summary.skipped) == (redone, DOCS - redone), str(crash)
@@ -419,14 +420,14 @@ def test_schema_failure_writes_nothing_of_that_file(
     kept, changed = write_with_claims("kept.md"), write_with_claims("bad-offsets.md")
     db = tmp_path / "m.duckdb"
     with Store(db) as store:
-        assert store.ingest([docs], extractor=extract_claims).failed == []  # valid back then
+        assert ingest(store, [docs], extractor=extract_claims).failed == []  # valid back then
     before = read_db(db)
 
     write_with_claims("bad-offsets.md")  # a new version of a stored file, which will fail
     bad_new = write_with_claims("bad-status.md")
     good = [write_with_claims(f"good-{i:02d}.md") for i in range(12)]
     with Store(db) as store:
-        summary = store.ingest([docs], extractor=breaks_schema)
+        summary = ingest(store, [docs], extractor=breaks_schema)
     after = read_db(db)
 
     assert [path for path, _ in summary.failed] == [str(changed), str(bad_new)]

@@ -19,10 +19,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from metrics import engines
 from metrics.cli import cli
-from metrics.dask_engine import DaskEngineError, run_dask
+from metrics.pipeline import ingest, load_results
 from metrics.read import iter_source_files
+from metrics.run import DaskEngineError, Shard, extract_shard, make_shards, run_dask
+from metrics.run import shards as sharding
 from metrics.store import Store
 
 pytestmark = pytest.mark.slow
@@ -51,10 +52,10 @@ def folders() -> list[Path]:
 
 
 @pytest.fixture
-def shards(folders: list[Path], monkeypatch: pytest.MonkeyPatch) -> list[engines.Shard]:
+def shards(folders: list[Path], monkeypatch: pytest.MonkeyPatch) -> list[Shard]:
     """Several shards even from a small folder: a few files each."""
-    monkeypatch.setattr(engines, "MIN_SHARD", 3)
-    cut = engines.make_shards(iter_source_files(folders), jobs=2)
+    monkeypatch.setattr(sharding, "MIN_SHARD", 3)
+    cut = make_shards(iter_source_files(folders), jobs=2)
     assert len(cut) > 1
     return cut
 
@@ -62,15 +63,15 @@ def shards(folders: list[Path], monkeypatch: pytest.MonkeyPatch) -> list[engines
 def test_dask_engine_stores_what_the_process_engine_stores(
     real_extractor: None,
     folders: list[Path],
-    shards: list[engines.Shard],
+    shards: list[Shard],
     scheduler: str,
     tmp_path: Path,
 ) -> None:
     with Store(":memory:") as local, Store(":memory:") as dask_store:
-        expected = local.ingest(folders, jobs=1)
+        expected = ingest(local, folders, jobs=1)
         (ingested_at,) = local.con.execute("SELECT DISTINCT ingested_at FROM sources").fetchone()
         results = list(run_dask(shards, ingested_at, scheduler=scheduler, parquet_dir=tmp_path))
-        summary = dask_store.load(results, stored={})
+        summary = load_results(dask_store, results, stored={})
 
         assert summary == expected
         assert expected.documents > 0 and expected.claims > 0
@@ -80,7 +81,7 @@ def test_dask_engine_stores_what_the_process_engine_stores(
         ):
             pd.testing.assert_frame_equal(dask_store.query(sql), local.query(sql))
 
-    in_process = engines.extract_shard(shards[0], ingested_at)
+    in_process = extract_shard(shards[0], ingested_at)
     assert results[0].claims.dtypes.to_dict() == in_process.claims.dtypes.to_dict()
     assert results[0].sources.dtypes.to_dict() == in_process.sources.dtypes.to_dict()
     assert [result.number for result in results] == [shard.number for shard in shards]
@@ -90,7 +91,7 @@ def test_dask_engine_stores_what_the_process_engine_stores(
 
 
 def test_rerun_overwrites_the_parquet_files(
-    real_extractor: None, shards: list[engines.Shard], scheduler: str, tmp_path: Path
+    real_extractor: None, shards: list[Shard], scheduler: str, tmp_path: Path
 ) -> None:
     ingested_at = datetime(2024, 1, 1)
     first = list(run_dask(shards, ingested_at, scheduler=scheduler, parquet_dir=tmp_path))
@@ -106,19 +107,19 @@ def test_rerun_overwrites_the_parquet_files(
 
 def test_empty_shard_keeps_its_columns(write, scheduler: str, tmp_path: Path) -> None:
     """A shard whose only file fails still writes Parquet that loads like any other."""
-    shards = engines.make_shards([(write("docs/empty.txt", ""), tmp_path / "docs")], jobs=1)
+    shards = make_shards([(write("docs/empty.txt", ""), tmp_path / "docs")], jobs=1)
 
     (result,) = run_dask(shards, datetime(2024, 1, 1), scheduler=scheduler, parquet_dir=tmp_path)
 
     assert result.outcomes[0].outcome == "failed"
     assert result.claims.empty and result.sources.empty
-    in_process = engines.extract_shard(shards[0], datetime(2024, 1, 1))
+    in_process = extract_shard(shards[0], datetime(2024, 1, 1))
     pd.testing.assert_frame_equal(result.claims, in_process.claims)
     pd.testing.assert_frame_equal(result.sources, in_process.sources)
 
 
 def test_unreachable_scheduler_names_the_address(
-    shards: list[engines.Shard], tmp_path: Path
+    shards: list[Shard], tmp_path: Path
 ) -> None:
     with socket.socket() as probe:  # a port nothing listens on once the probe is closed
         probe.bind(("127.0.0.1", 0))
@@ -135,7 +136,7 @@ def test_unreachable_scheduler_names_the_address(
 
 
 def test_missing_dask_says_how_to_install(
-    shards: list[engines.Shard], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shards: list[Shard], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` fail
 
@@ -144,7 +145,7 @@ def test_missing_dask_says_how_to_install(
 
 
 def test_without_a_scheduler_a_local_cluster_runs_the_shards(write, tmp_path: Path) -> None:
-    shards = engines.make_shards([(write("docs/a.txt", "Cargo: 5 tons."), tmp_path / "docs")], 1)
+    shards = make_shards([(write("docs/a.txt", "Cargo: 5 tons."), tmp_path / "docs")], 1)
 
     (result,) = run_dask(shards, datetime(2024, 1, 1), parquet_dir=tmp_path / "out", workers=1)
 

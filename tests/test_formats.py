@@ -19,6 +19,7 @@ from metrics.cli import cli
 from metrics.errors import Reason, SourceError
 from metrics.extract import extract_claims
 from metrics.models import Claim, Document
+from metrics.pipeline import ingest
 from metrics.read import load_document
 from metrics.store import Store
 
@@ -276,7 +277,7 @@ def test_a_batch_of_mixed_files_stores_what_it_can(tmp_path: Path) -> None:
     assets.mkdir()
     (assets / "ad-frame.html").write_text("<html><body><p>Win 1,000 dollars</p></body></html>")
     with Store(":memory:") as store:
-        summary = store.ingest([folder])
+        summary = ingest(store, [folder])
         stored = store.query("SELECT path, format FROM sources ORDER BY path")
         counts = store.query("SELECT count(*) AS n FROM claims")["n"][0]
     assert dict(zip(stored["path"], stored["format"], strict=True)) == {

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from metrics.pipeline import ingest
 from metrics.store import Store
 
 
@@ -22,7 +23,7 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("../shared/corpus not found (CI places it beside the checkout)")
     path = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
     with Store(path) as store:
-        summary = store.ingest([docs])
+        summary = ingest(store, [docs])
     assert not summary.failed
     return path
 

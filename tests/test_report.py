@@ -19,6 +19,7 @@ import pytest
 
 from metrics.models import Claim, Document
 from metrics.periods import period_from_label
+from metrics.pipeline import ingest
 from metrics.report import write_report
 from metrics.store import Store
 
@@ -99,7 +100,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / "docs").mkdir(exist_ok=True)
         (root / "docs" / name).write_text(f"---\n{front}\n---\nBody of {name}.\n", encoding="utf-8")
     with Store(root / "m.duckdb") as store:
-        store.ingest([root / "docs"], extractor=_extract)
+        ingest(store, [root / "docs"], extractor=_extract)
         write_report(store, root / "out" / "index.html", title="Test report")
     return root / "out" / "index.html"
 

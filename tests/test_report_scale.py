@@ -21,6 +21,7 @@ import pytest
 
 from metrics.models import CLAIM_COLUMNS, Claim, Document
 from metrics.periods import period_from_label
+from metrics.pipeline import ingest
 from metrics.reconcile import reconcile
 from metrics.report import ReportSettings, context, render_report, write_report
 from metrics.store import Store
@@ -228,7 +229,7 @@ def test_write_report_of_some_metrics(tmp_path: Path) -> None:
         ]
 
     with Store(tmp_path / "m.duckdb") as store:
-        store.ingest([docs], extractor=extract)
+        ingest(store, [docs], extractor=extract)
         whole = write_report(store, tmp_path / "all.html")
         narrow = write_report(store, tmp_path / "ports.html", metrics=["port_cargo_throughput"])
     assert (whole.charts, narrow.charts) == (5, 4)

@@ -40,6 +40,7 @@ from test_report import CHROMIUM_FLAGS
 
 from metrics.models import Claim, Document
 from metrics.periods import period_from_label
+from metrics.pipeline import ingest
 from metrics.report import write_report
 from metrics.report.charts import HOVER
 from metrics.store import Store
@@ -169,7 +170,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, (fields, _) in ARTICLES.items():
         (docs / name).write_text(f"---\n{_front_matter(fields)}---\nBody.\n", encoding="utf-8")
     with Store(root / "m.duckdb") as store:
-        summary = store.ingest([docs], extractor=_extract)
+        summary = ingest(store, [docs], extractor=_extract)
         assert not summary.failed, summary.failed
         write_report(store, root / "out" / "index.html", title="Untrusted sources")
     return root / "out" / "index.html"

@@ -14,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics.engines import make_shards
 from metrics.errors import SchemaViolation
 from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS
+from metrics.pipeline import IngestSummary, ingest, reconcile_store
 from metrics.read import SIDECAR_SUFFIX, iter_source_files
-from metrics.store import IngestSummary, Store, StoreError
+from metrics.run import make_shards
+from metrics.store import Store, StoreError
 
 
 def snapshot(store: Store) -> tuple[list, list]:
@@ -42,7 +43,7 @@ def test_tables_follow_the_contract(store: Store) -> None:
 
 
 def test_ingest_stores_documents_and_claims(store: Store, docs: Path, fake_extractor) -> None:
-    summary = store.ingest([docs], extractor=fake_extractor)
+    summary = ingest(store, [docs], extractor=fake_extractor)
     assert summary == IngestSummary(documents=3, claims=3, skipped=0, failed=[])
     sources = store.query("SELECT path, published, format FROM sources ORDER BY path")
     assert sources["path"].tolist() == ["a.txt", "no-figures.txt", "sub/b.md"]
@@ -52,17 +53,17 @@ def test_ingest_stores_documents_and_claims(store: Store, docs: Path, fake_extra
 
 
 def test_ingesting_twice_adds_nothing(store: Store, docs: Path, fake_extractor) -> None:
-    store.ingest([docs], extractor=fake_extractor)
+    ingest(store, [docs], extractor=fake_extractor)
     before = snapshot(store)
-    summary = store.ingest([docs], extractor=fake_extractor)
+    summary = ingest(store, [docs], extractor=fake_extractor)
     assert summary == IngestSummary(documents=0, claims=0, skipped=3, failed=[])
     assert snapshot(store) == before  # ingested_at included: nothing was rewritten
 
 
 def test_changed_file_replaces_its_claims(store: Store, docs: Path, fake_extractor) -> None:
-    store.ingest([docs], extractor=fake_extractor)
+    ingest(store, [docs], extractor=fake_extractor)
     (docs / "a.txt").write_text("Cargo reached 4600 tons.", encoding="utf-8")
-    summary = store.ingest([docs], extractor=fake_extractor)
+    summary = ingest(store, [docs], extractor=fake_extractor)
     assert (summary.documents, summary.claims, summary.skipped) == (1, 1, 2)
     assert sorted(store.claims()["value"]) == [2600, 4600]
     sources = store.query("SELECT path, content_sha256, published FROM sources ORDER BY path")
@@ -75,12 +76,12 @@ def test_changed_file_replaces_its_claims(store: Store, docs: Path, fake_extract
 def test_a_new_copy_is_skipped_and_a_file_changed_into_a_copy_is_replaced(
     store: Store, docs: Path, fake_extractor
 ) -> None:
-    store.ingest([docs], extractor=fake_extractor)
+    ingest(store, [docs], extractor=fake_extractor)
     (docs / "copy.txt").write_bytes((docs / "a.txt").read_bytes())
     (docs / "no-figures.txt").write_bytes((docs / "sub" / "b.md").read_bytes())
     outcomes: dict[str, str] = {}
     progress = lambda file, outcome: outcomes.__setitem__(str(file), outcome)  # noqa: E731
-    summary = store.ingest([docs], extractor=fake_extractor, progress=progress)
+    summary = ingest(store, [docs], extractor=fake_extractor, progress=progress)
     assert (summary.documents, summary.skipped, summary.failed) == (1, 3, [])
     assert outcomes[str(docs / "copy.txt")] == "same content as a.txt"
     assert outcomes[str(docs / "no-figures.txt")] == "1 claim"  # changed: replaced
@@ -92,15 +93,15 @@ def test_a_new_copy_is_skipped_and_a_file_changed_into_a_copy_is_replaced(
 def test_single_file_and_its_folder_are_the_same_source(
     store: Store, docs: Path, fake_extractor
 ) -> None:
-    store.ingest([docs / "a.txt"], extractor=fake_extractor)
-    assert store.ingest([docs], extractor=fake_extractor).skipped == 1
+    ingest(store, [docs / "a.txt"], extractor=fake_extractor)
+    assert ingest(store, [docs], extractor=fake_extractor).skipped == 1
 
 
 def test_bad_file_among_good_ones(store: Store, docs: Path, write, fake_extractor) -> None:
-    store.ingest([docs / "a.txt"], extractor=fake_extractor)
+    ingest(store, [docs / "a.txt"], extractor=fake_extractor)
     before = store.claims()
     bad = write("docs/c.txt", b"Cargo reached 4500 tons in caf\xe9.")
-    summary = store.ingest([docs], extractor=fake_extractor)
+    summary = ingest(store, [docs], extractor=fake_extractor)
     assert (summary.documents, summary.claims, summary.skipped) == (2, 1, 1)
     [(path, message)] = summary.failed
     assert path == str(bad)
@@ -112,10 +113,10 @@ def test_bad_file_among_good_ones(store: Store, docs: Path, write, fake_extracto
 
 def test_rejected_claims_write_nothing(store: Store, docs: Path, fake_extractor) -> None:
     """A file whose claims fail pandera keeps its earlier version, even within a batch."""
-    store.ingest([docs], extractor=fake_extractor)
+    ingest(store, [docs], extractor=fake_extractor)
     before = snapshot(store)
     (docs / "a.txt").write_text("Cargo reached 4600 tons and 7 furlongs.", encoding="utf-8")
-    summary = store.ingest([docs], extractor=fake_extractor)
+    summary = ingest(store, [docs], extractor=fake_extractor)
     [(path, message)] = summary.failed
     assert path == str(docs / "a.txt")
     assert "claims failed validation" in message
@@ -128,9 +129,10 @@ def test_rejected_claims_write_nothing(store: Store, docs: Path, fake_extractor)
 def test_progress_reports_every_file(store: Store, docs: Path, write, fake_extractor) -> None:
     write("docs/z.json", "not an article")  # not a source inside a folder: not reported
     write("docs/empty.txt", "")
-    store.ingest([docs / "a.txt"], extractor=fake_extractor)
+    ingest(store, [docs / "a.txt"], extractor=fake_extractor)
     seen: list[tuple[str, str]] = []
-    store.ingest(
+    ingest(
+        store,
         [docs],
         extractor=fake_extractor,
         progress=lambda file, outcome: seen.append((file.name, outcome)),
@@ -144,7 +146,7 @@ def test_progress_reports_every_file(store: Store, docs: Path, write, fake_extra
 
 
 def test_missing_path_is_reported(store: Store, tmp_path: Path, fake_extractor) -> None:
-    summary = store.ingest([tmp_path / "typo"], extractor=fake_extractor)
+    summary = ingest(store, [tmp_path / "typo"], extractor=fake_extractor)
     assert summary.failed == [(str(tmp_path / "typo"), f"{tmp_path / 'typo'}: not found")]
 
 
@@ -153,7 +155,7 @@ def test_same_relative_path_twice_in_one_batch(
 ) -> None:
     write("one/a.txt", "1 tons")
     write("two/a.txt", "2 tons")
-    summary = store.ingest([tmp_path / "one", tmp_path / "two"], extractor=fake_extractor)
+    summary = ingest(store, [tmp_path / "one", tmp_path / "two"], extractor=fake_extractor)
     assert summary.documents == 1
     [(path, message)] = summary.failed
     assert path == str(tmp_path / "two" / "a.txt")
@@ -167,7 +169,7 @@ def test_claim_ids_shared_between_files_reject_the_batch(
         return [replace(claim, claim_id="shared") for claim in fake_extractor(document)[:1]]
 
     with pytest.raises(SchemaViolation):
-        store.ingest([docs], extractor=same_ids)
+        ingest(store, [docs], extractor=same_ids)
     assert snapshot(store) == ([], [])
 
 
@@ -177,10 +179,10 @@ def test_failed_transaction_rolls_back(store: Store, docs: Path, fake_extractor)
     def same_ids(document):
         return [replace(claim, claim_id="shared") for claim in fake_extractor(document)[:1]]
 
-    store.ingest([docs / "a.txt"], extractor=same_ids)
+    ingest(store, [docs / "a.txt"], extractor=same_ids)
     before = snapshot(store)
     with pytest.raises(StoreError, match="nothing was stored"):
-        store.ingest([docs / "sub" / "b.md"], extractor=same_ids)
+        ingest(store, [docs / "sub" / "b.md"], extractor=same_ids)
     assert snapshot(store) == before
 
 
@@ -196,7 +198,7 @@ def test_failed_transaction_rolls_back(store: Store, docs: Path, fake_extractor)
     ],
 )
 def test_claims_filters(store: Store, docs: Path, fake_extractor, filters, values) -> None:
-    store.ingest([docs], extractor=fake_extractor)
+    ingest(store, [docs], extractor=fake_extractor)
     assert sorted(store.claims(**filters)["value"]) == values
 
 
@@ -208,7 +210,7 @@ def test_bad_query_raises_store_error(store: Store) -> None:
 def test_file_database_read_only(tmp_path: Path, docs: Path, fake_extractor) -> None:
     db = tmp_path / "m.duckdb"
     with Store(db) as store:
-        store.ingest([docs], extractor=fake_extractor)
+        ingest(store, [docs], extractor=fake_extractor)
     with Store(db, read_only=True) as reader, Store(db, read_only=True) as other:
         assert reader.query("SELECT count(*) AS n FROM claims")["n"].item() == 3
         assert len(other.claims()) == 3
@@ -228,10 +230,10 @@ def test_not_a_database(write) -> None:
 
 def test_real_corpus_is_ingested_once(tmp_path: Path, corpus_docs: Path, real_extractor) -> None:
     with Store(tmp_path / "corpus.duckdb") as store:
-        first = store.ingest([corpus_docs])
+        first = ingest(store, [corpus_docs])
         assert first.failed == []
         assert first.documents == len(list(corpus_docs.glob("*.txt")))
-        again = store.ingest([corpus_docs])
+        again = ingest(store, [corpus_docs])
         assert (again.documents, again.claims, again.skipped) == (0, 0, first.documents)
         assert len(store.claims()) == first.claims
 
@@ -251,7 +253,7 @@ def test_parallel_ingest_stores_what_one_process_stores(tmp_path: Path) -> None:
     assert len(make_shards(iter_source_files([docs]), jobs=2)) > 1
     at = "SELECT * EXCLUDE (ingested_at) FROM sources ORDER BY source_id"
     with Store(":memory:") as one, Store(":memory:") as two:
-        alone, pooled = one.ingest([docs], jobs=1), two.ingest([docs], jobs=2)
+        alone, pooled = ingest(one, [docs], jobs=1), ingest(two, [docs], jobs=2)
         assert alone == pooled
         assert alone.documents == 26 and alone.claims > 100
         assert one.query(at).equals(two.query(at))
@@ -262,13 +264,13 @@ def test_parallel_ingest_stores_what_one_process_stores(tmp_path: Path) -> None:
 def test_reingest_of_an_unchanged_folder_parses_nothing(
     store: Store, docs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.ingest([docs])
+    ingest(store, [docs])
 
     def must_not_parse(*args: object) -> None:
         raise AssertionError("an unchanged file was parsed again")
 
-    monkeypatch.setattr("metrics.engines.load_document", must_not_parse)
-    assert store.ingest([docs], jobs=2) == IngestSummary(skipped=3)
+    monkeypatch.setattr("metrics.run.shards.load_document", must_not_parse)
+    assert ingest(store, [docs], jobs=2) == IngestSummary(skipped=3)
 
 
 def test_reconciling_metric_by_metric_gives_the_whole_reconciliation() -> None:
@@ -283,10 +285,10 @@ def test_reconciling_metric_by_metric_gives_the_whole_reconciliation() -> None:
         }
 
     with Store(":memory:") as store:
-        store.ingest([SAMPLES])
+        ingest(store, [SAMPLES])
         whole = contents(store)
         assert len(whole["recon_resolved"]) > 50
-        store._transaction(lambda: store._rebuild(batch_claims=1))
+        reconcile_store(store, batch_claims=1)
         by_metric = contents(store)
     for table in tables:
         pd.testing.assert_frame_equal(by_metric[table], whole[table], obj=table)
@@ -319,7 +321,7 @@ def test_query_refuses_what_could_change_anything(
     store: Store, docs: Path, fake_extractor, tmp_path: Path, monkeypatch, sql: str, kind: str
 ) -> None:
     monkeypatch.chdir(tmp_path)  # where a COPY or EXPORT would write
-    store.ingest([docs], extractor=fake_extractor)
+    ingest(store, [docs], extractor=fake_extractor)
     before = snapshot(store)
     with pytest.raises(StoreError, match=rf"query refused: {kind} is not a SELECT"):
         store.query(sql)
@@ -339,7 +341,7 @@ def test_query_refuses_what_could_change_anything(
     ],
 )
 def test_query_runs_what_only_reads(store: Store, docs: Path, fake_extractor, sql: str) -> None:
-    store.ingest([docs], extractor=fake_extractor)
+    ingest(store, [docs], extractor=fake_extractor)
     assert not store.query(sql).empty
 
 

@@ -1,7 +1,7 @@
 """Extraction on a Dask cluster: the same `extract_shard`, with one Parquet file per shard.
 
 Use it when extraction should outgrow one machine, or when a Dask cluster is already running
-(pass its scheduler address). On one machine the process pool of `metrics.engines` is
+(pass its scheduler address). On one machine the process pool of `metrics.run.local` is
 faster: it needs no scheduler and no Parquet round trip, so use this engine there only to
 test it.
 
@@ -11,9 +11,9 @@ small outcome of each file. The files are named by shard number, so a rerun over
 rather than adding copies (files of shard numbers a run does not reach are left as they
 were). Rows stay out of the scheduler's memory, and the Parquet files remain for any other
 tool to read. This process reads the files back in shard order and gives them to the store,
-which is the only writer (`Store.load`). Workers must see the source files and `parquet_dir`
-at the same paths as this process: name them by absolute paths on a shared filesystem when
-the cluster spans machines.
+which is the only writer (`metrics.pipeline.load_results`). Workers must see the source files
+and `parquet_dir` at the same paths as this process: name them by absolute paths on a shared
+filesystem when the cluster spans machines.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from metrics.engines import Extractor, Outcome, Shard, ShardResult, default_jobs, extract_shard
 from metrics.errors import MetricsError
+from metrics.run.local import default_jobs
+from metrics.run.shards import Extractor, Outcome, Shard, ShardResult, extract_shard
 
 if TYPE_CHECKING:
     from distributed import Client

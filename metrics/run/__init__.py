@@ -1,0 +1,37 @@
+"""Where extraction runs: shards of files extracted in this process, a process pool or Dask.
+
+`extract_shard` is the unit of work (read, extract and validate a shard of files) and
+`extract_file` the same for one file; `run_local` runs shards here or in worker processes,
+`run_dask` on a Dask cluster. Every engine yields `ShardResult`s in shard order for the one
+writer, `metrics.pipeline`, to store.
+"""
+
+from metrics.run.dask_cluster import DaskEngineError, run_dask
+from metrics.run.local import default_jobs, run_local
+from metrics.run.shards import (
+    Engine,
+    Extractor,
+    Outcome,
+    Shard,
+    ShardResult,
+    extract_file,
+    extract_shard,
+    make_shards,
+    same_path,
+)
+
+__all__ = [
+    "DaskEngineError",
+    "Engine",
+    "Extractor",
+    "Outcome",
+    "Shard",
+    "ShardResult",
+    "default_jobs",
+    "extract_file",
+    "extract_shard",
+    "make_shards",
+    "run_dask",
+    "run_local",
+    "same_path",
+]

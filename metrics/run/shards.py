@@ -1,0 +1,187 @@
+"""The unit of extraction work: a shard of files, read and extracted together anywhere.
+
+Extraction is pure, CPU-bound Python and its output is far smaller than its input. So the
+files are cut into shards, `extract_shard` reads, extracts and validates one wherever a core
+is free (`metrics.run.local`, `metrics.run.dask_cluster`) and the one writer, the store,
+loads the `ShardResult`s as they come. The same shard always gives the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from metrics.errors import SchemaViolation, SourceError
+from metrics.models import Claim, Document
+from metrics.read import document_path, load_document
+from metrics.schema import (
+    claims_frame,
+    describe_failures,
+    sources_frame,
+    validate_claims,
+    validate_sources,
+)
+from metrics.tables import require_readable_tables
+
+Extractor = Callable[[Document], list[Claim]]
+
+MAX_SHARD = 200
+"""Files per shard at most: big enough to validate claims in bulk, small enough to keep
+every process busy and the memory of the shards in flight small."""
+MIN_SHARD = 25
+"""Files per shard at least: starting worker processes costs about a second, which a
+handful of articles does not repay (one shard is extracted in this process)."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Files to read and extract together."""
+
+    number: int
+    files: tuple[tuple[str, str], ...]  # (file, root) as strings: cheap to send anywhere
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one file: `"12 claims"`, `"unchanged"`, `"same content as PATH"`
+    or `"failed"` (with why)."""
+
+    file: str
+    path: str  # as stored: relative to the folder named
+    outcome: str
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    """A shard's validated rows, ready to load, and one outcome per file in file order."""
+
+    number: int
+    sources: pd.DataFrame
+    claims: pd.DataFrame
+    outcomes: tuple[Outcome, ...]
+
+
+Engine = Callable[..., Iterable[ShardResult]]
+"""Runs shards elsewhere: `engine(shards, ingested_at, extractor=...)` yields results in
+shard order (`metrics.run.run_dask` is one)."""
+
+
+def make_shards(files: list[tuple[Path, Path]], jobs: int) -> list[Shard]:
+    """Cut `files` into shards: a few per process, so a slow shard does not idle the rest."""
+    size = (
+        MAX_SHARD
+        if jobs <= 1
+        else min(MAX_SHARD, max(MIN_SHARD, math.ceil(len(files) / (4 * jobs))))
+    )
+    shards = []
+    for number, first in enumerate(range(0, len(files), size)):
+        chunk = files[first : first + size]
+        shards.append(Shard(number, tuple((str(file), str(root)) for file, root in chunk)))
+    return shards
+
+
+def extract_file(
+    file: Path, root: Path, extractor: Extractor | None = None
+) -> tuple[Document, list[Claim]]:
+    """Read one source file and extract its claims (not yet validated) without storing them.
+
+    `root` is the folder it was named under, which its stored path is relative to. The
+    extractor defaults to `metrics.extract.extract_claims`, imported only here so that
+    commands that do not extract never load its patterns. Raises `SourceError` for a file
+    that cannot be read, or a table none of whose figures has a recognisable metric.
+    """
+    if extractor is None:
+        from metrics.extract import extract_claims
+
+        extractor = extract_claims
+    document = load_document(file, root)
+    claims = extractor(document)
+    require_readable_tables(document, len(claims), str(file))
+    return document, claims
+
+
+def extract_shard(
+    shard: Shard, ingested_at: datetime, extractor: Extractor | None = None
+) -> ShardResult:
+    """Read and extract every file of `shard`; the same shard always gives the same rows.
+
+    A file that cannot be read, or whose claims break the schema, fails alone with a
+    message naming it.
+    """
+    outcomes: dict[str, Outcome] = {}
+    seen: set[str] = set()
+    extracted: list[tuple[str, Document, list[Claim]]] = []
+    for file_name, root in shard.files:
+        file = Path(file_name)
+        path = document_path(file, Path(root))
+        if path in seen:
+            outcomes[file_name] = Outcome(file_name, path, "failed", same_path(file_name, path))
+            continue
+        seen.add(path)
+        try:
+            doc, claims = extract_file(file, Path(root), extractor)
+        except SourceError as exc:
+            outcomes[file_name] = Outcome(file_name, path, "failed", str(exc))
+            continue
+        except Exception as exc:  # a bug the file trips must not cost the rest of the batch
+            crash = f"{file_name}: extraction failed ({type(exc).__name__}: {exc})"
+            message = f"{crash}; please report it with the file"
+            outcomes[file_name] = Outcome(file_name, path, "failed", message)
+            continue
+        extracted.append((file_name, doc, claims))
+        outcomes[file_name] = Outcome(file_name, path, _count(len(claims)))
+
+    frames, rejected = _validated(extracted)
+    for file_name, message in rejected.items():
+        outcomes[file_name] = Outcome(file_name, outcomes[file_name].path, "failed", message)
+    docs = [doc for file_name, doc, _ in extracted if file_name not in rejected]
+    sources = sources_frame(docs, ingested_at)
+    return ShardResult(
+        shard.number,
+        validate_sources(sources) if docs else sources,
+        frames,
+        tuple(outcomes[file_name] for file_name, _ in shard.files),
+    )
+
+
+def same_path(file_name: str, path: str) -> str:
+    """Two roots holding the same relative path would share one `source_id`."""
+    return (
+        f"{file_name}: same path {path!r} as another file in this batch; "
+        "ingest the two folders separately"
+    )
+
+
+def _validated(
+    extracted: list[tuple[str, Document, list[Claim]]],
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """All claims checked at once; only when that fails, file by file to find which.
+
+    Returns the valid claims and a message per rejected file.
+    """
+    everything = claims_frame(claim for _, _, claims in extracted for claim in claims)
+    if everything.empty:
+        return everything, {}  # pandera's fixed cost is far above the nothing to check
+    try:
+        return validate_claims(everything), {}
+    except SchemaViolation:
+        pass
+    kept, rejected = [], {}
+    for file_name, _, claims in extracted:
+        try:
+            kept.append(validate_claims(claims_frame(claims)))
+        except SchemaViolation as exc:
+            rejected[file_name] = (
+                f"{file_name}: claims failed validation ({describe_failures(exc)})"
+            )
+    return validate_claims(pd.concat([claims_frame([]), *kept], ignore_index=True)), rejected
+
+
+def _count(claims: int) -> str:
+    return f"{claims} claim{'' if claims == 1 else 's'}"
