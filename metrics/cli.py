@@ -452,8 +452,7 @@ def extract(file: Path, fmt: str) -> None:
     """
     document = load_document(file, file.parent)
     # Imported here so that the other commands never load the pattern set.
-    from metrics.extract import extract_claims
-    from metrics.tables import require_readable_tables
+    from metrics.extract import extract_claims, require_readable_tables
 
     found = extract_claims(document)
     require_readable_tables(document, len(found), str(file))

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
+from metrics.extract import require_readable_tables
 from metrics.models import Claim, Document, source_id_of
 from metrics.schema import (
     claims_frame,
@@ -33,7 +34,6 @@ from metrics.schema import (
     validate_sources,
 )
 from metrics.sources import content_hash, document_path, load_document
-from metrics.tables import require_readable_tables
 
 Extractor = Callable[[Document], list[Claim]]
 

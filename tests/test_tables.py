@@ -23,10 +23,10 @@ from datetime import date
 
 import pytest
 
+from metrics.extract import table_claims
 from metrics.models import Claim, Document
 from metrics.quantities import unit_of_label
 from metrics.sources import render_tables
-from metrics.tables import table_claims
 
 Expected = tuple[str, str | None, float, str, str | None, str, str, str | None]
 

@@ -5,7 +5,8 @@ A statistical table says in its margins what its figures are: periods along one 
 unit and scale in a header or the caption ("thousand tonnes", "mln USD"). Each figure is
 read against the labels of its row and column first, then the table's caption and name,
 then the document's title, with the catalog's cue words and entity aliases; the words
-that mark forecasts, targets, growth and shares live in data/tables.yaml.
+that mark growth and shares live in data/tables.yaml, those of forecasts and targets
+in data/cues.yaml with the prose extractor's.
 
 The `extractor` of a table claim names the rule that placed its period:
 `table-v1:period-in-column`, `table-v1:period-in-row` or `table-v1:period-in-caption`.
@@ -13,20 +14,25 @@ The `extractor` of a table claim names the rule that placed its period:
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 from typing import Any
-
-import yaml
 
 from metrics.catalog import Catalog, Metric, load_catalog
 from metrics.errors import Reason, SourceError
+from metrics.extract.cues import table_markers
+from metrics.extract.rules import (
+    claim_id,
+    forecast_status,
+    is_estimate,
+    status_by_date,
+    undated_period,
+    year_before,
+)
 from metrics.models import Claim, Document, Period, Table
-from metrics.periods import month_span, parse_period, shift_years, year_period
+from metrics.periods import parse_period, shift_years
 from metrics.quantities import parse_quantity, unit_of_label
 
 EXTRACTOR = "table-v1"
@@ -47,43 +53,7 @@ _FIGURE_CELL = re.compile(
 _MISSING = re.compile(r"[-–—‑.…x*]+|n/?a|n\.a\.|none|nil", re.IGNORECASE)
 _YEAR_LIKE = re.compile(r"(?:19|20)\d{2}\s*(?:[*¹²³FfEe]|\([FfEe]\))?")
 _EXPLICIT_BASE = re.compile(r"((?:19|20)\d{2})\s*/\s*((?:19|20)\d{2})")  # "2024/2023, %"
-_MULTI_YEAR = re.compile(r"\d{4}\.\.\d{4}")
 _MINUS = re.compile(r"^\s*[−–]")  # typographic minus signs the quantity parser reads as dashes
-
-
-@dataclass(frozen=True)
-class _Markers:
-    forecast: re.Pattern[str]
-    forecast_year_suffix: re.Pattern[str]
-    target: re.Pattern[str]
-    growth: re.Pattern[str]
-    share: re.Pattern[str]
-    unit_column: re.Pattern[str]
-    approx: re.Pattern[str]
-
-    def refers_back(self, label: str) -> bool:
-        """A label that is only a change or share of something named before it."""
-        return bool(self.growth.search(label) or self.share.search(label))
-
-
-def _words(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)", re.IGNORECASE)
-
-
-@cache
-def _markers() -> _Markers:
-    data: dict[str, Any] = yaml.safe_load(
-        resources.files("metrics").joinpath("data/tables.yaml").read_text("utf-8")
-    )
-    return _Markers(
-        forecast=_words(data["forecast"]),
-        forecast_year_suffix=re.compile(data["forecast_year_suffix"]),
-        target=_words(data["target"]),
-        growth=_words(data["growth"]),
-        share=_words(data["share"]),
-        unit_column=re.compile(r"\s*(?:" + "|".join(data["unit_column"]) + r")\s*", re.I),
-        approx=re.compile(r"^\s*(?:" + "|".join(data["approx"]) + ")", re.IGNORECASE),
-    )
 
 
 @dataclass(frozen=True)
@@ -198,9 +168,9 @@ class _TableReader:
         unit_columns = {
             c
             for c in range(self.label_columns)
-            if _markers().unit_column.fullmatch(column_labels[c])
+            if table_markers().unit_column.fullmatch(column_labels[c])
         }
-        refers_back = _markers().refers_back
+        refers_back = table_markers().refers_back
         column_parents = [
             column_labels[c - 1] if c > self.label_columns and refers_back(column_labels[c]) else ""
             for c in range(len(column_labels))
@@ -277,7 +247,7 @@ def _read_cell(
     cell: _Cell,
     index: _EntityIndex,
 ) -> Claim | None:
-    m = _markers()
+    m = table_markers()
     labels = f"{cell.row_label} | {cell.column_label} | {cell.unit_label}"
     context = f"{caption} | {corner} | {table.name}"
     title = document.title or ""
@@ -313,7 +283,7 @@ def _read_cell(
         return None
     _, metric, entity, unit, measure, factor = chosen
     if period is None:
-        period = _undated_period(metric, document.published)
+        period = undated_period(metric, document.published)
         if period is None:
             return None
         rule = "undated"
@@ -323,16 +293,17 @@ def _read_cell(
         explicit = _EXPLICIT_BASE.search(labels) or _EXPLICIT_BASE.search(context)
         if explicit and period is not None and explicit.group(1) == period.label[:4]:
             base = shift_years(period, int(explicit.group(2)) - int(explicit.group(1)))
-        elif not _MULTI_YEAR.fullmatch(period.label):  # "2021..2025" has no year before it
-            base = shift_years(period, -1)
+        else:
+            base = year_before(period)
     start = table.offsets[cell.row][cell.column] + q.start
     end = table.offsets[cell.row][cell.column] + q.end
     where = f"{table.name}" + (f" ({caption})" if caption else "")
     quote = f'{where}, row "{cell.row_label}", column "{cell.column_label}": {cell.text}'
     value = value * factor
-    key = f"{document.source_id}|{table.name}|{cell.row}|{cell.column}|{metric.id}|{unit}|{value!r}"
     return Claim(
-        claim_id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
+        claim_id=claim_id(
+            document.source_id, table.name, cell.row, cell.column, metric.id, unit, value
+        ),
         source_id=document.source_id,
         metric=metric.id,
         entity=entity,
@@ -367,17 +338,6 @@ def _period(
         if period is not None:
             return period, rule
     return None, ""
-
-
-def _undated_period(metric: Metric, published: date | None) -> Period | None:
-    """A capacity table with no year is as of publication, like the same figure in text."""
-    if published is None:
-        return None
-    if metric.undated == "published_year":
-        return year_period(published.year)
-    if metric.undated == "published_month":
-        return month_span(published.year, published.month, published.year, published.month)
-    return None
 
 
 def _unit(cell_unit: str, texts: list[str]) -> tuple[str, float] | None:
@@ -532,23 +492,16 @@ def _entity(
 def _status(
     labels: str, caption: str, period: Period, metric: Metric, published: date | None
 ) -> str:
-    """Target or forecast by a marker in the labels, else in the caption; else by the date.
-
-    An estimate for a period that had ended when the document came out is the first
-    reading of an actual figure ("2024e" in a 2025 report), as in the text extractor.
-    """
-    m = _markers()
-    finished = published is not None and period.end < published
+    """Target or forecast by a marker in the labels, else in the caption; else by the date."""
+    m = table_markers()
     for text in (labels, caption):
         if m.target.search(text):
             return "target"
         word = m.forecast.search(text)
         suffix = m.forecast_year_suffix.search(text)
-        if word or suffix:
-            estimate = (word is not None and word.group().lower().startswith("est")) or (
+        if word or suffix:  # "2024E" is an estimate, "2025F" a forecast
+            estimate = (word is not None and is_estimate(word.group())) or (
                 suffix is not None and suffix.group().rstrip(")").endswith(("E", "e"))
             )
-            return "actual" if finished and estimate else "forecast"
-    if published is not None and period.start > published:
-        return metric.future
-    return "actual"
+            return forecast_status(estimate, period, published)
+    return status_by_date(period, metric, published)
