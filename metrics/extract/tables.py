@@ -15,7 +15,6 @@ The `extractor` of a table claim names the rule that placed its period:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -31,182 +30,19 @@ from metrics.extract.rules import (
     undated_period,
     year_before,
 )
+from metrics.extract.table_layout import Cell, TableLayout, is_period_label, parse_period_once
 from metrics.models import Claim, Document, Period, Table
-from metrics.periods import parse_period, shift_years
+from metrics.periods import shift_years
 from metrics.quantities import parse_quantity, unit_of_label
 
 EXTRACTOR = "table-v1"
 
-# A cell that holds one figure and nothing else: "2 760", "4,500.5", "-3.2", "62%", "~4.5",
-# "1 234,5*" (a footnote mark after it).
-_FIGURE_CELL = re.compile(
-    r"""
-    (?:~|≈|about\s+|approx\.?\s+)?   # approximate
-    [+\-−–]?\s*                      # sign
-    \d[\d\s.,'\u00a0\u202f]*         # digits with group and decimal separators
-    (?:\s*%)?                        # percent
-    \s*[*¹²³⁴⁵⁶⁷⁸⁹†‡]*               # footnote marks
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-# "—", "-", "n/a", "..", "x": no figure, as good as an empty cell.
-_MISSING = re.compile(r"[-–—‑.…x*]+|n/?a|n\.a\.|none|nil", re.IGNORECASE)
-_YEAR_LIKE = re.compile(r"(?:19|20)\d{2}\s*(?:[*¹²³FfEe]|\([FfEe]\))?")
 _EXPLICIT_BASE = re.compile(r"((?:19|20)\d{2})\s*/\s*((?:19|20)\d{2})")  # "2024/2023, %"
 _MINUS = re.compile(r"^\s*[−–]")  # typographic minus signs the quantity parser reads as dashes
 
 
-@dataclass(frozen=True)
-class _Cell:
-    """One figure of a table with the texts that describe it."""
-
-    row: int
-    column: int
-    text: str
-    row_label: str
-    column_label: str
-    unit_label: str  # the row's entry in a "Unit" column
-    row_parent: str = ""  # the row a "Growth, %" row refers to: the level row above it
-    column_parent: str = ""  # the column a "y/y, %" column refers to: the one to its left
-
-    @property
-    def parent(self) -> str:
-        return " ".join(filter(None, [self.row_parent, self.column_parent]))
-
-
-def _is_figure(cell: str) -> bool:
-    return bool(cell) and _FIGURE_CELL.fullmatch(cell) is not None
-
-
 # Every row of a table repeats its column headers: read each header once.
-_parse_period = lru_cache(maxsize=4096)(parse_period)
 _unit_of_label = lru_cache(maxsize=4096)(unit_of_label)
-
-_PERIOD_LABEL_WORDS = 4  # "Jan–Jun 2024", "9 months of 2024"; longer text is a title
-
-
-def _is_period_label(cell: str) -> bool:
-    """A header that is a period and nothing else, not a title that mentions one."""
-    return bool(_YEAR_LIKE.fullmatch(cell)) or (
-        not _is_figure(cell)
-        and len(cell.split()) <= _PERIOD_LABEL_WORDS
-        and _parse_period(cell, None) is not None
-    )
-
-
-class _TableReader:
-    """Reads one table: finds its header rows and label columns, then each figure."""
-
-    def __init__(self, table: Table) -> None:
-        width = max(len(row) for row in table.rows)
-        self.rows = [
-            ["" if _MISSING.fullmatch(cell) else cell for cell in row] + [""] * (width - len(row))
-            for row in table.rows
-        ]
-        self.titles = self._title_rows()
-        body_start = len(self.titles)
-        header_count = self._header_count(body_start)
-        self.headers = self.rows[body_start : body_start + header_count]
-        self.first_data = body_start + header_count
-        self.label_columns = self._label_columns()
-        self.caption = " ".join(filter(None, [table.caption, *self.titles]))
-        # The header over the row labels often says what they are ("Middle Corridor", "$ bn").
-        self.column_labels = self._column_labels()
-        self.corner = " ".join(filter(None, self.column_labels[: self.label_columns]))
-
-    def _title_rows(self) -> list[str]:
-        """Leading rows of one cell of text: the table's title written inside it."""
-        titles = []
-        for row in self.rows[:-1]:
-            filled = [cell for cell in row if cell]
-            if len(filled) != 1 or _is_figure(filled[0]) or _is_period_label(filled[0]):
-                break
-            titles.append(filled[0])
-        return titles
-
-    def _header_count(self, start: int) -> int:
-        """Rows after the titles with no figure outside the first column (years allowed)."""
-        count = 0
-        for row in self.rows[start:]:
-            if any(_is_figure(c) and not _YEAR_LIKE.fullmatch(c) for c in row[1:]):
-                break
-            if count and row[0] and not any(row[1:]):
-                break  # only a first-column label under the header: a sub-heading row
-            count += 1
-        return count if count < len(self.rows) - start else 0
-
-    def _label_columns(self) -> int:
-        """How many leading columns hold labels (text) rather than figures."""
-        data = self.rows[self.first_data :]
-        count = 0
-        for column in range(len(self.rows[0]) - 1):
-            cells = [row[column] for row in data if row[column]]
-            if cells and all(_is_figure(c) and not _YEAR_LIKE.fullmatch(c) for c in cells):
-                break
-            count += 1
-            if cells and all(_is_period_label(c) for c in cells):
-                break  # years down this column: the columns after it hold figures
-        return max(count, 1)
-
-    def _column_labels(self) -> list[str]:
-        """Each column's header rows joined, a merged upper header carried to the right."""
-        labels = [""] * len(self.rows[0])
-        for depth, row in enumerate(self.headers):
-            carried = ""
-            for column, cell in enumerate(row):
-                upper = depth < len(self.headers) - 1
-                if cell:
-                    carried = cell
-                elif upper and column >= self.label_columns:
-                    cell = carried
-                if cell and cell not in labels[column].split(" / "):
-                    labels[column] = f"{labels[column]} / {cell}" if labels[column] else cell
-        return labels
-
-    def cells(self) -> list[_Cell]:
-        column_labels = self.column_labels
-        unit_columns = {
-            c
-            for c in range(self.label_columns)
-            if table_markers().unit_column.fullmatch(column_labels[c])
-        }
-        refers_back = table_markers().refers_back
-        column_parents = [
-            column_labels[c - 1] if c > self.label_columns and refers_back(column_labels[c]) else ""
-            for c in range(len(column_labels))
-        ]
-        found = []
-        section = previous_first = previous_label = ""
-        for r in range(self.first_data, len(self.rows)):
-            row = self.rows[r]
-            figures = [c for c in range(self.label_columns, len(row)) if _is_figure(row[c])]
-            labels = [row[c] for c in range(self.label_columns) if c not in unit_columns]
-            if not figures:
-                if any(labels):
-                    section = " ".join(filter(None, labels))  # a sub-heading row
-                continue
-            if not labels[0] and previous_first and len(labels) > 1:
-                labels[0] = previous_first  # a grouped first column, written once
-            previous_first = labels[0] or previous_first
-            row_label = " ".join(filter(None, [section, *labels]))
-            unit_label = " ".join(row[c] for c in sorted(unit_columns))
-            row_parent = previous_label if refers_back(row_label) and previous_label else ""
-            found.extend(
-                _Cell(
-                    r,
-                    c,
-                    row[c],
-                    row_label,
-                    column_labels[c],
-                    unit_label,
-                    row_parent,
-                    column_parents[c],
-                )
-                for c in figures
-            )
-            if not row_parent:
-                previous_label = row_label  # a second change row still refers to the level
-        return found
 
 
 def require_readable_tables(document: Document, claims: int, name: str) -> None:
@@ -231,7 +67,7 @@ def table_claims(document: Document, catalog: Catalog | None = None) -> list[Cla
     for table in document.tables:
         if len(table.rows) < 2:
             continue
-        reader = _TableReader(table)
+        reader = TableLayout(table)
         for cell in reader.cells():
             claim = _read_cell(document, table, reader.caption, reader.corner, cell, index)
             if claim is not None:
@@ -244,7 +80,7 @@ def _read_cell(
     table: Table,
     caption: str,
     corner: str,
-    cell: _Cell,
+    cell: Cell,
     index: _EntityIndex,
 ) -> Claim | None:
     m = table_markers()
@@ -257,28 +93,7 @@ def _read_cell(
     value = -abs(q.value) if _MINUS.match(cell.text) else q.value
 
     period, rule = _period(cell, context, title, document.published)
-    # The label that makes the figure a change or share has its own unit ("Growth, %").
-    labels_first = [cell.row_label, cell.column_label]
-    if m.refers_back(cell.column_label) and not m.refers_back(cell.row_label):
-        labels_first.reverse()
-    unit_factor = _unit(q.unit, [*labels_first, cell.unit_label, context, title])
-    everything = f"{labels} | {context}"
-    growth = bool(m.growth.search(everything))
-    share = bool(m.share.search(everything))
-    # The period axis names no metric: leaving it out lets a row's figures share one reading.
-    named = " | ".join(
-        label
-        for label in (cell.row_label, cell.column_label, cell.unit_label)
-        if not _is_period_label(label)
-    )
-    chosen = index.metric(named, context, title, document.prose, unit_factor, growth, share)
-    if cell.parent and (chosen is None or chosen[0] > 0):
-        # "Growth, %" under "Freight, thousand t": the row above names the metric
-        inherited = index.metric(
-            f"{cell.parent} | {named}", context, title, document.prose, unit_factor, growth, share
-        )
-        if inherited is not None and inherited[0] == 0:
-            chosen = inherited
+    chosen = _cell_metric(cell, labels, context, title, document.prose, q.unit, index)
     if chosen is None:
         return None
     _, metric, entity, unit, measure, factor = chosen
@@ -288,13 +103,7 @@ def _read_cell(
             return None
         rule = "undated"
     status = _status(labels, caption, period, metric, document.published)
-    base = None
-    if measure == "growth":
-        explicit = _EXPLICIT_BASE.search(labels) or _EXPLICIT_BASE.search(context)
-        if explicit and period is not None and explicit.group(1) == period.label[:4]:
-            base = shift_years(period, int(explicit.group(2)) - int(explicit.group(1)))
-        else:
-            base = year_before(period)
+    base = _base(period, labels, context) if measure == "growth" else None
     start = table.offsets[cell.row][cell.column] + q.start
     end = table.offsets[cell.row][cell.column] + q.end
     where = f"{table.name}" + (f" ({caption})" if caption else "")
@@ -324,8 +133,52 @@ def _read_cell(
     )
 
 
+def _cell_metric(
+    cell: Cell,
+    labels: str,
+    context: str,
+    title: str,
+    prose: str,
+    cell_unit: str,
+    index: _EntityIndex,
+) -> _MetricReading | None:
+    """The reading of the cell's labels, else of the row or column it is a change of."""
+    m = table_markers()
+    # The label that makes the figure a change or share has its own unit ("Growth, %").
+    labels_first = [cell.row_label, cell.column_label]
+    if m.refers_back(cell.column_label) and not m.refers_back(cell.row_label):
+        labels_first.reverse()
+    unit_factor = _unit(cell_unit, [*labels_first, cell.unit_label, context, title])
+    everything = f"{labels} | {context}"
+    growth = bool(m.growth.search(everything))
+    share = bool(m.share.search(everything))
+    # The period axis names no metric: leaving it out lets a row's figures share one reading.
+    named = " | ".join(
+        label
+        for label in (cell.row_label, cell.column_label, cell.unit_label)
+        if not is_period_label(label)
+    )
+    chosen = index.metric(named, context, title, prose, unit_factor, growth, share)
+    if cell.parent and (chosen is None or chosen[0] > 0):
+        # "Growth, %" under "Freight, thousand t": the row above names the metric
+        inherited = index.metric(
+            f"{cell.parent} | {named}", context, title, prose, unit_factor, growth, share
+        )
+        if inherited is not None and inherited[0] == 0:
+            chosen = inherited
+    return chosen
+
+
+def _base(period: Period, labels: str, context: str) -> Period | None:
+    """The base a header states ("2024/2023, %"), else the year before."""
+    explicit = _EXPLICIT_BASE.search(labels) or _EXPLICIT_BASE.search(context)
+    if explicit and explicit.group(1) == period.label[:4]:
+        return shift_years(period, int(explicit.group(2)) - int(explicit.group(1)))
+    return year_before(period)
+
+
 def _period(
-    cell: _Cell, context: str, title: str, published: date | None
+    cell: Cell, context: str, title: str, published: date | None
 ) -> tuple[Period | None, str]:
     for text, rule in (
         (cell.column_label, "period-in-column"),
@@ -334,7 +187,7 @@ def _period(
         (context, "period-in-caption"),
         (title, "period-in-caption"),
     ):
-        period = _parse_period(text, published) if text else None
+        period = parse_period_once(text, published) if text else None
         if period is not None:
             return period, rule
     return None, ""
