@@ -25,6 +25,8 @@ _ATTRIBUTION = re.compile(
 
 @dataclass
 class EntityMention:
+    """An entity named in the text, or referred to ("the port") after it was named."""
+
     start: int  # document offset
     end: int
     name: str
@@ -119,7 +121,8 @@ class DocumentContext:
 
 @dataclass
 class Reading:
-    """One quantity read as a claim, before it becomes a Claim row."""
+    """One quantity read as a claim, before it becomes a Claim row: later figures of the
+    sentence look back at it (a conversion in brackets, a shared hedge, a base value)."""
 
     q: Quantity
     metric: Metric

@@ -1,4 +1,4 @@
-"""Cue patterns: the words around a figure that say what it is, built once from data/cues.yaml.
+"""Cue patterns, from data/cues.yaml and data/tables.yaml: the words that say what a figure is.
 
 Prose and tables read the same status words (forecast, target); prose looks for them in
 the words before a figure, tables in the labels of its row and column. Each set of
@@ -25,6 +25,9 @@ def _data(name: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ProseCues:
+    """Where each cue must stand is part of its pattern: right before the number (`\\Z`), right
+    after it (`\\A`) or anywhere in the clause."""
+
     qualifiers: dict[str, re.Pattern[str]]
     growth_before: re.Pattern[str]
     decrease_before: re.Pattern[str]
@@ -83,6 +86,8 @@ def prose_cues() -> ProseCues:
 
 @dataclass(frozen=True)
 class TableMarkers:
+    """Whole-word markers for labels and captions, which are short and hold no sentence."""
+
     forecast: re.Pattern[str]
     forecast_year_suffix: re.Pattern[str]
     target: re.Pattern[str]

@@ -63,6 +63,8 @@ _WORD_BEFORE_STOP = re.compile(r"(?<![\w.])([\w.]+)\.[\"”’]?\s*\Z")
 
 @dataclass
 class Sentence:
+    """A sentence with what its figures need, most of it found only when first asked for."""
+
     start: int  # offset in the document
     text: str
     paragraph: int
