@@ -26,7 +26,6 @@ from metrics.schema import (
     validate_claims,
     validate_sources,
 )
-from metrics.tables import require_readable_tables
 
 Extractor = Callable[[Document], list[Claim]]
 
@@ -92,14 +91,13 @@ def extract_file(
     """Read one source file and extract its claims (not yet validated) without storing them.
 
     `root` is the folder it was named under, which its stored path is relative to. The
-    extractor defaults to `metrics.extract.extract_claims`, imported only here so that
-    commands that do not extract never load its patterns. Raises `SourceError` for a file
+    extractor defaults to `metrics.extract.extract_claims`; the extract package is imported
+    only here so that commands that do not extract never load its patterns. Raises `SourceError` for a file
     that cannot be read, or a table none of whose figures has a recognisable metric.
     """
-    if extractor is None:
-        from metrics.extract import extract_claims
+    from metrics.extract import extract_claims, require_readable_tables
 
-        extractor = extract_claims
+    extractor = extractor or extract_claims
     document = load_document(file, root)
     claims = extractor(document)
     require_readable_tables(document, len(claims), str(file))

@@ -1,0 +1,39 @@
+"""Extract: turn a read document into claims, from its prose and from its tables.
+
+Prose is cut into paragraphs, sentences and clauses (`segment`), and each figure is read
+against the cue words around it (`cues`, `prose`, `dating`); a table's figures are read
+through the labels of their row and column (`tables`). What both must decide alike, a
+figure's status and the period of an undated one, is written once in `rules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from metrics.catalog import Catalog, load_catalog
+from metrics.extract.prose import ProseExtractor
+from metrics.extract.tables import require_readable_tables, table_claims
+from metrics.models import Claim, Document
+
+__all__ = [
+    "extract_claims",
+    "extract_text",
+    "require_readable_tables",
+    "table_claims",
+]
+
+
+def extract_claims(document: Document, catalog: Catalog | None = None) -> list[Claim]:
+    """Every claim in `document`: its prose's in text order, then its tables'.
+
+    The same document gives the same claims.
+    """
+    catalog = catalog or load_catalog()
+    prose = replace(document, text=document.prose, tables=()) if document.tables else document
+    return ProseExtractor(prose, catalog).run() + table_claims(document, catalog)
+
+
+def extract_text(text: str, published: date | None = None, path: str = "<text>") -> list[Claim]:
+    """Claims of a bare text, as if it were a document published on `published`."""
+    return extract_claims(Document(path=path, text=text, published=published))

@@ -1,0 +1,136 @@
+"""What the prose extractor knows while it reads: the document's sentences and entity
+mentions, and the readings of the figures before the current one.
+
+Entity mentions are found once for the whole document; every figure then asks for the
+nearest one of the kinds its metric wants, by bisection rather than a scan.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from metrics.catalog import Catalog, Metric
+from metrics.extract.segment import Sentence, sentences
+from metrics.models import Document, Period, Quantity
+from metrics.textscan import finditer
+
+_ATTRIBUTION = re.compile(
+    r"\b(?:according to|citing|cited by|press (?:release|service|office) of|data (?:of|from))"
+    r"\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}\Z",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class EntityMention:
+    """An entity named in the text, or referred to ("the port") after it was named."""
+
+    start: int  # document offset
+    end: int
+    name: str
+    kind: str
+    explicit: bool
+
+
+class DocumentContext:
+    """What the extractor knows about a whole document while reading one sentence."""
+
+    def __init__(self, document: Document, catalog: Catalog) -> None:
+        self.document = document
+        self.catalog = catalog
+        self.sentences = sentences(document.text, document.published)
+        self._sentence_starts = [s.start for s in self.sentences]
+        self.paragraphs: dict[int, list[Sentence]] = {}
+        for s in self.sentences:
+            self.paragraphs.setdefault(s.paragraph, []).append(s)
+        self.entities = self._entity_mentions()
+        self.entity_names = {e.name for e in self.entities}
+        self._entity_starts = [e.start for e in self.entities]
+        self._of_kinds: dict[tuple[str, ...], tuple[list[EntityMention], list[int]]] = {}
+
+    def _entity_mentions(self) -> list[EntityMention]:
+        text = self.document.text
+        lowered = text.lower()
+        mentions = []
+        for m in finditer(self.catalog.entity_pattern, text, lowered):
+            if _ATTRIBUTION.search(text[max(0, m.start() - 60) : m.start()]):
+                continue  # "according to the press release of NC KTZ": a source, not a subject
+            entity = self.catalog.entity_of_match(m)
+            mentions.append(EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
+        for kind, pattern in self.catalog.anaphora.items():
+            named = [e for e in mentions if e.explicit and e.kind == kind]
+            ends = [e.end for e in named]  # in order: the matches do not overlap
+            for m in finditer(pattern, text, lowered):
+                before = bisect_right(ends, m.start())
+                if before:
+                    mentions.append(
+                        EntityMention(m.start(), m.end(), named[before - 1].name, kind, False)
+                    )
+        return sorted(mentions, key=lambda e: e.start)
+
+    def mentions_in(self, start: int, end: int) -> list[EntityMention]:
+        """Entity mentions starting in `[start, end)` of the document, in order."""
+        starts = self._entity_starts
+        return self.entities[bisect_left(starts, start) : bisect_left(starts, end)]
+
+    def nearest_entity(
+        self, kinds: tuple[str, ...], sentence: Sentence, at: int, clause: tuple[int, int]
+    ) -> tuple[int, str | None]:
+        """(reach, name): reach 0 clause, 1 sentence, 2 paragraph, 3 document, 4 none.
+
+        The nearest mention in the clause, else the sentence, else the paragraph, else the
+        last one before, else the first after. The clause, sentence and paragraph all hold
+        `at`, so the answer is always the mention just before `at` or just after it.
+        """
+        if kinds not in self._of_kinds:
+            of_kinds = [e for e in self.entities if e.kind in kinds]
+            self._of_kinds[kinds] = of_kinds, [e.start for e in of_kinds]
+        mentions, starts = self._of_kinds[kinds]
+        if not mentions:
+            return 4, None
+        doc_at = sentence.start + at
+        after = bisect_right(starts, doc_at)
+        before = bisect_left(starts, starts[after - 1]) if after else None  # first of a tie
+        candidates = [mentions[i] for i in (before, after) if i is not None and i < len(mentions)]
+
+        def reach(e: EntityMention) -> int:
+            if sentence.start + clause[0] <= e.start < sentence.start + clause[1]:
+                return 0
+            if sentence.start <= e.start < sentence.start + len(sentence.text):
+                return 1
+            if self._paragraph_of(e.start) == sentence.paragraph:
+                return 2
+            return 3
+
+        best = min(
+            candidates,
+            key=lambda e: (reach(e), e.start > doc_at and reach(e) == 3, abs(e.start - doc_at)),
+        )
+        return reach(best), best.name
+
+    def _paragraph_of(self, offset: int) -> int:
+        at = bisect_right(self._sentence_starts, offset) - 1
+        if at >= 0:
+            s = self.sentences[at]
+            if offset < s.start + len(s.text) + 1:
+                return s.paragraph
+        return -1
+
+
+@dataclass
+class Reading:
+    """One quantity read as a claim, before it becomes a Claim row: later figures of the
+    sentence look back at it (a conversion in brackets, a shared hedge, a base value)."""
+
+    q: Quantity
+    metric: Metric
+    entity: str | None
+    value: float
+    unit: str
+    measure: str
+    period: Period | None
+    base: Period | None
+    status: str
+    qualifier: str

@@ -1,0 +1,373 @@
+"""Read the figures of a document's prose as claims.
+
+Per figure: the measure (level / growth / share) from the words around it, the metric by
+the catalog's cue words and the entities in reach, the period (see `dating`), the status
+and the qualifier. Vocabulary comes from data/cues.yaml and data/catalog.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from metrics.catalog import Catalog, Metric
+from metrics.extract.context import DocumentContext, Reading
+from metrics.extract.cues import prose_cues
+from metrics.extract.dating import PeriodReader
+from metrics.extract.rules import (
+    claim_id,
+    forecast_status,
+    has_ended,
+    is_estimate,
+    status_by_date,
+)
+from metrics.extract.segment import Sentence, clauses
+from metrics.models import Claim, Document, Period, Quantity
+from metrics.quantities import find_quantities, might_hold_quantity
+
+EXTRACTOR = "regex-v1"
+_PASSIVE_STATUS = re.compile(
+    r"[^,;]{0,30}?\b(?:is|are|was|were)\s+((?:expected|projected|forecast|estimated|planned|targeted|set)\b)",
+    re.IGNORECASE,
+)
+_CUE_NAMES_FIGURE = re.compile(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}")
+_AFTER = 1000  # distance offset of a cue written after the number
+_CURRENCIES = ("USD", "EUR", "KZT")
+# Units a figure in prose can be claimed in; a bare number only when it counts something.
+_CLAIMABLE_UNITS = ("t", "TEU", *_CURRENCIES, "%", "pp", "x", "km", "day")
+
+
+def _claimable(q: Quantity, catalog: Catalog) -> bool:
+    if q.unit in _CLAIMABLE_UNITS:
+        return True
+    return q.unit == "" and bool(q.noun) and not catalog.count_nouns.isdisjoint(q.noun.split())
+
+
+def _counts(q: Quantity, metric: Metric) -> bool:
+    """Whether a bare number counts what `metric` counts ("2,500 rail wagons")."""
+    return bool(q.noun) and any(word in metric.count_nouns for word in q.noun.split())
+
+
+def _qualifier(before: str, q: Quantity) -> str:
+    for name in ("at_most", "at_least", "approx"):
+        if prose_cues().qualifiers[name].search(before):
+            return name
+    return "approx" if q.is_range else "exact"
+
+
+def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> tuple[str, int]:
+    """(measure, sign) from the words around the number, before any metric is chosen."""
+    c = prose_cues()
+    if q.unit == "x":
+        decrease = c.any_decrease_verb.search(clause_before[-40:]) is not None
+        return "growth", -1 if decrease else 1
+    if q.unit == "pp":
+        down = c.decrease_before.search(before) or c.decrease_after.search(after)
+        return "growth", -1 if down else 1
+    if q.unit != "%":
+        return "level", 1
+    if c.decrease_before.search(before) or c.decrease_after.search(after):
+        return "growth", -1
+    if c.growth_before.search(before) or c.growth_after.search(after):
+        return "growth", 1
+    if c.by_before.search(before):
+        if c.any_decrease_verb.search(clause_before):
+            return "growth", -1
+        if c.any_growth_verb.search(clause_before):
+            return "growth", 1
+    if c.share_after.search(after) or c.share_before.search(clause_before):
+        return "share", 1
+    return "level", 1
+
+
+def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | None:
+    """(claim unit, measure) for this quantity read as `metric`, or None if it can't be."""
+    if q.unit == "%":
+        if metric.unit == "%" and not metric.rate and measure == "growth":
+            measure = "level"  # "inflation slowed to 8.5% year-on-year" is a level
+        if measure == "growth" or (measure == "level" and metric.rate):
+            unit, measure = "pct_change", "growth"
+        elif measure == "level" and metric.unit != "%":
+            unit, measure = "%", "share"
+        else:
+            unit = "%"
+    elif q.unit == "":
+        unit = "count"
+    else:
+        unit = q.unit
+    if unit not in metric.units or (
+        unit == "%" and measure == "share" and metric.measure == "level" and metric.unit == "%"
+    ):
+        return None
+    if (metric.rate and measure != "growth") or (metric.measure == "share" and measure != "share"):
+        return None
+    if unit == "count" and not _counts(q, metric):
+        return None
+    return unit, measure
+
+
+def _status(
+    before: str, period: Period | None, deadline: bool, metric: Metric, published: date | None
+) -> str:
+    """Forecast words outrank target words and a deadline, which outrank a bare "will"."""
+    c = prose_cues()
+    if c.forecast.search(before):
+        estimate = is_estimate(c.forecast.findall(before)[-1])
+        if forecast_status(estimate, period, published) == "forecast":
+            return "forecast"
+    if c.target.search(before) or deadline:
+        return "target"
+    if c.future.search(before):
+        return metric.future
+    return status_by_date(period, metric, published)
+
+
+class ProseExtractor:
+    """Reads one document's prose, sentence by sentence, each figure against those before it."""
+
+    def __init__(self, document: Document, catalog: Catalog) -> None:
+        self.doc = document
+        self.catalog = catalog
+        self.context = DocumentContext(document, catalog)
+        self.dating = PeriodReader(self.context, document.published)
+        self.previous_metric: str | None = None
+
+    def run(self) -> list[Claim]:
+        claims: list[Claim] = []
+        sentences = self.context.sentences
+        for s in sentences:
+            if might_hold_quantity(s.text):
+                s.quantities = [q for q in find_quantities(s.text) if _claimable(q, self.catalog)]
+            if s.quantities:
+                s.clauses = clauses(s.text)
+        for index, s in enumerate(sentences):
+            readings: list[Reading] = []
+            for q in s.quantities:
+                reading = self._read(s, q, readings, index)
+                if reading is not None:
+                    readings.append(reading)
+            claims.extend(self._claim(s, r) for r in readings)
+        return claims
+
+    # -- one quantity -----------------------------------------------------------------
+    def _read(self, s: Sentence, q: Quantity, earlier: list[Reading], index: int) -> Reading | None:
+        clause = s.clause_of(q.start)
+        clause_before = s.text[clause[0] : q.start]
+        before = s.text[max(0, q.start - 60) : q.start]
+        after = s.text[q.end : q.end + 60]
+        conversion = self._conversion_of(s, q, earlier)
+        if conversion is not None:
+            return conversion
+        measure, sign = _local_measure(before, after, q, clause_before)
+        chosen = self._metric(s, q, clause, measure)
+        if chosen is None:
+            return None
+        metric, unit, measure, entity = chosen
+        value = q.value
+        if unit == "x" and sign < 0:
+            value = 1 / value if value else value
+        if q.text.lower().startswith("halv"):
+            value, unit = -50.0, "pct_change"
+        elif unit in ("pct_change", "pp") and sign < 0:
+            value = -abs(value)
+
+        period, deadline, base = self.dating.period(s, q, clause, measure, earlier, metric.rate)
+        status = _status(
+            self._status_text(s, q, clause), period, deadline, metric, self.doc.published
+        )
+        if self._is_origin(s, q):
+            if deadline:
+                # "will be increased from 6 to 10 million tons by 2027": 6 is today's figure
+                period, status = None, "actual"
+            elif has_ended(period, self.doc.published):
+                status = "actual"
+        if period is None:
+            period = self.dating.context_period(s, metric, status, index)
+        aimed = deadline and status in ("target", "forecast")
+        base = self.dating.growth_base(base, period, measure, aimed)
+        qualifier = _qualifier(before, q)
+        if qualifier == "exact" and earlier:
+            qualifier = self._coordinated_qualifier(s, q, earlier[-1]) or qualifier
+        self.previous_metric = metric.id
+        return Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
+
+    def _is_origin(self, s: Sentence, q: Quantity) -> bool:
+        """The starting point of a change written "from X to Y"."""
+        before = s.text[max(0, q.start - 6) : q.start]
+        return bool(re.search(r"\bfrom\s*\Z", before, re.IGNORECASE)) and bool(
+            re.match(r"[^,;]{0,25}?\bto\b", s.text[q.end :], re.IGNORECASE)
+        )
+
+    def _status_text(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> str:
+        """Words that can carry the status: this clause up to the number, else the sentence.
+
+        A passive right after the number counts too: "2 million tonnes are expected to".
+        """
+        own = s.text[clause[0] : q.start]
+        passive = _PASSIVE_STATUS.match(s.text, q.end, clause[1])
+        if passive:
+            return passive.group(1)
+        c = prose_cues()
+        if c.forecast.search(own) or c.target.search(own) or c.future.search(own):
+            return own
+        return s.text[: q.start]
+
+    def _conversion_of(self, s: Sentence, q: Quantity, earlier: list[Reading]) -> Reading | None:
+        """ "1.9 trillion tenge ($4.2 billion)": the bracketed amount repeats the claim before it."""
+        if not earlier or q.unit not in _CURRENCIES:
+            return None
+        prev = earlier[-1]
+        if prev.unit not in _CURRENCIES or prev.unit == q.unit:
+            return None
+        if not re.fullmatch(r"\s*[(\[]\s*", s.text[prev.q.end : q.start]):
+            return None
+        return replace(prev, q=q, value=q.value, unit=q.unit, qualifier=_qualifier("", q))
+
+    def _coordinated_qualifier(self, s: Sentence, q: Quantity, prev: Reading) -> str | None:
+        """ "at least 5.2% in 2023 and 5.4% in 2024": the second figure shares the hedge."""
+        gap = s.text[prev.q.end : q.start]
+        if prev.q.unit == q.unit and re.fullmatch(
+            r"[\s,]*(?:on average\s*)?(?:(?:in|for)\s+\S+\s*)?,?\s*and\s*", gap
+        ):
+            return prev.qualifier if prev.qualifier != "exact" else None
+        return None
+
+    # -- metric -----------------------------------------------------------------------
+    def _metric(
+        self, s: Sentence, q: Quantity, clause: tuple[int, int], measure: str
+    ) -> tuple[Metric, str, str, str | None] | None:
+        best: tuple[tuple[float, ...], Metric, str, str, str | None] | None = None
+        for metric in self.catalog.metrics.values():
+            shape = _claim_unit(q, measure, metric)
+            if shape is None:
+                continue
+            unit, claim_measure = shape
+            cue = self._cue_reach(s, q, clause, metric)
+            if cue is None:
+                continue
+            cue_reach, distance = cue
+            entity_reach, entity = self._entity(s, q, clause, metric)
+            if entity_reach is None:
+                continue
+            # "N tonnes of grain" names its figure; otherwise the subject before the number
+            side = 0 if distance < 0 else 1 if distance < _AFTER else 2
+            key = (cue_reach, entity_reach, side, -metric.priority, distance)
+            if best is None or key < best[0]:
+                best = (key, metric, unit, claim_measure, entity)
+        if best is None:
+            return None
+        return best[1], best[2], best[3], best[4]
+
+    def _cue_reach(
+        self, s: Sentence, q: Quantity, clause: tuple[int, int], metric: Metric
+    ) -> tuple[float, int] | None:
+        """(reach, distance) of the nearest cue; lower reach is better.
+
+        0 a cue in the clause, 1 in the sentence, 1.5 a weak cue for the metric of the
+        figure before, 2 / 2.5 a weak cue in the clause / sentence, 3 only the metric of
+        the figure before ("The figure totaled ...").
+        """
+        if q.unit == "" and _counts(q, metric):
+            return 0, 0
+        strong = self._nearest_cue(s, q, clause, metric.cues, metric.cue_keys)
+        if strong is not None:
+            return strong
+        continuing = metric.id == self.previous_metric
+        weak = (
+            self._nearest_cue(s, q, clause, metric.weak_cues, metric.weak_cue_keys)
+            if metric.weak_cues
+            else None
+        )
+        if weak is not None:
+            return (1.5 if continuing else weak[0] + 2), weak[1]
+        return (3, 0) if continuing else None
+
+    def _nearest_cue(
+        self,
+        s: Sentence,
+        q: Quantity,
+        clause: tuple[int, int],
+        cues: re.Pattern[str],
+        keys: frozenset[str] | None,
+    ) -> tuple[float, int] | None:
+        best: tuple[float, int] | None = None
+        for start, end in s.cue_spans(cues, keys):
+            if start < q.end and end > q.start:
+                distance = 0  # the unit names it: "200,000 TEU"
+            elif end <= q.start:
+                distance = q.start - end
+            elif _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start):
+                distance = -1  # "142 thousand tonnes of grain": the cue names this figure
+            else:
+                distance = _AFTER + start - q.end  # after the number: weaker than before
+            reach = 0 if clause[0] <= start < clause[1] else 1
+            if best is None or (reach, distance) < best:
+                best = (reach, distance)
+        return best
+
+    def _entity(
+        self, s: Sentence, q: Quantity, clause: tuple[int, int], metric: Metric
+    ) -> tuple[int | None, str | None]:
+        ctx = self.context
+        if metric.entity:
+            entity = ctx.catalog.entity_kinds[metric.entity]
+            if entity.name not in ctx.entity_names:
+                return None, None
+            reach, _ = ctx.nearest_entity((entity.kind,), s, q.start, clause)
+            in_sentence = ctx.mentions_in(s.start, s.start + len(s.text))
+            named = [e for e in in_sentence if e.name == entity.name]
+            reach = 0 if named and reach <= 1 else max(reach, 2) if not named else 1
+            if metric.entity_label:
+                _, label = ctx.nearest_entity((metric.entity_label,), s, q.start, clause)
+                return reach, label or entity.name
+            return reach, entity.name
+        kinds = metric.entity_kinds
+        if kinds and kinds[0] == "pair":
+            reach, name = self._pair(s)
+            if name is not None or len(kinds) == 1:
+                return reach, name
+            kinds = kinds[1:]
+        reach, name = ctx.nearest_entity(kinds, s, q.start, clause)
+        if name is None and metric.entity_required:
+            return None, None
+        if metric.id == "sector_growth" and name:
+            sector = metric.cues.search(s.text, q.end)
+            if sector:
+                name = f"{name} {sector.group(0).split()[-1].lower()}"
+        return reach, name
+
+    def _pair(self, s: Sentence) -> tuple[int | None, str | None]:
+        """Bilateral figures need two countries in the sentence: 'Kazakhstan-China'."""
+        names: list[str] = []
+        for e in self.context.mentions_in(s.start, s.start + len(s.text)):
+            if e.kind == "country" and e.name not in names:
+                names.append(e.name)
+        if len(names) < 2:
+            return 4, None
+        return 0, f"{names[0]}-{names[1]}"
+
+    # -- output -----------------------------------------------------------------------
+    def _claim(self, s: Sentence, r: Reading) -> Claim:
+        start, end = s.start + r.q.start, s.start + r.q.end
+        period = r.period
+        return Claim(
+            claim_id=claim_id(self.doc.source_id, start, end, r.metric.id, r.unit, r.value),
+            source_id=self.doc.source_id,
+            metric=r.metric.id,
+            entity=r.entity,
+            value=float(r.value),
+            unit=r.unit,
+            value_text=r.q.text,
+            period=period.label if period else None,
+            period_start=period.start if period else None,
+            period_end=period.end if period else None,
+            status=r.status,
+            measure=r.measure,
+            base_period=r.base.label if r.base and r.measure == "growth" else None,
+            qualifier=r.qualifier,
+            quote=s.text.strip(),
+            char_start=start,
+            char_end=end,
+            extractor=EXTRACTOR,
+        )
