@@ -520,7 +520,7 @@ def catalog() -> None:
     \b
         metrics catalog
     """
-    from metrics.catalog import load_catalog  # like `extract`: only this command needs it
+    from metrics.lexicon.catalog import load_catalog  # like `extract`: only this command needs it
 
     loaded = load_catalog()
     metrics = pd.DataFrame(

@@ -21,9 +21,8 @@ from typing import Any
 
 import yaml
 
-from metrics.catalog import Catalog, Metric, load_catalog
-from metrics.models import Claim, Document, Period, Quantity
-from metrics.periods import (
+from metrics.lexicon.catalog import Catalog, Metric, load_catalog
+from metrics.lexicon.periods import (
     PeriodMention,
     find_periods,
     month_span,
@@ -31,9 +30,10 @@ from metrics.periods import (
     year_period,
     year_span,
 )
-from metrics.quantities import find_quantities, might_hold_quantity
+from metrics.lexicon.quantities import find_quantities, might_hold_quantity
+from metrics.lexicon.textscan import finditer
+from metrics.models import Claim, Document, Period, Quantity
 from metrics.tables import table_claims
-from metrics.textscan import finditer
 
 EXTRACTOR = "regex-v1"
 _ATTRIBUTION = re.compile(

@@ -51,9 +51,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from metrics.lexicon.periods import period_from_label, shift_years
+from metrics.lexicon.quantities import parse_quantity, rounding_step
 from metrics.models import Period, Quantity
-from metrics.periods import period_from_label, shift_years
-from metrics.quantities import parse_quantity, rounding_step
 
 Interval = tuple[float, float]
 Row = dict[str, Any]

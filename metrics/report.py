@@ -37,7 +37,7 @@ import yaml
 from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
-from metrics.catalog import load_catalog
+from metrics.lexicon.catalog import load_catalog
 from metrics.reconcile import Reconciliation, records, with_dates
 from metrics.store import Store
 

@@ -23,11 +23,11 @@ from typing import Any
 
 import yaml
 
-from metrics.catalog import Catalog, Metric, load_catalog
 from metrics.errors import Reason, SourceError
+from metrics.lexicon.catalog import Catalog, Metric, load_catalog
+from metrics.lexicon.periods import month_span, parse_period, shift_years, year_period
+from metrics.lexicon.quantities import parse_quantity, unit_of_label
 from metrics.models import Claim, Document, Period, Table
-from metrics.periods import month_span, parse_period, shift_years, year_period
-from metrics.quantities import parse_quantity, unit_of_label
 
 EXTRACTOR = "table-v1"
 

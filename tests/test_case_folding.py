@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from metrics.catalog import Metric, cue_keys, load_catalog
-from metrics.periods import _PERIOD
-from metrics.quantities import _patterns
-from metrics.textscan import case_folded, first_letters
+from metrics.lexicon.catalog import Metric, cue_keys, load_catalog
+from metrics.lexicon.periods import _PERIOD
+from metrics.lexicon.quantities import _patterns
+from metrics.lexicon.textscan import case_folded, first_letters
 
 CASES = Path(__file__).parent / "cases" / "extract_cases.yaml"
 CATALOG = load_catalog()

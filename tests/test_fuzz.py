@@ -13,8 +13,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from metrics.extract import extract_text
-from metrics.periods import find_periods, parse_period
-from metrics.quantities import find_quantities, parse_quantity
+from metrics.lexicon.periods import find_periods, parse_period
+from metrics.lexicon.quantities import find_quantities, parse_quantity
 
 NUMBERISH = st.text(alphabet="0123456789 ,.-–%$€₸/()eE^+kmbnt", max_size=60)
 WORDS = st.sampled_from(

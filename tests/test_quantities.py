@@ -1,4 +1,4 @@
-"""Case tables for metrics.quantities: the first quantity of a news-style sentence.
+"""Case tables for metrics.lexicon.quantities: the first quantity of a news-style sentence.
 
 The sentences are written for this file in the style of English-language transport and
 economy news from Kazakhstan, the Caspian region and international wires (they are
@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import pytest
 
-from metrics.quantities import find_quantities, might_hold_quantity, parse_quantity
+from metrics.lexicon.quantities import find_quantities, might_hold_quantity, parse_quantity
 
 THIN = "\u2009"  # thin space, as in "1 234" typeset by some wires
 NBSP = "\u00a0"  # no-break space, as in "12 500" pasted from a CMS

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 from metrics import report
+from metrics.lexicon.periods import period_from_label
 from metrics.models import CLAIM_COLUMNS, Claim, Document
-from metrics.periods import period_from_label
 from metrics.reconcile import reconcile
 from metrics.report import ReportSettings, render_report, write_report
 from metrics.store import Store

@@ -23,8 +23,8 @@ from datetime import date
 
 import pytest
 
+from metrics.lexicon.quantities import unit_of_label
 from metrics.models import Claim, Document
-from metrics.quantities import unit_of_label
 from metrics.sources import render_tables
 from metrics.tables import table_claims
 

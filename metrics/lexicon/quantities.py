@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
+from metrics.lexicon.textscan import finditer, first_letters
 from metrics.models import Quantity
-from metrics.textscan import finditer, first_letters
 
 _SPACE = r"[ \u00a0\u2009\u202f]"
 _DASHES = "-–—‑"

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from metrics.lexicon.textscan import finditer
 from metrics.models import Period
-from metrics.textscan import finditer
 
 MONTHS = {
     name: i
