@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -25,10 +24,11 @@ from typing import Any
 
 import yaml
 
-from metrics.lexicon.textscan import finditer, first_letters
+from metrics.lexicon.textscan import alternation, finditer, first_letters
 from metrics.models import Quantity
 
 _SPACE = r"[ \u00a0\u2009\u202f]"
+_SPACES = rf"{_SPACE}+"  # between the words of a phrase: any run of blanks
 _DASHES = "-–—‑"
 
 # Digit forms, most specific first.  NOTE: keep in sync with _digits_value().
@@ -43,14 +43,6 @@ _DIGITS = rf"""
     (?![\d^]|[eE][-+]?\d)                     # nor a power: 10^9, 1e9 (not news style)
 """
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
-
-
-def _alt(phrases: Iterable[str]) -> str:
-    """Alternation of literal phrases, longest first, with flexible inner spaces."""
-    items = sorted({p for p in phrases if p}, key=len, reverse=True)
-    if not items:  # an empty group would match everything
-        raise ValueError("empty phrase group")
-    return "|".join(re.escape(p).replace(r"\ ", rf"{_SPACE}+") for p in items)
 
 
 @dataclass(frozen=True)
@@ -130,6 +122,8 @@ class _Patterns:
     currency_before: re.Pattern[str]
     currency_code_scale_after: re.Pattern[str]
     currency_scale_after: re.Pattern[str]
+    scale_after: re.Pattern[str]
+    negative_before: re.Pattern[str]
     range_joiner: re.Pattern[str]
     multiple_word: re.Pattern[str]
     fold_word: re.Pattern[str]
@@ -138,15 +132,15 @@ class _Patterns:
 @cache
 def _patterns() -> _Patterns:
     v = _vocabulary()
-    words = _alt([*v.number_words, *v.hundred_words])
+    words = alternation([*v.number_words, *v.hundred_words], _SPACES)
     letters = first_letters([*v.number_words, *v.hundred_words, *v.fractions, "a"])
     skip = "" if letters is None else rf"(?=[\d{letters}])"
-    scales = _alt(v.scales)
-    fractions = _alt(v.fractions)
-    currency_words = _alt(v.currency_names)
+    scales = alternation(v.scales, _SPACES)
+    fractions = alternation(v.fractions, _SPACES)
+    currency_words = alternation(v.currency_names, _SPACES)
     codes = "|".join(sorted(v.currency_codes))
-    symbols = _alt(v.currency_symbols)
-    prefixes = _alt(v.currency_prefixes)
+    symbols = alternation(v.currency_symbols, _SPACES)
+    prefixes = alternation(v.currency_prefixes, _SPACES)
     return _Patterns(
         # where a quantity may begin: digits, a number word, or "a/half/quarter" + scale
         start=re.compile(
@@ -167,12 +161,12 @@ def _patterns() -> _Patterns:
             re.VERBOSE,
         ),
         unit_after=re.compile(
-            rf"(?:{_SPACE}*[-‑]?{_SPACE}*)(?P<unit>{_alt(v.unit_phrases)})(?![A-Za-z])"
+            rf"(?:{_SPACE}*[-‑]?{_SPACE}*)(?P<unit>{alternation(v.unit_phrases, _SPACES)})(?![A-Za-z])"
             rf"|{_SPACE}*(?P<currency>{currency_words})(?![A-Za-z])",
             re.IGNORECASE,
         ),
         symbol_after=re.compile(
-            rf"{_SPACE}*(?:(?P<unit>{_alt(v.unit_symbols)})|(?P<code>{codes})"
+            rf"{_SPACE}*(?:(?P<unit>{alternation(v.unit_symbols, _SPACES)})|(?P<code>{codes})"
             rf"|(?P<symbol>{symbols}))(?![A-Za-z])"
         ),
         currency_before=re.compile(
@@ -185,14 +179,24 @@ def _patterns() -> _Patterns:
             rf"{_SPACE}+(?P<code>{codes}){_SPACE}+(?P<scale>{scales})\b"
         ),
         currency_scale_after=re.compile(
-            rf"{_SPACE}*(?P<scale>{_alt(v.currency_scales)})(?![A-Za-z])"
+            rf"{_SPACE}*(?P<scale>{alternation(v.currency_scales, _SPACES)})(?![A-Za-z])"
+        ),
+        scale_after=re.compile(rf"{_SPACE}*(?P<scale>{scales})\b", re.IGNORECASE),
+        # a minus sign or word ending a window of text just before a number
+        negative_before=re.compile(
+            rf"(?:(?<![\w\d.,%)])[-−]|\b(?:{alternation(v.negative_words, _SPACES)})){_SPACE}*\Z",
+            re.IGNORECASE,
         ),
         range_joiner=re.compile(
             rf"{_SPACE}*(?:[{_DASHES}~]|to|and){_SPACE}*(?=[\d$€£¥₸A-Za-z])", re.IGNORECASE
         ),
         # "double" as a verb, not "double-track"; "triple" likewise
-        multiple_word=re.compile(rf"\b(?:{_alt(v.multiple_words)})\b(?![-‑])", re.IGNORECASE),
-        fold_word=re.compile(rf"\b(?P<n>{_alt(v.fold_words)})[-‑]?fold\b", re.IGNORECASE),
+        multiple_word=re.compile(
+            rf"\b(?:{alternation(v.multiple_words, _SPACES)})\b(?![-‑])", re.IGNORECASE
+        ),
+        fold_word=re.compile(
+            rf"\b(?P<n>{alternation(v.fold_words, _SPACES)})[-‑]?fold\b", re.IGNORECASE
+        ),
     )
 
 
@@ -354,11 +358,7 @@ def _currency_before(text: str, start: int) -> tuple[str, int, bool] | None:
 
 def _negative_before(text: str, start: int) -> int | None:
     """Start of a minus sign or word just before `start` ("-10 k", "minus five percent")."""
-    m = re.search(
-        rf"(?:(?<![\w\d.,%)])[-−]|\b(?:{_alt(_vocabulary().negative_words)})){_SPACE}*\Z",
-        text[max(0, start - 10) : start],
-        re.IGNORECASE,
-    )
+    m = _patterns().negative_before.search(text[max(0, start - 10) : start])
     if not m:
         return None
     before = text[: max(0, start - 10) + m.start()].rstrip()
@@ -427,10 +427,10 @@ def _parse_at(text: str, start: int, *, may_open_range: bool = True) -> Quantity
             value *= v.currency_scales[m.group("scale")]
             end = m.end()
         else:
-            m = re.match(rf"{_SPACE}*(?P<scale>{_alt(v.scales)})\b", text[end:], re.IGNORECASE)
+            m = p.scale_after.match(text, end)
             if m:
                 value *= v.scales[m.group("scale").lower()]
-                end += m.end()
+                end = m.end()
     else:
         m = p.currency_code_scale_after.match(text, end)
         if m:  # "75 USD million"
@@ -595,6 +595,7 @@ class _LabelPatterns:
     symbol: re.Pattern[str]
     currency: re.Pattern[str]
     scale: re.Pattern[str]
+    currency_scale_after: re.Pattern[str]
 
 
 _LABEL_EDGE = r"(?<![\w'’])", r"(?![\w])"  # a whole word: "t" but not "don't", "at"
@@ -606,15 +607,20 @@ def _label_patterns() -> _LabelPatterns:
     before, after = _LABEL_EDGE
     codes = "|".join(sorted(v.currency_codes))
     return _LabelPatterns(
-        unit=re.compile(rf"{before}(?:{_alt(v.unit_phrases)})(?![A-Za-z])", re.IGNORECASE),
-        symbol=re.compile(rf"{before}(?:{_alt(v.unit_symbols)}){after}"),
+        unit=re.compile(
+            rf"{before}(?:{alternation(v.unit_phrases, _SPACES)})(?![A-Za-z])", re.IGNORECASE
+        ),
+        symbol=re.compile(rf"{before}(?:{alternation(v.unit_symbols, _SPACES)}){after}"),
         currency=re.compile(
-            rf"(?P<prefix>{_alt(v.currency_prefixes)})|(?P<symbol>(?-i:{_alt(v.currency_symbols)}))"
+            rf"(?P<prefix>{alternation(v.currency_prefixes, _SPACES)})|(?P<symbol>(?-i:{alternation(v.currency_symbols, _SPACES)}))"
             rf"|{before}(?P<code>{codes}){after}"
-            rf"|{before}(?P<name>{_alt(v.currency_names)}){after}",
+            rf"|{before}(?P<name>{alternation(v.currency_names, _SPACES)}){after}",
             re.IGNORECASE,
         ),
-        scale=re.compile(rf"{before}(?:{_alt(v.label_scales)})(?:\.|{after})", re.IGNORECASE),
+        scale=re.compile(
+            rf"{before}(?:{alternation(v.label_scales, _SPACES)})(?:\.|{after})", re.IGNORECASE
+        ),
+        currency_scale_after=re.compile(rf"{_SPACE}*({alternation(v.currency_scales, _SPACES)})\b"),
     )
 
 
@@ -647,7 +653,7 @@ def unit_of_label(text: str) -> tuple[str, float] | None:
         else:
             unit = v.currency_names[" ".join(m["name"].lower().split())]
         span = m.span()
-        if short := re.match(rf"{_SPACE}*({_alt(v.currency_scales)})\b", text[m.end() :]):
+        if short := p.currency_scale_after.match(text, m.end()):
             return unit, v.currency_scales[short.group(1)]  # "EUR m", "$bn"
     scale = next(
         (s for s in p.scale.finditer(text) if s.end() <= span[0] or s.start() >= span[1]),
