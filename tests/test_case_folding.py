@@ -15,14 +15,14 @@ import yaml
 
 from metrics.lexicon.catalog import Metric, cue_keys, load_catalog
 from metrics.lexicon.periods import _PERIOD
-from metrics.lexicon.quantities import _patterns
 from metrics.lexicon.textscan import case_folded, first_letters
+from metrics.lexicon.vocabulary import patterns
 
 CASES = Path(__file__).parent / "cases" / "extract_cases.yaml"
 CATALOG = load_catalog()
 PATTERNS = {
     "periods": _PERIOD,
-    "quantity starts": _patterns().start,
+    "quantity starts": patterns().start,
     "entities": CATALOG.entity_pattern,
     **{f"anaphora:{kind}": pattern for kind, pattern in CATALOG.anaphora.items()},
     **{f"cues:{metric.id}": metric.cues for metric in CATALOG.metrics.values()},

@@ -1,8 +1,8 @@
 """Find quantities in text: numbers with their scale and unit, normalised to a base unit.
 
-The vocabulary (number words, scales, units, currency words) lives in `data/units.yaml`
-and the ISO 4217 currency names and symbols in `data/currencies.tsv` (built from CLDR);
-this module only holds the patterns that combine them.
+A number (`numbers.read_number`) becomes a quantity with the currency written before it
+or the unit after it, a range's shared unit ("3-4%"), a minus, and the noun a bare number
+counts. The words come from `vocabulary` (data/units.yaml, data/currencies.tsv).
 
 >>> parse_quantity("reached 4.5 million tons in 2024")
 Quantity(value=4500000.0, unit='t', text='4.5 million tons', start=8, end=24, low=None, high=None, noun=None)
@@ -14,337 +14,29 @@ True
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
-import yaml
-
-from metrics.lexicon.textscan import alternation, finditer, first_letters
+from metrics.lexicon.numbers import digits_value, read_number
+from metrics.lexicon.textscan import alternation, finditer
+from metrics.lexicon.vocabulary import DIGITS, SPACE, SPACES, patterns, vocabulary
 from metrics.models import Quantity
 
-_SPACE = r"[ \u00a0\u2009\u202f]"
-_SPACES = rf"{_SPACE}+"  # between the words of a phrase: any run of blanks
-_DASHES = "-–—‑"
-
-# Digit forms, most specific first.  NOTE: keep in sync with _digits_value().
-_DIGITS = rf"""
-    (?:(?<![\w.,/^])|(?<=\b[A-Z]{{3}}))         # not inside a longer token, a date like 31.05, 10^9; "KZT1.2"
-    (?:
-        \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?        # 1,234,567.89 (comma thousands)
-      | \d{{1,3}}(?:{_SPACE}\d{{3}})+(?:[.,]\d+)?(?!\d)  # 1 234 567 (space thousands)
-      | \d{{1,3}}(?:\.\d{{3}}){{2,}}(?:,\d+)?   # 1.234.567,8 (dot thousands, needs two groups)
-      | \d+(?:[.,]\d+)?                       # 2.76 / 2,76 (decimal comma) / 274200
-    )
-    (?![\d^]|[eE][-+]?\d)                     # nor a power: 10^9, 1e9 (not news style)
-"""
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class _Vocabulary:
-    number_words: dict[str, float]
-    hundred_words: frozenset[str]
-    scales: dict[str, float]
-    currency_scales: dict[str, float]
-    fractions: dict[str, float]
-    negative_words: frozenset[str]
-    unit_phrases: dict[str, tuple[str, float]]  # lower-case phrase -> (unit, factor)
-    unit_symbols: dict[str, tuple[str, float]]  # case-sensitive symbol -> (unit, factor)
-    multiple_words: dict[str, float]
-    fold_words: tuple[str, ...]
-    currency_names: dict[str, str]  # lower-case name -> ISO code
-    currency_symbols: dict[str, str]  # symbol as written -> ISO code
-    currency_prefixes: dict[str, str]  # lower-case prefix -> ISO code
-    currency_codes: frozenset[str]
-    label_scales: dict[str, float]
-
-
-@cache
-def _vocabulary() -> _Vocabulary:
-    data: dict[str, Any] = yaml.safe_load(
-        resources.files("metrics").joinpath("data/units.yaml").read_text("utf-8")
-    )
-    names: dict[str, str] = {}
-    symbols: dict[str, str] = {}
-    codes: set[str] = set()
-    table = resources.files("metrics").joinpath("data/currencies.tsv").read_text("utf-8")
-    lines = [line for line in table.splitlines() if not line.startswith("#")]  # provenance
-    for row in csv.DictReader(lines, delimiter="\t"):
-        codes.add(row["code"])
-        for name in filter(None, row["names"].split("|")):
-            names.setdefault(name.lower(), row["code"])
-        for symbol in filter(None, row["symbols"].split("|")):
-            symbols.setdefault(symbol, row["code"])
-    for word, code in data["currency_words"].items():
-        names.setdefault(word, code)
-    unit_phrases = {
-        phrase.lower(): (unit, float(factor))
-        for unit, phrases in data["units"].items()
-        for phrase, factor in phrases.items()
-    }
-    unit_symbols = {
-        symbol: (unit, float(factor))
-        for unit, items in data["units_case_sensitive"].items()
-        for symbol, factor in items.items()
-    }
-    return _Vocabulary(
-        number_words={k: float(v) for k, v in data["number_words"].items()},
-        hundred_words=frozenset(data["hundred_words"]),
-        scales={k: float(v) for k, v in data["scales"].items()},
-        currency_scales={k: float(v) for k, v in data["currency_scales_case_sensitive"].items()},
-        fractions={k: float(v) for k, v in data["fractions"].items()},
-        negative_words=frozenset(data["negative_words"]),
-        unit_phrases=unit_phrases,
-        unit_symbols=unit_symbols,
-        multiple_words={k: float(v) for k, v in data["multiple_words"].items()},
-        fold_words=tuple(data["fold_words"]),
-        currency_names=names,
-        currency_symbols=symbols,
-        currency_prefixes={k.lower(): v for k, v in data["currency_prefixes"].items()},
-        currency_codes=frozenset(codes),
-        label_scales={
-            k.lower(): float(v) for k, v in {**data["scales"], **data["label_scales"]}.items()
-        },
-    )
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    start: re.Pattern[str]
-    token: re.Pattern[str]
-    unit_after: re.Pattern[str]
-    symbol_after: re.Pattern[str]
-    currency_before: re.Pattern[str]
-    currency_code_scale_after: re.Pattern[str]
-    currency_scale_after: re.Pattern[str]
-    scale_after: re.Pattern[str]
-    negative_before: re.Pattern[str]
-    range_joiner: re.Pattern[str]
-    multiple_word: re.Pattern[str]
-    fold_word: re.Pattern[str]
-
-
-@cache
-def _patterns() -> _Patterns:
-    v = _vocabulary()
-    words = alternation([*v.number_words, *v.hundred_words], _SPACES)
-    letters = first_letters([*v.number_words, *v.hundred_words, *v.fractions, "a"])
-    skip = "" if letters is None else rf"(?=[\d{letters}])"
-    scales = alternation(v.scales, _SPACES)
-    fractions = alternation(v.fractions, _SPACES)
-    currency_words = alternation(v.currency_names, _SPACES)
-    codes = "|".join(sorted(v.currency_codes))
-    symbols = alternation(v.currency_symbols, _SPACES)
-    prefixes = alternation(v.currency_prefixes, _SPACES)
-    return _Patterns(
-        # where a quantity may begin: digits, a number word, or "a/half/quarter" + scale
-        start=re.compile(
-            rf"""{skip}  # straight to what can begin a quantity
-            (?:{_DIGITS}
-            | \b(?:{words})\b
-            | \b(?:a{_SPACE}+)?(?:{fractions}){_SPACE}+(?:of{_SPACE}+a{_SPACE}+)?(?:{scales})\b)
-            """,
-            re.VERBOSE | re.IGNORECASE,
-        ),
-        # one token of a number expression, after optional blanks or a joining hyphen
-        token=re.compile(
-            rf"""(?:{_SPACE}+|{_SPACE}*[-‑]{_SPACE}*)?
-            (?:
-                (?P<digits>{_DIGITS})
-              | (?P<word>[A-Za-z]+)\b
-            )""",
-            re.VERBOSE,
-        ),
-        unit_after=re.compile(
-            rf"(?:{_SPACE}*[-‑]?{_SPACE}*)(?P<unit>{alternation(v.unit_phrases, _SPACES)})(?![A-Za-z])"
-            rf"|{_SPACE}*(?P<currency>{currency_words})(?![A-Za-z])",
-            re.IGNORECASE,
-        ),
-        symbol_after=re.compile(
-            rf"{_SPACE}*(?:(?P<unit>{alternation(v.unit_symbols, _SPACES)})|(?P<code>{codes})"
-            rf"|(?P<symbol>{symbols}))(?![A-Za-z])"
-        ),
-        currency_before=re.compile(
-            rf"(?:(?<![A-Za-z])(?P<prefix>{prefixes})|(?P<symbol>(?-i:{symbols}))"  # R$, not r$
-            rf"|\b(?P<code>{codes})(?![a-z])|\b(?P<word>dollars?|euros?))"
-            rf"{_SPACE}*(?P<minus>[-−])?{_SPACE}*\Z",
-            re.IGNORECASE,
-        ),
-        currency_code_scale_after=re.compile(
-            rf"{_SPACE}+(?P<code>{codes}){_SPACE}+(?P<scale>{scales})\b"
-        ),
-        currency_scale_after=re.compile(
-            rf"{_SPACE}*(?P<scale>{alternation(v.currency_scales, _SPACES)})(?![A-Za-z])"
-        ),
-        scale_after=re.compile(rf"{_SPACE}*(?P<scale>{scales})\b", re.IGNORECASE),
-        # a minus sign or word ending a window of text just before a number
-        negative_before=re.compile(
-            rf"(?:(?<![\w\d.,%)])[-−]|\b(?:{alternation(v.negative_words, _SPACES)})){_SPACE}*\Z",
-            re.IGNORECASE,
-        ),
-        range_joiner=re.compile(
-            rf"{_SPACE}*(?:[{_DASHES}~]|to|and){_SPACE}*(?=[\d$€£¥₸A-Za-z])", re.IGNORECASE
-        ),
-        # "double" as a verb, not "double-track"; "triple" likewise
-        multiple_word=re.compile(
-            rf"\b(?:{alternation(v.multiple_words, _SPACES)})\b(?![-‑])", re.IGNORECASE
-        ),
-        fold_word=re.compile(
-            rf"\b(?P<n>{alternation(v.fold_words, _SPACES)})[-‑]?fold\b", re.IGNORECASE
-        ),
-    )
-
-
-def _digits_value(raw: str) -> float:
-    """'1,234.5' -> 1234.5; '2,76' -> 2.76 (decimal comma); '1 234' -> 1234."""
-    s = re.sub(_SPACE, "", raw)
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
-        return float(s.replace(",", ""))
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", s):
-        return float(s.replace(".", "").replace(",", "."))
-    return float(s.replace(",", "."))
-
-
-@dataclass
-class _Number:
-    value: float
-    end: int
-    scaled: bool  # a scale word was part of the expression
-    plain_year: bool  # four bare digits that read as a year
-
-
-def _read_number(text: str, pos: int) -> _Number | None:
-    """Read a number expression starting at `pos`: digits and/or words with scales.
-
-    Handles "1 million 84 thousand", "twenty-one trillion three hundred",
-    "one and a half million", "three quarters billion", "3 million and a half".
-    """
-    v = _vocabulary()
-    p = _patterns()
-    total = 0.0
-    current: float | None = None
-    last_scale: float | None = None
-    pending_fraction: float | None = None  # "three quarters" waiting for its scale
-    previous = ""  # kind of the previous token: digits, word, hundred, scale, and, a, fraction
-    before_and = ""
-    end = pos
-    first_raw = ""
-    cursor = pos
-    count = 0
-    while True:
-        m = p.token.match(text, cursor)
-        if not m:
-            break
-        word = (m.group("word") or "").lower()
-        if m.group("digits"):
-            # "4 thousand 3 hundred and 21" joins; "2023 and 5.4" are two numbers
-            if previous in ("digits", "word", "a") or (
-                previous == "and" and before_and != "hundred"
-            ):
-                break
-            value = _digits_value(m.group("digits"))
-            current = value if current is None or previous == "scale" else current + value
-            kind = "digits"
-            first_raw = first_raw or m.group("digits")
-        elif word in v.number_words:
-            n = v.number_words[word]
-            if previous == "digits":
-                break
-            if current is None or previous == "scale":
-                current = n
-            elif (
-                previous in ("word", "hundred", "and")
-                and (current % 10 == 0 or n >= 10)
-                and current >= n
-            ):
-                current += n
-            else:
-                break
-            kind = "word"
-        elif word in v.hundred_words and previous in ("digits", "word", "a", ""):
-            current = (current if current is not None else 1.0) * 100
-            kind = "hundred"
-        elif word in v.scales or (word == "hundred" and previous == "scale"):
-            scale = v.scales[word]
-            if pending_fraction is not None:
-                total += pending_fraction * scale
-                pending_fraction = None
-                current = None
-            elif current is not None:
-                total += current * scale
-                current = None
-            elif previous == "a":
-                total += scale
-            else:
-                break
-            last_scale = scale
-            kind = "scale"
-        elif word in v.fractions:
-            counted = previous in ("word", "digits") and current is not None
-            if not counted and previous not in ("a", "and") and count > 0:
-                break
-            if not counted and previous == "and" and last_scale is None and current is None:
-                break
-            # "three quarters" counts quarters; "one and a half" adds a half to one
-            numerator, base = (current, 0.0) if counted else (1.0, current or 0.0)
-            fraction = numerator * v.fractions[word]
-            current = None
-            lookahead = re.match(rf"{_SPACE}+of{_SPACE}+an?{_SPACE}+", text[m.end() :])
-            after = m.end() + (lookahead.end() if lookahead else 0)
-            nxt = p.token.match(text, after)
-            if nxt and (nxt.group("word") or "").lower() in v.scales:
-                pending_fraction = base + fraction
-                cursor = after
-                previous = "fraction"
-                count += 1
-                continue
-            total += base + fraction * (last_scale if last_scale is not None else 1.0)
-            kind = "fraction"
-        elif word == "and" and count > 0:
-            before_and = previous
-            kind = "and"
-            previous = kind
-            cursor = m.end()
-            continue  # not part of `end` until something follows
-        elif word == "a" and (count == 0 or previous == "and"):
-            kind = "a"
-            previous = kind
-            cursor = m.end()
-            continue
-        else:
-            break
-        previous = kind
-        count += 1
-        cursor = end = m.end()
-    if previous == "fraction" and pending_fraction is not None:
-        total += pending_fraction
-        end = cursor
-    if count == 0:
-        return None
-    value = total + (current or 0.0)
-    plain_year = (
-        count == 1
-        and bool(re.fullmatch(r"(?:1[89]|20|21)\d\d", first_raw))
-        and not text[end : end + 1].isalpha()
-    )
-    return _Number(value, end, last_scale is not None, plain_year)
 
 
 def _currency_before(text: str, start: int) -> tuple[str, int, bool] | None:
     """A currency written before the number: '$', 'US$', 'USD', '€'; with an optional minus."""
-    v = _vocabulary()
+    v = vocabulary()
     window = text[max(0, start - 12) : start]
-    m = _patterns().currency_before.search(window)
+    m = patterns().currency_before.search(window)
     if not m:
         return None
     offset = start - len(window)
     if m.group("prefix"):
-        code = v.currency_prefixes[re.sub(rf"{_SPACE}+", " ", m.group("prefix").lower())]
+        code = v.currency_prefixes[re.sub(rf"{SPACE}+", " ", m.group("prefix").lower())]
     elif m.group("symbol"):
         code = v.currency_symbols[m.group("symbol")]
     elif m.group("code"):
@@ -358,7 +50,7 @@ def _currency_before(text: str, start: int) -> tuple[str, int, bool] | None:
 
 def _negative_before(text: str, start: int) -> int | None:
     """Start of a minus sign or word just before `start` ("-10 k", "minus five percent")."""
-    m = _patterns().negative_before.search(text[max(0, start - 10) : start])
+    m = patterns().negative_before.search(text[max(0, start - 10) : start])
     if not m:
         return None
     before = text[: max(0, start - 10) + m.start()].rstrip()
@@ -369,8 +61,8 @@ def _negative_before(text: str, start: int) -> int | None:
 
 def _unit_after(text: str, pos: int) -> tuple[str, float, int] | None:
     """Unit written after the number: (code, factor, end)."""
-    v = _vocabulary()
-    p = _patterns()
+    v = vocabulary()
+    p = patterns()
     m = p.symbol_after.match(text, pos)
     if m:
         if m.group("unit"):
@@ -382,12 +74,12 @@ def _unit_after(text: str, pos: int) -> tuple[str, float, int] | None:
     m = p.unit_after.match(text, pos)
     if m:
         if m.group("unit"):
-            key = re.sub(rf"{_SPACE}+", " ", m.group("unit").lower())
+            key = re.sub(rf"{SPACE}+", " ", m.group("unit").lower())
             unit, factor = v.unit_phrases[key]
             if unit == "day" and "-" in text[pos : m.start("unit")]:
                 return None  # "a two-day forum" is no duration claim
             return unit, factor, m.end()
-        key = re.sub(rf"{_SPACE}+", " ", m.group("currency").lower())
+        key = re.sub(rf"{SPACE}+", " ", m.group("currency").lower())
         return v.currency_names[key], 1.0, m.end()
     m = re.match(r"[-‑]?fold\b", text[pos:], re.IGNORECASE)
     if m:
@@ -407,13 +99,13 @@ def _next_word(text: str, pos: int) -> str | None:
 def _parse_at(text: str, start: int, *, may_open_range: bool = True) -> Quantity | None:
     """The quantity starting at `start`; a range's second end may not open another (so
     "1 to 1 to 1 ..." is read in one pass, not by recursing through the whole text)."""
-    number = _read_number(text, start)
+    number = read_number(text, start)
     if number is None:
         return None
     if _ORDINAL_AFTER.match(text, number.end):
         return None
-    p = _patterns()
-    v = _vocabulary()
+    p = patterns()
+    v = vocabulary()
     value, end = number.value, number.end
     q_start = start
     unit = ""
@@ -475,7 +167,7 @@ def _range_partner(text: str, pos: int, start: int) -> tuple[float, str, float, 
     "from 6 to 10 million tons" is no range but a change: the caller's first number
     is read on its own, taking the scale and unit of the second (see find_quantities).
     """
-    m = _patterns().range_joiner.match(text, pos)
+    m = patterns().range_joiner.match(text, pos)
     if not m:
         return None
     joiner = m.group(0).strip().lower()
@@ -487,7 +179,7 @@ def _range_partner(text: str, pos: int, start: int) -> tuple[float, str, float, 
     other = _parse_at(text, m.end(), may_open_range=False)
     if other is None or not other.unit:
         return None
-    first = _read_number(text, start)
+    first = read_number(text, start)
     factor = _multiplier(text, other) if first and not first.scaled else 1.0
     return other.value, other.unit, factor, other.end
 
@@ -497,11 +189,11 @@ def _multiplier(text: str, q: Quantity) -> float:
 
     "10 million tons" -> 1e6, so "from 6 to 10 million tons" reads 6 as 6 million tons.
     """
-    first = re.search(_DIGITS, q.text, re.VERBOSE)
+    first = re.search(DIGITS, q.text, re.VERBOSE)
     if first:
-        leading = _digits_value(first.group(0))
+        leading = digits_value(first.group(0))
     else:
-        word = _read_number(text, q.start)
+        word = read_number(text, q.start)
         leading = word.value if word and not word.scaled else 0.0
     return abs(q.value / leading) if leading else 1.0
 
@@ -525,7 +217,7 @@ _LETTERS = re.compile(r"[a-z]+")
 def _quantity_words() -> frozenset[str]:
     """Every word that can begin or make a quantity without a digit ("two million",
     "half a billion", "doubled"), split where the phrases have spaces or hyphens."""
-    v = _vocabulary()
+    v = vocabulary()
     phrases = [*v.number_words, *v.hundred_words, *v.scales, *v.fractions, *v.multiple_words]
     return frozenset(word for phrase in phrases for word in _LETTERS.findall(phrase.lower()))
 
@@ -546,7 +238,7 @@ def find_quantities(text: str) -> list[Quantity]:
     Bare numbers come back with unit "" and `noun` set to the word they count; plain
     years and ordinals are skipped.
     """
-    p = _patterns()
+    p = patterns()
     found: list[Quantity] = []
     consumed = 0
     for m in finditer(p.start, text):
@@ -564,7 +256,7 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in p.multiple_word.finditer(text):
         found.append(
             Quantity(
-                _vocabulary().multiple_words[m.group(0).lower()],
+                vocabulary().multiple_words[m.group(0).lower()],
                 "x",
                 m.group(0),
                 m.start(),
@@ -574,7 +266,7 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in p.fold_word.finditer(text):
         if not any(q.start <= m.start() < q.end for q in found):
             n = m.group("n").lower()
-            value = _vocabulary().number_words.get(n, 100.0 if n == "hundred" else 0.0)
+            value = vocabulary().number_words.get(n, 100.0 if n == "hundred" else 0.0)
             found.append(Quantity(value, "x", m.group(0), m.start(), m.end()))
     found.sort(key=lambda q: q.start)
     return [
@@ -603,24 +295,24 @@ _LABEL_EDGE = r"(?<![\w'’])", r"(?![\w])"  # a whole word: "t" but not "don't"
 
 @cache
 def _label_patterns() -> _LabelPatterns:
-    v = _vocabulary()
+    v = vocabulary()
     before, after = _LABEL_EDGE
     codes = "|".join(sorted(v.currency_codes))
     return _LabelPatterns(
         unit=re.compile(
-            rf"{before}(?:{alternation(v.unit_phrases, _SPACES)})(?![A-Za-z])", re.IGNORECASE
+            rf"{before}(?:{alternation(v.unit_phrases, SPACES)})(?![A-Za-z])", re.IGNORECASE
         ),
-        symbol=re.compile(rf"{before}(?:{alternation(v.unit_symbols, _SPACES)}){after}"),
+        symbol=re.compile(rf"{before}(?:{alternation(v.unit_symbols, SPACES)}){after}"),
         currency=re.compile(
-            rf"(?P<prefix>{alternation(v.currency_prefixes, _SPACES)})|(?P<symbol>(?-i:{alternation(v.currency_symbols, _SPACES)}))"
+            rf"(?P<prefix>{alternation(v.currency_prefixes, SPACES)})|(?P<symbol>(?-i:{alternation(v.currency_symbols, SPACES)}))"
             rf"|{before}(?P<code>{codes}){after}"
-            rf"|{before}(?P<name>{alternation(v.currency_names, _SPACES)}){after}",
+            rf"|{before}(?P<name>{alternation(v.currency_names, SPACES)}){after}",
             re.IGNORECASE,
         ),
         scale=re.compile(
-            rf"{before}(?:{alternation(v.label_scales, _SPACES)})(?:\.|{after})", re.IGNORECASE
+            rf"{before}(?:{alternation(v.label_scales, SPACES)})(?:\.|{after})", re.IGNORECASE
         ),
-        currency_scale_after=re.compile(rf"{_SPACE}*({alternation(v.currency_scales, _SPACES)})\b"),
+        currency_scale_after=re.compile(rf"{SPACE}*({alternation(v.currency_scales, SPACES)})\b"),
     )
 
 
@@ -634,7 +326,7 @@ def unit_of_label(text: str) -> tuple[str, float] | None:
     >>> unit_of_label("Exports (billion tenge)")
     ('KZT', 1000000000.0)
     """
-    v = _vocabulary()
+    v = vocabulary()
     p = _label_patterns()
     unit, factor, span = "", 1.0, (0, 0)
     if m := p.unit.search(text):
