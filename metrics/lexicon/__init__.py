@@ -9,7 +9,11 @@ of all three fast. Nothing here knows what a claim is.
 
 from metrics.lexicon.catalog import Catalog, Entity, Metric, cue_keys, load_catalog, parse_catalog
 from metrics.lexicon.periods import (
+    PERIOD_RULES,
+    SAME_PERIOD,
+    YEAR_EARLIER,
     PeriodMention,
+    PeriodRule,
     find_periods,
     month_span,
     parse_period,
@@ -28,10 +32,14 @@ from metrics.lexicon.quantities import (
 from metrics.lexicon.textscan import case_folded, finditer
 
 __all__ = [
+    "PERIOD_RULES",
+    "SAME_PERIOD",
+    "YEAR_EARLIER",
     "Catalog",
     "Entity",
     "Metric",
     "PeriodMention",
+    "PeriodRule",
     "case_folded",
     "cue_keys",
     "find_periods",

@@ -4,6 +4,9 @@ Labels follow the claim contract: `2023`, `2024-H1`, `2024-Q1`, `2024-05`,
 `2024-01..2024-05`, `2021..2025`. A month range that is exactly a quarter, a half or a
 year gets that shorter label, so equal spans always share one label.
 
+Each way of writing a period is a `PeriodRule` in `PERIOD_RULES`: a name, a pattern, the
+function that dates a match, and examples. All patterns run as one scanner, case-folded.
+
 >>> parse_period("in January-July 2023", None).label
 '2023-01..2023-07'
 >>> parse_period("this year", date(2024, 7, 3)).label
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,57 +42,12 @@ _COUNT = {
     "twenty": 20, "thirty": 30,
 }  # fmt: skip
 _N = r"(?:\d{1,2}|" + "|".join(_COUNT) + r")"
-_ORDINAL = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "1st": 1,
-    "2nd": 2,
-    "3rd": 3,
-    "4th": 4,
-}
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}  # fmt: skip
 _ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th)"
 _RELATIVE_YEAR = (
     r"(?:this|the\s+current|last|the\s+previous|the\s+past|next|the\s+next|the\s+coming)\s+year"
 )
 _YEAR_REF = rf"(?:{_YEAR}|{_RELATIVE_YEAR}|the\s+year)"
-
-# Ordered: the first alternative that matches at a position wins.
-_PERIOD = re.compile(
-    rf"""
-    (?P<date>\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?\b          # April 11, 2024
-       | \b\d{{1,2}}\s+{_MONTH}(?:\s+{_YEAR})?\b                                 # 11 April 2024
-       | \b\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}\b)                                  # 31.05.2024
-  | (?P<month_range>\b(?:between\s+)?(?P<m1>{_MONTH})(?:{_DASH}|\s+and\s+)(?P<m2>{_MONTH})(?:\s*(?:of\s+)?(?P<mr_year>{_YEAR_REF}))?)
-  | (?P<half>\b(?:(?:in\s+)?the\s+)?(?P<h_ord>first|second|1st|2nd)\s+half(?:\s+of\s+(?P<h_year>{_YEAR_REF}))?
-       | \bH(?P<h_num>[12])\s*(?P<h_year2>{_YEAR}|{_SHORT_YEAR})\b
-       | \b(?P<h_num2>[12])H\s*(?P<h_year3>{_YEAR}|{_SHORT_YEAR})\b
-       | \b(?P<h_year4>{_YEAR})\s*H(?P<h_num3>[12])\b)
-  | (?P<quarter>\b(?:the\s+)?(?P<q_ord>{_ORD})\s+quarter(?:\s+of\s+(?P<q_year>{_YEAR_REF}))?
-       | \bQ(?P<q_num>[1-4])\s*(?P<q_year2>{_YEAR}|{_SHORT_YEAR})?\b
-       | \b(?P<q_num2>[1-4])Q\s*(?P<q_year3>{_YEAR}|{_SHORT_YEAR})\b
-       | \b(?P<q_year4>{_YEAR})\s*Q(?P<q_num3>[1-4])\b)
-  | (?P<first_months>\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:first\s+)?(?P<fm_n>{_N})\s+months(?:\s+of\s+(?P<fm_year>{_YEAR_REF}))?(?!\s+(?:ago|later|earlier))
-       | \b(?P<fm_n2>\d{{1,2}})M\s*(?P<fm_year2>{_YEAR}|{_SHORT_YEAR})
-       | \b(?P<fm_n3>\d{{1,2}})M(?P<fm_year3>{_YEAR}|{_SHORT_YEAR})
-       | \b(?:the\s+)?(?P<fm_n4>{_N})[-\s]month\s+period\s+of\s+(?P<fm_year5>{_YEAR}))
-  | (?P<past_months>\b(?:for|over|in|during)\s+the\s+(?:past|last)\s+(?P<pm_n>{_N})\s+months\b)
-  | (?P<past_years>\b(?:for|over|in|during)\s+the\s+(?:past|last)\s+(?P<py_n>{_N})\s+years\b)
-  | (?P<same_period>\b(?:the\s+)?same\s+period\s+(?:of|in|a)\s+(?:the\s+previous|last|previous|the\s+last)?\s*year\b
-       | \bthe\s+same\s+period\s+(?:of|in)\s+(?P<sp_year>{_YEAR})\b)
-  | (?P<year_range>\b(?:between\s+|from\s+)?(?P<y1>{_YEAR})\s*(?:-|–|—|to|and|through)\s*(?P<y2>{_YEAR}|\d\d)\b)
-  | (?P<month>\b(?P<mo>{_MONTH})(?:\s+of)?\s+(?P<mo_year>{_YEAR}|this\s+year|last\s+year)\b
-       | \b(?:in|during|for|of|since)\s+(?P<mo2>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)(?=[\s,.;:]|$)(?![\s,]*(?:19|20)\d\d)(?!\.?\s*(?:[-–—]|to\b|and\b))
-       | \b(?P<mo3>{_MONTH})\s*['’](?P<mo_short>\d\d)\b)
-  | (?P<deadline>\b(?:by|until|till|through|before)\s+(?:the\s+end\s+of\s+)?(?P<d_year>{_YEAR})\b
-       | \bby\s+(?:the\s+)?end\s+of\s+(?P<d_rel>this|next)\s+year\b)
-  | (?P<earlier>\b(?:a|one)\s+year\s+(?:earlier|ago|before)\b|\bthe\s+year\s+before\b)
-  | (?P<relative>\b(?P<rel>this|the\s+current|current|last|the\s+previous|previous|the\s+past|next|the\s+next|a)\s+year(?:['’]s)?\b(?!-on-)(?!\s+ago))
-  | (?P<year>(?<![\d.,/-])(?:FY\s?)?(?P<y>{_YEAR})(?![\d%]|\s*(?:tons|tonnes|t\b|km|TEU)))
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -186,94 +145,330 @@ def _month(text: str) -> int:
     ]
 
 
-def _mention(m: re.Match[str], published: date | None) -> PeriodMention | None:
-    g = m.groupdict()
-    kind = "point"
-    period: Period | None = None
-    years = 0
-    if g["date"]:
+SAME_PERIOD = Period("same-period", date.min, date.min)
+"""'The same period of last year': the base of a growth figure, dated only by that figure.
+
+The extractor puts the figure's own span a year earlier in its place (`shift_years`);
+it is one object, so test for it with `is`.
+"""
+
+YEAR_EARLIER = Period("year-earlier", date.min, date.min)
+"""'A year earlier': a year before the figure it follows, resolved by the extractor."""
+
+EXAMPLE_PUBLISHED = date(2024, 7, 3)
+"""The publication date the rules' examples are resolved against."""
+
+Groups = dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    """One way of writing a period: the pattern that finds it and the function that dates it.
+
+    The patterns of all rules are compiled into one scanner, in order: at a position the
+    first rule that matches wins. A rule's named groups reach `resolve` under their own
+    names, so rules may share names ("year") and resolvers. `resolve` returns None for a
+    match that is no period (a day's date, "a year" as a duration) or cannot be dated.
+    """
+
+    name: str
+    pattern: str  # verbose, case-insensitive
+    resolve: Callable[[Groups, date | None], Period | None]
+    examples: dict[str, str | None]  # text -> label when published on EXAMPLE_PUBLISHED
+    kind: str = "point"  # see PeriodMention
+
+
+def _no_period(g: Groups, published: date | None) -> Period | None:
+    return None
+
+
+def _month_range(g: Groups, published: date | None) -> Period | None:
+    year = _year_of(g["year"], published)
+    if year is None:
         return None
-    if g["month_range"]:
-        year = _year_of(g["mr_year"], published)
-        if year is None:
-            return None
-        m1, m2 = _month(g["m1"]), _month(g["m2"])
-        period = month_span(year, m1, year, m2) if m1 <= m2 else None
-    elif g["half"]:
-        raw_year = g["h_year"] or g["h_year2"] or g["h_year3"] or g["h_year4"]
-        year = _year_of(raw_year, published)
-        half = _ORDINAL.get((g["h_ord"] or "").lower()) or int(
-            g["h_num"] or g["h_num2"] or g["h_num3"]
-        )
-        if year is None:
-            return None  # "the first half" in an undated text: no year to put it in
-        period = month_span(year, 1, year, 6) if half == 1 else month_span(year, 7, year, 12)
-    elif g["quarter"]:
-        raw_year = g["q_year"] or g["q_year2"] or g["q_year3"] or g["q_year4"]
-        year = _year_of(raw_year, published)
-        q = _ORDINAL.get((g["q_ord"] or "").lower()) or int(
-            g["q_num"] or g["q_num2"] or g["q_num3"]
-        )
-        period = month_span(year, 3 * q - 2, year, 3 * q) if year else None
-    elif g["first_months"]:
-        n = _count(g["fm_n"] or g["fm_n2"] or g["fm_n3"] or g["fm_n4"])
-        year = _year_of(g["fm_year"] or g["fm_year2"] or g["fm_year3"] or g["fm_year5"], published)
-        period = month_span(year, 1, year, n) if year and 1 <= n <= 12 else None
-    elif g["past_months"]:
-        if published is None:
-            return None
-        n = _count(g["pm_n"])
-        last = date(published.year, published.month, 1)
-        end_y, end_m = (last.year, last.month - 1) if last.month > 1 else (last.year - 1, 12)
-        start_index = end_y * 12 + end_m - 1 - (n - 1)
-        period = month_span(start_index // 12, start_index % 12 + 1, end_y, end_m)
-    elif g["past_years"]:
-        if published is None:
-            return None
-        years = _count(g["py_n"])
-        period = year_span(published.year - years, published.year - 1)
-        kind = "past_years"
-    elif g["same_period"]:
-        kind = "base"
-        year = int(g["sp_year"]) if g["sp_year"] else None
-        period = year_period(year) if year else Period("same-period", date.min, date.min)
-    elif g["year_range"]:
-        y1, raw2 = int(g["y1"]), g["y2"]
-        y2 = int(raw2) if len(raw2) == 4 else y1 // 100 * 100 + int(raw2)
-        period = year_span(y1, y2) if y1 < y2 <= y1 + 30 else None
-    elif g["month"]:
-        month = _month(g["mo"] or g["mo2"] or g["mo3"])
-        if g["mo_short"]:
-            year = 2000 + int(g["mo_short"])
-        elif g["mo_year"]:
-            year = _year_of(g["mo_year"], published)
-        elif published is not None:
-            # "in March" in an April article is this March; in a February one, last March
-            year = published.year if month <= published.month else published.year - 1
-        else:
-            year = None
-        period = month_span(year, month, year, month) if year else None
-    elif g["deadline"]:
-        kind = "deadline"
-        year = int(g["d_year"]) if g["d_year"] else _year_of(g["d_rel"] + " year", published)
-        period = year_period(year) if year else None
-    elif g["earlier"]:
-        kind = "earlier"  # a year before the figure it follows: resolved by the extractor
-        period = Period("year-earlier", date.min, date.min)
-    elif g["relative"]:
-        rel = re.sub(r"\s+", " ", g["rel"].lower())
-        if rel == "a":
-            return None  # "a year" is a duration ("10 million tons a year")
-        year = _year_of(rel + " year", published)
-        period = year_period(year) if year else None
-    elif g["year"]:
-        period = year_period(int(g["y"]))
+    first, last = _month(g["first"] or ""), _month(g["last"] or "")
+    return month_span(year, first, year, last) if first <= last else None
+
+
+def _half(g: Groups, published: date | None) -> Period | None:
+    year = _year_of(g["year"], published)
+    half = _ORDINAL.get((g.get("ordinal") or "").lower()) or int(g.get("number") or "")
+    if year is None:
+        return None  # "the first half" in an undated text: no year to put it in
+    return month_span(year, 1, year, 6) if half == 1 else month_span(year, 7, year, 12)
+
+
+def _quarter(g: Groups, published: date | None) -> Period | None:
+    year = _year_of(g["year"], published)
+    q = _ORDINAL.get((g.get("ordinal") or "").lower()) or int(g.get("number") or "")
+    return month_span(year, 3 * q - 2, year, 3 * q) if year else None
+
+
+def _first_months(g: Groups, published: date | None) -> Period | None:
+    n = _count(g["n"] or "")
+    year = _year_of(g["year"], published)
+    return month_span(year, 1, year, n) if year and 1 <= n <= 12 else None
+
+
+def _past_months(g: Groups, published: date | None) -> Period | None:
+    if published is None:
+        return None
+    n = _count(g["n"] or "")
+    last = date(published.year, published.month, 1)
+    end_y, end_m = (last.year, last.month - 1) if last.month > 1 else (last.year - 1, 12)
+    start_index = end_y * 12 + end_m - 1 - (n - 1)
+    return month_span(start_index // 12, start_index % 12 + 1, end_y, end_m)
+
+
+def _past_years(g: Groups, published: date | None) -> Period | None:
+    if published is None:
+        return None
+    years = _count(g["n"] or "")
+    return year_span(published.year - years, published.year - 1)
+
+
+def _same_period(g: Groups, published: date | None) -> Period | None:
+    return year_period(int(g["year"])) if g["year"] else SAME_PERIOD
+
+
+def _year_range(g: Groups, published: date | None) -> Period | None:
+    y1, raw2 = int(g["first"] or ""), g["last"] or ""
+    y2 = int(raw2) if len(raw2) == 4 else y1 // 100 * 100 + int(raw2)
+    return year_span(y1, y2) if y1 < y2 <= y1 + 30 else None
+
+
+def _month_period(g: Groups, published: date | None) -> Period | None:
+    month = _month(g["month"] or "")
+    if g.get("short"):
+        year: int | None = 2000 + int(g["short"] or "")
+    elif g.get("year"):
+        year = _year_of(g["year"], published)
+    elif published is not None:
+        # "in March" in an April article is this March; in a February one, last March
+        year = published.year if month <= published.month else published.year - 1
+    else:
+        year = None
+    return month_span(year, month, year, month) if year else None
+
+
+def _deadline(g: Groups, published: date | None) -> Period | None:
+    year = int(g["year"]) if g["year"] else _year_of(f"{g['relative']} year", published)
+    return year_period(year) if year else None
+
+
+def _year_earlier(g: Groups, published: date | None) -> Period | None:
+    return YEAR_EARLIER
+
+
+def _relative_year(g: Groups, published: date | None) -> Period | None:
+    relative = re.sub(r"\s+", " ", (g["relative"] or "").lower())
+    if relative == "a":
+        return None  # "a year" is a duration ("10 million tons a year")
+    year = _year_of(relative + " year", published)
+    return year_period(year) if year else None
+
+
+def _year(g: Groups, published: date | None) -> Period | None:
+    return year_period(int(g["year"] or ""))
+
+
+_YEAR_OR_SHORT = rf"(?:{_YEAR}|{_SHORT_YEAR})"
+
+PERIOD_RULES: tuple[PeriodRule, ...] = (
+    PeriodRule(
+        "date",  # a day is no period; matched so that its year is not read as one
+        rf"""\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?\b
+          | \b\d{{1,2}}\s+{_MONTH}(?:\s+{_YEAR})?\b
+          | \b\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}\b""",
+        _no_period,
+        {"April 11, 2024": None, "11 April 2024": None, "31.05.2024": None},
+    ),
+    PeriodRule(
+        "month_range",
+        rf"""\b(?:between\s+)?(?P<first>{_MONTH})(?:{_DASH}|\s+and\s+)(?P<last>{_MONTH})
+            (?:\s*(?:of\s+)?(?P<year>{_YEAR_REF}))?""",
+        _month_range,
+        {"January-July 2023": "2023-01..2023-07", "between April and June": "2024-Q2"},
+    ),
+    PeriodRule(
+        "half_in_words",
+        rf"\b(?:(?:in\s+)?the\s+)?(?P<ordinal>first|second|1st|2nd)\s+half(?:\s+of\s+(?P<year>{_YEAR_REF}))?",
+        _half,
+        {"in the first half of 2023": "2023-H1", "the second half of last year": "2023-H2"},
+    ),
+    PeriodRule(
+        "half_h_first",
+        rf"\bH(?P<number>[12])\s*(?P<year>{_YEAR_OR_SHORT})\b",
+        _half,
+        {"H1 2023": "2023-H1", "H2'23": "2023-H2"},
+    ),
+    PeriodRule(
+        "half_number_first",
+        rf"\b(?P<number>[12])H\s*(?P<year>{_YEAR_OR_SHORT})\b",
+        _half,
+        {"1H 2023": "2023-H1"},
+    ),
+    PeriodRule(
+        "half_year_first",
+        rf"\b(?P<year>{_YEAR})\s*H(?P<number>[12])\b",
+        _half,
+        {"2023H2": "2023-H2"},
+    ),
+    PeriodRule(
+        "quarter_in_words",
+        rf"\b(?:the\s+)?(?P<ordinal>{_ORD})\s+quarter(?:\s+of\s+(?P<year>{_YEAR_REF}))?",
+        _quarter,
+        {"the third quarter of 2023": "2023-Q3", "the first quarter": "2024-Q1"},
+    ),
+    PeriodRule(
+        "quarter_q_first",
+        rf"\bQ(?P<number>[1-4])\s*(?P<year>{_YEAR_OR_SHORT})?\b",
+        _quarter,
+        {"Q3 2023": "2023-Q3", "Q1": "2024-Q1"},
+    ),
+    PeriodRule(
+        "quarter_number_first",
+        rf"\b(?P<number>[1-4])Q\s*(?P<year>{_YEAR_OR_SHORT})\b",
+        _quarter,
+        {"2Q 2023": "2023-Q2"},
+    ),
+    PeriodRule(
+        "quarter_year_first",
+        rf"\b(?P<year>{_YEAR})\s*Q(?P<number>[1-4])\b",
+        _quarter,
+        {"2023 Q4": "2023-Q4"},
+    ),
+    PeriodRule(
+        "first_months_in_words",
+        rf"""\b(?:(?:in|over|during)\s+)?(?:the\s+)?(?:first\s+)?(?P<n>{_N})\s+months
+            (?:\s+of\s+(?P<year>{_YEAR_REF}))?(?!\s+(?:ago|later|earlier))""",
+        _first_months,
+        {"in the first five months of 2023": "2023-01..2023-05", "9 months": "2024-01..2024-09"},
+    ),
+    PeriodRule(
+        "first_months_abbreviated",
+        rf"\b(?P<n>\d{{1,2}})M\s*(?P<year>{_YEAR_OR_SHORT})",
+        _first_months,
+        {"9M 2023": "2023-01..2023-09", "5M2023": "2023-01..2023-05"},
+    ),
+    PeriodRule(
+        "first_months_period",
+        rf"\b(?:the\s+)?(?P<n>{_N})[-\s]month\s+period\s+of\s+(?P<year>{_YEAR})",
+        _first_months,
+        {"the six-month period of 2023": "2023-H1"},
+    ),
+    PeriodRule(
+        "past_months",
+        rf"\b(?:for|over|in|during)\s+the\s+(?:past|last)\s+(?P<n>{_N})\s+months\b",
+        _past_months,
+        {"over the past three months": "2024-Q2"},
+    ),
+    PeriodRule(
+        "past_years",
+        rf"\b(?:for|over|in|during)\s+the\s+(?:past|last)\s+(?P<n>{_N})\s+years\b",
+        _past_years,
+        {"over the past five years": "2019..2023"},
+        kind="past_years",
+    ),
+    PeriodRule(
+        "same_period",
+        rf"""\b(?:the\s+)?same\s+period\s+(?:of|in|a)\s+(?:the\s+previous|last|previous|the\s+last)?\s*year\b
+          | \bthe\s+same\s+period\s+(?:of|in)\s+(?P<year>{_YEAR})\b""",
+        _same_period,
+        {"the same period of last year": "same-period", "the same period of 2022": "2022"},
+        kind="base",
+    ),
+    PeriodRule(
+        "year_range",
+        rf"\b(?:between\s+|from\s+)?(?P<first>{_YEAR})\s*(?:-|–|—|to|and|through)\s*(?P<last>{_YEAR}|\d\d)\b",
+        _year_range,
+        {"2021-2025": "2021..2025", "between 2020 and 2022": "2020..2022", "2019–21": "2019..2021"},
+    ),
+    PeriodRule(
+        "month_and_year",
+        rf"\b(?P<month>{_MONTH})(?:\s+of)?\s+(?P<year>{_YEAR}|this\s+year|last\s+year)\b",
+        _month_period,
+        {"May 2024": "2024-05", "March of last year": "2023-03"},
+    ),
+    PeriodRule(
+        "month_alone",  # "in March": the last March up to publication
+        r"""\b(?:in|during|for|of|since)\s+(?P<month>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)
+            (?=[\s,.;:]|$)(?![\s,]*(?:19|20)\d\d)(?!\.?\s*(?:[-–—]|to\b|and\b))""",
+        _month_period,
+        {"in March": "2024-03", "in October": "2023-10"},
+    ),
+    PeriodRule(
+        "month_short_year",
+        rf"\b(?P<month>{_MONTH})\s*['’](?P<short>\d\d)\b",
+        _month_period,
+        {"Jan'24": "2024-01"},
+    ),
+    PeriodRule(
+        "deadline",
+        rf"""\b(?:by|until|till|through|before)\s+(?:the\s+end\s+of\s+)?(?P<year>{_YEAR})\b
+          | \bby\s+(?:the\s+)?end\s+of\s+(?P<relative>this|next)\s+year\b""",
+        _deadline,
+        {"by 2030": "2030", "by the end of next year": "2025"},
+        kind="deadline",
+    ),
+    PeriodRule(
+        "earlier",
+        r"\b(?:a|one)\s+year\s+(?:earlier|ago|before)\b|\bthe\s+year\s+before\b",
+        _year_earlier,
+        {"a year earlier": "year-earlier", "the year before": "year-earlier"},
+        kind="earlier",
+    ),
+    PeriodRule(
+        "relative_year",
+        r"""\b(?P<relative>this|the\s+current|current|last|the\s+previous|previous|the\s+past|next|the\s+next|a)
+            \s+year(?:['’]s)?\b(?!-on-)(?!\s+ago)""",
+        _relative_year,
+        {"last year": "2023", "this year's": "2024", "a year": None},
+    ),
+    PeriodRule(
+        "year",
+        rf"(?<![\d.,/-])(?:FY\s?)?(?P<year>{_YEAR})(?![\d%]|\s*(?:tons|tonnes|t\b|km|TEU))",
+        _year,
+        {"2023": "2023", "FY2024": "2024"},
+    ),
+)
+_RULE_NAMED = {rule.name: rule for rule in PERIOD_RULES}
+_GROUP = re.compile(r"\(\?P<(\w+)>")
+
+
+def _scanner(
+    rules: tuple[PeriodRule, ...],
+) -> tuple[re.Pattern[str], dict[str, list[tuple[str, str]]]]:
+    """The rules as one pattern, each in a group of its name, and each rule's groups.
+
+    Group names must be unique in a pattern, so a rule's group `year` becomes
+    `<rule>__year`; the second value maps each rule to its (scanner name, own name) pairs.
+    """
+    parts, groups = [], {}
+    for rule in rules:
+        groups[rule.name] = [
+            (f"{rule.name}__{name}", name) for name in _GROUP.findall(rule.pattern)
+        ]
+        own = _GROUP.sub(lambda m, prefix=rule.name: f"(?P<{prefix}__{m[1]}>", rule.pattern)
+        parts.append(f"(?P<{rule.name}>{own})")
+    return re.compile("\n|".join(parts), re.VERBOSE | re.IGNORECASE), groups
+
+
+_PERIOD, _RULE_GROUPS = _scanner(PERIOD_RULES)
+
+
+def _mention(m: re.Match[str], published: date | None) -> PeriodMention | None:
+    """What the rule that matched makes of `m` (its group is the scanner's last to close)."""
+    rule = _RULE_NAMED[m.lastgroup or ""]
+    period = rule.resolve({name: m[group] for group, name in _RULE_GROUPS[rule.name]}, published)
     if period is None:
         return None
-    return PeriodMention(period, m.start(), m.end(), kind, years)
+    # "over the past five years" is the five whole years up to last year
+    years = period.end.year - period.start.year + 1 if rule.kind == "past_years" else 0
+    return PeriodMention(period, m.start(), m.end(), rule.kind, years)
 
 
-# Every branch of _PERIOD needs a digit or one of these words; text without any (most
+# Every rule needs a digit or one of these words; text without any (most
 # sentences of background and quotes) is skipped without running the large pattern.
 _PERIOD_HINT = re.compile(
     r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|half|quarter|month|year|period",
