@@ -439,7 +439,7 @@ _GROUP = re.compile(r"\(\?P<(\w+)>")
 def _scanner(
     rules: tuple[PeriodRule, ...],
 ) -> tuple[re.Pattern[str], dict[str, list[tuple[str, str]]]]:
-    """The rules as one pattern, each in a group of its name, and each rule's groups.
+    """The rules as one pattern, each followed by an empty group of its name, and their groups.
 
     Group names must be unique in a pattern, so a rule's group `year` becomes
     `<rule>__year`; the second value maps each rule to its (scanner name, own name) pairs.
@@ -450,7 +450,7 @@ def _scanner(
             (f"{rule.name}__{name}", name) for name in _GROUP.findall(rule.pattern)
         ]
         own = _GROUP.sub(lambda m, prefix=rule.name: f"(?P<{prefix}__{m[1]}>", rule.pattern)
-        parts.append(f"(?P<{rule.name}>{own})")
+        parts.append(f"(?:{own})(?P<{rule.name}>)")  # at the end: only a match pays for it
     return re.compile("\n|".join(parts), re.VERBOSE | re.IGNORECASE), groups
 
 
@@ -458,7 +458,7 @@ _PERIOD, _RULE_GROUPS = _scanner(PERIOD_RULES)
 
 
 def _mention(m: re.Match[str], published: date | None) -> PeriodMention | None:
-    """What the rule that matched makes of `m` (its group is the scanner's last to close)."""
+    """What the rule that matched makes of `m` (its empty group is the last one matched)."""
     rule = _RULE_NAMED[m.lastgroup or ""]
     period = rule.resolve({name: m[group] for group, name in _RULE_GROUPS[rule.name]}, published)
     if period is None:
