@@ -90,7 +90,7 @@ class _Reader:
         if word in v.hundred_words and self.previous in _BEFORE_HUNDRED:
             self.current = (self.current if self.current is not None else 1.0) * 100
             return self._accept(_Kind.HUNDRED, m.end())
-        if word in v.scales or (word == "hundred" and self.previous is _Kind.SCALE):
+        if word in v.scales:
             return self._scale(v.scales[word], m.end())
         if word in v.fractions:
             return self._fraction(v.fractions[word], m.end())
