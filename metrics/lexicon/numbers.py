@@ -38,6 +38,8 @@ _PLAIN_YEAR = re.compile(r"(?:1[89]|20|21)\d\d")
 
 @dataclass
 class Number:
+    """A number expression as read: what `quantities` adds a unit, a sign and a range to."""
+
     value: float
     end: int
     scaled: bool  # a scale word was part of the expression
