@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from metrics.periods import year_period
+from metrics.lexicon.periods import year_period
 from metrics.reconcile import reconcile
 from metrics.report import render_report
 

@@ -487,7 +487,7 @@ def catalog() -> None:
     \b
         metrics catalog
     """
-    from metrics.catalog import load_catalog  # like `extract`: only this command needs it
+    from metrics.lexicon.catalog import load_catalog  # like `extract`: only this command needs it
 
     click.echo(catalog_text(load_catalog()))
 

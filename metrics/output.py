@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 if TYPE_CHECKING:
-    from metrics.catalog import Catalog
+    from metrics.lexicon.catalog import Catalog
 
 OUTPUT_FORMATS = ("table", "csv", "json")
 # A claim has 18 columns; the table shows the ones a reader scans, csv/json give them all.

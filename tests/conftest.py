@@ -98,8 +98,8 @@ def real_extractor() -> None:
 
 @pytest.fixture
 def real_catalog() -> None:
-    if importlib.util.find_spec("metrics.catalog") is None:
-        pytest.skip("metrics/catalog.py does not exist yet")
+    if importlib.util.find_spec("metrics.lexicon.catalog") is None:
+        pytest.skip("metrics/lexicon/catalog.py does not exist yet")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,4 +1,4 @@
-"""Period labels read back into dates, independently of `metrics.periods`: the tests'
+"""Period labels read back into dates, independently of `metrics.lexicon.periods`: the tests'
 oracle for what a label such as 2024-H1 or 2021..2025 covers."""
 
 from __future__ import annotations

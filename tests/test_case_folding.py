@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from metrics.catalog import Metric, cue_keys, load_catalog
-from metrics.periods import _PERIOD
-from metrics.quantities import _patterns
-from metrics.textscan import case_folded, first_letters
+from metrics.lexicon.catalog import Metric, cue_keys, load_catalog
+from metrics.lexicon.periods import _PERIOD
+from metrics.lexicon.textscan import case_folded, first_letters
+from metrics.lexicon.vocabulary import patterns
 
 CASES = Path(__file__).parent / "cases" / "extract_cases.yaml"
 CATALOG = load_catalog()
 PATTERNS = {
     "periods": _PERIOD,
-    "quantity starts": _patterns().start,
+    "quantity starts": patterns().start,
     "entities": CATALOG.entity_pattern,
     **{f"anaphora:{kind}": pattern for kind, pattern in CATALOG.anaphora.items()},
     **{f"cues:{metric.id}": metric.cues for metric in CATALOG.metrics.values()},

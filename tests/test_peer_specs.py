@@ -43,7 +43,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from metrics.quantities import find_quantities
+from metrics.lexicon.quantities import find_quantities
 
 ROOT = Path(__file__).resolve().parent.parent
 PEER_SPECS = Path(os.environ.get("METRICS_PEER_SPECS", ROOT.parent / "shared" / "peer_specs"))

@@ -23,6 +23,15 @@ import pytest
 import yaml
 from period_labels import period_bounds
 
+from metrics.lexicon.periods import (
+    _PERIOD,
+    EXAMPLE_PUBLISHED,
+    PERIOD_RULES,
+    PeriodRule,
+    find_periods,
+    parse_period,
+)
+
 CASES_FILE = Path(__file__).parent / "cases" / "period_cases.yaml"
 
 @dataclass(frozen=True)
@@ -55,8 +64,6 @@ CASES = load_cases()
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_parse_period(case: PeriodCase) -> None:
-    from metrics.periods import parse_period  # imported late: the YAML checks need no parser
-
     result = parse_period(case.text, case.published)
     where = f"{case.group}/{case.id}: {case.text!r} published {case.published}"
     if case.label is None:
@@ -82,3 +89,18 @@ def test_cases_file_is_well_formed() -> None:
             start, end = period_bounds(case.label)
             assert start <= end, case.id
         assert (case.group == "negative") <= (case.label is None), case.id
+
+
+@pytest.mark.parametrize("rule", PERIOD_RULES, ids=lambda rule: rule.name)
+def test_rule_examples(rule: PeriodRule) -> None:
+    """Each rule's examples are read whole by that rule, with the label written beside them."""
+    for text, label in rule.examples.items():
+        found = [(m.start, m.end, m.period.label) for m in find_periods(text, EXAMPLE_PUBLISHED)]
+        assert rule_of(text) == rule.name, text
+        assert found == ([] if label is None else [(0, len(text), label)]), text
+
+
+def rule_of(text: str) -> str | None:
+    """The rule the scanner matched at the start of `text`."""
+    m = _PERIOD.match(text)
+    return m.lastgroup if m else None

@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from metrics.lexicon.periods import period_from_label
+from metrics.lexicon.quantities import rounding_step
 from metrics.models import CLAIM_COLUMNS
-from metrics.periods import period_from_label
-from metrics.quantities import rounding_step
 from metrics.reconcile import (
     FORECAST_ERROR_COLUMNS,
     IMPLIED_COLUMNS,

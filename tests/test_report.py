@@ -17,8 +17,8 @@ from typing import Any
 import markupsafe
 import pytest
 
+from metrics.lexicon.periods import period_from_label
 from metrics.models import Claim, Document
-from metrics.periods import period_from_label
 from metrics.pipeline import ingest
 from metrics.report import write_report
 from metrics.store import Store

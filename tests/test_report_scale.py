@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from metrics.lexicon.periods import period_from_label
 from metrics.models import CLAIM_COLUMNS, Claim, Document
-from metrics.periods import period_from_label
 from metrics.pipeline import ingest
 from metrics.reconcile import reconcile
 from metrics.report import ReportSettings, context, render_report, write_report

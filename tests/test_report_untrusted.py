@@ -38,8 +38,8 @@ import pytest
 from plotly.offline import get_plotlyjs
 from test_report import CHROMIUM_FLAGS
 
+from metrics.lexicon.periods import period_from_label
 from metrics.models import Claim, Document
-from metrics.periods import period_from_label
 from metrics.pipeline import ingest
 from metrics.report import write_report
 from metrics.report.charts import HOVER

@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 from metrics.extract import table_claims
+from metrics.lexicon.quantities import unit_of_label
 from metrics.models import Claim, Document
-from metrics.quantities import unit_of_label
 from metrics.read import render_tables
 
 CASES_DIR = Path(__file__).parent / "cases"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from metrics.catalog import Catalog, load_catalog
 from metrics.extract.prose import ProseExtractor
 from metrics.extract.tables import require_readable_tables, table_claims
+from metrics.lexicon.catalog import Catalog, load_catalog
 from metrics.models import Claim, Document
 
 __all__ = [

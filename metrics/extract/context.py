@@ -11,10 +11,10 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from metrics.catalog import Catalog, Metric
 from metrics.extract.segment import Sentence, sentences
+from metrics.lexicon.catalog import Catalog, Metric
+from metrics.lexicon.textscan import finditer
 from metrics.models import Document, Period, Quantity
-from metrics.textscan import finditer
 
 _ATTRIBUTION = re.compile(
     r"\b(?:according to|citing|cited by|press (?:release|service|office) of|data (?:of|from))"

@@ -11,16 +11,21 @@ import re
 from bisect import bisect_left
 from datetime import date
 
-from metrics.catalog import Metric
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.rules import is_span, undated_period, year_before
 from metrics.extract.segment import Sentence
+from metrics.lexicon.catalog import Metric
+from metrics.lexicon.periods import (
+    SAME_PERIOD,
+    PeriodMention,
+    shift_years,
+    year_period,
+    year_span,
+)
 from metrics.models import Period, Quantity
-from metrics.periods import PeriodMention, shift_years, year_period, year_span
 
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
-_SAME_PERIOD = Period("same-period", date.min, date.min)
 
 
 class PeriodReader:
@@ -56,7 +61,7 @@ class PeriodReader:
             if len(gap) > _TIGHT_GAP or any(q.end <= o.start < m.start for o in s.quantities):
                 break
             if self._is_base(s, m) or (m.kind == "earlier" and measure == "growth" and not rate):
-                base = base or self._base_of(s, m) or _SAME_PERIOD
+                base = base or self._base_of(s, m) or SAME_PERIOD
                 continue
             own = own or m
         if own is not None and own.kind == "earlier":
@@ -93,7 +98,7 @@ class PeriodReader:
         relative = re.search(
             r"previous|last|preceding|earlier|same", s.text[m.start : m.end], re.IGNORECASE
         )
-        return None if m.period.label == "same-period" or relative else m.period
+        return None if m.period is SAME_PERIOD or relative else m.period
 
     def _bound_mentions(self, s: Sentence) -> set[int]:
         """Periods written right after some number belong to that number.
@@ -135,7 +140,7 @@ class PeriodReader:
     def _clause_base(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> Period | None:
         for m in s.periods:
             if clause[0] <= m.start < clause[1] and m.start >= q.end and self._is_base(s, m):
-                return self._base_of(s, m) or _SAME_PERIOD
+                return self._base_of(s, m) or SAME_PERIOD
         return None
 
     def growth_base(
@@ -147,7 +152,7 @@ class PeriodReader:
         """
         if base is not None and period is not None:
             base = self._align_base(base, period)
-        elif base is _SAME_PERIOD:
+        elif base is SAME_PERIOD:
             base = None
         if measure == "growth" and base is None and period and not aimed:
             base = year_before(period)
@@ -155,7 +160,7 @@ class PeriodReader:
 
     def _align_base(self, base: Period, period: Period) -> Period:
         """'147% in January compared to last year' compares with January of last year."""
-        if base.label == "same-period":
+        if base is SAME_PERIOD:
             return shift_years(period, -1)
         whole_year = re.fullmatch(r"\d{4}", base.label)
         if (

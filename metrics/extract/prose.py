@@ -11,7 +11,6 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from metrics.catalog import Catalog, Metric
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
@@ -23,8 +22,9 @@ from metrics.extract.rules import (
     status_by_date,
 )
 from metrics.extract.segment import Sentence, clauses
+from metrics.lexicon.catalog import Catalog, Metric
+from metrics.lexicon.quantities import find_quantities, might_hold_quantity
 from metrics.models import Claim, Document, Period, Quantity
-from metrics.quantities import find_quantities, might_hold_quantity
 
 EXTRACTOR = "regex-v1"
 _PASSIVE_STATUS = re.compile(

@@ -12,9 +12,9 @@ import hashlib
 import re
 from datetime import date
 
-from metrics.catalog import Metric
+from metrics.lexicon.catalog import Metric
+from metrics.lexicon.periods import month_span, shift_years, year_period
 from metrics.models import Period
-from metrics.periods import month_span, shift_years, year_period
 
 _YEAR_SPAN = re.compile(r"\d{4}\.\.\d{4}")
 

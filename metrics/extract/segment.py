@@ -14,9 +14,9 @@ from functools import cached_property
 from itertools import pairwise
 
 from metrics.extract.cues import prose_cues
+from metrics.lexicon.periods import PeriodMention, find_periods
+from metrics.lexicon.textscan import finditer
 from metrics.models import Quantity
-from metrics.periods import PeriodMention, find_periods
-from metrics.textscan import finditer
 
 _WORD = re.compile(r"\w{3,}")
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from metrics.extract.cues import table_markers
+from metrics.lexicon.periods import parse_period
 from metrics.models import Table
-from metrics.periods import parse_period
 
 # A cell that holds one figure and nothing else: "2 760", "4,500.5", "-3.2", "62%", "~4.5",
 # "1 234,5*" (a footnote mark after it).

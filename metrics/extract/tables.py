@@ -19,7 +19,6 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from metrics.catalog import Catalog, Metric, load_catalog
 from metrics.errors import Reason, SourceError
 from metrics.extract.cues import table_markers
 from metrics.extract.rules import (
@@ -31,9 +30,10 @@ from metrics.extract.rules import (
     year_before,
 )
 from metrics.extract.table_layout import Cell, TableLayout, is_period_label, parse_period_once
+from metrics.lexicon.catalog import Catalog, Metric, load_catalog
+from metrics.lexicon.periods import shift_years
+from metrics.lexicon.quantities import parse_quantity, unit_of_label
 from metrics.models import Claim, Document, Period, Table
-from metrics.periods import shift_years
-from metrics.quantities import parse_quantity, unit_of_label
 
 EXTRACTOR = "table-v1"
 

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from metrics.lexicon.periods import period_from_label, shift_years
 from metrics.models import Period
-from metrics.periods import period_from_label, shift_years
 from metrics.reconcile.cascade import RESOLVED_COLUMNS, signed
 from metrics.reconcile.frames import as_objects, concat, point_ids
 from metrics.reconcile.intervals import Interval, interval_product, interval_quotient

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from metrics.lexicon.quantities import parse_quantity, rounding_step
 from metrics.models import Quantity
-from metrics.quantities import parse_quantity, rounding_step
 from metrics.reconcile.settings import settings
 
 Interval = tuple[float, float]

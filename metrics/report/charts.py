@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.catalog import load_catalog
+from metrics.lexicon.catalog import load_catalog
 from metrics.reconcile import Reconciliation
 from metrics.reconcile.frames import records
 

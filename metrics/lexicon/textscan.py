@@ -11,7 +11,7 @@ every alternative at every position.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 
@@ -44,6 +44,20 @@ def finditer(
     if len(lowered) != len(text):  # a character whose lower case is longer: "İ"
         return pattern.finditer(text)
     return case_folded(pattern).finditer(lowered)
+
+
+def alternation(phrases: Iterable[str], space: str = r"\s+") -> str:
+    """A regex alternation of literal `phrases`, longest first; inner spaces match `space`.
+
+    Vocabulary in `data/*.yaml` is words, not regex, so every phrase is escaped ("U.S.",
+    "R$" mean themselves). `re` takes the first alternative that matches, so the longest
+    come first: "million tons" before "million". Raises ValueError on no phrases, because
+    an empty alternation matches everywhere.
+    """
+    items = sorted({p for p in phrases if p}, key=lambda p: (-len(p), p))
+    if not items:
+        raise ValueError("empty phrase group")
+    return "|".join(re.escape(p).replace(r"\ ", space) for p in items)
 
 
 def top_level_bar(pattern: str) -> bool:

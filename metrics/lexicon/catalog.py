@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from metrics.errors import CatalogError
-from metrics.textscan import skip_to, top_level_bar
+from metrics.lexicon.textscan import skip_to, top_level_bar
 
 CLAIM_UNITS = frozenset(
     {"t", "TEU", "USD", "EUR", "KZT", "%", "pct_change", "x", "count", "km", "day", "pp"}
