@@ -28,8 +28,9 @@ from metrics.output import (
 from metrics.reconcile import summarize
 from metrics.report import write_report
 from metrics.run import Engine, default_jobs, extract_file, run_dask
-from metrics.schema import STATUSES, claims_frame
+from metrics.schema import claims_frame
 from metrics.store import DEFAULT_DB, DatabaseLocked, Store
+from metrics.vocab import PointState, Status
 
 DEFAULT_SOURCES = Path("sources")
 DEFAULT_REPORT = Path("reports/index.html")
@@ -342,7 +343,7 @@ def reconcile(db: Path, wait: float) -> None:
 @click.option("--period", help="Period label exactly as stored, e.g. 2024.")
 @click.option(
     "--state",
-    type=click.Choice(("resolved", "disputed", "ambiguous", "implied")),
+    type=click.Choice([str(state) for state in PointState]),
     help="resolved (a stated figure holds), disputed (sources disagree), ambiguous (one "
     "article gives several values) or implied (derived, fills a gap).",
 )
@@ -431,7 +432,7 @@ def extract(file: Path, fmt: str) -> None:
 @metric_option
 @entity_option
 @click.option("--period", help="Period label exactly as stored, e.g. 2024 or 2024-01..2024-05.")
-@click.option("--status", type=click.Choice(STATUSES), help="actual, forecast or target.")
+@click.option("--status", type=click.Choice([str(status) for status in Status]), help="actual, forecast or target.")
 @format_option
 @db_options
 def claims(

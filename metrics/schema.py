@@ -18,11 +18,7 @@ from pandera.typing import Series
 
 from metrics.errors import SchemaViolation
 from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS, SOURCE_FORMATS, Claim, Document
-
-UNITS = ("t", "TEU", "USD", "EUR", "KZT", "%", "pct_change", "x", "count", "km", "day", "pp")
-STATUSES = ("actual", "forecast", "target")
-MEASURES = ("level", "growth", "share")
-QUALIFIERS = ("exact", "approx", "at_least", "at_most")
+from metrics.vocab import Measure, Qualifier, Status, Unit
 
 _POINT = r"\d{4}(?:-(?:H[12]|Q[1-4]|0[1-9]|1[0-2]))?"  # 2024, 2024-H1, 2024-Q1, 2024-05
 PERIOD_PATTERN = rf"^{_POINT}(?:\.\.{_POINT})?$"
@@ -37,15 +33,15 @@ class ClaimSchema(pa.DataFrameModel):
     metric: Series[str] = pa.Field(str_length={"min_value": 1})
     entity: Series[str] = pa.Field(nullable=True)
     value: Series[float]
-    unit: Series[str] = pa.Field(isin=UNITS)
+    unit: Series[str] = pa.Field(isin=list(Unit))
     value_text: Series[str]
     period: Series[str] = pa.Field(nullable=True, str_matches=PERIOD_PATTERN)
     period_start: Series[pa.Date] = pa.Field(nullable=True)
     period_end: Series[pa.Date] = pa.Field(nullable=True)
-    status: Series[str] = pa.Field(isin=STATUSES)
-    measure: Series[str] = pa.Field(isin=MEASURES)
+    status: Series[str] = pa.Field(isin=list(Status))
+    measure: Series[str] = pa.Field(isin=list(Measure))
     base_period: Series[str] = pa.Field(nullable=True, str_matches=PERIOD_PATTERN)
-    qualifier: Series[str] = pa.Field(isin=QUALIFIERS)
+    qualifier: Series[str] = pa.Field(isin=list(Qualifier))
     quote: Series[str]
     char_start: Series[int] = pa.Field(ge=0)
     char_end: Series[int]

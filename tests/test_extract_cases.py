@@ -29,6 +29,8 @@ import pytest
 import yaml
 from period_labels import Bounds, period_bounds
 
+from metrics.vocab import Measure, Qualifier, Status
+
 CASES_FILE = Path(__file__).parent / "cases" / "extract_cases.yaml"
 
 REL_TOL = 0.005  # same tolerance as the corpus scorer
@@ -111,9 +113,6 @@ METRICS = frozenset(
 UNITS = frozenset(
     {"t", "TEU", "USD", "EUR", "KZT", "%", "pct_change", "x", "count", "km", "day", "pp"}
 )
-STATUSES = frozenset({"actual", "forecast", "target"})
-MEASURES = frozenset({"level", "growth", "share"})
-QUALIFIERS = frozenset({"exact", "approx", "at_least", "at_most"})
 GROWTH_UNITS = frozenset({"pct_change", "x", "pp"})
 CHECKED_FIELDS = ("metric", "status", "measure", "qualifier", "base_period", "entity")
 CLAIM_KEYS = frozenset(
@@ -385,9 +384,9 @@ def test_cases_file_claims_follow_the_contract(case: Case) -> None:
         where = f"{case.id}: {claim.describe()}"
         assert claim.metric in METRICS, where
         assert claim.unit in UNITS, where
-        assert claim.status in STATUSES, where
-        assert claim.measure in MEASURES, where
-        assert claim.qualifier in QUALIFIERS, where
+        assert claim.status in set(Status), where
+        assert claim.measure in set(Measure), where
+        assert claim.qualifier in set(Qualifier), where
         period, base = claim.bounds, period_bounds(claim.base_period)
         if claim.measure == "growth":
             assert claim.unit in GROWTH_UNITS, where

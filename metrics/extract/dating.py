@@ -24,6 +24,7 @@ from metrics.lexicon.periods import (
     year_span,
 )
 from metrics.models import Period, Quantity
+from metrics.vocab import Measure, Status
 
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
 
@@ -60,7 +61,7 @@ class PeriodReader:
             gap = s.text[q.end : m.start]
             if len(gap) > _TIGHT_GAP or any(q.end <= o.start < m.start for o in s.quantities):
                 break
-            if self._is_base(s, m) or (m.kind == "earlier" and measure == "growth" and not rate):
+            if self._is_base(s, m) or (m.kind == "earlier" and measure == Measure.GROWTH and not rate):
                 base = base or self._base_of(s, m) or SAME_PERIOD
                 continue
             own = own or m
@@ -73,7 +74,7 @@ class PeriodReader:
         past = next((m for m in s.periods if m.kind == "past_years"), None)
         if past is not None and own is None:
             return self._past_years(past, measure, s, q)
-        if own is None and measure == "level" and earlier:
+        if own is None and measure == Measure.LEVEL and earlier:
             base_value = self._base_value_period(s, q, earlier[-1])
             if base_value is not None:
                 return base_value, False, None
@@ -82,7 +83,7 @@ class PeriodReader:
         if base is None:
             base = self._clause_base(s, q, clause)
         period = own.period if own else None
-        return period, bool(own and own.kind == "deadline"), base if measure == "growth" else None
+        return period, bool(own and own.kind == "deadline"), base if measure == Measure.GROWTH else None
 
     def _is_base(self, s: Sentence, m: PeriodMention) -> bool:
         if is_span(m.period) and m.kind != "base":
@@ -154,7 +155,7 @@ class PeriodReader:
             base = self._align_base(base, period)
         elif base is SAME_PERIOD:
             base = None
-        if measure == "growth" and base is None and period and not aimed:
+        if measure == Measure.GROWTH and base is None and period and not aimed:
             base = year_before(period)
         return base
 
@@ -173,7 +174,7 @@ class PeriodReader:
 
     def _base_value_period(self, s: Sentence, q: Quantity, prev: Reading) -> Period | None:
         """'10% more compared to the previous year, with 1.37 million tons': a base value."""
-        if prev.measure != "growth" or prev.base is None:
+        if prev.measure != Measure.GROWTH or prev.base is None:
             return None
         gap = s.text[prev.q.end : q.start]
         if any(self._is_base(s, m) for m in s.periods if prev.q.end <= m.start < q.start):
@@ -197,15 +198,15 @@ class PeriodReader:
     def context_period(self, s: Sentence, metric: Metric, status: str, index: int) -> Period | None:
         """No period in the sentence: the metric's convention, the paragraph's, or the last one."""
         published = self.published
-        undated = undated_period(metric, published) if status == "actual" else None
+        undated = undated_period(metric, published) if status == Status.ACTUAL else None
         if undated is not None:
             return undated
         period = self._paragraph_period(s)
         if period is None:
             period = self._last_period_before(index)
-        if period is not None and status != "actual" and published and period.end < published:
+        if period is not None and status != Status.ACTUAL and published and period.end < published:
             return year_period(published.year)
-        if period is None and status != "actual" and published:
+        if period is None and status != Status.ACTUAL and published:
             return year_period(published.year)
         return period
 

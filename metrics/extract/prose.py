@@ -25,6 +25,7 @@ from metrics.extract.segment import Sentence, clauses
 from metrics.lexicon.catalog import Catalog, Metric
 from metrics.lexicon.quantities import find_quantities, might_hold_quantity
 from metrics.models import Claim, Document, Period, Quantity
+from metrics.vocab import Measure, Qualifier, Status, Unit
 
 EXTRACTOR = "regex-v1"
 _PASSIVE_STATUS = re.compile(
@@ -33,9 +34,10 @@ _PASSIVE_STATUS = re.compile(
 )
 _CUE_NAMES_FIGURE = re.compile(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}")
 _AFTER = 1000  # distance offset of a cue written after the number
-_CURRENCIES = ("USD", "EUR", "KZT")
-# Units a figure in prose can be claimed in; a bare number only when it counts something.
-_CLAIMABLE_UNITS = ("t", "TEU", *_CURRENCIES, "%", "pp", "x", "km", "day")
+# Units a figure in prose can be claimed in as it is written; a bare number only when it
+# counts something, and a percentage change only once a metric is chosen.
+_CURRENCIES = (Unit.USD, Unit.EUR, Unit.KZT)
+_CLAIMABLE_UNITS = frozenset(Unit) - {Unit.COUNT, Unit.PCT_CHANGE}
 
 
 def _claimable(q: Quantity, catalog: Catalog) -> bool:
@@ -53,7 +55,7 @@ def _qualifier(before: str, q: Quantity) -> str:
     for name in ("at_most", "at_least", "approx"):
         if prose_cues().qualifiers[name].search(before):
             return name
-    return "approx" if q.is_range else "exact"
+    return Qualifier.APPROX if q.is_range else Qualifier.EXACT
 
 
 def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> tuple[str, int]:
@@ -61,35 +63,35 @@ def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> 
     c = prose_cues()
     if q.unit == "x":
         decrease = c.any_decrease_verb.search(clause_before[-40:]) is not None
-        return "growth", -1 if decrease else 1
+        return Measure.GROWTH, -1 if decrease else 1
     if q.unit == "pp":
         down = c.decrease_before.search(before) or c.decrease_after.search(after)
-        return "growth", -1 if down else 1
+        return Measure.GROWTH, -1 if down else 1
     if q.unit != "%":
-        return "level", 1
+        return Measure.LEVEL, 1
     if c.decrease_before.search(before) or c.decrease_after.search(after):
-        return "growth", -1
+        return Measure.GROWTH, -1
     if c.growth_before.search(before) or c.growth_after.search(after):
-        return "growth", 1
+        return Measure.GROWTH, 1
     if c.by_before.search(before):
         if c.any_decrease_verb.search(clause_before):
-            return "growth", -1
+            return Measure.GROWTH, -1
         if c.any_growth_verb.search(clause_before):
-            return "growth", 1
+            return Measure.GROWTH, 1
     if c.share_after.search(after) or c.share_before.search(clause_before):
-        return "share", 1
-    return "level", 1
+        return Measure.SHARE, 1
+    return Measure.LEVEL, 1
 
 
 def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | None:
     """(claim unit, measure) for this quantity read as `metric`, or None if it can't be."""
     if q.unit == "%":
         if metric.unit == "%" and not metric.rate and measure == "growth":
-            measure = "level"  # "inflation slowed to 8.5% year-on-year" is a level
-        if measure == "growth" or (measure == "level" and metric.rate):
-            unit, measure = "pct_change", "growth"
-        elif measure == "level" and metric.unit != "%":
-            unit, measure = "%", "share"
+            measure = Measure.LEVEL  # "inflation slowed to 8.5% year-on-year" is a level
+        if measure == Measure.GROWTH or (measure == Measure.LEVEL and metric.rate):
+            unit, measure = Unit.PCT_CHANGE, Measure.GROWTH
+        elif measure == Measure.LEVEL and metric.unit != "%":
+            unit, measure = "%", Measure.SHARE
         else:
             unit = "%"
     elif q.unit == "":
@@ -97,10 +99,10 @@ def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | 
     else:
         unit = q.unit
     if unit not in metric.units or (
-        unit == "%" and measure == "share" and metric.measure == "level" and metric.unit == "%"
+        unit == "%" and measure == Measure.SHARE and metric.measure == Measure.LEVEL and metric.unit == "%"
     ):
         return None
-    if (metric.rate and measure != "growth") or (metric.measure == "share" and measure != "share"):
+    if (metric.rate and measure != Measure.GROWTH) or (metric.measure == Measure.SHARE and measure != Measure.SHARE):
         return None
     if unit == "count" and not _counts(q, metric):
         return None
@@ -115,9 +117,9 @@ def _status(
     if c.forecast.search(before):
         estimate = is_estimate(c.forecast.findall(before)[-1])
         if forecast_status(estimate, period, published) == "forecast":
-            return "forecast"
+            return Status.FORECAST
     if c.target.search(before) or deadline:
-        return "target"
+        return Status.TARGET
     if c.future.search(before):
         return metric.future
     return status_by_date(period, metric, published)
@@ -168,8 +170,8 @@ class ProseExtractor:
         if unit == "x" and sign < 0:
             value = 1 / value if value else value
         if q.text.lower().startswith("halv"):
-            value, unit = -50.0, "pct_change"
-        elif unit in ("pct_change", "pp") and sign < 0:
+            value, unit = -50.0, Unit.PCT_CHANGE
+        elif unit in (Unit.PCT_CHANGE, "pp") and sign < 0:
             value = -abs(value)
 
         period, deadline, base = self.dating.period(s, q, clause, measure, earlier, metric.rate)
@@ -179,15 +181,15 @@ class ProseExtractor:
         if self._is_origin(s, q):
             if deadline:
                 # "will be increased from 6 to 10 million tons by 2027": 6 is today's figure
-                period, status = None, "actual"
+                period, status = None, Status.ACTUAL
             elif has_ended(period, self.doc.published):
-                status = "actual"
+                status = Status.ACTUAL
         if period is None:
             period = self.dating.context_period(s, metric, status, index)
-        aimed = deadline and status in ("target", "forecast")
+        aimed = deadline and status in (Status.TARGET, Status.FORECAST)
         base = self.dating.growth_base(base, period, measure, aimed)
         qualifier = _qualifier(before, q)
-        if qualifier == "exact" and earlier:
+        if qualifier == Qualifier.EXACT and earlier:
             qualifier = self._coordinated_qualifier(s, q, earlier[-1]) or qualifier
         self.previous_metric = metric.id
         return Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
@@ -230,7 +232,7 @@ class ProseExtractor:
         if prev.q.unit == q.unit and re.fullmatch(
             r"[\s,]*(?:on average\s*)?(?:(?:in|for)\s+\S+\s*)?,?\s*and\s*", gap
         ):
-            return prev.qualifier if prev.qualifier != "exact" else None
+            return prev.qualifier if prev.qualifier != Qualifier.EXACT else None
         return None
 
     # -- metric -----------------------------------------------------------------------
@@ -364,7 +366,7 @@ class ProseExtractor:
             period_end=period.end if period else None,
             status=r.status,
             measure=r.measure,
-            base_period=r.base.label if r.base and r.measure == "growth" else None,
+            base_period=r.base.label if r.base and r.measure == Measure.GROWTH else None,
             qualifier=r.qualifier,
             quote=s.text.strip(),
             char_start=start,

@@ -15,6 +15,7 @@ from datetime import date
 from metrics.lexicon.catalog import Metric
 from metrics.lexicon.periods import month_span, shift_years, year_period
 from metrics.models import Period
+from metrics.vocab import Status
 
 _YEAR_SPAN = re.compile(r"\d{4}\.\.\d{4}")
 
@@ -35,14 +36,14 @@ def forecast_status(estimate: bool, period: Period | None, published: date | Non
     An estimate for a period that had ended when the document came out is the first
     reading of an actual figure ("2024e" in a 2025 report, "estimated at ... last year").
     """
-    return "actual" if estimate and has_ended(period, published) else "forecast"
+    return Status.ACTUAL if estimate and has_ended(period, published) else Status.FORECAST
 
 
 def status_by_date(period: Period | None, metric: Metric, published: date | None) -> str:
     """A figure with no status word: a period still to begin is the metric's future status."""
     if period is not None and published is not None and period.start > published:
         return metric.future
-    return "actual"
+    return Status.ACTUAL
 
 
 def undated_period(metric: Metric, published: date | None) -> Period | None:

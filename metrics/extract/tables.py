@@ -34,6 +34,7 @@ from metrics.lexicon.catalog import Catalog, Metric, load_catalog
 from metrics.lexicon.periods import shift_years
 from metrics.lexicon.quantities import parse_quantity, unit_of_label
 from metrics.models import Claim, Document, Period, Table
+from metrics.vocab import Measure, Qualifier, Status, Unit
 
 EXTRACTOR = "table-v1"
 
@@ -103,7 +104,7 @@ def _read_cell(
             return None
         rule = "undated"
     status = _status(labels, caption, period, metric, document.published)
-    base = _base(period, labels, context) if measure == "growth" else None
+    base = _base(period, labels, context) if measure == Measure.GROWTH else None
     start = table.offsets[cell.row][cell.column] + q.start
     end = table.offsets[cell.row][cell.column] + q.end
     where = f"{table.name}" + (f" ({caption})" if caption else "")
@@ -125,7 +126,7 @@ def _read_cell(
         status=status,
         measure=measure,
         base_period=base.label if base else None,
-        qualifier="approx" if m.approx.search(cell.text) else "exact",
+        qualifier=Qualifier.APPROX if m.approx.search(cell.text) else Qualifier.EXACT,
         quote=quote,
         char_start=start,
         char_end=end,
@@ -210,28 +211,28 @@ def _claim_shape(
     """(claim unit, measure, multiplier) for a figure read as `metric`, or None."""
     unit, factor = unit_factor if unit_factor else ("", 1.0)
     if unit == "%":
-        if metric.unit == "%" and metric.measure == "level" and not share:
-            measure = "level"  # "Inflation, % y/y" is a rate of its own, not a change
+        if metric.unit == "%" and metric.measure == Measure.LEVEL and not share:
+            measure = Measure.LEVEL  # "Inflation, % y/y" is a rate of its own, not a change
         elif growth or metric.rate:
-            unit, measure = "pct_change", "growth"
+            unit, measure = Unit.PCT_CHANGE, Measure.GROWTH
         elif share or metric.measure == "share":
-            measure = "share"
+            measure = Measure.SHARE
         else:
             return None
     elif unit == "":
-        if growth and "pct_change" in metric.units:
-            unit, measure = "pct_change", "growth"  # "Growth, y/y" in percent by convention
-        elif metric.unit in ("%", "pct_change", "count", "day") and unit_factor is None:
+        if growth and Unit.PCT_CHANGE in metric.units:
+            unit, measure = Unit.PCT_CHANGE, Measure.GROWTH  # "Growth, y/y" in percent by convention
+        elif metric.unit in ("%", Unit.PCT_CHANGE, "count", "day") and unit_factor is None:
             unit, measure = metric.unit, metric.measure
         elif metric.unit == "count":
-            unit, measure = "count", "level"  # "Trains, thous."
+            unit, measure = "count", Measure.LEVEL  # "Trains, thous."
         else:
             return None  # "4.5" of what? A level without a unit is not a claim
     else:
-        measure = "growth" if unit in ("x", "pp") else "level"
+        measure = Measure.GROWTH if unit in ("x", "pp") else Measure.LEVEL
     if unit not in metric.units:
         return None
-    if (metric.rate and measure != "growth") or (metric.measure == "share" and measure != "share"):
+    if (metric.rate and measure != Measure.GROWTH) or (metric.measure == Measure.SHARE and measure != Measure.SHARE):
         return None
     return unit, measure, factor
 
@@ -349,7 +350,7 @@ def _status(
     m = table_markers()
     for text in (labels, caption):
         if m.target.search(text):
-            return "target"
+            return Status.TARGET
         word = m.forecast.search(text)
         suffix = m.forecast_year_suffix.search(text)
         if word or suffix:  # "2024E" is an estimate, "2025F" a forecast

@@ -13,11 +13,7 @@ import yaml
 
 from metrics.errors import CatalogError
 from metrics.lexicon.textscan import skip_to, top_level_bar
-
-CLAIM_UNITS = frozenset(
-    {"t", "TEU", "USD", "EUR", "KZT", "%", "pct_change", "x", "count", "km", "day", "pp"}
-)
-MEASURES = frozenset({"level", "growth", "share"})
+from metrics.vocab import Measure, Status, Unit
 
 
 @dataclass(frozen=True)
@@ -35,7 +31,7 @@ class Metric:
     entity_label: str | None = None
     rate: bool = False  # a growth rate by nature: "growth reached 4.9%" is growth
     undated: str | None = None
-    future: str = "forecast"
+    future: str = Status.FORECAST
     count_nouns: frozenset[str] = frozenset()
     entity_required: bool = False
     cue_keys: frozenset[str] | None = None  # see `cue_keys`
@@ -110,8 +106,8 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     metrics = {}
     for metric_id, spec in data["metrics"].items():
         units = frozenset(spec["units"])
-        unknown = units - CLAIM_UNITS
-        if unknown or spec["unit"] not in CLAIM_UNITS or spec["measure"] not in MEASURES:
+        unknown = units - set(Unit)
+        if unknown or spec["unit"] not in set(Unit) or spec["measure"] not in set(Measure):
             raise CatalogError(f"metric {metric_id}: unknown unit or measure {sorted(unknown)}")
         metrics[metric_id] = Metric(
             id=spec.get("metric", metric_id),
@@ -129,7 +125,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
             entity_label=spec.get("entity_label"),
             rate=bool(spec.get("rate", False)),
             undated=spec.get("undated"),
-            future=spec.get("future", "forecast"),
+            future=spec.get("future", Status.FORECAST),
             count_nouns=frozenset(spec.get("count_nouns", ())),
             entity_required=bool(spec.get("entity_required", False)),
             cue_keys=cue_keys(spec["cues"]),

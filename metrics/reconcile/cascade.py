@@ -21,6 +21,7 @@ import pandas as pd
 
 from metrics.reconcile.frames import Row, concat, iter_records, plain
 from metrics.reconcile.intervals import Interval, disagreements, interval_of, overlaps
+from metrics.vocab import PointState, Status, Verdict
 
 RESOLVED_COLUMNS = [
     "point_id", "metric", "entity", "period", "period_start", "period_end", "measure",
@@ -92,7 +93,7 @@ def _has_conflict(rows: Sequence[Row]) -> bool:
     return any(len(_agreeing_groups(group)) > 1 for group in by_status.values())
 
 
-Verdict = tuple[str, str, str]
+TrailEntry = tuple[str, str, str]
 """What the trail records of a claim: its verdict, the rule that gave it, and why."""
 
 
@@ -104,7 +105,7 @@ class _Point:
 
     rows: Sequence[Row]
     live: list[Row]
-    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    verdicts: dict[str, TrailEntry] = field(default_factory=dict)
     fired: list[str] = field(default_factory=list)
     winner: list[Row] | None = None
     chosen: Row | None = None
@@ -113,8 +114,8 @@ class _Point:
 def _actual_over_forecast(point: _Point) -> None:
     """An actual outranks the forecasts of a period that had ended by the latest statement;
     while the period still runs, the forecast for the whole of it outranks a partial actual."""
-    actuals = [r for r in point.live if r["status"] == "actual"]
-    forecasts = [r for r in point.live if r["status"] == "forecast"]
+    actuals = [r for r in point.live if r["status"] == Status.ACTUAL]
+    forecasts = [r for r in point.live if r["status"] == Status.FORECAST]
     if not (actuals and forecasts):
         return
     point.fired.append("actual_over_forecast")
@@ -151,7 +152,7 @@ def _revision(point: _Point) -> None:
                 overlaps(interval_of(r), interval_of(n)) for n in newest
             ):
                 point.verdicts[r["claim_id"]] = (
-                    "superseded",
+                    Verdict.SUPERSEDED,
                     "revision",
                     f"revised by the same originator: {_shown(r)} ({_who(r)}) "
                     f"-> {_shown(newest[0])} ({_who(newest[0])})",
@@ -178,7 +179,7 @@ def _independent_majority(point: _Point) -> None:
     backers = sorted({r["publisher"] or r["origin"] for r in winner})
     for r in chain.from_iterable(g for g in groups if g is not winner):
         point.verdicts[r["claim_id"]] = (
-            "outvoted",
+            Verdict.OUTVOTED,
             "independent_majority",
             f"{_shown(r)} disagrees with {best} independent sources ({'; '.join(backers)})",
         )
@@ -189,7 +190,7 @@ def _dispute(point: _Point) -> None:
     all. One article against itself is not a dispute between sources: the sentences name
     something (a sector, a region) that tells the figures apart."""
     live = point.live
-    verdict = "ambiguous" if len({r["source_id"] for r in live}) == 1 else "disputed"
+    verdict = Verdict.AMBIGUOUS if len({r["source_id"] for r in live}) == 1 else Verdict.DISPUTED
     point.fired.append(verdict)
     for r, (count, listed) in zip(live, disagreements(live), strict=True):
         more = f" and {count - len(listed)} more" if count > len(listed) else ""
@@ -202,7 +203,7 @@ def _dispute(point: _Point) -> None:
             + (
                 "; the same article gives both, so they probably describe different "
                 "things that extraction did not tell apart"
-                if verdict == "ambiguous"
+                if verdict == Verdict.AMBIGUOUS
                 else ""
             ),
         )
@@ -223,14 +224,14 @@ def _precision(point: _Point) -> None:
     if len(winner) > 1:
         point.fired.append("precision")
     point.verdicts[chosen["claim_id"]] = (
-        "chosen",
+        Verdict.CHOSEN,
         point.fired[-1] if point.fired else "single",
         _chosen_reason(len(point.rows), len(winner), origins),
     )
     for r in ordered[1:]:
         same = interval_of(r) == interval_of(chosen)
         point.verdicts[r["claim_id"]] = (
-            "agrees",
+            Verdict.AGREES,
             "precision",
             _agrees_reason(_shown(r), _who(r), _shown(chosen), same),
         )
@@ -277,7 +278,7 @@ def _resolved_row(point: _Point) -> Row:
     )
     if chosen is not None:
         resolved.update(
-            state="resolved",
+            state=PointState.RESOLVED,
             value=chosen["value"],
             low=chosen["low"],
             high=chosen["high"],
@@ -373,10 +374,10 @@ def _settle_agreeing(claims: pd.DataFrame, point: np.ndarray) -> tuple[pd.DataFr
     ]  # fmt: skip
     rule = np.where(count > 1, "precision", "single")
     trail = claims[["point_id", "claim_id", "low", "high"]].assign(
-        verdict=np.where(is_chosen, "chosen", "agrees"), rule=rule, reason=reasons
+        verdict=np.where(is_chosen, Verdict.CHOSEN, Verdict.AGREES), rule=rule, reason=reasons
     )[TRAIL_COLUMNS]
     resolved = claims[is_chosen].assign(
-        state="resolved",
+        state=PointState.RESOLVED,
         rule=rule[is_chosen],
         conflict=False,
         n_claims=count[is_chosen],

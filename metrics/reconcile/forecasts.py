@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.vocab import PointState, Status
+
 FORECAST_ERROR_COLUMNS = [
     "metric", "entity", "period", "measure", "unit", "forecast_claim_id", "forecast_value",
     "forecast_text", "forecaster", "forecast_published", "forecast_quote", "actual_claim_id",
@@ -15,10 +17,10 @@ FORECAST_ERROR_COLUMNS = [
 def forecast_errors(prepared: pd.DataFrame, resolved: pd.DataFrame) -> pd.DataFrame:
     """Every forecast whose point has a resolved actual, with how far off it was."""
     actual = resolved.loc[
-        (resolved["state"] == "resolved") & (resolved["status"] == "actual"),
+        (resolved["state"] == PointState.RESOLVED) & (resolved["status"] == Status.ACTUAL),
         ["point_id", "claim_id", "value", "value_text", "publisher", "published", "low", "high"],
     ]
-    forecasts = prepared[prepared["status"] == "forecast"]
+    forecasts = prepared[prepared["status"] == Status.FORECAST]
     f = forecasts.merge(actual, on="point_id", suffixes=("", "_actual"))  # in forecast order
     error = f["value"] - f["value_actual"]
     lead = [

@@ -16,6 +16,7 @@ import pandas as pd
 
 from metrics.reconcile.intervals import claim_interval
 from metrics.reconcile.origins import independent_origins, originator
+from metrics.vocab import Status
 
 Row = dict[str, Any]
 
@@ -49,7 +50,7 @@ def prepare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     fallback = "source:" + frame["source_id"].astype(str)  # a publisher-less source is its own
     frame["origin"] = origin.where(origin.notna(), fallback).astype(object)
     frame["origin_group"] = independent_origins(frame)
-    frame["kind"] = np.where(frame["status"] == "target", "target", "estimate").astype(object)
+    frame["kind"] = np.where(frame["status"] == Status.TARGET, "target", "estimate").astype(object)
     frame["point_id"] = point_ids(frame)
     return frame
 

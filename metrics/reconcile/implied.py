@@ -22,13 +22,13 @@ from metrics.models import Period
 from metrics.reconcile.cascade import RESOLVED_COLUMNS, signed
 from metrics.reconcile.frames import as_objects, concat, point_ids
 from metrics.reconcile.intervals import Interval, interval_product, interval_quotient
+from metrics.vocab import RATE_UNITS, Measure, PointState, Status, Unit
 
 IMPLIED_COLUMNS = [
     "implied_id", "metric", "entity", "period", "period_start", "period_end", "measure",
     "unit", "base_period", "status", "value", "low", "high", "formula", "inputs", "consistency",
     "stated_value", "stated_text", "stated_claim_id",
 ]  # fmt: skip
-RATE_UNITS = ("%", "pp")
 """Level units whose change in % is ambiguous (points or percent): they imply nothing."""
 _IMPLIED_INPUTS = ["metric", "entity", "period", "measure", "unit", "base_period", "status",
                    "value", "low", "high", "value_text", "claim_id"]  # fmt: skip
@@ -69,12 +69,12 @@ def implied_values(resolved: pd.DataFrame) -> pd.DataFrame:
     Worked on columns: joins find the levels, numpy does the interval arithmetic, and
     only the formulas are written row by row.
     """
-    points = resolved.loc[resolved["state"] == "resolved", _IMPLIED_INPUTS]
+    points = resolved.loc[resolved["state"] == PointState.RESOLVED, _IMPLIED_INPUTS]
     points = as_objects(points, ["entity", "period", "base_period"])
-    levels = points[(points["measure"] == "level") & points["period"].notna()]
+    levels = points[(points["measure"] == Measure.LEVEL) & points["period"].notna()]
     levels = levels.drop_duplicates(["metric", "entity", "period", "unit", "status"], keep="last")
     growths = points[
-        (points["measure"] == "growth") & points["base_period"].notna() & points["period"].notna()
+        (points["measure"] == Measure.GROWTH) & points["base_period"].notna() & points["period"].notna()
     ]
     frame = concat([_levels_from_growth(growths, levels), _growth_from_levels(levels, growths)])
     return frame.drop_duplicates("implied_id").reset_index(drop=True)
@@ -91,8 +91,8 @@ def _levels_from_growth(growths: pd.DataFrame, levels: pd.DataFrame) -> pd.DataF
     """Each growth in % or as a multiple, with each level unit of its series: times the
     base period's actual level it gives its own period's level (checked against the
     level stated for it), or divided into its own period's level the base level."""
-    g = growths[growths["unit"].isin(["pct_change", "x"])]
-    pct = (g["unit"] == "pct_change").to_numpy()
+    g = growths[growths["unit"].isin([Unit.PCT_CHANGE, "x"])]
+    pct = (g["unit"] == Unit.PCT_CHANGE).to_numpy()
     g = g.assign(
         _order=np.arange(len(g)),
         factor_low=np.where(pct, 1 + g["low"] / 100, g["low"]),
@@ -104,7 +104,7 @@ def _levels_from_growth(growths: pd.DataFrame, levels: pd.DataFrame) -> pd.DataF
     units = levels[["metric", "entity", "unit"]].drop_duplicates()
     units = units[~units["unit"].isin(RATE_UNITS)].rename(columns={"unit": "level_unit"})
     pairs = g.merge(units, on=["metric", "entity"]).sort_values(["_order", "level_unit"])
-    actual = levels[levels["status"] == "actual"]
+    actual = levels[levels["status"] == Status.ACTUAL]
     pairs = pairs.merge(
         _side(actual, "before", {"period": "base_period", "unit": "level_unit"}),
         how="left", on=["metric", "entity", "base_period", "level_unit"],
@@ -120,7 +120,7 @@ def _levels_from_growth(growths: pd.DataFrame, levels: pd.DataFrame) -> pd.DataF
     )
     rows = [
         _implied(
-            forward, period=forward["period"], measure="level", unit=forward["level_unit"],
+            forward, period=forward["period"], measure=Measure.LEVEL, unit=forward["level_unit"],
             status=forward["status"], value=forward["before_value"] * forward["factor"],
             low=low, high=high, inputs=[forward["before_claim_id"], forward["claim_id"]],
             stated="after",
@@ -140,8 +140,8 @@ def _levels_from_growth(growths: pd.DataFrame, levels: pd.DataFrame) -> pd.DataF
     back, low, high = back[implies], low[implies], high[implies]
     rows.append(
         _implied(
-            back, period=back["base_period"], measure="level", unit=back["level_unit"],
-            status="actual", value=back["after_value"] / back["factor"], low=low, high=high,
+            back, period=back["base_period"], measure=Measure.LEVEL, unit=back["level_unit"],
+            status=Status.ACTUAL, value=back["after_value"] / back["factor"], low=low, high=high,
             inputs=[back["after_claim_id"], back["claim_id"]], stated=None,
             formula=_texts(
                 "{text} ({period}) ÷ {how} = {span} {unit} for {base}",
@@ -158,16 +158,16 @@ def _levels_from_growth(growths: pd.DataFrame, levels: pd.DataFrame) -> pd.DataF
 def _growth_from_levels(levels: pd.DataFrame, growths: pd.DataFrame) -> pd.DataFrame:
     """Each actual level with a positive actual level a year before: their ratio gives
     the growth in %, checked against the growth stated for the year."""
-    after = levels[(levels["status"] == "actual") & ~levels["unit"].isin(RATE_UNITS)]
+    after = levels[(levels["status"] == Status.ACTUAL) & ~levels["unit"].isin(RATE_UNITS)]
     bases = {label: _year_before(label) for label in after["period"].unique()}
     after = after.assign(base_period=after["period"].map(bases).astype(object))
-    actual = levels[levels["status"] == "actual"]
+    actual = levels[levels["status"] == Status.ACTUAL]
     pairs = after.merge(
         _side(actual, "before", {"period": "base_period", "unit": "unit"}),
         on=["metric", "entity", "base_period", "unit"],
     )
     pairs = pairs[(pairs["before_value"] > 0) & (pairs["before_low"] > 0)]
-    stated = growths[(growths["unit"] == "pct_change") & (growths["status"] == "actual")]
+    stated = growths[(growths["unit"] == Unit.PCT_CHANGE) & (growths["status"] == Status.ACTUAL)]
     stated = stated.drop_duplicates(["metric", "entity", "period", "base_period"], keep="last")
     pairs = pairs.merge(
         _side(stated, "stated", {"period": "period", "base_period": "base_period"}),
@@ -179,7 +179,7 @@ def _growth_from_levels(levels: pd.DataFrame, growths: pd.DataFrame) -> pd.DataF
     )
     low, high = (low - 1) * 100, (high - 1) * 100
     return _implied(
-        pairs, period=pairs["period"], measure="growth", unit="pct_change", status="actual",
+        pairs, period=pairs["period"], measure=Measure.GROWTH, unit=Unit.PCT_CHANGE, status=Status.ACTUAL,
         value=(pairs["value"] / pairs["before_value"] - 1) * 100, low=low, high=high,
         inputs=[pairs["claim_id"], pairs["before_claim_id"]], stated="stated",
         base_period=pairs["base_period"],
@@ -253,7 +253,7 @@ def fill_gaps(resolved: pd.DataFrame, implied: pd.DataFrame) -> pd.DataFrame:
     gaps = gaps.assign(width=gaps["high"] - gaps["low"]).sort_values(["width", "implied_id"])
     gaps = gaps.drop_duplicates("point_id")
     filled = gaps.assign(
-        state="implied", rule="implied", conflict=False, n_claims=0, n_sources=0,
+        state=PointState.IMPLIED, rule="implied", conflict=False, n_claims=0, n_sources=0,
         value_text=gaps["formula"], claim_id=None, publisher=None, published=None, url=None,
         quote=None,
     )[RESOLVED_COLUMNS]  # fmt: skip

@@ -11,6 +11,7 @@ from metrics.reconcile.forecasts import forecast_errors
 from metrics.reconcile.frames import prepare
 from metrics.reconcile.implied import fill_gaps, implied_values
 from metrics.reconcile.targets import target_history
+from metrics.vocab import Status
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def reconcile(claims: pd.DataFrame, sources: pd.DataFrame) -> Reconciliation:
     prepared = prepare(claims, sources)
     resolved, trail = resolve(prepared)
     errors = forecast_errors(prepared, resolved)
-    stated_targets = prepared[prepared["status"] == "target"]
+    stated_targets = prepared[prepared["status"] == Status.TARGET]
     del prepared  # the largest frame; what follows needs only its targets
     implied = implied_values(resolved)
     series = fill_gaps(resolved, implied)

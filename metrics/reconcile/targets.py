@@ -16,6 +16,7 @@ import pandas as pd
 from metrics.reconcile.frames import Row, records
 from metrics.reconcile.intervals import interval_of, overlaps
 from metrics.reconcile.settings import settings
+from metrics.vocab import Measure, PointState, Status, Unit
 
 TARGET_HISTORY_COLUMNS = [
     "target_id", "seq", "metric", "entity", "measure", "unit", "event", "claim_id", "value",
@@ -54,7 +55,7 @@ def target_history(
     history: list[Row] = []
     chains: list[_Chain] = []
     groups: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
-    stated = prepared[prepared["status"] == "target"]
+    stated = prepared[prepared["status"] == Status.TARGET]
     for record in records(stated):
         key = (record["metric"], record["entity"] or "", record["measure"], record["unit"])
         groups[key].append(record)
@@ -133,14 +134,14 @@ class _SeriesIndex:
         pairs = pd.MultiIndex.from_frame(series[["metric", "entity"]].fillna(""))
         wanted = pd.MultiIndex.from_arrays([resolved["metric"], resolved["entity"].fillna("")])
         full_year = resolved["period"].astype(str).str.fullmatch(r"\d{4}", na=False)
-        actual = resolved[wanted.isin(pairs) & (resolved["status"] == "actual") & full_year]
-        levels = actual[(actual["measure"] == "level") & (actual["state"] == "resolved")]
+        actual = resolved[wanted.isin(pairs) & (resolved["status"] == Status.ACTUAL) & full_year]
+        levels = actual[(actual["measure"] == Measure.LEVEL) & (actual["state"] == PointState.RESOLVED)]
         for r in records(levels[["metric", "entity", "unit", "period", "value", "high"]]):
             self.levels[(r["metric"], r["entity"] or "", r["unit"])].append(r)
         growth = actual[
-            (actual["measure"] == "growth")
-            & (actual["unit"] == "pct_change")
-            & actual["state"].isin(["resolved", "implied"])
+            (actual["measure"] == Measure.GROWTH)
+            & (actual["unit"] == Unit.PCT_CHANGE)
+            & actual["state"].isin([PointState.RESOLVED, PointState.IMPLIED])
         ]
         for r in records(growth[["metric", "entity", "period", "base_period", "value"]]):
             if r["base_period"] == str(int(r["period"]) - 1):
@@ -163,7 +164,7 @@ def _target_status(chain: _Chain, first: date | None, actuals: _SeriesIndex) -> 
         "recent_growth_pct": None, "outlook": "unclear",
     }  # fmt: skip
     deadline = _deadline_year(t)
-    if t["measure"] != "level" or t["unit"] not in settings().progress_units or deadline is None:
+    if t["measure"] != Measure.LEVEL or t["unit"] not in settings().progress_units or deadline is None:
         return row
     latest = actuals.latest_level(t["metric"], t["entity"], t["unit"], by=deadline)
     if latest is None:

@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 from metrics.lexicon.catalog import load_catalog
 from metrics.reconcile import Reconciliation
 from metrics.reconcile.frames import records
+from metrics.vocab import Measure, PointState, Status, Unit
 
 if TYPE_CHECKING:
     from metrics.report.context import ReportSettings
@@ -157,7 +158,7 @@ def _series_keys(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
     length. Growth in % over the year before forms one series whatever base it names."""
     ends = list(zip(frame["period_start"], frame["period_end"], strict=True))
     classes = {pair: _period_class(*pair) for pair in set(ends)}
-    named_base = (frame["measure"] == "growth") & (frame["unit"] != "pct_change")
+    named_base = (frame["measure"] == Measure.GROWTH) & (frame["unit"] != Unit.PCT_CHANGE)
     base = frame["base_period"].astype(object)
     base = base.where(named_base & base.notna(), None)
     return list(zip(
@@ -176,7 +177,7 @@ def trends(
     """One chart per series with two or more points (targets count) or a dispute, the
     fullest first: at most `max_charts`, chosen by most points, then most claims. Single
     figures and the series left out go to tables."""
-    stated = resolved[resolved["period_start"].notna() & (resolved["status"] != "target")]
+    stated = resolved[resolved["period_start"].notna() & (resolved["status"] != Status.TARGET)]
     keys = _series_keys(stated)  # targets are charted from their history, beside actuals
     numbers: dict[tuple[Any, ...], int] = {}
     code = np.array([numbers.setdefault(k, len(numbers)) for k in keys], dtype=np.int64)
@@ -367,7 +368,7 @@ def _chart(
         margin={"l": 60, "r": 20, "t": 30, "b": 40},
         legend={"orientation": "h", "y": -0.15},
         hoverlabel={"align": "left"},
-        yaxis={"title": {"text": label}, "exponentformat": "B", "rangemode": "tozero" if measure == "level" else "normal"},
+        yaxis={"title": {"text": label}, "exponentformat": "B", "rangemode": "tozero" if measure == Measure.LEVEL else "normal"},
         xaxis={"type": "date", **({"dtick": "M12", "tickformat": "%Y"} if period_class == "annual" else {"tickformat": "%b %Y"})},
     )  # fmt: skip
     title = f"{_metric_label(metric)} — {entity or 'unspecified'}"
@@ -391,14 +392,14 @@ def _draw_resolved(
     """Actuals as a line, forecasts (with those an actual outranked, unless the series is
     `aggregated`) as a dashed line, implied values as hollow diamonds."""
     metric, entity, measure, unit, _, _ = key
-    resolved = [r for r in rows if r["state"] == "resolved"]
-    actual = [_stated_item(r) for r in resolved if r["status"] == "actual"]
+    resolved = [r for r in rows if r["state"] == PointState.RESOLVED]
+    actual = [_stated_item(r) for r in resolved if r["status"] == Status.ACTUAL]
     drawing.add("Actual", "actual", actual, mode="lines+markers",
         line={"color": STYLE["actual"]["color"], "width": 2.5}, marker={"size": 8})  # fmt: skip
 
-    forecasts = [_stated_item(r) for r in resolved if r["status"] == "forecast"]
+    forecasts = [_stated_item(r) for r in resolved if r["status"] == Status.FORECAST]
     for r in resolved:
-        if r["status"] != "actual" or aggregated:
+        if r["status"] != Status.ACTUAL or aggregated:
             continue
         for f in outranked.get((metric, entity, r["period"], measure, unit), []):
             forecasts.append(_item(r, f["forecast_value"], f["forecast_text"], f["forecaster"],
@@ -409,7 +410,7 @@ def _draw_resolved(
         marker={"symbol": "circle-open", "size": 9})  # fmt: skip
 
     implied = [_item(r, r["value"], r["value_text"], DERIVED, None, None)
-               for r in rows if r["state"] == "implied"]  # fmt: skip
+               for r in rows if r["state"] == PointState.IMPLIED]  # fmt: skip
     drawing.add("Implied (derived)", "implied", implied, mode="markers",
         marker={"symbol": "diamond-open", "size": 10, "color": STYLE["implied"]["color"]})  # fmt: skip
 

@@ -26,6 +26,7 @@ from plotly.offline import get_plotlyjs
 from metrics.reconcile import Reconciliation
 from metrics.reconcile.frames import records, with_dates
 from metrics.report.charts import STYLE, TEMPLATE, Chart, safe_json, trends
+from metrics.vocab import PointState
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,13 @@ def _counts(
     return {
         "sources": len(sources),
         "claims": len(claims),
-        "figures": int((resolved["state"] != "implied").sum()),
-        "disputed": int((resolved["state"] == "disputed").sum()),
-        "ambiguous": int((resolved["state"] == "ambiguous").sum()),
+        "figures": int((resolved["state"] != PointState.IMPLIED).sum()),
+        "disputed": int((resolved["state"] == PointState.DISPUTED).sum()),
+        "ambiguous": int((resolved["state"] == PointState.AMBIGUOUS).sum()),
         "conflicts": conflicts,
         "consistent": int((recon.implied["consistency"] == "consistent").sum()),
         "inconsistent": int((recon.implied["consistency"] == "inconsistent").sum()),
-        "gaps_filled": int((resolved["state"] == "implied").sum()),
+        "gaps_filled": int((resolved["state"] == PointState.IMPLIED).sum()),
         "forecast_errors": len(recon.forecast_errors),
         "targets": len(recon.targets),
         "revisions": int(recon.targets["revisions"].fillna(0).sum()),
