@@ -6,7 +6,7 @@ and symbols). Regenerate after upgrading babel, and commit the result:
 
     .venv/bin/python scripts/build_currencies.py
 
-`tests/test_currency_data.py` rebuilds the table in memory and fails if the committed
+`tests/lexicon/test_currency_data.py` rebuilds the table in memory and fails if the committed
 file differs, so the file cannot drift from the code and the CLDR version. The first line
 records the babel and CLDR versions the table was built from; pyproject.toml bounds babel
 to that release line, and the test names both versions when the installed one differs.

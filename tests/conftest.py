@@ -17,11 +17,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from paths import BENCHMARKS, CORPUS
 
 from metrics.models import Claim, Document
 from metrics.store import Store
-
-CORPUS = Path(__file__).parents[2] / "shared" / "corpus"
 
 _FIGURE = re.compile(r"(?P<number>\d+(?:\.\d+)?) (?P<unit>tons|furlongs)")
 
@@ -125,7 +124,7 @@ def chromium() -> str:
 def article_generator() -> ModuleType:
     """`benchmarks/generate.py`, the synthetic news the benchmarks use, for tests that need
     a few hundred articles (benchmarks/ is a folder of scripts, not a package)."""
-    path = Path(__file__).parents[1] / "benchmarks" / "generate.py"
+    path = BENCHMARKS / "generate.py"
     spec = importlib.util.spec_from_file_location("benchmarks_generate", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

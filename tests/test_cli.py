@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from paths import SAMPLES
 
 from metrics import pipeline
 from metrics.cli import SOURCE_HINTS, cli
@@ -269,7 +270,7 @@ def test_report_narrowed_to_metrics(runner: CliRunner, tmp_path: Path) -> None:
     """`--metric` charts only those metrics: fewer charts than the whole, none for no data."""
     db = tmp_path / "samples.duckdb"
     with Store(db) as store:
-        ingest(store, [Path(__file__).parents[1] / "sources"])
+        ingest(store, [SAMPLES])
 
     def charts(*metrics: str) -> int:
         args = ["report", "--db", str(db), "--out", str(tmp_path / "r.html")]

@@ -10,11 +10,10 @@ import csv
 import importlib.util
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "metrics" / "data" / "currencies.tsv"
 SCRIPT = ROOT / "scripts" / "build_currencies.py"
 

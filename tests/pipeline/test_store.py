@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from paths import SAMPLES
 
 from metrics.errors import SchemaViolation
 from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS
@@ -238,7 +239,6 @@ def test_real_corpus_is_ingested_once(tmp_path: Path, corpus_docs: Path, real_ex
         assert len(store.claims()) == first.claims
 
 
-SAMPLES = Path(__file__).parents[1] / "sources"
 
 
 def test_parallel_ingest_stores_what_one_process_stores(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ Checked over every sentence of the extraction cases, for every pattern of the ca
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+import paths
 import pytest
 import yaml
 
@@ -18,7 +18,7 @@ from metrics.lexicon.periods import _PERIOD
 from metrics.lexicon.textscan import case_folded, first_letters
 from metrics.lexicon.vocabulary import patterns
 
-CASES = Path(__file__).parent / "cases" / "extract_cases.yaml"
+CASES = paths.CASES / "extract_cases.yaml"
 CATALOG = load_catalog()
 PATTERNS = {
     "periods": _PERIOD,

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from paths import CORPUS, SAMPLES
 
 from metrics.cli import cli
 from metrics.pipeline import ingest, load_results
@@ -34,8 +35,7 @@ distributed = pytest.importorskip("distributed", reason=REASON)
 pytest.importorskip("dask.bag", reason=REASON)
 pytest.importorskip("pyarrow", reason=REASON)
 
-SAMPLES = Path(__file__).parents[1] / "sources"
-CORPUS_DOCS = Path(__file__).parents[2] / "shared" / "corpus" / "docs"
+CORPUS_DOCS = CORPUS / "docs"
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ import ast
 import operator
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
+import paths
 import pytest
 import yaml
 
@@ -50,7 +50,7 @@ Row = dict[str, Any]
 METRIC = "titr_cargo_volume"
 ENTITY = "TITR"
 
-CASES_FILE = Path(__file__).parent / "cases" / "reconcile_cases.yaml"
+CASES_FILE = paths.CASES / "reconcile_cases.yaml"
 CASES = yaml.load(  # the C loader is much faster; both are safe loaders
     CASES_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 )

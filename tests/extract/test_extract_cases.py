@@ -25,13 +25,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import paths
 import pytest
 import yaml
 from period_labels import Bounds, period_bounds
 
 from metrics.vocab import Measure, Qualifier, Status
 
-CASES_FILE = Path(__file__).parent / "cases" / "extract_cases.yaml"
+CASES_FILE = paths.CASES / "extract_cases.yaml"
 
 REL_TOL = 0.005  # same tolerance as the corpus scorer
 

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from paths import CASES
 
 from metrics.errors import Reason, SourceError
 from metrics.models import SOURCE_FORMATS
 from metrics.read import FORMATS, iter_source_files, load_document
 
-CASES_FILE = Path(__file__).parent / "cases" / "read_text_cases.yaml"
+CASES_FILE = CASES / "read_text_cases.yaml"
 
 UNICODE_ARTICLE = "---\ntitle: Грузы\n---\nРост 62%.\n"
 

@@ -8,16 +8,16 @@ sentences through to the parser.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 import yaml
+from paths import CASES
 
 from metrics.lexicon.quantities import find_quantities, might_hold_quantity, parse_quantity
 
 CASES: dict[str, list[dict[str, Any]]] = yaml.safe_load(
-    (Path(__file__).parent / "cases" / "quantity_cases.yaml").read_text("utf-8")
+    (CASES / "quantity_cases.yaml").read_text("utf-8")
 )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from paths import CORPUS
 
 from metrics.pipeline import ingest
 from metrics.store import Store
@@ -18,7 +19,7 @@ from metrics.store import Store
 
 @pytest.fixture(scope="module")
 def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    docs = Path(__file__).parents[2] / "shared" / "corpus" / "docs"
+    docs = CORPUS / "docs"
     if not docs.is_dir():
         pytest.skip("../shared/corpus not found (CI places it beside the checkout)")
     path = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"

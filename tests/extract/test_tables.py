@@ -15,25 +15,24 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from paths import CASES
 
 from metrics.extract import table_claims
 from metrics.lexicon.quantities import unit_of_label
 from metrics.models import Claim, Document
 from metrics.read import render_tables
 
-CASES_DIR = Path(__file__).parent / "cases"
 FIELDS = ("metric", "entity", "value", "unit", "period", "status", "measure", "base_period")
 
 Expected = tuple[str, str | None, float, str, str | None, str, str, str | None]
 
 
 def _load(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((CASES_DIR / name).read_text("utf-8"))
+    loaded: dict[str, Any] = yaml.safe_load((CASES / name).read_text("utf-8"))
     return loaded
 
 

@@ -12,6 +12,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import paths
 import pytest
 from click.testing import CliRunner
 
@@ -23,7 +24,7 @@ from metrics.pipeline import ingest
 from metrics.read import load_document
 from metrics.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+FIXTURES = paths.FIXTURES / "formats"
 PAGE = FIXTURES / "middle_corridor_page.html"
 CSV = FIXTURES / "titr_freight.csv"
 

@@ -42,11 +42,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from paths import ROOT, SHARED
 
 from metrics.lexicon.quantities import find_quantities
 
-ROOT = Path(__file__).resolve().parent.parent
-PEER_SPECS = Path(os.environ.get("METRICS_PEER_SPECS", ROOT.parent / "shared" / "peer_specs"))
+PEER_SPECS = Path(os.environ.get("METRICS_PEER_SPECS", SHARED / "peer_specs"))
 EXCLUDED = Path(__file__).with_name("peer_specs_excluded.yaml")
 CURRENCIES = ROOT / "metrics" / "data" / "currencies.tsv"
 FLOOR = 0.90

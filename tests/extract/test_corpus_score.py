@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from paths import SHARED
 
 from metrics.pipeline import ingest
 from metrics.store import Store
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 SECOND_BATCH = "t2_*,e2_*"
 FLOORS = {
     # batch -> measure -> floor; last measured: first 1.000 / 1.000, second 0.577 / 0.313

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import paths
 import pytest
 import yaml
 from period_labels import period_bounds
@@ -32,7 +33,7 @@ from metrics.lexicon.periods import (
     parse_period,
 )
 
-CASES_FILE = Path(__file__).parent / "cases" / "period_cases.yaml"
+CASES_FILE = paths.CASES / "period_cases.yaml"
 
 @dataclass(frozen=True)
 class PeriodCase:

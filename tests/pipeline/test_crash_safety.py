@@ -17,7 +17,7 @@ commit starts writing the WAL, and the moment the checkpoint starts writing the 
 file (both windows of a few milliseconds).
 
 The kill schedule is random; the seed is printed and named in every failure message.
-`METRICS_CRASH_SEED=N pytest tests/test_crash_safety.py -s` replays it (timing still varies).
+`METRICS_CRASH_SEED=N pytest tests/pipeline/test_crash_safety.py -s` replays it (timing still varies).
 
 The last test checks the other half of the requirement: a file whose claims fail the pandera
 schema is reported and writes nothing, while the rest of its batch is stored.
