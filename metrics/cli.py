@@ -62,6 +62,12 @@ EXIT_LOCKED = 75
 """Exit status when another process holds the database: EX_TEMPFAIL, "try again later"."""
 
 
+class _Locked(click.ClickException):
+    """Another process holds the database: a distinct exit status lets a caller retry."""
+
+    exit_code = EXIT_LOCKED
+
+
 class _Group(click.Group):
     """Turns library errors raised by any command into a readable `Error:` line."""
 
@@ -69,9 +75,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except DatabaseLocked as exc:
-            error = click.ClickException(str(exc))
-            error.exit_code = EXIT_LOCKED
-            raise error from exc
+            raise _Locked(str(exc)) from exc
         except SourceError as exc:
             raise click.ClickException(f"{exc}; {SOURCE_HINTS[exc.reason]}") from exc
         except SchemaViolation as exc:

@@ -9,6 +9,7 @@ writer; the engines only compute.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -110,19 +111,20 @@ def screen(
     than parsing them, so re-ingesting an unchanged folder starts no worker.
     """
     first_with: dict[str, str] = {sha: path for sha, path in stored.values()}
+    ceiling = math.inf if max_bytes is None else max_bytes
     todo, settled = [], []
     for file, root in files:
         path = document_path(file, root)
         try:
             size = file.stat().st_size
-            too_large = max_bytes is not None and size > max_bytes
+            too_large = size > ceiling
             sha = "" if too_large else content_hash(file)  # a refused file is never read
         except OSError:
             todo.append((file, root))  # load_document will say what is wrong with it
             continue
         known = stored.get(source_id_of(path))
         if too_large:
-            limit = f"{size / 2**20:.1f} MB, over the limit of {max_bytes / 2**20:g} MB"
+            limit = f"{size / 2**20:.1f} MB, over the limit of {ceiling / 2**20:g} MB"
             message = str(SourceError(str(file), Reason.TOO_LARGE, limit))
             settled.append(Outcome(str(file), path, "failed", message))
         elif known is not None and known[0] == sha:

@@ -52,17 +52,20 @@ class ClaimSchema(pa.DataFrameModel):
         coerce = True
 
     @pa.check("value")
-    def value_finite(cls, value: Series[float]) -> Series[bool]:
+    @classmethod
+    def value_finite(cls, value: pd.Series) -> pd.Series[bool]:
         """inf would poison every sum and difference reconciliation takes (NaN is caught
         as a null)."""
         return pd.to_numeric(value, errors="coerce").abs().ne(math.inf)  # text: coerce says
 
     @pa.dataframe_check
-    def span_not_empty(cls, df: pd.DataFrame) -> Series[bool]:
+    @classmethod
+    def span_not_empty(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return df["char_end"] > df["char_start"]
 
     @pa.dataframe_check
-    def period_start_not_after_end(cls, df: pd.DataFrame) -> Series[bool]:
+    @classmethod
+    def period_start_not_after_end(cls, df: pd.DataFrame) -> pd.Series[bool]:
         """Both bounds or neither: a period known at one end only cannot be compared."""
         start, end = df["period_start"], df["period_end"]
         return (start.isna() & end.isna()) | (start <= end)

@@ -43,12 +43,14 @@ _CLAIMABLE_UNITS = frozenset(Unit) - {Unit.COUNT, Unit.PCT_CHANGE}
 def _claimable(q: Quantity, catalog: Catalog) -> bool:
     if q.unit in _CLAIMABLE_UNITS:
         return True
-    return q.unit == "" and bool(q.noun) and not catalog.count_nouns.isdisjoint(q.noun.split())
+    return (
+        q.unit == "" and q.noun is not None and not catalog.count_nouns.isdisjoint(q.noun.split())
+    )
 
 
 def _counts(q: Quantity, metric: Metric) -> bool:
     """Whether a bare number counts what `metric` counts ("2,500 rail wagons")."""
-    return bool(q.noun) and any(word in metric.count_nouns for word in q.noun.split())
+    return q.noun is not None and any(word in metric.count_nouns for word in q.noun.split())
 
 
 def _qualifier(before: str, q: Quantity) -> str:
@@ -339,7 +341,7 @@ class ProseExtractor:
                 name = f"{name} {sector.group(0).split()[-1].lower()}"
         return reach, name
 
-    def _pair(self, s: Sentence) -> tuple[int | None, str | None]:
+    def _pair(self, s: Sentence) -> tuple[int, str | None]:
         """Bilateral figures need two countries in the sentence: 'Kazakhstan-China'."""
         names: list[str] = []
         for e in self.context.mentions_in(s.start, s.start + len(s.text)):

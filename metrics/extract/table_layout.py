@@ -150,7 +150,7 @@ class TableLayout:
             column_labels[c - 1] if c > self.label_columns and refers_back(column_labels[c]) else ""
             for c in range(len(column_labels))
         ]
-        found = []
+        found: list[Cell] = []
         section = previous_first = previous_label = ""
         for r in range(self.first_data, len(self.rows)):
             row = self.rows[r]

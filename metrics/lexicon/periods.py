@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from metrics.lexicon.textscan import finditer
 from metrics.models import Period
@@ -436,6 +437,10 @@ _RULE_NAMED = {rule.name: rule for rule in PERIOD_RULES}
 _GROUP = re.compile(r"\(\?P<(\w+)>")
 
 
+def _prefixed_group(prefix: str, m: re.Match[str]) -> str:
+    return f"(?P<{prefix}__{m[1]}>"
+
+
 def _scanner(
     rules: tuple[PeriodRule, ...],
 ) -> tuple[re.Pattern[str], dict[str, list[tuple[str, str]]]]:
@@ -449,7 +454,7 @@ def _scanner(
         groups[rule.name] = [
             (f"{rule.name}__{name}", name) for name in _GROUP.findall(rule.pattern)
         ]
-        own = _GROUP.sub(lambda m, prefix=rule.name: f"(?P<{prefix}__{m[1]}>", rule.pattern)
+        own = _GROUP.sub(partial(_prefixed_group, rule.name), rule.pattern)
         parts.append(f"(?:{own})(?P<{rule.name}>)")  # at the end: only a match pays for it
     return re.compile("\n|".join(parts), re.VERBOSE | re.IGNORECASE), groups
 

@@ -378,6 +378,8 @@ def rounding_step(text: str) -> float | None:
     p = parse_quantity(q.text[: last.start()] + nudged + q.text[last.end() :])
     if p is None:
         return None
-    before, after = (q.high, p.high) if q.is_range and p.is_range else (q.value, p.value)
+    before, after = q.value, p.value
+    if q.high is not None and p.high is not None:  # two ranges: the upper end moved
+        before, after = q.high, p.high
     step = float(f"{abs(after - before):.12g}")  # 2.5 - 2.4 is 0.10000000000000009
     return step or None

@@ -84,7 +84,7 @@ def first_letters(patterns: list[str]) -> str | None:
     those letters instead of trying every alternative at every position: several times
     faster over long text (see `skip_to`).
     """
-    letters = set()
+    letters: set[str] = set()
     for pattern in patterns:
         plain = pattern.removeprefix("\\b")
         if not plain[:1].isalnum() or top_level_bar(plain) or plain[1:2] in ("?", "*", "{"):

@@ -27,7 +27,7 @@ def read_html(name: str, raw: bytes) -> Content:
         tree = lxml.html.fromstring(raw)
     except (ValueError, lxml.etree.ParserError) as exc:
         raise SourceError(name, Reason.BROKEN, str(exc)) from None
-    tables = []
+    tables: list[tuple[str, list[list[str]], str]] = []
     for element in tree.iter("table"):
         if next(element.iterancestors(*_BOILERPLATE_TAGS), None) is not None:
             continue  # a table in the menu or footer is page furniture
@@ -40,7 +40,7 @@ def read_html(name: str, raw: bytes) -> Content:
     )
     header: dict[str, Any] = {}
     prose = ""
-    if page is not None:
+    if page is not None and not isinstance(page, dict):  # a Document, as as_dict is False
         # trafilatura puts one paragraph on a line; the extractor reads blank-line paragraphs
         prose = "\n\n".join(line for line in (page.text or "").splitlines() if line.strip())
         header = {
@@ -68,7 +68,9 @@ def _html_table_rows(element: Any) -> list[list[str]]:
     try:
         frame = pd.read_html(
             io.StringIO(markup),
-            thousands=None,  # keep cells as written: the quote shows them
+            # keep cells as written: the quote shows them. pandas takes `str | None`;
+            # pandas-stubs 3.1 types it `str` only
+            thousands=None,  # type: ignore[arg-type]
             keep_default_na=False,
             converters={column: str for column in range(width)},
         )[0]

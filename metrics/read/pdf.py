@@ -9,12 +9,15 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from metrics.errors import Reason, SourceError
 from metrics.read.table import clean_cell
 from metrics.read.text import Content
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom, as pdfplumber's bbox
 
 _CAPTION_ABOVE = 36  # points above a PDF table searched for its title line
 
@@ -39,7 +42,7 @@ def read_pdf(name: str, raw: bytes) -> Content:
                         tables.append(
                             (f"page {number} table {index}", rows, _pdf_caption(page, table.bbox))
                         )
-                outside = page.filter(lambda obj, boxes=boxes: not _inside(obj, boxes))
+                outside = page.filter(_outside(boxes))
                 pages_text.append(_pdf_paragraphs(outside.extract_text_lines()))
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
         # pdfplumber wraps pdfminer's errors: the first argument is the original one
@@ -80,7 +83,13 @@ def _pdf_paragraphs(lines: list[dict[str, Any]]) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+def _outside(boxes: list[Box]) -> Callable[[dict[str, Any]], bool]:
+    """pdfplumber's filter for the objects outside every one of `boxes`: the page's text
+    without its tables, which are read as tables."""
+    return lambda obj: not _inside(obj, boxes)
+
+
+def _inside(obj: dict[str, Any], boxes: list[Box]) -> bool:
     if "x0" not in obj:
         return False
     return any(
@@ -92,7 +101,7 @@ def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]])
     )
 
 
-def _pdf_caption(page: Any, bbox: tuple[float, float, float, float]) -> str:
+def _pdf_caption(page: Any, bbox: Box) -> str:
     top = bbox[1]
     if top <= 1:
         return ""

@@ -324,7 +324,7 @@ def resolve(prepared: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     shared_value = points["low"].transform("max") <= points["high"].transform("min")
     agreeing = (shared_value & (points["status"].transform("nunique") == 1)).to_numpy()
     source = pd.factorize(prepared["source_id"], sort=True)[0]
-    day = [d.toordinal() if d is not None else 0 for d in prepared["published"]]
+    day = np.array([d.toordinal() if d is not None else 0 for d in prepared["published"]])
     # the order of _statement_order within a point; lexsort is stable: ties keep claim order
     order = np.lexsort((prepared["char_start"].to_numpy(), source, day, point))
     settle, cascade = order[agreeing[order]], order[~agreeing[order]]

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from metrics.reconcile.intervals import claim_interval
 from metrics.reconcile.origins import independent_origins, originator
@@ -77,9 +78,15 @@ def as_objects(frame: pd.DataFrame, also: Sequence[str] = ()) -> pd.DataFrame:
     columns = {}
     for column in dict.fromkeys([*text, *also]):
         codes, uniques = pd.factorize(frame[column])
-        shared = np.append(np.asarray(uniques, dtype=object), None)  # code -1 (missing): None
+        shared = _then_none(uniques)
         columns[column] = pd.Series(shared[codes], index=frame.index, dtype=object)
     return frame.assign(**columns)
+
+
+def _then_none(uniques: ArrayLike) -> np.ndarray:
+    """`uniques` as objects and None after them, so that `pd.factorize`'s code -1 (missing)
+    picks None."""
+    return np.append(np.asarray(uniques, dtype=object), np.array([None], dtype=object))
 
 
 def with_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -89,7 +96,7 @@ def with_dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
         codes, uniques = pd.factorize(frame[column])
         days = pd.Series(pd.to_datetime(uniques)).dt.date.to_numpy(dtype=object)
-        dated[column] = pd.Series(np.append(days, None)[codes], index=frame.index, dtype=object)
+        dated[column] = pd.Series(_then_none(days)[codes], index=frame.index, dtype=object)
     return frame.assign(**dated)
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from metrics.lexicon.quantities import parse_quantity, rounding_step
 from metrics.models import Quantity
@@ -32,7 +33,7 @@ def claim_interval(value: float, value_text: str, qualifier: str) -> Interval:
     q, step = _precision(value_text)
     scale = value / q.value if q is not None and q.value else 1.0
     half = abs((step or 0.0) * scale) / 2
-    if q is not None and q.is_range:
+    if q is not None and q.low is not None and q.high is not None:  # a written range
         ends = sorted((q.low * scale, q.high * scale))
         low, high = ends[0] - half, ends[1] + half
     else:
@@ -90,23 +91,27 @@ def disagreements(rows: Sequence[Mapping[str, Any]]) -> list[tuple[int, list[int
 
 Bounds = tuple[np.ndarray, np.ndarray]
 """Intervals as columns: the low ends and the high ends."""
+Ends = tuple[ArrayLike, ArrayLike]
+"""The same read from anything numpy reads as floats (claim columns, arrays)."""
 
 
-def interval_product(a: Bounds, b: Bounds) -> Bounds:
+def interval_product(a: Ends, b: Ends) -> Bounds:
     """Products of intervals, row by row: the least and greatest corner product. A NaN
     corner (inf x 0) bounds nothing; of equal corners the first counts, as with `min`."""
-    low = np.full(len(a[0]), np.inf)
-    high = np.full(len(a[0]), -np.inf)
+    a_ends = [np.asarray(x, dtype=float) for x in a]
+    b_ends = [np.asarray(y, dtype=float) for y in b]
+    low = np.full(len(a_ends[0]), np.inf)
+    high = np.full(len(a_ends[0]), -np.inf)
     with np.errstate(invalid="ignore"):
-        for x in a:
-            for y in b:
-                product = np.asarray(x, dtype=float) * np.asarray(y, dtype=float)
+        for x in a_ends:
+            for y in b_ends:
+                product = x * y
                 low = np.where(product < low, product, low)
                 high = np.where(product > high, product, high)
     return low, high
 
 
-def interval_quotient(a: Bounds, b: Bounds) -> Bounds:
+def interval_quotient(a: Ends, b: Ends) -> Bounds:
     """Quotients of intervals, row by row; NaN where the divisor may be zero or negative,
     which implies nothing."""
     b_low, b_high = np.asarray(b[0], dtype=float), np.asarray(b[1], dtype=float)

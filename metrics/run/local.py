@@ -51,8 +51,8 @@ def run_local(
                     "the call must sit under `if __name__ == '__main__':` (workers import the "
                     "script), or use jobs=1"
                 ) from exc
-            if (shard := next(pending, None)) is not None:
-                in_flight.append(pool.submit(extract_shard, shard, ingested_at, extractor))
+            if (following := next(pending, None)) is not None:
+                in_flight.append(pool.submit(extract_shard, following, ingested_at, extractor))
             yield result
 
 
