@@ -87,17 +87,18 @@ def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> 
 
 def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | None:
     """(claim unit, measure) for this quantity read as `metric`, or None if it can't be."""
-    if q.unit == "%":
-        if metric.unit == "%" and not metric.rate and measure == "growth":
+    unit: str
+    if q.unit == Unit.PERCENT:
+        if metric.unit == Unit.PERCENT and not metric.rate and measure == Measure.GROWTH:
             measure = Measure.LEVEL  # "inflation slowed to 8.5% year-on-year" is a level
         if measure == Measure.GROWTH or (measure == Measure.LEVEL and metric.rate):
             unit, measure = Unit.PCT_CHANGE, Measure.GROWTH
-        elif measure == Measure.LEVEL and metric.unit != "%":
-            unit, measure = "%", Measure.SHARE
+        elif measure == Measure.LEVEL and metric.unit != Unit.PERCENT:
+            unit, measure = Unit.PERCENT, Measure.SHARE
         else:
-            unit = "%"
+            unit = Unit.PERCENT
     elif q.unit == "":
-        unit = "count"
+        unit = Unit.COUNT
     else:
         unit = q.unit
     if unit not in metric.units or (

@@ -210,12 +210,13 @@ def _claim_shape(
 ) -> tuple[str, str, float] | None:
     """(claim unit, measure, multiplier) for a figure read as `metric`, or None."""
     unit, factor = unit_factor if unit_factor else ("", 1.0)
-    if unit == "%":
+    measure: str
+    if unit == Unit.PERCENT:
         if metric.unit == "%" and metric.measure == Measure.LEVEL and not share:
             measure = Measure.LEVEL  # "Inflation, % y/y" is a rate of its own, not a change
         elif growth or metric.rate:
             unit, measure = Unit.PCT_CHANGE, Measure.GROWTH
-        elif share or metric.measure == "share":
+        elif share or metric.measure == Measure.SHARE:
             measure = Measure.SHARE
         else:
             return None
