@@ -10,17 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
-import yaml
-
-
-def _data(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(
-        resources.files("metrics").joinpath(f"data/{name}").read_text("utf-8")
-    )
-    return loaded
+from metrics.data import load
 
 
 @dataclass(frozen=True)
@@ -51,7 +42,7 @@ def _alternation(items: list[str]) -> str:
 
 @cache
 def prose_cues() -> ProseCues:
-    data = _data("cues.yaml")
+    data = load("cues.yaml")
     qualifier_words = _alternation([w for ws in data["qualifiers"].values() for w in ws])
     filler = rf"(?:\s+(?:by|of|a|an|another|further|a further|a record|nearly|almost|{qualifier_words}))*"
     growth = _alternation(data["growth_verbs"])
@@ -107,8 +98,8 @@ def _whole_words(patterns: list[str]) -> re.Pattern[str]:
 
 @cache
 def table_markers() -> TableMarkers:
-    status = _data("cues.yaml")
-    data = _data("tables.yaml")
+    status = load("cues.yaml")
+    data = load("tables.yaml")
     return TableMarkers(
         forecast=_whole_words(status["forecast"] + status["forecast_abbreviations"]),
         forecast_year_suffix=re.compile(data["forecast_year_suffix"]),

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from metrics import data as package_data
 from metrics.errors import CatalogError
 from metrics.lexicon.textscan import skip_to, top_level_bar
 
@@ -154,10 +152,11 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
 
 
 def catalog_path() -> Path:
-    return Path(str(resources.files("metrics").joinpath("data/catalog.yaml")))
+    """Where the packaged catalog is, for tools that show or copy it."""
+    return package_data.path("catalog.yaml")
 
 
 @cache
 def load_catalog() -> Catalog:
     """The packaged catalog, parsed once."""
-    return parse_catalog(yaml.safe_load(catalog_path().read_text("utf-8")))
+    return parse_catalog(package_data.load("catalog.yaml"))

@@ -1,0 +1,38 @@
+"""The package's data files load once, in their expected shape, or fail naming the file."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics import data
+from metrics.errors import DataFileError
+
+
+@pytest.mark.parametrize("name", sorted(data.REQUIRED_KEYS))
+def test_every_data_file_has_its_sections(name: str) -> None:
+    assert data.REQUIRED_KEYS[name] <= data.load(name).keys()
+
+
+def test_a_file_is_parsed_once() -> None:
+    assert data.load("reconcile.yaml") is data.load("reconcile.yaml")
+
+
+def test_currency_rows_have_their_columns() -> None:
+    rows = data.rows("currencies.tsv")
+    assert rows and {"code", "names", "symbols"} <= rows[0].keys()
+    assert not any(row["code"].startswith("#") for row in rows)
+
+
+def test_a_missing_file_is_named() -> None:
+    with pytest.raises(DataFileError, match=r"metrics/data/nothing\.yaml"):
+        data.load("nothing.yaml")
+
+
+def test_a_file_without_a_section_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(data.REQUIRED_KEYS, "reconcile.yaml", frozenset({"no_such_section"}))
+    data.load.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=r"reconcile\.yaml: missing no_such_section"):
+            data.load("reconcile.yaml")
+    finally:
+        data.load.cache_clear()
