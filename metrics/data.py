@@ -23,6 +23,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     "cues.yaml": frozenset(
         {
             "qualifiers",
+            "growth_filler",
             "growth_verbs",
             "decrease_verbs",
             "growth_after",
@@ -35,9 +36,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "forecast_abbreviations",
             "future",
             "clause_breaks",
+            "patterns",
         }
     ),
-    "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "forecast_year_suffix"}),
+    "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),
     "units.yaml": frozenset(
         {
             "number_words",
