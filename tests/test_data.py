@@ -6,6 +6,7 @@ import pytest
 
 from metrics import data
 from metrics.errors import DataFileError
+from metrics.lexicon.textscan import pattern_alternation
 
 
 @pytest.mark.parametrize("name", sorted(data.REQUIRED_KEYS))
@@ -36,3 +37,35 @@ def test_a_file_without_a_section_is_named(monkeypatch: pytest.MonkeyPatch) -> N
             data.load("reconcile.yaml")
     finally:
         data.load.cache_clear()
+
+
+def _word_lists(section: object) -> list[list[str]]:
+    if isinstance(section, list):
+        return [section]
+    if isinstance(section, dict):
+        return [words for value in section.values() for words in _word_lists(value)]
+    return []
+
+
+@pytest.mark.parametrize("name", ["cues.yaml", "tables.yaml"])
+def test_cue_word_lists_hold_no_regex(name: str) -> None:
+    """Regular expressions live under `patterns:` only; the word lists are escaped."""
+    words = {key: value for key, value in data.load(name).items() if key != "patterns"}
+    regex_like = [
+        word
+        for words in _word_lists(words)
+        for word in words
+        if any(char in word for char in "\\()[]*+?|{}^$")
+    ]
+    assert regex_like == []
+
+
+def test_cue_patterns_compile() -> None:
+    for name in ("cues.yaml", "tables.yaml"):
+        for patterns in _word_lists(data.load(name)["patterns"]):
+            assert pattern_alternation(patterns)
+
+
+def test_a_bad_pattern_is_named() -> None:
+    with pytest.raises(ValueError, match=r"bad pattern 'ris\(e'"):
+        pattern_alternation(["rose", "ris(e"])

@@ -10,7 +10,7 @@ from typing import Any
 
 from metrics import data as package_data
 from metrics.errors import CatalogError
-from metrics.lexicon.textscan import skip_to, top_level_bar
+from metrics.lexicon.textscan import pattern_alternation, skip_to, top_level_bar
 
 CLAIM_UNITS = frozenset(
     {"t", "TEU", "USD", "EUR", "KZT", "%", "pct_change", "x", "count", "km", "day", "pp"}
@@ -98,9 +98,10 @@ def _compile(patterns: list[str], where: str) -> re.Pattern[str]:
     if not patterns:
         raise CatalogError(f"{where}: empty pattern list")
     try:
-        return re.compile(skip_to(patterns) + r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
-    except re.error as exc:
+        joined = pattern_alternation(patterns)
+    except ValueError as exc:
         raise CatalogError(f"{where}: {exc}") from exc
+    return re.compile(skip_to(patterns) + r"\b(?:" + joined + r")\b", re.IGNORECASE)
 
 
 def parse_catalog(data: dict[str, Any]) -> Catalog:
@@ -140,7 +141,12 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     for metric in metrics.values():
         if metric.entity and metric.entity not in entities:
             raise CatalogError(f"metric {metric.id}: unknown entity {metric.entity}")
-    groups = [f"(?P<e{i}>{'|'.join(e.aliases)})" for i, e in enumerate(entities.values())]
+    try:
+        groups = [
+            f"(?P<e{i}>{pattern_alternation(e.aliases)})" for i, e in enumerate(entities.values())
+        ]
+    except ValueError as exc:
+        raise CatalogError(f"entity aliases: {exc}") from exc
     aliases = [alias for entity in entities.values() for alias in entity.aliases]
     entity_pattern = re.compile(
         skip_to(aliases) + r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE
