@@ -51,3 +51,7 @@ class SchemaViolation(MetricsError):
         self.table = table
         self.failure_cases = failure_cases
         super().__init__(f"{table}: rows failed validation\n{failure_cases}")
+
+
+class DataFileError(MetricsError):
+    """A file of the package's data (metrics/data/) is missing or not in its expected shape."""

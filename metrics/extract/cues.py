@@ -3,6 +3,9 @@
 Prose and tables read the same status words (forecast, target); prose looks for them in
 the words before a figure, tables in the labels of its row and column. Each set of
 patterns is compiled on first use and then shared by every document.
+
+A cue is the words of its key, escaped, joined with the regular expressions under the
+file's `patterns:` with the same key; no word list is read as regex.
 """
 
 from __future__ import annotations
@@ -10,17 +13,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from metrics.data import load
+from metrics.lexicon.textscan import alternation, pattern_alternation
+
+# The words of a cue phrase were always matched one space apart; `\s+` would also join
+# them across a line break inside a table label or a run of spaces.
+ONE_SPACE = " "
 
 
-def _data(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(
-        resources.files("metrics").joinpath(f"data/{name}").read_text("utf-8")
-    )
-    return loaded
+def _cue(data: dict[str, Any], key: str, words: list[str] | None = None) -> str:
+    """The words of `key` (or `words`) and the patterns of `patterns: key`, as one alternation."""
+    words = data.get(key, []) if words is None else words
+    patterns = data["patterns"].get(key, [])
+    parts = [alternation(words, space=ONE_SPACE)] if words else []
+    return "|".join(parts + ([pattern_alternation(patterns)] if patterns else []))
 
 
 @dataclass(frozen=True)
@@ -45,40 +53,33 @@ class ProseCues:
     any_decrease_verb: re.Pattern[str]
 
 
-def _alternation(items: list[str]) -> str:
-    return "|".join(sorted(items, key=len, reverse=True))
-
-
 @cache
 def prose_cues() -> ProseCues:
-    data = _data("cues.yaml")
-    qualifier_words = _alternation([w for ws in data["qualifiers"].values() for w in ws])
-    filler = rf"(?:\s+(?:by|of|a|an|another|further|a further|a record|nearly|almost|{qualifier_words}))*"
-    growth = _alternation(data["growth_verbs"])
-    decrease = _alternation(data["decrease_verbs"])
+    data = load("cues.yaml")
+    qualifiers = data["qualifiers"]
+    qualifier_words = alternation([w for ws in qualifiers.values() for w in ws], space=ONE_SPACE)
+    filler = rf"(?:\s+(?:{_cue(data, 'growth_filler')}|{qualifier_words}))*"
+    growth = _cue(data, "growth_verbs")
+    decrease = _cue(data, "decrease_verbs")
     return ProseCues(
         qualifiers={
-            name: re.compile(rf"\b(?:{_alternation(words)})\s*\Z", re.IGNORECASE)
-            for name, words in data["qualifiers"].items()
+            name: re.compile(rf"\b(?:{alternation(words, space=ONE_SPACE)})\s*\Z", re.IGNORECASE)
+            for name, words in qualifiers.items()
         },
         growth_before=re.compile(rf"\b(?:{growth}){filler}\s*\Z", re.IGNORECASE),
         decrease_before=re.compile(rf"\b(?:{decrease}){filler}\s*\Z", re.IGNORECASE),
         by_before=re.compile(rf"\bby(?:\s+(?:{qualifier_words}))?\s*\Z", re.IGNORECASE),
-        growth_after=re.compile(
-            rf"\A[\s,]*(?:{_alternation(data['growth_after'])})\b", re.IGNORECASE
-        ),
-        decrease_after=re.compile(
-            rf"\A[\s,]*(?:{_alternation(data['decrease_after'])})\b", re.IGNORECASE
-        ),
-        share_before=re.compile(rf"\b(?:{_alternation(data['share_before'])})\b", re.IGNORECASE),
-        share_after=re.compile(rf"\A[\s,]*(?:{_alternation(data['share_after'])})", re.IGNORECASE),
+        growth_after=re.compile(rf"\A[\s,]*(?:{_cue(data, 'growth_after')})\b", re.IGNORECASE),
+        decrease_after=re.compile(rf"\A[\s,]*(?:{_cue(data, 'decrease_after')})\b", re.IGNORECASE),
+        share_before=re.compile(rf"\b(?:{_cue(data, 'share_before')})\b", re.IGNORECASE),
+        share_after=re.compile(rf"\A[\s,]*(?:{_cue(data, 'share_after')})", re.IGNORECASE),
         base_before=re.compile(
-            rf"\b(?:{_alternation(data['base_before'])})\s+(?:the\s+)?\Z", re.IGNORECASE
+            rf"\b(?:{_cue(data, 'base_before')})\s+(?:the\s+)?\Z", re.IGNORECASE
         ),
-        forecast=re.compile(rf"\b(?:{_alternation(data['forecast'])})", re.IGNORECASE),
-        target=re.compile(rf"\b(?:{_alternation(data['target'])})", re.IGNORECASE),
-        future=re.compile(rf"(?:\b|(?<=\w))(?:{_alternation(data['future'])})\b", re.IGNORECASE),
-        clause_break=re.compile("|".join(data["clause_breaks"]), re.IGNORECASE),
+        forecast=re.compile(rf"\b(?:{_cue(data, 'forecast')})", re.IGNORECASE),
+        target=re.compile(rf"\b(?:{_cue(data, 'target')})", re.IGNORECASE),
+        future=re.compile(rf"(?:\b|(?<=\w))(?:{_cue(data, 'future')})\b", re.IGNORECASE),
+        clause_break=re.compile(_cue(data, "clause_breaks"), re.IGNORECASE),
         any_growth_verb=re.compile(rf"\b(?:{growth})\b", re.IGNORECASE),
         any_decrease_verb=re.compile(rf"\b(?:{decrease})\b", re.IGNORECASE),
     )
@@ -101,20 +102,21 @@ class TableMarkers:
         return bool(self.growth.search(label) or self.share.search(label))
 
 
-def _whole_words(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + "|".join(patterns) + r")(?!\w)", re.IGNORECASE)
+def _whole_words(cue: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{cue})(?!\w)", re.IGNORECASE)
 
 
 @cache
 def table_markers() -> TableMarkers:
-    status = _data("cues.yaml")
-    data = _data("tables.yaml")
+    status = load("cues.yaml")
+    data = load("tables.yaml")
+    forecast_words = status["forecast"] + status["forecast_abbreviations"]
     return TableMarkers(
-        forecast=_whole_words(status["forecast"] + status["forecast_abbreviations"]),
-        forecast_year_suffix=re.compile(data["forecast_year_suffix"]),
-        target=_whole_words(status["target"]),
-        growth=_whole_words(data["growth"]),
-        share=_whole_words(data["share"]),
-        unit_column=re.compile(r"\s*(?:" + "|".join(data["unit_column"]) + r")\s*", re.I),
-        approx=re.compile(r"^\s*(?:" + "|".join(data["approx"]) + ")", re.IGNORECASE),
+        forecast=_whole_words(_cue(status, "forecast", forecast_words)),
+        forecast_year_suffix=re.compile(data["patterns"]["forecast_year_suffix"]),
+        target=_whole_words(_cue(status, "target")),
+        growth=_whole_words(_cue(data, "growth")),
+        share=_whole_words(_cue(data, "share")),
+        unit_column=re.compile(rf"\s*(?:{_cue(data, 'unit_column')})\s*", re.IGNORECASE),
+        approx=re.compile(rf"^\s*(?:{_cue(data, 'approx')})", re.IGNORECASE),
     )

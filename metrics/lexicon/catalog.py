@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from metrics import data as package_data
 from metrics.errors import CatalogError
-from metrics.lexicon.textscan import skip_to, top_level_bar
+from metrics.lexicon.textscan import pattern_alternation, skip_to, top_level_bar
 from metrics.vocab import Measure, Status, Unit
 
 
@@ -96,9 +94,10 @@ def _compile(patterns: list[str], where: str) -> re.Pattern[str]:
     if not patterns:
         raise CatalogError(f"{where}: empty pattern list")
     try:
-        return re.compile(skip_to(patterns) + r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
-    except re.error as exc:
+        joined = pattern_alternation(patterns)
+    except ValueError as exc:
         raise CatalogError(f"{where}: {exc}") from exc
+    return re.compile(skip_to(patterns) + r"\b(?:" + joined + r")\b", re.IGNORECASE)
 
 
 def parse_catalog(data: dict[str, Any]) -> Catalog:
@@ -138,7 +137,12 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     for metric in metrics.values():
         if metric.entity and metric.entity not in entities:
             raise CatalogError(f"metric {metric.id}: unknown entity {metric.entity}")
-    groups = [f"(?P<e{i}>{'|'.join(e.aliases)})" for i, e in enumerate(entities.values())]
+    try:
+        groups = [
+            f"(?P<e{i}>{pattern_alternation(e.aliases)})" for i, e in enumerate(entities.values())
+        ]
+    except ValueError as exc:
+        raise CatalogError(f"entity aliases: {exc}") from exc
     aliases = [alias for entity in entities.values() for alias in entity.aliases]
     entity_pattern = re.compile(
         skip_to(aliases) + r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE
@@ -150,10 +154,11 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
 
 
 def catalog_path() -> Path:
-    return Path(str(resources.files("metrics").joinpath("data/catalog.yaml")))
+    """Where the packaged catalog is, for tools that show or copy it."""
+    return package_data.path("catalog.yaml")
 
 
 @cache
 def load_catalog() -> Catalog:
     """The packaged catalog, parsed once."""
-    return parse_catalog(yaml.safe_load(catalog_path().read_text("utf-8")))
+    return parse_catalog(package_data.load("catalog.yaml"))

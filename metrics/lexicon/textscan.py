@@ -60,6 +60,26 @@ def alternation(phrases: Iterable[str], space: str = r"\s+") -> str:
     return "|".join(re.escape(p).replace(r"\ ", space) for p in items)
 
 
+def pattern_alternation(patterns: Iterable[str]) -> str:
+    """A regex alternation of regular expressions, in the order written.
+
+    For the few cues in `data/*.yaml` that words cannot say (a stem with any ending, a word
+    not preceded by another), kept apart from the word lists under `patterns:`. Order is the
+    author's, since `re` takes the first alternative that matches. Each pattern is compiled
+    on its own first, so a bad one is named rather than the whole alternation. Raises
+    ValueError on no patterns or a pattern that does not compile.
+    """
+    items = [p for p in patterns if p]
+    if not items:
+        raise ValueError("empty pattern group")
+    for pattern in items:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad pattern {pattern!r}: {exc}") from exc
+    return "|".join(items)
+
+
 def top_level_bar(pattern: str) -> bool:
     """Whether `pattern` is itself an alternation ("cargo|freight"), not only a group of one."""
     depth, escaped = 0, False

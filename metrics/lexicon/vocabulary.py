@@ -8,15 +8,11 @@ this module reads both once and compiles them into the patterns that `numbers` a
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
-import yaml
-
+from metrics import data as package_data
 from metrics.lexicon.textscan import alternation, first_letters
 
 SPACE = r"[ \u00a0\u2009\u202f]"
@@ -60,15 +56,11 @@ class Vocabulary:
 @cache
 def vocabulary() -> Vocabulary:
     """Read once: every number parsed looks words up here."""
-    data: dict[str, Any] = yaml.safe_load(
-        resources.files("metrics").joinpath("data/units.yaml").read_text("utf-8")
-    )
+    data = package_data.load("units.yaml")
     names: dict[str, str] = {}
     symbols: dict[str, str] = {}
     codes: set[str] = set()
-    table = resources.files("metrics").joinpath("data/currencies.tsv").read_text("utf-8")
-    lines = [line for line in table.splitlines() if not line.startswith("#")]  # provenance
-    for row in csv.DictReader(lines, delimiter="\t"):
+    for row in package_data.rows("currencies.tsv"):
         codes.add(row["code"])
         for name in filter(None, row["names"].split("|")):
             names.setdefault(name.lower(), row["code"])

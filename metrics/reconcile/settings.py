@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
+from metrics import data as package_data
 
 
 @dataclass(frozen=True)
@@ -21,8 +20,7 @@ class Settings:
 @cache
 def settings() -> Settings:
     """Settings from `metrics/data/reconcile.yaml`."""
-    text = resources.files("metrics").joinpath("data/reconcile.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = package_data.load("reconcile.yaml")
     return Settings(
         approx_tolerance=float(data["approx_tolerance"]),
         publisher_noise=frozenset(data["publisher_noise"]),

@@ -14,15 +14,14 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import pandas as pd
 import plotly.io as pio
-import yaml
 from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
+from metrics import data
 from metrics.reconcile import Reconciliation
 from metrics.reconcile.frames import records, with_dates
 from metrics.report.charts import STYLE, TEMPLATE, Chart, safe_json, trends
@@ -41,8 +40,7 @@ class ReportSettings:
 @cache
 def report_settings() -> ReportSettings:
     """The `report:` settings of `metrics/data/reconcile.yaml`."""
-    text = resources.files("metrics").joinpath("data/reconcile.yaml").read_text("utf-8")
-    return ReportSettings(**yaml.safe_load(text)["report"])
+    return ReportSettings(**data.load("reconcile.yaml")["report"])
 
 
 def report_context(

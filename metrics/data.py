@@ -1,0 +1,116 @@
+"""The package's data files (`metrics/data/`), each read once and checked on first use.
+
+Vocabulary, cue words, the catalog and the reconciliation settings are data, not logic;
+every stage reads them through `load` so a file is parsed once per process, and a missing
+file or missing section is an error naming the file instead of a `KeyError` deep inside
+an extractor. The sections each file must have are listed here, beside the loader.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from metrics.errors import DataFileError
+
+REQUIRED_KEYS: dict[str, frozenset[str]] = {
+    "catalog.yaml": frozenset({"metrics", "entities", "anaphora"}),
+    "cues.yaml": frozenset(
+        {
+            "qualifiers",
+            "growth_filler",
+            "growth_verbs",
+            "decrease_verbs",
+            "growth_after",
+            "decrease_after",
+            "share_before",
+            "share_after",
+            "base_before",
+            "forecast",
+            "target",
+            "forecast_abbreviations",
+            "future",
+            "clause_breaks",
+            "patterns",
+        }
+    ),
+    "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),
+    "units.yaml": frozenset(
+        {
+            "number_words",
+            "hundred_words",
+            "scales",
+            "currency_scales_case_sensitive",
+            "fractions",
+            "negative_words",
+            "units",
+            "units_case_sensitive",
+            "multiple_words",
+            "fold_words",
+            "currency_words",
+            "currency_prefixes",
+            "label_scales",
+        }
+    ),
+    "reconcile.yaml": frozenset(
+        {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report"}
+    ),
+}
+"""Top-level keys each YAML file must hold; a file not listed here is only checked to be a
+mapping."""
+
+REQUIRED_COLUMNS: dict[str, frozenset[str]] = {
+    "currencies.tsv": frozenset({"code", "names", "symbols"}),
+}
+"""Columns each tab-separated table must have."""
+
+
+def path(name: str) -> Path:
+    """Where the packaged data file `name` is ("catalog.yaml")."""
+    return Path(str(resources.files("metrics").joinpath(f"data/{name}")))
+
+
+def _text(name: str) -> str:
+    try:
+        return path(name).read_text("utf-8")
+    except OSError as exc:
+        raise DataFileError(f"metrics/data/{name}: cannot be read ({exc})") from exc
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """The YAML mapping of `metrics/data/{name}`, parsed once; callers must not change it.
+
+    Raises DataFileError when the file is missing, not YAML, not a mapping, or lacks one of
+    its `REQUIRED_KEYS`.
+    """
+    try:
+        data = yaml.safe_load(_text(name))
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"metrics/data/{name}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise DataFileError(f"metrics/data/{name}: not a mapping of sections")
+    missing = REQUIRED_KEYS.get(name, frozenset()) - data.keys()
+    if missing:
+        raise DataFileError(f"metrics/data/{name}: missing {', '.join(sorted(missing))}")
+    return data
+
+
+@cache
+def rows(name: str) -> tuple[dict[str, str], ...]:
+    """The rows of the tab-separated table `metrics/data/{name}`, parsed once.
+
+    Lines starting with `#` are provenance, not rows. Raises DataFileError when the file is
+    missing or lacks one of its `REQUIRED_COLUMNS`.
+    """
+    lines = [line for line in _text(name).splitlines() if not line.startswith("#")]
+    reader = csv.DictReader(lines, delimiter="\t")
+    missing = REQUIRED_COLUMNS.get(name, frozenset()) - set(reader.fieldnames or ())
+    if missing:
+        raise DataFileError(f"metrics/data/{name}: missing columns {', '.join(sorted(missing))}")
+    return tuple(reader)
