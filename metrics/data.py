@@ -36,6 +36,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "forecast_abbreviations",
             "future",
             "clause_breaks",
+            "modal_forecast",
+            "modal_forecast_after",
+            "target_setters",
+            "up_to_as_direction",
             "patterns",
         }
     ),
