@@ -169,8 +169,9 @@ class ProseExtractor:
         status_before, status_after = self._status_text(s, q, clause)
         status = prose_status(status_before, status_after, period, metric, self.doc.published)
         if self._is_origin(s, q):
-            if deadline:
-                # "will be increased from 6 to 10 million tons by 2027": 6 is today's figure
+            if deadline or (status in (Status.FORECAST, Status.TARGET) and period is None):
+                # "will be increased from 6 to 10 million tons by 2027", "is expected to
+                # increase from 40,000 to 215,000 TEU": the origin is today's figure
                 period, status = None, Status.ACTUAL
             elif has_ended(period, self.doc.published):
                 status = Status.ACTUAL

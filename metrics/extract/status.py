@@ -14,6 +14,9 @@ tables; `modal_forecast`, `modal_forecast_after`, `target_setters` for prose onl
 4. A deadline ("by 2030") alone makes no target: "will reach $7bn by the end of the year"
    is what someone expects, the metric's future status like any "will".
 5. Otherwise the date decides (`rules.status_by_date`).
+
+A forecast or plan word inside a comparison ("lower than expected", "as planned") is no
+cue at all (`status_comparisons`): it measures the figure against a forecast, it makes none.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class StatusCues:
     modal: re.Pattern[str]
     modal_after: re.Pattern[str]
     target_setter: re.Pattern[str]
+    comparison: re.Pattern[str]
 
 
 @cache
@@ -51,12 +55,14 @@ def status_cues() -> StatusCues:
         modal=words("modal_forecast"),
         modal_after=words("modal_forecast_after"),
         target_setter=words("target_setters"),
+        comparison=words("status_comparisons"),
     )
 
 
 def has_status_cue(text: str) -> bool:
     """Whether `text` holds any word that can give a figure its status."""
     c, s = prose_cues(), status_cues()
+    text = s.comparison.sub(" ", text)
     return any(p.search(text) for p in (c.forecast, c.target, c.future, s.modal, s.target_setter))
 
 
@@ -73,6 +79,7 @@ def prose_status(
     period has ended cannot be forecast by a modal or set by an agreement.
     """
     c, s = prose_cues(), status_cues()
+    before, after = s.comparison.sub(" ", before), s.comparison.sub(" ", after)
     if c.forecast.search(before):
         estimate = is_estimate(c.forecast.findall(before)[-1])
         if forecast_status(estimate, period, published) == Status.FORECAST:
