@@ -39,7 +39,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "modal_forecast",
             "modal_forecast_after",
             "target_setters",
-            "status_comparisons",
+            "no_status_cue",
             "up_to_as_direction",
             "patterns",
         }

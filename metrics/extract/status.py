@@ -16,7 +16,8 @@ tables; `modal_forecast`, `modal_forecast_after`, `target_setters` for prose onl
 5. Otherwise the date decides (`rules.status_by_date`).
 
 A forecast or plan word inside a comparison ("lower than expected", "as planned") is no
-cue at all (`status_comparisons`): it measures the figure against a forecast, it makes none.
+cue at all (`no_status_cue`): it measures the figure against a forecast, it makes none;
+nor is a set phrase of reporting ("it should be noted that").
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class StatusCues:
     modal: re.Pattern[str]
     modal_after: re.Pattern[str]
     target_setter: re.Pattern[str]
-    comparison: re.Pattern[str]
+    no_cue: re.Pattern[str]
 
 
 @cache
@@ -55,14 +56,14 @@ def status_cues() -> StatusCues:
         modal=words("modal_forecast"),
         modal_after=words("modal_forecast_after"),
         target_setter=words("target_setters"),
-        comparison=words("status_comparisons"),
+        no_cue=words("no_status_cue"),
     )
 
 
 def has_status_cue(text: str) -> bool:
     """Whether `text` holds any word that can give a figure its status."""
     c, s = prose_cues(), status_cues()
-    text = s.comparison.sub(" ", text)
+    text = s.no_cue.sub(" ", text)
     return any(p.search(text) for p in (c.forecast, c.target, c.future, s.modal, s.target_setter))
 
 
@@ -79,7 +80,7 @@ def prose_status(
     period has ended cannot be forecast by a modal or set by an agreement.
     """
     c, s = prose_cues(), status_cues()
-    before, after = s.comparison.sub(" ", before), s.comparison.sub(" ", after)
+    before, after = s.no_cue.sub(" ", before), s.no_cue.sub(" ", after)
     if c.forecast.search(before):
         estimate = is_estimate(c.forecast.findall(before)[-1])
         if forecast_status(estimate, period, published) == Status.FORECAST:
