@@ -31,6 +31,7 @@ from metrics.data import load
 from metrics.extract.cues import _cue, prose_cues
 from metrics.extract.rules import forecast_status, has_ended, is_estimate, status_by_date
 from metrics.lexicon.catalog import Metric
+from metrics.lexicon.textscan import skip_to
 from metrics.models import Period
 from metrics.vocab import Status
 
@@ -50,7 +51,10 @@ def status_cues() -> StatusCues:
     data = load("cues.yaml")
 
     def words(key: str) -> re.Pattern[str]:
-        return re.compile(rf"\b(?:{_cue(data, key)})\b", re.IGNORECASE)
+        # `skip_to` lets `re` jump between the letters the cues begin with (much faster
+        # over a long sentence); it is empty when a pattern's first letter is unknown.
+        skip = skip_to(data[key] + data["patterns"].get(key, []))
+        return re.compile(rf"\b{skip}(?:{_cue(data, key)})\b", re.IGNORECASE)
 
     return StatusCues(
         modal=words("modal_forecast"),
@@ -61,9 +65,12 @@ def status_cues() -> StatusCues:
 
 
 def has_status_cue(text: str) -> bool:
-    """Whether `text` holds any word that can give a figure its status."""
+    """Whether `text` holds any word that can give a figure its status.
+
+    Used to choose the words to read (a clause or the sentence), so it need not set aside
+    the phrases of `no_status_cue`; `prose_status` does.
+    """
     c, s = prose_cues(), status_cues()
-    text = s.no_cue.sub(" ", text)
     return any(p.search(text) for p in (c.forecast, c.target, c.future, s.modal, s.target_setter))
 
 
