@@ -36,6 +36,11 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "forecast_abbreviations",
             "future",
             "clause_breaks",
+            "modal_forecast",
+            "modal_forecast_after",
+            "target_setters",
+            "no_status_cue",
+            "up_to_as_direction",
             "patterns",
         }
     ),

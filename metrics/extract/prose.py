@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
 
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
-from metrics.extract.rules import (
-    claim_id,
-    forecast_status,
-    has_ended,
-    is_estimate,
-    status_by_date,
-)
+from metrics.extract.rules import claim_id, has_ended
 from metrics.extract.segment import Sentence, clauses
+from metrics.extract.status import has_status_cue, prose_status
 from metrics.lexicon.catalog import Catalog, Metric
 from metrics.lexicon.quantities import find_quantities, might_hold_quantity
-from metrics.models import Claim, Document, Period, Quantity
+from metrics.models import Claim, Document, Quantity
 from metrics.vocab import Measure, Qualifier, Status, Unit
 
 EXTRACTOR = "regex-v1"
@@ -53,9 +47,19 @@ def _counts(q: Quantity, metric: Metric) -> bool:
     return q.noun is not None and any(word in metric.count_nouns for word in q.noun.split())
 
 
+def _direction_not_bound(found: re.Match[str], before: str) -> bool:
+    """ "edge up to 4.4%", "by 10 mln up to 30 mln": "up to" says where to, not how far."""
+    return found.group().lower().startswith("up") and bool(
+        prose_cues().up_to_as_direction.search(before[: found.start()])
+    )
+
+
 def _qualifier(before: str, q: Quantity) -> str:
+    """The hedge right before the number; "up to" after a verb of motion is no bound."""
+    c = prose_cues()
     for name in ("at_most", "at_least", "approx"):
-        if prose_cues().qualifiers[name].search(before):
+        found = c.qualifiers[name].search(before)
+        if found and not _direction_not_bound(found, before):
             return name
     return Qualifier.APPROX if q.is_range else Qualifier.EXACT
 
@@ -112,22 +116,6 @@ def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | 
     return unit, measure
 
 
-def _status(
-    before: str, period: Period | None, deadline: bool, metric: Metric, published: date | None
-) -> str:
-    """Forecast words outrank target words and a deadline, which outrank a bare "will"."""
-    c = prose_cues()
-    if c.forecast.search(before):
-        estimate = is_estimate(c.forecast.findall(before)[-1])
-        if forecast_status(estimate, period, published) == "forecast":
-            return Status.FORECAST
-    if c.target.search(before) or deadline:
-        return Status.TARGET
-    if c.future.search(before):
-        return metric.future
-    return status_by_date(period, metric, published)
-
-
 class ProseExtractor:
     """Reads one document's prose, sentence by sentence, each figure against those before it."""
 
@@ -178,12 +166,12 @@ class ProseExtractor:
             value = -abs(value)
 
         period, deadline, base = self.dating.period(s, q, clause, measure, earlier, metric.rate)
-        status = _status(
-            self._status_text(s, q, clause), period, deadline, metric, self.doc.published
-        )
+        status_before, status_after = self._status_text(s, q, clause)
+        status = prose_status(status_before, status_after, period, metric, self.doc.published)
         if self._is_origin(s, q):
-            if deadline:
-                # "will be increased from 6 to 10 million tons by 2027": 6 is today's figure
+            if deadline or (status in (Status.FORECAST, Status.TARGET) and period is None):
+                # "will be increased from 6 to 10 million tons by 2027", "is expected to
+                # increase from 40,000 to 215,000 TEU": the origin is today's figure
                 period, status = None, Status.ACTUAL
             elif has_ended(period, self.doc.published):
                 status = Status.ACTUAL
@@ -204,19 +192,20 @@ class ProseExtractor:
             re.match(r"[^,;]{0,25}?\bto\b", s.text[q.end :], re.IGNORECASE)
         )
 
-    def _status_text(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> str:
-        """Words that can carry the status: this clause up to the number, else the sentence.
+    def _status_text(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> tuple[str, str]:
+        """Words that can carry the status: (before the figure, the rest of its clause).
 
-        A passive right after the number counts too: "2 million tonnes are expected to".
+        Before: this clause up to the number, else the sentence. A passive right after the
+        number counts too: "2 million tonnes are expected to".
         """
         own = s.text[clause[0] : q.start]
+        after = s.text[q.end : clause[1]]
         passive = _PASSIVE_STATUS.match(s.text, q.end, clause[1])
         if passive:
-            return passive.group(1)
-        c = prose_cues()
-        if c.forecast.search(own) or c.target.search(own) or c.future.search(own):
-            return own
-        return s.text[: q.start]
+            return passive.group(1), after
+        if has_status_cue(own):
+            return own, after
+        return s.text[: q.start], after
 
     def _conversion_of(self, s: Sentence, q: Quantity, earlier: list[Reading]) -> Reading | None:
         """ "1.9 trillion tenge ($4.2 billion)": the bracketed amount repeats the claim before it."""

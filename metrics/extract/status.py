@@ -1,0 +1,102 @@
+"""The status of a figure in prose: actual, forecast or target, from the words around it.
+
+Rules, in order (the words are data: cues.yaml `forecast`, `target`, `future` shared with
+tables; `modal_forecast`, `modal_forecast_after`, `target_setters` for prose only):
+
+1. A forecast word before the figure ("expected", "projected", "forecasts") makes a
+   forecast; an estimate of a period that had ended is an actual figure.
+2. Modal and projection language ("could", "may", "is likely to", "studies show", "is
+   within reach in the coming years") makes a forecast of a figure whose period has not
+   ended: said of a past period it is a hedge on an actual ("may have grown 5% in 2022").
+3. A target word ("goal", "aims", "plans", "task", "the planned", "is set to") makes a
+   target; so does an agreement or programme that sets the figure ("an agreement to ship
+   at least 200 trains"), again only for a period still to come.
+4. A deadline ("by 2030") alone makes no target: "will reach $7bn by the end of the year"
+   is what someone expects, the metric's future status like any "will".
+5. Otherwise the date decides (`rules.status_by_date`).
+
+A forecast or plan word inside a comparison ("lower than expected", "as planned") is no
+cue at all (`no_status_cue`): it measures the figure against a forecast, it makes none;
+nor is a set phrase of reporting ("it should be noted that").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from metrics.data import load
+from metrics.extract.cues import _cue, prose_cues
+from metrics.extract.rules import forecast_status, has_ended, is_estimate, status_by_date
+from metrics.lexicon.catalog import Metric
+from metrics.lexicon.textscan import skip_to
+from metrics.models import Period
+from metrics.vocab import Status
+
+
+@dataclass(frozen=True)
+class StatusCues:
+    """The prose-only status cues; each matches from a word's start to a word's end."""
+
+    modal: re.Pattern[str]
+    modal_after: re.Pattern[str]
+    target_setter: re.Pattern[str]
+    no_cue: re.Pattern[str]
+
+
+@cache
+def status_cues() -> StatusCues:
+    data = load("cues.yaml")
+
+    def words(key: str) -> re.Pattern[str]:
+        # `skip_to` lets `re` jump between the letters the cues begin with (much faster
+        # over a long sentence); it is empty when a pattern's first letter is unknown.
+        skip = skip_to(data[key] + data["patterns"].get(key, []))
+        return re.compile(rf"\b{skip}(?:{_cue(data, key)})\b", re.IGNORECASE)
+
+    return StatusCues(
+        modal=words("modal_forecast"),
+        modal_after=words("modal_forecast_after"),
+        target_setter=words("target_setters"),
+        no_cue=words("no_status_cue"),
+    )
+
+
+def has_status_cue(text: str) -> bool:
+    """Whether `text` holds any word that can give a figure its status.
+
+    Used to choose the words to read (a clause or the sentence), so it need not set aside
+    the phrases of `no_status_cue`; `prose_status` does.
+    """
+    c, s = prose_cues(), status_cues()
+    return any(p.search(text) for p in (c.forecast, c.target, c.future, s.modal, s.target_setter))
+
+
+def prose_status(
+    before: str,
+    after: str,
+    period: Period | None,
+    metric: Metric,
+    published: date | None,
+) -> str:
+    """The status of a figure from the words `before` it and the rest of its clause `after` it.
+
+    `period` is the figure's own period (None when the sentence gives none); a figure whose
+    period has ended cannot be forecast by a modal or set by an agreement.
+    """
+    c, s = prose_cues(), status_cues()
+    before, after = s.no_cue.sub(" ", before), s.no_cue.sub(" ", after)
+    if c.forecast.search(before):
+        estimate = is_estimate(c.forecast.findall(before)[-1])
+        if forecast_status(estimate, period, published) == Status.FORECAST:
+            return Status.FORECAST
+    still_to_come = not has_ended(period, published)
+    if still_to_come and (s.modal.search(before) or s.modal_after.search(after)):
+        return Status.FORECAST
+    if c.target.search(before) or (still_to_come and s.target_setter.search(before)):
+        return Status.TARGET
+    if c.future.search(before):
+        return metric.future
+    return status_by_date(period, metric, published)
