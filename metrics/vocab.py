@@ -44,6 +44,18 @@ class Unit(StrEnum):
     USD = "USD"
     EUR = "EUR"
     KZT = "KZT"
+    # Currencies of the region, as ISO 4217 codes: claims in them are kept (the corpus
+    # scores only the ones above, and a bracketed USD conversion is its own claim).
+    AZN = "AZN"  # Azerbaijani manat
+    UZS = "UZS"  # Uzbek soum
+    KGS = "KGS"  # Kyrgyz som
+    TJS = "TJS"  # Tajik somoni
+    TMT = "TMT"  # Turkmen manat
+    GEL = "GEL"  # Georgian lari
+    AMD = "AMD"  # Armenian dram
+    RUB = "RUB"  # Russian rouble
+    CNY = "CNY"  # Chinese yuan
+    MNT = "MNT"  # Mongolian tugrik
     PERCENT = "%"
     PCT_CHANGE = "pct_change"
     TIMES = "x"
@@ -52,6 +64,14 @@ class Unit(StrEnum):
     DAY = "day"
     PP = "pp"
 
+
+CURRENCY_UNITS = frozenset(
+    {
+        Unit.USD, Unit.EUR, Unit.KZT, Unit.AZN, Unit.UZS, Unit.KGS, Unit.TJS, Unit.TMT,
+        Unit.GEL, Unit.AMD, Unit.RUB, Unit.CNY, Unit.MNT,
+    }
+)
+"""Units that are money: an amount in one may be restated in brackets in another."""
 
 RATE_UNITS = (Unit.PERCENT, Unit.PP)
 """Units of rates, which cannot be scaled by a growth factor into another level."""
