@@ -65,12 +65,8 @@ class Unit(StrEnum):
     PP = "pp"
 
 
-CURRENCY_UNITS = frozenset(
-    {
-        Unit.USD, Unit.EUR, Unit.KZT, Unit.AZN, Unit.UZS, Unit.KGS, Unit.TJS, Unit.TMT,
-        Unit.GEL, Unit.AMD, Unit.RUB, Unit.CNY, Unit.MNT,
-    }
-)
+_NOT_MONEY = {"t", "TEU", "%", "pct_change", "x", "count", "km", "day", "pp"}
+CURRENCY_UNITS = frozenset(unit for unit in Unit if unit.value not in _NOT_MONEY)
 """Units that are money: an amount in one may be restated in brackets in another."""
 
 RATE_UNITS = (Unit.PERCENT, Unit.PP)
