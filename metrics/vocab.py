@@ -65,8 +65,11 @@ class Unit(StrEnum):
     PP = "pp"
 
 
-_NOT_MONEY = {"t", "TEU", "%", "pct_change", "x", "count", "km", "day", "pp"}
-CURRENCY_UNITS = frozenset(unit for unit in Unit if unit.value not in _NOT_MONEY)
+_NOT_MONEY = {
+    Unit.TONNES, Unit.TEU, Unit.PERCENT, Unit.PCT_CHANGE, Unit.TIMES, Unit.COUNT, Unit.KM,
+    Unit.DAY, Unit.PP,
+}  # fmt: skip
+CURRENCY_UNITS = frozenset(set(Unit) - _NOT_MONEY)
 """Units that are money: an amount in one may be restated in brackets in another."""
 
 RATE_UNITS = (Unit.PERCENT, Unit.PP)
