@@ -44,6 +44,18 @@ class Unit(StrEnum):
     USD = "USD"
     EUR = "EUR"
     KZT = "KZT"
+    # Currencies of the region, as ISO 4217 codes: claims in them are kept (the corpus
+    # scores only the ones above, and a bracketed USD conversion is its own claim).
+    AZN = "AZN"  # Azerbaijani manat
+    UZS = "UZS"  # Uzbek soum
+    KGS = "KGS"  # Kyrgyz som
+    TJS = "TJS"  # Tajik somoni
+    TMT = "TMT"  # Turkmen manat
+    GEL = "GEL"  # Georgian lari
+    AMD = "AMD"  # Armenian dram
+    RUB = "RUB"  # Russian rouble
+    CNY = "CNY"  # Chinese yuan
+    MNT = "MNT"  # Mongolian tugrik
     PERCENT = "%"
     PCT_CHANGE = "pct_change"
     TIMES = "x"
@@ -52,6 +64,13 @@ class Unit(StrEnum):
     DAY = "day"
     PP = "pp"
 
+
+_NOT_MONEY = {
+    Unit.TONNES, Unit.TEU, Unit.PERCENT, Unit.PCT_CHANGE, Unit.TIMES, Unit.COUNT, Unit.KM,
+    Unit.DAY, Unit.PP,
+}  # fmt: skip
+CURRENCY_UNITS = frozenset(set(Unit) - _NOT_MONEY)
+"""Units that are money: an amount in one may be restated in brackets in another."""
 
 RATE_UNITS = (Unit.PERCENT, Unit.PP)
 """Units of rates, which cannot be scaled by a growth factor into another level."""

@@ -19,7 +19,7 @@ from metrics.extract.status import has_status_cue, prose_status
 from metrics.lexicon.catalog import Catalog, Metric
 from metrics.lexicon.quantities import find_quantities, might_hold_quantity
 from metrics.models import Claim, Document, Quantity
-from metrics.vocab import Measure, Qualifier, Status, Unit
+from metrics.vocab import CURRENCY_UNITS, Measure, Qualifier, Status, Unit
 
 EXTRACTOR = "regex-v1"
 _PASSIVE_STATUS = re.compile(
@@ -30,7 +30,7 @@ _CUE_NAMES_FIGURE = re.compile(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}")
 _AFTER = 1000  # distance offset of a cue written after the number
 # Units a figure in prose can be claimed in as it is written; a bare number only when it
 # counts something, and a percentage change only once a metric is chosen.
-_CURRENCIES = (Unit.USD, Unit.EUR, Unit.KZT)
+_CURRENCIES = CURRENCY_UNITS
 _CLAIMABLE_UNITS = frozenset(Unit) - {Unit.COUNT, Unit.PCT_CHANGE}
 
 

@@ -33,6 +33,7 @@ _NO_DIGITS_AFTER = frozenset({_Kind.DIGITS, _Kind.WORD, _Kind.A})  # "2023 5", "
 _ADDS_TO_WORD = frozenset({_Kind.WORD, _Kind.HUNDRED, _Kind.AND})  # "twenty one", "hundred and one"
 _COUNTS_FRACTIONS = frozenset({_Kind.WORD, _Kind.DIGITS})  # "three quarters"
 _FRACTION_AFTER = frozenset({_Kind.A, _Kind.AND})  # "a half", "one and a half"
+_GLUED_WORD = re.compile(r"[-‑]([A-Za-z]+)")  # "twenty-foot": a word joined by a hyphen
 _PLAIN_YEAR = re.compile(r"(?:1[89]|20|21)\d\d")
 
 
@@ -147,6 +148,8 @@ class _Reader:
     def _number_word(self, n: float, end: int) -> bool:
         if self.previous is _Kind.DIGITS:
             return False
+        if self.count > 0 and self._modifier_at(end):
+            return False  # "333.9 thousand twenty-foot equivalent": a new word, not 20 more
         if self.current is None or self.previous is _Kind.SCALE:
             self.current = n
         elif (
@@ -158,6 +161,12 @@ class _Reader:
         else:
             return False
         return self._accept(_Kind.WORD, end)
+
+    def _modifier_at(self, end: int) -> bool:
+        """Whether the number word ending at `end` is glued to a noun ("twenty-foot",
+        "five-year"): a compound modifier of what follows, which starts no new number part."""
+        glued = _GLUED_WORD.match(self.text, end)
+        return glued is not None and glued.group(1).lower() not in vocabulary().number_words
 
     def _scale(self, scale: float, end: int) -> bool:
         if self.pending_fraction is not None:

@@ -88,9 +88,10 @@ def _unit_after(text: str, pos: int) -> tuple[str, float, int] | None:
 
 
 def _next_word(text: str, pos: int) -> str | None:
-    """The words a bare number counts: '15,000 new jobs' -> 'jobs', '2,500 rail wagons'."""
+    """The words a bare number counts: '15,000 new jobs' -> 'jobs', '2,500 rail wagons',
+    '900 China-Europe freight train trips' -> 'china-europe freight train' (three words at most)."""
     m = re.match(
-        r"[\s,]*(?:new\s+|more\s+|additional\s+)?([A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*)?)",
+        r"[\s,]*(?:new\s+|more\s+|additional\s+)?([A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,2})",
         text[pos:],
     )
     return m.group(1).lower() if m else None

@@ -176,7 +176,8 @@ def patterns() -> Patterns:
         scale_after=re.compile(rf"{SPACE}*(?P<scale>{scales})\b", re.IGNORECASE),
         # a minus sign or word ending a window of text just before a number
         negative_before=re.compile(
-            rf"(?:(?<![\w\d.,%)])[-−]|\b(?:{alternation(v.negative_words, SPACES)})){SPACE}*\Z",
+            # a hyphen spaced off a word is a dash ("chemicals - 35%", "rose - 21%"), no minus
+            rf"(?:(?<![\w\d.,%)])(?:(?<![A-Za-z]{SPACE})[-−]|[-−](?!{SPACE}))|\b(?:{alternation(v.negative_words, SPACES)})){SPACE}*\Z",
             re.IGNORECASE,
         ),
         range_joiner=re.compile(

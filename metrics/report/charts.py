@@ -35,6 +35,9 @@ UNIT_LABELS = {
     "t": "tonnes", "TEU": "TEU", "USD": "US dollars", "EUR": "euros", "KZT": "tenge",
     "%": "percent", "pct_change": "% change", "x": "times the base", "count": "count",
     "km": "km", "day": "days", "pp": "percentage points",
+    "AZN": "Azerbaijani manat", "UZS": "Uzbek soum", "KGS": "Kyrgyz som", "TJS": "Tajik somoni",
+    "TMT": "Turkmen manat", "GEL": "Georgian lari", "AMD": "Armenian dram", "RUB": "roubles",
+    "CNY": "yuan", "MNT": "Mongolian tugrik",
 }  # fmt: skip
 PERIOD_CLASSES = {1: "monthly", 3: "quarterly", 6: "half-yearly", 12: "annual"}
 STYLE = {

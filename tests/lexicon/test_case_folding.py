@@ -2,7 +2,8 @@
 
 Cue patterns are also skipped for sentences without the first letters of their words.
 
-Checked over every sentence of the extraction cases, for every pattern of the catalog.
+Checked over every sentence of the extraction and vocabulary cases, for every pattern of the
+catalog.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from metrics.lexicon.periods import _PERIOD
 from metrics.lexicon.textscan import case_folded, first_letters
 from metrics.lexicon.vocabulary import patterns
 
-CASES = paths.CASES / "extract_cases.yaml"
+CASES = (paths.CASES / "extract_cases.yaml", paths.CASES / "vocabulary_cases.yaml")
 CATALOG = load_catalog()
 PATTERNS = {
     "periods": _PERIOD,
@@ -33,7 +34,10 @@ PATTERNS = {
     },
 }
 TEXTS = [
-    case["text"] for cases in yaml.safe_load(CASES.read_text("utf-8")).values() for case in cases
+    case["text"]
+    for path in CASES
+    for cases in yaml.safe_load(path.read_text("utf-8")).values()
+    for case in cases
 ]
 
 
