@@ -286,10 +286,14 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     ),
     PeriodRule(
         "month_range",
-        rf"""\b(?:between\s+)?(?P<first>{_MONTH})(?:{_DASH}|\s+and\s+)(?P<last>{_MONTH})
+        rf"""\b(?:between\s+|from\s+)?(?P<first>{_MONTH})(?:{_DASH}|\s+and\s+)(?P<last>{_MONTH})
             (?:\s*(?:of\s+)?(?P<year>{_YEAR_REF}))?""",
         _month_range,
-        {"January-July 2023": "2023-01..2023-07", "between April and June": "2024-Q2"},
+        {
+            "January-July 2023": "2023-01..2023-07",
+            "between April and June": "2024-Q2",
+            "from March through May 2022": "2022-03..2022-05",
+        },
     ),
     PeriodRule(
         "half_in_words",
@@ -373,10 +377,16 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     ),
     PeriodRule(
         "same_period",
-        rf"""\b(?:the\s+)?same\s+period\s+(?:of|in|a)\s+(?:the\s+previous|last|previous|the\s+last)?\s*year\b
-          | \bthe\s+same\s+period\s+(?:of|in)\s+(?P<year>{_YEAR})\b""",
+        rf"""\b(?:the\s+)?(?:same|corresponding|comparable)\s+(?:period|months?)\s+(?:(?:of|in|a)\s+)?(?:the\s+previous|last|previous|the\s+last|the\s+prior|prior)?\s*year\b
+          | \bthe\s+(?:same|corresponding)\s+period\s+(?:of|in)\s+(?P<year>{_YEAR})\b""",
         _same_period,
-        {"the same period of last year": "same-period", "the same period of 2022": "2022"},
+        {
+            "the same period of last year": "same-period",
+            "the same period last year": "same-period",
+            "the corresponding period of the previous year": "same-period",
+            "the same months of the prior year": "same-period",
+            "the same period of 2022": "2022",
+        },
         kind="base",
     ),
     PeriodRule(
