@@ -14,6 +14,7 @@ from datetime import date
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.rules import is_span, undated_period, year_before
+from metrics.extract.scope import asides, in_comparison, inside, is_plan_period
 from metrics.extract.segment import Sentence
 from metrics.lexicon.catalog import Metric
 from metrics.lexicon.periods import (
@@ -37,6 +38,21 @@ class PeriodReader:
         self.published = published
         self._last_period: dict[int, Period | None] = {}  # sentence index -> last period before
         self._paragraph_around: dict[int, dict[int, Period | None]] = {}  # see _paragraph_period
+        self._asides: dict[int, list[tuple[int, int]]] = {}  # id(sentence) -> see `scope.asides`
+
+    def _aside_spans(self, s: Sentence) -> list[tuple[int, int]]:
+        if id(s) not in self._asides:
+            figures = [(q.start, q.end) for q in s.quantities]
+            self._asides[id(s)] = asides(s.text, figures) if figures else []
+        return self._asides[id(s)]
+
+    def _visible(self, s: Sentence, q: Quantity) -> list[PeriodMention]:
+        """The sentence's periods that may date `q`: not those of an aside it is outside of."""
+        spans = self._aside_spans(s)
+        if not spans:
+            return s.periods
+        own = inside(q.start, spans)
+        return [m for m in s.periods if inside(m.start, spans) in (None, own)]
 
     def period(
         self,
@@ -55,7 +71,8 @@ class PeriodReader:
         bound = self._bound_mentions(s)
         base: Period | None = None
         own: PeriodMention | None = None
-        for m in s.periods:
+        visible = self._visible(s, q)
+        for m in visible:
             if m.start < q.end:
                 continue
             gap = s.text[q.end : m.start]
@@ -71,7 +88,7 @@ class PeriodReader:
             if reference is None:
                 return None, False, None
             return shift_years(reference.period, -1), False, None
-        past = next((m for m in s.periods if m.kind == "past_years"), None)
+        past = next((m for m in visible if m.kind == "past_years"), None)
         if past is not None and own is None:
             return self._past_years(past, measure, s, q)
         if own is None and measure == Measure.LEVEL and earlier:
@@ -88,8 +105,12 @@ class PeriodReader:
     def _is_base(self, s: Sentence, m: PeriodMention) -> bool:
         if is_span(m.period) and m.kind != "base":
             return False  # "over 2024-2028" is a span of its own
-        return m.kind == "base" or bool(
-            prose_cues().base_before.search(s.text[max(0, m.start - 25) : m.start])
+        return (
+            m.kind == "base"
+            or bool(prose_cues().base_before.search(s.text[max(0, m.start - 25) : m.start]))
+            or in_comparison(
+                s.text, s.clause_of(m.start), m, [(q.start, q.end) for q in s.quantities]
+            )
         )
 
     def _base_of(self, s: Sentence, m: PeriodMention) -> Period | None:
@@ -126,7 +147,7 @@ class PeriodReader:
     ) -> PeriodMention | None:
         candidates = [
             m
-            for m in s.periods
+            for m in self._visible(s, q)
             if not self._is_base(s, m) and m.kind not in ("past_years", "earlier")
         ]
 
@@ -139,7 +160,7 @@ class PeriodReader:
         return min(candidates, key=key, default=None)
 
     def _clause_base(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> Period | None:
-        for m in s.periods:
+        for m in self._visible(s, q):
             if clause[0] <= m.start < clause[1] and m.start >= q.end and self._is_base(s, m):
                 return self._base_of(s, m) or SAME_PERIOD
         return None
@@ -249,9 +270,14 @@ class PeriodReader:
         return self._last_period[index]
 
     def _points(self, s: Sentence) -> list[Period]:
-        """The sentence's own periods, not the bases it compares with."""
+        """The sentence's own periods that carry on: not the bases it compares with, not
+        those of an aside or of a plan."""
+        spans = self._aside_spans(s)
         return [
             m.period
             for m in s.periods
-            if m.kind in ("point", "deadline") and not self._is_base(s, m)
+            if m.kind in ("point", "deadline")
+            and not self._is_base(s, m)
+            and inside(m.start, spans) is None
+            and not is_plan_period(s.text, m)
         ]
