@@ -27,6 +27,10 @@ from metrics.lexicon.periods import (
 from metrics.models import Period, Quantity
 from metrics.vocab import Measure, Status
 
+_NEW_LEVEL = re.compile(
+    r",\s*(?:to|totall?ing|reaching|amounting\s+to|standing\s+at|at)\s+(?:about\s+|some\s+|around\s+)?\Z",
+    re.IGNORECASE,
+)  # the words after a comparison that lead to the level reached, not the one compared with
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
 
 
@@ -198,6 +202,8 @@ class PeriodReader:
         if prev.measure != Measure.GROWTH or prev.base is None:
             return None
         gap = s.text[prev.q.end : q.start]
+        if _NEW_LEVEL.search(gap):
+            return None  # "up 58 % compared to 2022, to 2.1 million tons": the level reached
         if any(self._is_base(s, m) for m in s.periods if prev.q.end <= m.start < q.start):
             return prev.base
         if re.search(r"\b(?:compared (?:to|with)|than|against)\b", gap, re.IGNORECASE):

@@ -252,6 +252,17 @@ def _month_period(g: Groups, published: date | None) -> Period | None:
     return month_span(year, month, year, month) if year else None
 
 
+def _since_month(g: Groups, published: date | None) -> Period | None:
+    """'since March' in a July article: March to June, the whole months published so far."""
+    if published is None:
+        return None
+    first = _month(g["month"]) if g.get("month") else 1
+    last = published.month - 1
+    if first > published.month:
+        return None  # "since November" in a July article: last year's, too far to tell
+    return month_span(published.year, first, published.year, max(first, last))
+
+
 def _deadline(g: Groups, published: date | None) -> Period | None:
     year = int(g["year"]) if g["year"] else _year_of(f"{g['relative']} year", published)
     return year_period(year) if year else None
@@ -402,8 +413,19 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
         {"May 2024": "2024-05", "March of last year": "2023-03"},
     ),
     PeriodRule(
+        "since_month",  # year to date: from that month to the last whole month published
+        rf"""\bsince\s+(?:(?:the\s+)?(?:start|beginning)\s+of\s+(?:the|this)\s+year
+            |(?P<month>{_MONTH})(?![\s,]*(?:19|20)\d\d)(?!\s+\d))""",
+        _since_month,
+        {
+            "since January": "2024-H1",
+            "since the beginning of the year": "2024-H1",
+            "since March": "2024-03..2024-06",
+        },
+    ),
+    PeriodRule(
         "month_alone",  # "in March": the last March up to publication
-        r"""\b(?:in|during|for|of|since)\s+(?P<month>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)
+        r"""\b(?:in|during|for|of)\s+(?P<month>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)
             (?=[\s,.;:]|$)(?![\s,]*(?:19|20)\d\d)(?!\.?\s*(?:[-–—]|to\b|and\b))""",
         _month_period,
         {"in March": "2024-03", "in October": "2023-10"},
