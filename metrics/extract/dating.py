@@ -31,6 +31,10 @@ _NEW_LEVEL = re.compile(
     r",\s*(?:to|totall?ing|reaching|amounting\s+to|standing\s+at|at)\s+(?:about\s+|some\s+|around\s+)?\Z",
     re.IGNORECASE,
 )  # the words after a comparison that lead to the level reached, not the one compared with
+_COMPARED_BEFORE = re.compile(
+    r"\b(?:compared\s+(?:to|with)|than|against|versus|vs\.?)\s+(?:about\s+|some\s+|around\s+|the\s+)?\Z",
+    re.IGNORECASE,
+)  # a level written right after these is the one compared with
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
 
 
@@ -86,6 +90,9 @@ class PeriodReader:
                 base = base or self._base_of(s, m) or SAME_PERIOD
                 continue
             own = own or m
+        compared = self._compared_level(s, q, measure, base, earlier)
+        if compared is not None:
+            return compared, False, None
         if own is not None and own.kind == "earlier":
             # "4.8% last year, compared with 5.1% a year earlier": a year before the other figure
             reference = self._nearest(s, q, clause, set())
@@ -105,6 +112,25 @@ class PeriodReader:
             base = self._clause_base(s, q, clause)
         period = own.period if own else None
         return period, bool(own and own.kind == "deadline"), base if measure == Measure.GROWTH else None
+
+    def _compared_level(
+        self,
+        s: Sentence,
+        q: Quantity,
+        measure: str,
+        base: Period | None,
+        earlier: list[Reading],
+    ) -> Period | None:
+        """'$2.8bn in 2025, compared to $2.5bn in the same period last year': the level
+        compared with is dated by the base written after it, against the figure before."""
+        if measure != Measure.LEVEL or base is None or not earlier:
+            return None
+        if not _COMPARED_BEFORE.search(s.text[max(0, q.start - 30) : q.start]):
+            return None
+        reference = earlier[-1].period
+        if base is SAME_PERIOD:
+            return shift_years(reference, -1) if reference is not None else None
+        return self._align_base(base, reference) if reference is not None else base
 
     def _is_base(self, s: Sentence, m: PeriodMention) -> bool:
         if is_span(m.period) and m.kind != "base":

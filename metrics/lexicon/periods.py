@@ -256,7 +256,7 @@ def _since_month(g: Groups, published: date | None) -> Period | None:
     """'since March' in a July article: March to June, the whole months published so far."""
     if published is None:
         return None
-    first = _month(g["month"]) if g.get("month") else 1
+    first = _month(g["month"] or "") if g.get("month") else 1
     last = published.month - 1
     if first > published.month:
         return None  # "since November" in a July article: last year's, too far to tell
