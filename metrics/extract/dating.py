@@ -19,6 +19,7 @@ from metrics.extract.segment import Sentence
 from metrics.lexicon.catalog import Metric
 from metrics.lexicon.periods import (
     SAME_PERIOD,
+    YEAR_EARLIER,
     PeriodMention,
     shift_years,
     year_period,
@@ -35,6 +36,10 @@ _COMPARED_BEFORE = re.compile(
     r"\b(?:compared\s+(?:to|with)|than|against|versus|vs\.?)\s+(?:about\s+|some\s+|around\s+|the\s+)?\Z",
     re.IGNORECASE,
 )  # a level written right after these is the one compared with
+_CHANGE_BEFORE_FROM = re.compile(
+    r"\b(?:increas|grow|grew|rise|rising|rose|ris|climb|jump|fall|fell|declin|decreas|drop)\w*\s+from\s*\Z",
+    re.IGNORECASE,
+)  # "increasing from X to Y": X is the level before the change
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
 
 
@@ -97,7 +102,7 @@ class PeriodReader:
             # "4.8% last year, compared with 5.1% a year earlier": a year before the other figure
             reference = self._nearest(s, q, clause, set())
             if reference is None:
-                return None, False, None
+                return YEAR_EARLIER, False, None  # a year before the period in context
             return shift_years(reference.period, -1), False, None
         past = next((m for m in visible if m.kind == "past_years"), None)
         if past is not None and own is None:
@@ -131,6 +136,15 @@ class PeriodReader:
         if base is SAME_PERIOD:
             return shift_years(reference, -1) if reference is not None else None
         return self._align_base(base, reference) if reference is not None else base
+
+    def origin_period(self, s: Sentence, q: Quantity, period: Period | None) -> Period | None:
+        """The start of a change written "rose from X to Y" with no period of its own: the
+        period before the one the change ends in ("grew by 24 % from $11.7bn to $14.5bn")."""
+        if period is None or not _CHANGE_BEFORE_FROM.search(s.text[max(0, q.start - 40) : q.start]):
+            return period
+        to = re.search(r"\bto\b", s.text[q.end :], re.IGNORECASE)
+        written = to is not None and any(q.end <= m.start < q.end + to.start() for m in s.periods)
+        return period if written else year_before(period) or period
 
     def _is_base(self, s: Sentence, m: PeriodMention) -> bool:
         if is_span(m.period) and m.kind != "base":

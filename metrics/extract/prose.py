@@ -20,9 +20,11 @@ from metrics.extract.rules import (
     has_ended,
     is_estimate,
     status_by_date,
+    year_before,
 )
 from metrics.extract.segment import Sentence, clauses
 from metrics.lexicon.catalog import Catalog, Metric
+from metrics.lexicon.periods import YEAR_EARLIER
 from metrics.lexicon.quantities import find_quantities, might_hold_quantity
 from metrics.models import Claim, Document, Period, Quantity
 from metrics.vocab import Measure, Qualifier, Status, Unit
@@ -181,14 +183,20 @@ class ProseExtractor:
         status = _status(
             self._status_text(s, q, clause), period, deadline, metric, self.doc.published
         )
-        if self._is_origin(s, q):
+        origin = self._is_origin(s, q)
+        if origin:
             if deadline:
                 # "will be increased from 6 to 10 million tons by 2027": 6 is today's figure
                 period, status = None, Status.ACTUAL
             elif has_ended(period, self.doc.published):
                 status = Status.ACTUAL
-        if period is None:
+        year_earlier = period is YEAR_EARLIER  # "compared to 65 % a year earlier", nothing else dated
+        if period is None or year_earlier:
             period = self.dating.context_period(s, metric, status, index)
+            if year_earlier and period is not None:
+                period = year_before(period)
+        if origin and not deadline and status == Status.ACTUAL:
+            period = self.dating.origin_period(s, q, period)
         aimed = deadline and status in (Status.TARGET, Status.FORECAST)
         base = self.dating.growth_base(base, period, measure, aimed)
         qualifier = _qualifier(before, q)
