@@ -81,7 +81,10 @@ def in_comparison(text: str, clause: tuple[int, int], mention: PeriodMention,
             start = b
     if start == clause[0]:
         return False  # no figure before it in the clause: nothing is compared ("more than half")
-    return scope_rules().comparison.search(text, start, mention.start) is not None
+    end = mention.start
+    if text[end : end + 5].lower() == "from ":
+        end += 4  # a span written "from January through March" took the word in
+    return scope_rules().comparison.search(text, start, end) is not None
 
 
 def is_plan_period(text: str, mention: PeriodMention) -> bool:

@@ -268,6 +268,10 @@ def _deadline(g: Groups, published: date | None) -> Period | None:
     return year_period(year) if year else None
 
 
+def _year_before_last(g: Groups, published: date | None) -> Period | None:
+    return year_period(published.year - 2) if published else None
+
+
 def _year_earlier(g: Groups, published: date | None) -> Period | None:
     return YEAR_EARLIER
 
@@ -389,7 +393,7 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     PeriodRule(
         "same_period",
         rf"""\b(?:the\s+)?(?:same|corresponding|comparable)\s+(?:period|months?)\s+(?:(?:of|in|a)\s+)?(?:the\s+previous|last|previous|the\s+last|the\s+prior|prior)?\s*year\b
-          | \bthe\s+(?:same|corresponding)\s+period\s+(?:of|in)\s+(?P<year>{_YEAR})\b""",
+          | \bthe\s+(?:same|corresponding)\s+(?:period|months?)\s+(?:of|in)\s+(?P<year>{_YEAR})\b""",
         _same_period,
         {
             "the same period of last year": "same-period",
@@ -397,6 +401,7 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
             "the corresponding period of the previous year": "same-period",
             "the same months of the prior year": "same-period",
             "the same period of 2022": "2022",
+            "the same month in 2023": "2023",
         },
         kind="base",
     ),
@@ -443,6 +448,12 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
         _deadline,
         {"by 2030": "2030", "by the end of next year": "2025"},
         kind="deadline",
+    ),
+    PeriodRule(
+        "year_before_last",
+        r"\b(?:the\s+)?year\s+before\s+last\b",
+        _year_before_last,
+        {"the year before last": "2022", "year before last": "2022"},
     ),
     PeriodRule(
         "earlier",
