@@ -191,6 +191,8 @@ class ProseExtractor:
             elif has_ended(period, self.doc.published):
                 status = Status.ACTUAL
         year_earlier = period is YEAR_EARLIER  # "compared to 65 % a year earlier", nothing else dated
+        if period is None and status == Status.FORECAST:
+            status = self._estimate_of_carried(s, q, clause, metric, index) or status
         if period is None or year_earlier:
             period = self.dating.context_period(s, metric, status, index)
             if year_earlier and period is not None:
@@ -204,6 +206,17 @@ class ProseExtractor:
             qualifier = self._coordinated_qualifier(s, q, earlier[-1]) or qualifier
         self.previous_metric = metric.id
         return Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
+
+    def _estimate_of_carried(
+        self, s: Sentence, q: Quantity, clause: tuple[int, int], metric: Metric, index: int
+    ) -> str | None:
+        """'was estimated at 1.5 million tons' after 'In January-April, ...': an estimate
+        for the period carried from before, which had ended, is an actual figure."""
+        words = prose_cues().forecast.findall(self._status_text(s, q, clause))
+        if not words or not is_estimate(words[-1]):
+            return None
+        carried = self.dating.context_period(s, metric, Status.ACTUAL, index)
+        return Status.ACTUAL if has_ended(carried, self.doc.published) else None
 
     def _is_origin(self, s: Sentence, q: Quantity) -> bool:
         """The starting point of a change written "from X to Y"."""
