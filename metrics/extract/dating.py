@@ -14,7 +14,14 @@ from datetime import date
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.rules import is_span, undated_period, year_before
-from metrics.extract.scope import asides, in_comparison, inside, is_plan_period
+from metrics.extract.scope import (
+    asides,
+    in_comparison,
+    inside,
+    is_plan_period,
+    is_vintage,
+    leads_next_figure,
+)
 from metrics.extract.segment import Sentence
 from metrics.lexicon.catalog import Metric
 from metrics.lexicon.periods import (
@@ -40,6 +47,7 @@ _CHANGE_BEFORE_FROM = re.compile(
     r"\b(?:increas|grow|grew|rise|rising|rose|ris|climb|jump|fall|fell|declin|decreas|drop)\w*\s+from\s*\Z",
     re.IGNORECASE,
 )  # "increasing from X to Y": X is the level before the change
+_COORDINATED = re.compile(r",\s*(?:and|while|but|whereas)\b", re.IGNORECASE)
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
 
 
@@ -52,6 +60,7 @@ class PeriodReader:
         self._last_period: dict[int, Period | None] = {}  # sentence index -> last period before
         self._paragraph_around: dict[int, dict[int, Period | None]] = {}  # see _paragraph_period
         self._asides: dict[int, list[tuple[int, int]]] = {}  # id(sentence) -> see `scope.asides`
+        self._vintage: dict[int, frozenset[int]] = {}  # id(sentence) -> see `scope.is_vintage`
 
     def _aside_spans(self, s: Sentence) -> list[tuple[int, int]]:
         if id(s) not in self._asides:
@@ -60,12 +69,21 @@ class PeriodReader:
         return self._asides[id(s)]
 
     def _visible(self, s: Sentence, q: Quantity) -> list[PeriodMention]:
-        """The sentence's periods that may date `q`: not those of an aside it is outside of."""
+        """The sentence's periods that may date `q`: not those of an aside it is outside of,
+        nor the date a forecast was made."""
         spans = self._aside_spans(s)
-        if not spans:
+        vintage = self._vintage_starts(s)
+        if not spans and not vintage:
             return s.periods
         own = inside(q.start, spans)
-        return [m for m in s.periods if inside(m.start, spans) in (None, own)]
+        return [
+            m for m in s.periods if inside(m.start, spans) in (None, own) and m.start not in vintage
+        ]
+
+    def _vintage_starts(self, s: Sentence) -> frozenset[int]:
+        if id(s) not in self._vintage:
+            self._vintage[id(s)] = frozenset(m.start for m in s.periods if is_vintage(s.text, m))
+        return self._vintage[id(s)]
 
     def period(
         self,
@@ -91,6 +109,10 @@ class PeriodReader:
             gap = s.text[q.end : m.start]
             if len(gap) > _TIGHT_GAP or any(q.end <= o.start < m.start for o in s.quantities):
                 break
+            if _COORDINATED.search(gap) and leads_next_figure(
+                s.text, m, [o.start for o in s.quantities]
+            ):
+                break  # "5.6 % in 2024, and in 2023, 7.2 %": it leads the next figure
             if self._is_base(s, m) or (m.kind == "earlier" and measure == Measure.GROWTH and not rate):
                 base = base or self._base_of(s, m) or SAME_PERIOD
                 continue
@@ -326,4 +348,5 @@ class PeriodReader:
             and not self._is_base(s, m)
             and inside(m.start, spans) is None
             and not is_plan_period(s.text, m)
+            and m.start not in self._vintage_starts(s)
         ]

@@ -27,6 +27,8 @@ class ScopeRules:
     aside_close: str
     comparison: re.Pattern[str]
     plan_before: re.Pattern[str]
+    vintage_after: re.Pattern[str]
+    vintage_before: re.Pattern[str]
 
 
 def _phrases(words: list[str]) -> str:
@@ -43,6 +45,12 @@ def scope_rules() -> ScopeRules:
         comparison=re.compile(rf"\b(?:{_phrases(raw['comparison_openers'])})\b", re.IGNORECASE),
         plan_before=re.compile(
             rf"\b(?:{_phrases(raw['plan_before'])})\s+(?:the\s+)?\Z", re.IGNORECASE
+        ),
+        vintage_after=re.compile(
+            rf"\A[\s,]*(?:{_phrases(raw['vintage_after'])})\b", re.IGNORECASE
+        ),
+        vintage_before=re.compile(
+            rf"\b(?:{_phrases(raw['vintage_before'])})\s+\Z", re.IGNORECASE
         ),
     )
 
@@ -90,3 +98,25 @@ def in_comparison(text: str, clause: tuple[int, int], mention: PeriodMention,
 def is_plan_period(text: str, mention: PeriodMention) -> bool:
     """The period follows a plan word ("tasks for 2025"): the plan's period."""
     return scope_rules().plan_before.search(text[max(0, mention.start - 30) : mention.start]) is not None
+
+
+def is_vintage(text: str, mention: PeriodMention) -> bool:
+    """The period dates a forecast or a report, not a figure: "in June it expected ...",
+    "its April 2023 outlook"."""
+    rules = scope_rules()
+    after = text[mention.end : mention.end + 30]
+    if not rules.vintage_after.search(after):
+        return False
+    # "in June it expected": a subject follows; "its April 2023 outlook": a report's name
+    lead = after.lstrip(" ,").lower()
+    return lead.startswith(("it ", "they ", "the bank", "the fund")) or bool(
+        rules.vintage_before.search(text[max(0, mention.start - 8) : mention.start])
+    )
+
+
+def leads_next_figure(text: str, mention: PeriodMention, figure_starts: list[int]) -> bool:
+    """'5.6 % in 2024, and in 2023, 7.2 %': a period after a coordinating comma that a figure
+    follows at once leads that figure."""
+    return any(mention.end <= a <= mention.end + 4 for a in figure_starts) and bool(
+        re.match(r"\s*,?\s*\Z", text[mention.end : min(a for a in figure_starts if a >= mention.end)])
+    )
