@@ -107,6 +107,8 @@ class PeriodReader:
             if m.start < q.end:
                 continue
             gap = s.text[q.end : m.start]
+            if m.start >= clause[1]:
+                break  # "was 240,370 tons, while in January 2024 ...": the next clause's
             if len(gap) > _TIGHT_GAP or any(q.end <= o.start < m.start for o in s.quantities):
                 break
             if _COORDINATED.search(gap) and leads_next_figure(

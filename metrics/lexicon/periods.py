@@ -415,7 +415,7 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
         "month_and_year",
         rf"\b(?P<month>{_MONTH})(?:\s+of)?\s+(?P<year>{_YEAR}|this\s+year|last\s+year)\b",
         _month_period,
-        {"May 2024": "2024-05", "March of last year": "2023-03"},
+        {"May 2024": "2024-05", "March of last year": "2023-03", "January this year": "2024-01"},
     ),
     PeriodRule(
         "since_month",  # year to date: from that month to the last whole month published
@@ -431,7 +431,8 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     PeriodRule(
         "month_alone",  # "in March": the last March up to publication
         r"""\b(?:in|during|for|of)\s+(?P<month>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)
-            (?=[\s,.;:]|$)(?![\s,]*(?:19|20)\d\d)(?!\.?\s*(?:[-–—]|to\b|and\b))""",
+            (?=[\s,.;:]|$)(?![\s,]*(?:19|20)\d\d)(?!\.?\s*(?:[-–—]|to\b|and\b))
+            (?!\s+(?:of\s+)?(?:this|last)\s+year)""",
         _month_period,
         {"in March": "2024-03", "in October": "2023-10"},
     ),
