@@ -216,7 +216,9 @@ class PeriodReader:
         candidates = [
             m
             for m in self._visible(s, q)
-            if not self._is_base(s, m) and m.kind not in ("past_years", "earlier")
+            if not self._is_base(s, m)
+            and m.kind not in ("past_years", "earlier")
+            and not self._later_outlook(s, q, clause, m)
         ]
 
         def key(m: PeriodMention) -> tuple[int, int, int]:
@@ -226,6 +228,20 @@ class PeriodReader:
             return (0 if in_clause else 1, 0 if (mine or m.start not in bound) else 1, distance)
 
         return min(candidates, key=key, default=None)
+
+    def _later_outlook(
+        self, s: Sentence, q: Quantity, clause: tuple[int, int], m: PeriodMention
+    ) -> bool:
+        """'growth remained at 5.3 % and is expected to slow to 4.3 % in 2024': the period of
+        a later clause that looks ahead does not flow back to a figure of a clause that
+        does not."""
+        if m.start < clause[1]:
+            return False
+        c = prose_cues()
+        later = s.text[clause[1] : m.start]
+        own = s.text[clause[0] : clause[1]]
+        ahead = (c.forecast.search(later) or c.future.search(later)) is not None
+        return ahead and not (c.forecast.search(own) or c.future.search(own))
 
     def _clause_base(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> Period | None:
         for m in self._visible(s, q):
@@ -286,10 +302,19 @@ class PeriodReader:
             return year_period(end_year), False, year_period(first)
         return year_span(first, end_year), False, None
 
-    def context_period(self, s: Sentence, metric: Metric, status: str, index: int) -> Period | None:
-        """No period in the sentence: the metric's convention, the paragraph's, or the last one."""
+    def context_period(
+        self, s: Sentence, metric: Metric, status: str, index: int, measure: str = Measure.LEVEL
+    ) -> Period | None:
+        """No period in the sentence: the metric's convention, the paragraph's, or the last one.
+
+        The metric's convention ("as of publication") is for levels: a rate of change is over
+        a period, the one the text is about."""
         published = self.published
-        undated = undated_period(metric, published) if status == Status.ACTUAL else None
+        undated = (
+            undated_period(metric, published)
+            if status == Status.ACTUAL and measure != Measure.GROWTH
+            else None
+        )
         if undated is not None:
             return undated
         period = self._paragraph_period(s)

@@ -194,7 +194,7 @@ class ProseExtractor:
         if period is None and status == Status.FORECAST:
             status = self._estimate_of_carried(s, q, clause, metric, index) or status
         if period is None or year_earlier:
-            period = self.dating.context_period(s, metric, status, index)
+            period = self.dating.context_period(s, metric, status, index, measure)
             if year_earlier and period is not None:
                 period = year_before(period)
         if origin and not deadline and status == Status.ACTUAL:
