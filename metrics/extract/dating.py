@@ -48,6 +48,9 @@ _CHANGE_BEFORE_FROM = re.compile(
     re.IGNORECASE,
 )  # "increasing from X to Y": X is the level before the change
 _COORDINATED = re.compile(r",\s*(?:and|while|but|whereas)\b", re.IGNORECASE)
+_RELATIVE_YEAR = re.compile(
+    r"(?:this|the\s+current|current|last|the\s+previous|previous|the\s+past)\s+year", re.IGNORECASE
+)
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
 
 
@@ -141,6 +144,29 @@ class PeriodReader:
             base = self._clause_base(s, q, clause)
         period = own.period if own else None
         return period, bool(own and own.kind == "deadline"), base if measure == Measure.GROWTH else None
+
+    def year_so_far(self, s: Sentence, period: Period | None, index: int) -> Period | None:
+        """'300 ships this year, compared to 262 last year' in a text about January-October:
+        an actual figure's "this year" is the part of the year the text is about, "last
+        year" the same part of the year before."""
+        own = next((m for m in s.periods if m.period is period), None)
+        if own is None or not _RELATIVE_YEAR.fullmatch(s.text[own.start : own.end]):
+            return None
+        before = [
+            m.period
+            for m in s.periods
+            if m.end <= own.start
+            and not self._is_base(s, m)
+            and not _RELATIVE_YEAR.fullmatch(s.text[m.start : m.end])
+        ]
+        about = before[-1] if before else None
+        about = about or self._paragraph_period(s) or self._last_period_before(index)
+        if about is None or about.start.month != 1 or about.start.year != about.end.year:
+            return None
+        if about.end.month == 12:
+            return None  # a whole year: nothing to narrow
+        shift = own.period.start.year - about.start.year
+        return shift_years(about, shift) if shift in (0, -1) else None
 
     def _compared_level(
         self,

@@ -183,6 +183,8 @@ class ProseExtractor:
         status = _status(
             self._status_text(s, q, clause), period, deadline, metric, self.doc.published
         )
+        if status == Status.ACTUAL:
+            period = self.dating.year_so_far(s, period, index) or period
         origin = self._is_origin(s, q)
         if origin:
             if deadline:
