@@ -28,6 +28,7 @@ from metrics.lexicon.periods import (
     SAME_PERIOD,
     YEAR_EARLIER,
     PeriodMention,
+    find_periods,
     shift_years,
     year_period,
     year_span,
@@ -346,11 +347,32 @@ class PeriodReader:
         period = self._paragraph_period(s)
         if period is None:
             period = self._last_period_before(index)
+        if period is None and status == Status.ACTUAL:
+            period = self.topic_period()
         if period is not None and status != Status.ACTUAL and published and period.end < published:
             return year_period(published.year)
         if period is None and status != Status.ACTUAL and published:
             return year_period(published.year)
         return period
+
+    def topic_period(self) -> Period | None:
+        """The period the document is about: the first one written in its title, else in its
+        first sentence, that is no base, no plan and no report's date."""
+        if not hasattr(self, "_topic"):
+            self._topic: Period | None = None
+            title = self.context.document.title or ""
+            first = self.context.sentences[0] if self.context.sentences else None
+            for text in (title, first.text if first else ""):
+                for m in find_periods(text, self.published):
+                    base = prose_cues().base_before.search(text[max(0, m.start - 25) : m.start])
+                    if m.kind == "point" and not (
+                        base or is_plan_period(text, m) or is_vintage(text, m)
+                    ):
+                        self._topic = m.period
+                        break
+                if self._topic is not None:
+                    break
+        return self._topic
 
     def _paragraph_period(self, s: Sentence) -> Period | None:
         """The period written last in an earlier sentence of the paragraph, else first in

@@ -15,7 +15,8 @@ import paths
 import pytest
 import yaml
 
-from metrics.extract import extract_text
+from metrics.extract import extract_claims
+from metrics.models import Document
 
 CASES_FILE = paths.CASES / "period_scope_cases.yaml"
 RAW: dict[str, list[dict[str, Any]]] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
@@ -46,7 +47,10 @@ def _close(a: float, b: float) -> bool:
     ids=[case["id"] for _, case in CASES],
 )
 def test_period_scope(rule: str, case: dict[str, Any]) -> None:
-    claims = list(extract_text(case["text"], case["published"]))
+    document = Document(
+        path="<case>", text=case["text"], published=case["published"], title=case.get("title")
+    )
+    claims = list(extract_claims(document))
     problems = []
     for value, period, base in case["expect"]:
         found = [c for c in claims if _close(float(value), float(c.value))]
