@@ -133,7 +133,8 @@ class PeriodReader:
                 return YEAR_EARLIER, False, None  # a year before the period in context
             return shift_years(reference.period, -1), False, None
         past = next((m for m in visible if m.kind == "past_years"), None)
-        if past is not None and own is None:
+        if past is not None and (own is None or own is past):
+            # "tripled over the past five years": a change compares last year with the first
             return self._past_years(past, measure, s, q)
         if own is None and measure == Measure.LEVEL and earlier:
             base_value = self._base_value_period(s, q, earlier[-1])
