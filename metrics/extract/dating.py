@@ -14,11 +14,21 @@ from datetime import date
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.rules import is_span, undated_period, year_before
+from metrics.extract.scope import (
+    asides,
+    in_comparison,
+    inside,
+    is_plan_period,
+    is_vintage,
+    leads_next_figure,
+)
 from metrics.extract.segment import Sentence
 from metrics.lexicon.catalog import Metric
 from metrics.lexicon.periods import (
     SAME_PERIOD,
+    YEAR_EARLIER,
     PeriodMention,
+    find_periods,
     shift_years,
     year_period,
     year_span,
@@ -26,6 +36,22 @@ from metrics.lexicon.periods import (
 from metrics.models import Period, Quantity
 from metrics.vocab import Measure, Status
 
+_NEW_LEVEL = re.compile(
+    r",\s*(?:to|totall?ing|reaching|amounting\s+to|standing\s+at|at)\s+(?:about\s+|some\s+|around\s+)?\Z",
+    re.IGNORECASE,
+)  # the words after a comparison that lead to the level reached, not the one compared with
+_COMPARED_BEFORE = re.compile(
+    r"\b(?:compared\s+(?:to|with)|than|against|versus|vs\.?)\s+(?:about\s+|some\s+|around\s+|the\s+)?\Z",
+    re.IGNORECASE,
+)  # a level written right after these is the one compared with
+_CHANGE_BEFORE_FROM = re.compile(
+    r"\b(?:increas|grow|grew|rise|rising|rose|ris|climb|jump|fall|fell|declin|decreas|drop)\w*\s+from\s*\Z",
+    re.IGNORECASE,
+)  # "increasing from X to Y": X is the level before the change
+_COORDINATED = re.compile(r",\s*(?:and|while|but|whereas)\b", re.IGNORECASE)
+_RELATIVE_YEAR = re.compile(
+    r"(?:this|the\s+current|current|last|the\s+previous|previous|the\s+past)\s+year", re.IGNORECASE
+)
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
 
 
@@ -37,6 +63,31 @@ class PeriodReader:
         self.published = published
         self._last_period: dict[int, Period | None] = {}  # sentence index -> last period before
         self._paragraph_around: dict[int, dict[int, Period | None]] = {}  # see _paragraph_period
+        self._asides: dict[int, list[tuple[int, int]]] = {}  # id(sentence) -> see `scope.asides`
+        self._vintage: dict[int, frozenset[int]] = {}  # id(sentence) -> see `scope.is_vintage`
+
+    def _aside_spans(self, s: Sentence) -> list[tuple[int, int]]:
+        if id(s) not in self._asides:
+            figures = [(q.start, q.end) for q in s.quantities]
+            self._asides[id(s)] = asides(s.text, figures) if figures else []
+        return self._asides[id(s)]
+
+    def _visible(self, s: Sentence, q: Quantity) -> list[PeriodMention]:
+        """The sentence's periods that may date `q`: not those of an aside it is outside of,
+        nor the date a forecast was made."""
+        spans = self._aside_spans(s)
+        vintage = self._vintage_starts(s)
+        if not spans and not vintage:
+            return s.periods
+        own = inside(q.start, spans)
+        return [
+            m for m in s.periods if inside(m.start, spans) in (None, own) and m.start not in vintage
+        ]
+
+    def _vintage_starts(self, s: Sentence) -> frozenset[int]:
+        if id(s) not in self._vintage:
+            self._vintage[id(s)] = frozenset(m.start for m in s.periods if is_vintage(s.text, m))
+        return self._vintage[id(s)]
 
     def period(
         self,
@@ -55,24 +106,35 @@ class PeriodReader:
         bound = self._bound_mentions(s)
         base: Period | None = None
         own: PeriodMention | None = None
-        for m in s.periods:
+        visible = self._visible(s, q)
+        for m in visible:
             if m.start < q.end:
                 continue
             gap = s.text[q.end : m.start]
+            if m.start >= clause[1]:
+                break  # "was 240,370 tons, while in January 2024 ...": the next clause's
             if len(gap) > _TIGHT_GAP or any(q.end <= o.start < m.start for o in s.quantities):
                 break
+            if _COORDINATED.search(gap) and leads_next_figure(
+                s.text, m, [o.start for o in s.quantities]
+            ):
+                break  # "5.6 % in 2024, and in 2023, 7.2 %": it leads the next figure
             if self._is_base(s, m) or (m.kind == "earlier" and measure == Measure.GROWTH and not rate):
                 base = base or self._base_of(s, m) or SAME_PERIOD
                 continue
             own = own or m
+        compared = self._compared_level(s, q, measure, base, earlier)
+        if compared is not None:
+            return compared, False, None
         if own is not None and own.kind == "earlier":
             # "4.8% last year, compared with 5.1% a year earlier": a year before the other figure
             reference = self._nearest(s, q, clause, set())
             if reference is None:
-                return None, False, None
+                return YEAR_EARLIER, False, None  # a year before the period in context
             return shift_years(reference.period, -1), False, None
-        past = next((m for m in s.periods if m.kind == "past_years"), None)
-        if past is not None and own is None:
+        past = next((m for m in visible if m.kind == "past_years"), None)
+        if past is not None and (own is None or own is past):
+            # "tripled over the past five years": a change compares last year with the first
             return self._past_years(past, measure, s, q)
         if own is None and measure == Measure.LEVEL and earlier:
             base_value = self._base_value_period(s, q, earlier[-1])
@@ -85,11 +147,66 @@ class PeriodReader:
         period = own.period if own else None
         return period, bool(own and own.kind == "deadline"), base if measure == Measure.GROWTH else None
 
+    def year_so_far(self, s: Sentence, period: Period | None, index: int) -> Period | None:
+        """'300 ships this year, compared to 262 last year' in a text about January-October:
+        an actual figure's "this year" is the part of the year the text is about, "last
+        year" the same part of the year before."""
+        own = next((m for m in s.periods if m.period is period), None)
+        if own is None or not _RELATIVE_YEAR.fullmatch(s.text[own.start : own.end]):
+            return None
+        before = [
+            m.period
+            for m in s.periods
+            if m.end <= own.start
+            and not self._is_base(s, m)
+            and not _RELATIVE_YEAR.fullmatch(s.text[m.start : m.end])
+        ]
+        about = before[-1] if before else None
+        about = about or self._paragraph_period(s) or self._last_period_before(index)
+        if about is None or about.start.month != 1 or about.start.year != about.end.year:
+            return None
+        if about.end.month == 12:
+            return None  # a whole year: nothing to narrow
+        shift = own.period.start.year - about.start.year
+        return shift_years(about, shift) if shift in (0, -1) else None
+
+    def _compared_level(
+        self,
+        s: Sentence,
+        q: Quantity,
+        measure: str,
+        base: Period | None,
+        earlier: list[Reading],
+    ) -> Period | None:
+        """'$2.8bn in 2025, compared to $2.5bn in the same period last year': the level
+        compared with is dated by the base written after it, against the figure before."""
+        if measure != Measure.LEVEL or base is None or not earlier:
+            return None
+        if not _COMPARED_BEFORE.search(s.text[max(0, q.start - 30) : q.start]):
+            return None
+        reference = earlier[-1].period
+        if base is SAME_PERIOD:
+            return shift_years(reference, -1) if reference is not None else None
+        return self._align_base(base, reference) if reference is not None else base
+
+    def origin_period(self, s: Sentence, q: Quantity, period: Period | None) -> Period | None:
+        """The start of a change written "rose from X to Y" with no period of its own: the
+        period before the one the change ends in ("grew by 24 % from $11.7bn to $14.5bn")."""
+        if period is None or not _CHANGE_BEFORE_FROM.search(s.text[max(0, q.start - 40) : q.start]):
+            return period
+        to = re.search(r"\bto\b", s.text[q.end :], re.IGNORECASE)
+        written = to is not None and any(q.end <= m.start < q.end + to.start() for m in s.periods)
+        return period if written else year_before(period) or period
+
     def _is_base(self, s: Sentence, m: PeriodMention) -> bool:
         if is_span(m.period) and m.kind != "base":
             return False  # "over 2024-2028" is a span of its own
-        return m.kind == "base" or bool(
-            prose_cues().base_before.search(s.text[max(0, m.start - 25) : m.start])
+        return (
+            m.kind == "base"
+            or bool(prose_cues().base_before.search(s.text[max(0, m.start - 25) : m.start]))
+            or in_comparison(
+                s.text, s.clause_of(m.start), m, [(q.start, q.end) for q in s.quantities]
+            )
         )
 
     def _base_of(self, s: Sentence, m: PeriodMention) -> Period | None:
@@ -126,8 +243,10 @@ class PeriodReader:
     ) -> PeriodMention | None:
         candidates = [
             m
-            for m in s.periods
-            if not self._is_base(s, m) and m.kind not in ("past_years", "earlier")
+            for m in self._visible(s, q)
+            if not self._is_base(s, m)
+            and m.kind not in ("past_years", "earlier")
+            and not self._later_outlook(s, q, clause, m)
         ]
 
         def key(m: PeriodMention) -> tuple[int, int, int]:
@@ -138,8 +257,22 @@ class PeriodReader:
 
         return min(candidates, key=key, default=None)
 
+    def _later_outlook(
+        self, s: Sentence, q: Quantity, clause: tuple[int, int], m: PeriodMention
+    ) -> bool:
+        """'growth remained at 5.3 % and is expected to slow to 4.3 % in 2024': the period of
+        a later clause that looks ahead does not flow back to a figure of a clause that
+        does not."""
+        if m.start < clause[1]:
+            return False
+        c = prose_cues()
+        later = s.text[clause[1] : m.start]
+        own = s.text[clause[0] : clause[1]]
+        ahead = (c.forecast.search(later) or c.future.search(later)) is not None
+        return ahead and not (c.forecast.search(own) or c.future.search(own))
+
     def _clause_base(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> Period | None:
-        for m in s.periods:
+        for m in self._visible(s, q):
             if clause[0] <= m.start < clause[1] and m.start >= q.end and self._is_base(s, m):
                 return self._base_of(s, m) or SAME_PERIOD
         return None
@@ -177,6 +310,8 @@ class PeriodReader:
         if prev.measure != Measure.GROWTH or prev.base is None:
             return None
         gap = s.text[prev.q.end : q.start]
+        if _NEW_LEVEL.search(gap):
+            return None  # "up 58 % compared to 2022, to 2.1 million tons": the level reached
         if any(self._is_base(s, m) for m in s.periods if prev.q.end <= m.start < q.start):
             return prev.base
         if re.search(r"\b(?:compared (?:to|with)|than|against)\b", gap, re.IGNORECASE):
@@ -195,20 +330,50 @@ class PeriodReader:
             return year_period(end_year), False, year_period(first)
         return year_span(first, end_year), False, None
 
-    def context_period(self, s: Sentence, metric: Metric, status: str, index: int) -> Period | None:
-        """No period in the sentence: the metric's convention, the paragraph's, or the last one."""
+    def context_period(
+        self, s: Sentence, metric: Metric, status: str, index: int, measure: str = Measure.LEVEL
+    ) -> Period | None:
+        """No period in the sentence: the metric's convention, the paragraph's, or the last one.
+
+        The metric's convention ("as of publication") is for levels: a rate of change is over
+        a period, the one the text is about."""
         published = self.published
-        undated = undated_period(metric, published) if status == Status.ACTUAL else None
+        undated = (
+            undated_period(metric, published)
+            if status == Status.ACTUAL and measure != Measure.GROWTH
+            else None
+        )
         if undated is not None:
             return undated
         period = self._paragraph_period(s)
         if period is None:
             period = self._last_period_before(index)
+        if period is None and status == Status.ACTUAL:
+            period = self.topic_period()
         if period is not None and status != Status.ACTUAL and published and period.end < published:
             return year_period(published.year)
         if period is None and status != Status.ACTUAL and published:
             return year_period(published.year)
         return period
+
+    def topic_period(self) -> Period | None:
+        """The period the document is about: the first one written in its title, else in its
+        first sentence, that is no base, no plan and no report's date."""
+        if not hasattr(self, "_topic"):
+            self._topic: Period | None = None
+            title = self.context.document.title or ""
+            first = self.context.sentences[0] if self.context.sentences else None
+            for text in (title, first.text if first else ""):
+                for m in find_periods(text, self.published):
+                    base = prose_cues().base_before.search(text[max(0, m.start - 25) : m.start])
+                    if m.kind == "point" and not (
+                        base or is_plan_period(text, m) or is_vintage(text, m)
+                    ):
+                        self._topic = m.period
+                        break
+                if self._topic is not None:
+                    break
+        return self._topic
 
     def _paragraph_period(self, s: Sentence) -> Period | None:
         """The period written last in an earlier sentence of the paragraph, else first in
@@ -249,9 +414,15 @@ class PeriodReader:
         return self._last_period[index]
 
     def _points(self, s: Sentence) -> list[Period]:
-        """The sentence's own periods, not the bases it compares with."""
+        """The sentence's own periods that carry on: not the bases it compares with, not
+        those of an aside or of a plan."""
+        spans = self._aside_spans(s)
         return [
             m.period
             for m in s.periods
-            if m.kind in ("point", "deadline") and not self._is_base(s, m)
+            if m.kind in ("point", "deadline")
+            and not self._is_base(s, m)
+            and inside(m.start, spans) is None
+            and not is_plan_period(s.text, m)
+            and m.start not in self._vintage_starts(s)
         ]

@@ -13,10 +13,16 @@ from dataclasses import replace
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
-from metrics.extract.rules import claim_id, has_ended
+from metrics.extract.rules import (
+    claim_id,
+    has_ended,
+    is_estimate,
+    year_before,
+)
 from metrics.extract.segment import Sentence, clauses
 from metrics.extract.status import has_status_cue, prose_status
 from metrics.lexicon.catalog import Catalog, Metric
+from metrics.lexicon.periods import YEAR_EARLIER
 from metrics.lexicon.quantities import find_quantities, might_hold_quantity
 from metrics.models import Claim, Document, Quantity
 from metrics.vocab import CURRENCY_UNITS, Measure, Qualifier, Status, Unit
@@ -168,15 +174,25 @@ class ProseExtractor:
         period, deadline, base = self.dating.period(s, q, clause, measure, earlier, metric.rate)
         status_before, status_after = self._status_text(s, q, clause)
         status = prose_status(status_before, status_after, period, metric, self.doc.published)
-        if self._is_origin(s, q):
+        if status == Status.ACTUAL:
+            period = self.dating.year_so_far(s, period, index) or period
+        origin = self._is_origin(s, q)
+        if origin:
             if deadline or (status in (Status.FORECAST, Status.TARGET) and period is None):
                 # "will be increased from 6 to 10 million tons by 2027", "is expected to
                 # increase from 40,000 to 215,000 TEU": the origin is today's figure
                 period, status = None, Status.ACTUAL
             elif has_ended(period, self.doc.published):
                 status = Status.ACTUAL
-        if period is None:
-            period = self.dating.context_period(s, metric, status, index)
+        year_earlier = period is YEAR_EARLIER  # "compared to 65 % a year earlier", nothing else dated
+        if period is None and status == Status.FORECAST:
+            status = self._estimate_of_carried(s, q, clause, metric, index) or status
+        if period is None or year_earlier:
+            period = self.dating.context_period(s, metric, status, index, measure)
+            if year_earlier and period is not None:
+                period = year_before(period)
+        if origin and not deadline and status == Status.ACTUAL:
+            period = self.dating.origin_period(s, q, period)
         aimed = deadline and status in (Status.TARGET, Status.FORECAST)
         base = self.dating.growth_base(base, period, measure, aimed)
         qualifier = _qualifier(before, q)
@@ -184,6 +200,17 @@ class ProseExtractor:
             qualifier = self._coordinated_qualifier(s, q, earlier[-1]) or qualifier
         self.previous_metric = metric.id
         return Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
+
+    def _estimate_of_carried(
+        self, s: Sentence, q: Quantity, clause: tuple[int, int], metric: Metric, index: int
+    ) -> str | None:
+        """'was estimated at 1.5 million tons' after 'In January-April, ...': an estimate
+        for the period carried from before, which had ended, is an actual figure."""
+        words = prose_cues().forecast.findall(self._status_text(s, q, clause)[0])
+        if not words or not is_estimate(words[-1]):
+            return None
+        carried = self.dating.context_period(s, metric, Status.ACTUAL, index)
+        return Status.ACTUAL if has_ended(carried, self.doc.published) else None
 
     def _is_origin(self, s: Sentence, q: Quantity) -> bool:
         """The starting point of a change written "from X to Y"."""

@@ -252,9 +252,24 @@ def _month_period(g: Groups, published: date | None) -> Period | None:
     return month_span(year, month, year, month) if year else None
 
 
+def _since_month(g: Groups, published: date | None) -> Period | None:
+    """'since March' in a July article: March to June, the whole months published so far."""
+    if published is None:
+        return None
+    first = _month(g["month"] or "") if g.get("month") else 1
+    last = published.month - 1
+    if first > published.month:
+        return None  # "since November" in a July article: last year's, too far to tell
+    return month_span(published.year, first, published.year, max(first, last))
+
+
 def _deadline(g: Groups, published: date | None) -> Period | None:
     year = int(g["year"]) if g["year"] else _year_of(f"{g['relative']} year", published)
     return year_period(year) if year else None
+
+
+def _year_before_last(g: Groups, published: date | None) -> Period | None:
+    return year_period(published.year - 2) if published else None
 
 
 def _year_earlier(g: Groups, published: date | None) -> Period | None:
@@ -286,10 +301,14 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     ),
     PeriodRule(
         "month_range",
-        rf"""\b(?:between\s+)?(?P<first>{_MONTH})(?:{_DASH}|\s+and\s+)(?P<last>{_MONTH})
+        rf"""\b(?:between\s+|from\s+)?(?P<first>{_MONTH})(?:{_DASH}|\s+and\s+)(?P<last>{_MONTH})
             (?:\s*(?:of\s+)?(?P<year>{_YEAR_REF}))?""",
         _month_range,
-        {"January-July 2023": "2023-01..2023-07", "between April and June": "2024-Q2"},
+        {
+            "January-July 2023": "2023-01..2023-07",
+            "between April and June": "2024-Q2",
+            "from March through May 2022": "2022-03..2022-05",
+        },
     ),
     PeriodRule(
         "half_in_words",
@@ -373,10 +392,17 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     ),
     PeriodRule(
         "same_period",
-        rf"""\b(?:the\s+)?same\s+period\s+(?:of|in|a)\s+(?:the\s+previous|last|previous|the\s+last)?\s*year\b
-          | \bthe\s+same\s+period\s+(?:of|in)\s+(?P<year>{_YEAR})\b""",
+        rf"""\b(?:the\s+)?(?:same|corresponding|comparable)\s+(?:period|months?)\s+(?:(?:of|in|a)\s+)?(?:the\s+previous|last|previous|the\s+last|the\s+prior|prior)?\s*year\b
+          | \bthe\s+(?:same|corresponding)\s+(?:period|months?)\s+(?:of|in)\s+(?P<year>{_YEAR})\b""",
         _same_period,
-        {"the same period of last year": "same-period", "the same period of 2022": "2022"},
+        {
+            "the same period of last year": "same-period",
+            "the same period last year": "same-period",
+            "the corresponding period of the previous year": "same-period",
+            "the same months of the prior year": "same-period",
+            "the same period of 2022": "2022",
+            "the same month in 2023": "2023",
+        },
         kind="base",
     ),
     PeriodRule(
@@ -389,12 +415,24 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
         "month_and_year",
         rf"\b(?P<month>{_MONTH})(?:\s+of)?\s+(?P<year>{_YEAR}|this\s+year|last\s+year)\b",
         _month_period,
-        {"May 2024": "2024-05", "March of last year": "2023-03"},
+        {"May 2024": "2024-05", "March of last year": "2023-03", "January this year": "2024-01"},
+    ),
+    PeriodRule(
+        "since_month",  # year to date: from that month to the last whole month published
+        rf"""\bsince\s+(?:(?:the\s+)?(?:start|beginning)\s+of\s+(?:the|this)\s+year
+            |(?P<month>{_MONTH})(?![\s,]*(?:19|20)\d\d)(?!\s+\d))""",
+        _since_month,
+        {
+            "since January": "2024-H1",
+            "since the beginning of the year": "2024-H1",
+            "since March": "2024-03..2024-06",
+        },
     ),
     PeriodRule(
         "month_alone",  # "in March": the last March up to publication
-        r"""\b(?:in|during|for|of|since)\s+(?P<month>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)
-            (?=[\s,.;:]|$)(?![\s,]*(?:19|20)\d\d)(?!\.?\s*(?:[-–—]|to\b|and\b))""",
+        r"""\b(?:in|during|for|of)\s+(?P<month>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)
+            (?=[\s,.;:]|$)(?![\s,]*(?:19|20)\d\d)(?!\.?\s*(?:[-–—]|to\b|and\b))
+            (?!\s+(?:of\s+)?(?:this|last)\s+year)""",
         _month_period,
         {"in March": "2024-03", "in October": "2023-10"},
     ),
@@ -411,6 +449,12 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
         _deadline,
         {"by 2030": "2030", "by the end of next year": "2025"},
         kind="deadline",
+    ),
+    PeriodRule(
+        "year_before_last",
+        r"\b(?:the\s+)?year\s+before\s+last\b",
+        _year_before_last,
+        {"the year before last": "2022", "year before last": "2022"},
     ),
     PeriodRule(
         "earlier",
