@@ -39,6 +39,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "patterns",
         }
     ),
+    "entity_rules.yaml": frozenset({"reporting_countries", "sector_metrics", "topic_anaphora"}),
     "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),
     "units.yaml": frozenset(
         {

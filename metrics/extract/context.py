@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from metrics.extract.entities import entity_rules, topic_of
 from metrics.extract.segment import Sentence, sentences
 from metrics.lexicon.catalog import Catalog, Metric
 from metrics.lexicon.textscan import finditer
@@ -59,15 +60,16 @@ class DocumentContext:
                 continue  # "according to the press release of NC KTZ": a source, not a subject
             entity = self.catalog.entity_of_match(m)
             mentions.append(EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
+        topical = entity_rules().topic_anaphora
         for kind, pattern in self.catalog.anaphora.items():
             named = [e for e in mentions if e.explicit and e.kind == kind]
             ends = [e.end for e in named]  # in order: the matches do not overlap
+            topic = topic_of(named, kind) if kind in topical else None
             for m in finditer(pattern, text, lowered):
                 before = bisect_right(ends, m.start())
                 if before:
-                    mentions.append(
-                        EntityMention(m.start(), m.end(), named[before - 1].name, kind, False)
-                    )
+                    name = topic or named[before - 1].name
+                    mentions.append(EntityMention(m.start(), m.end(), name, kind, False))
         return sorted(mentions, key=lambda e: e.start)
 
     def mentions_in(self, start: int, end: int) -> list[EntityMention]:

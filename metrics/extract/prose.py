@@ -14,6 +14,7 @@ from datetime import date
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
+from metrics.extract.entities import entity_rules, pair_entity, sector_in_clause
 from metrics.extract.rules import (
     claim_id,
     forecast_status,
@@ -329,28 +330,30 @@ class ProseExtractor:
             return reach, entity.name
         kinds = metric.entity_kinds
         if kinds and kinds[0] == "pair":
-            reach, name = self._pair(s)
-            if name is not None or len(kinds) == 1:
-                return reach, name
+            reach, pair = pair_entity(
+                ctx.mentions_in(s.start, s.start + len(s.text)),
+                ctx.entities,
+                s.text,
+                s.start,
+                single_allowed=len(kinds) == 1,
+            )
+            if pair is not None or len(kinds) == 1:
+                return reach, pair
             kinds = kinds[1:]
         reach, name = ctx.nearest_entity(kinds, s, q.start, clause)
         if name is None and metric.entity_required:
             return None, None
-        if metric.id == "sector_growth" and name:
-            sector = metric.cues.search(s.text, q.end)
+        if name and metric.id in entity_rules().sector_metrics:
+            sector = sector_in_clause(
+                ctx.mentions_in(s.start + clause[0], s.start + clause[1]),
+                s.start + q.start,
+                s.start + q.end,
+                s.text,
+                s.start,
+            )
             if sector:
-                name = f"{name} {sector.group(0).split()[-1].lower()}"
+                name = f"{name} {sector}"
         return reach, name
-
-    def _pair(self, s: Sentence) -> tuple[int, str | None]:
-        """Bilateral figures need two countries in the sentence: 'Kazakhstan-China'."""
-        names: list[str] = []
-        for e in self.context.mentions_in(s.start, s.start + len(s.text)):
-            if e.kind == "country" and e.name not in names:
-                names.append(e.name)
-        if len(names) < 2:
-            return 4, None
-        return 0, f"{names[0]}-{names[1]}"
 
     # -- output -----------------------------------------------------------------------
     def _claim(self, s: Sentence, r: Reading) -> Claim:

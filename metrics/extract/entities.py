@@ -1,0 +1,163 @@
+"""Entity attribution: which of the entities a sentence names a figure is about.
+
+The nearest mention is a weak guide: a partner named in a list ("China (21.9%), Russia
+(15.8%)") is not what "the country's exports" refers to, two countries of a bilateral
+figure are one entity in a fixed order, and a sector growth is about a sector of an economy
+("Georgia construction"). The rules here combine the mentions `DocumentContext` found; the
+data they read is in `metrics/data/entity_rules.yaml` (which countries report, which metrics
+are about sectors, which anaphora point to the document's topic).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from typing import Protocol
+
+from metrics import data as package_data
+
+PAIR_KINDS = ("country", "region")
+"""What may stand on either side of a bilateral pair: "Kazakhstan-China", "China-Central Asia"."""
+
+
+class Mention(Protocol):
+    """What the rules need of an entity mention (context.EntityMention)."""
+
+    start: int
+    end: int
+    name: str
+    kind: str
+    explicit: bool
+
+
+@dataclass(frozen=True)
+class EntityRules:
+    """The data of `entity_rules.yaml`."""
+
+    reporting_countries: frozenset[str]
+    sector_metrics: frozenset[str]
+    topic_anaphora: frozenset[str]
+
+
+@cache
+def entity_rules() -> EntityRules:
+    """The packaged rules, parsed once."""
+    data = package_data.load("entity_rules.yaml")
+    return EntityRules(
+        reporting_countries=frozenset(data["reporting_countries"]),
+        sector_metrics=frozenset(data["sector_metrics"]),
+        topic_anaphora=frozenset(data["topic_anaphora"]),
+    )
+
+
+def topic_of(mentions: Iterable[Mention], kind: str) -> str | None:
+    """The entity of `kind` a document names most often (the first named on a tie).
+
+    "The country" in a report about one economy means that economy, even right after a
+    list of its trading partners.
+    """
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for e in mentions:
+        if e.kind == kind and e.explicit:
+            counts[e.name] += 1
+            first.setdefault(e.name, e.start)
+    if not counts:
+        return None
+    return min(counts, key=lambda name: (-counts[name], first[name]))
+
+
+def pair_name(first: Mention, second: Mention, rules: EntityRules | None = None) -> str:
+    """'A-B' in the convention's order: a country before a region, a reporting country
+    before its partner, else the order of the text."""
+    rules = rules or entity_rules()
+
+    def rank(e: Mention) -> tuple[int, int]:
+        return (e.kind == "region", e.name not in rules.reporting_countries)
+
+    a, b = sorted((first, second), key=rank)  # stable: the text's order on a tie
+    return f"{a.name}-{b.name}"
+
+
+def pair_entity(
+    in_sentence: Sequence[Mention],
+    in_document: Sequence[Mention],
+    text: str,
+    offset: int,
+    single_allowed: bool,
+    rules: EntityRules | None = None,
+) -> tuple[int, str | None]:
+    """The bilateral entity of a sentence: the first two countries it names, or a country
+    and a region linked by a short phrase ("China's trade with Central Asian nations").
+    `text` is the sentence, starting at document offset `offset`.
+
+    With one named ("bring the trade turnover with Azerbaijan to $15 billion", a list line
+    "- Kyrgyzstan: $2.7 billion") and `single_allowed`, the other side is the country or
+    region the document names most often besides it.
+
+    Returns (reach, name) as `DocumentContext.nearest_entity` does: 0 both sides in the
+    sentence, 2 one side from the document (weaker than a country named in the clause, so
+    a country's own total keeps its country), 4 none.
+    """
+    named: list[Mention] = []
+    for e in in_sentence:
+        if e.kind in PAIR_KINDS and all(e.name != n.name for n in named):
+            named.append(e)
+    countries = [e for e in named if e.kind == "country"]
+    if len(countries) >= 2:
+        return 0, pair_name(countries[0], countries[1], rules)
+    for a, b in pairwise(named):
+        if _LINKED.fullmatch(text[a.end - offset : b.start - offset]):
+            return 0, pair_name(a, b, rules)  # "China's trade with Central Asia"
+    if len(named) == 1 and single_allowed:
+        partner = _partner_of(named[0], in_document)
+        if partner is not None:
+            return 2, pair_name(named[0], partner, rules)
+    return 4, None
+
+
+_LINKED = re.compile(
+    r"(?:['’]s)?\s*(?:\w+\s+){0,3}?(?:with|and|to|from)\s+(?:the\s+)?|\s*[-–—]\s*", re.IGNORECASE
+)
+"""Between the two sides of a pair: "'s trade with", " and ", "–"."""
+
+
+def _partner_of(one: Mention, in_document: Sequence[Mention]) -> Mention | None:
+    counts = Counter(e.name for e in in_document if e.kind == "country" and e.explicit)
+    counts.pop(one.name, None)
+    if not counts:
+        return None
+    best = max(counts, key=lambda name: counts[name])
+    return next(e for e in in_document if e.name == best)
+
+
+_NAMES_AFTER = re.compile(
+    r"\s*(?:%|percent|per cent)?\s*"
+    r"(?:(?:increase|growth|rise|decline|decrease|drop|fall|gain|expansion)\s+)?"
+    r"(?:in|for)\s+(?:the\s+)?\Z",
+    re.IGNORECASE,
+)
+"""Between a figure and the sector right after it: "4.3% in the industrial sector"."""
+
+
+def sector_in_clause(
+    in_clause: Sequence[Mention], figure_start: int, figure_end: int, text: str, offset: int
+) -> str | None:
+    """The sector a figure is about: one named right after it ("4.3% in the industrial
+    sector, 12.8% in trade"), else the nearest named before it in its clause
+    ("construction (10.3%)", "industry grew by 6%"), else the first after it.
+
+    Offsets are document offsets; `text` is the sentence, which starts at `offset`.
+    """
+    sectors = [e for e in in_clause if e.kind == "sector"]
+    after = [e for e in sectors if e.start >= figure_end]
+    if after and _NAMES_AFTER.match(text[figure_end - offset : after[0].start - offset]):
+        return after[0].name
+    before = [e for e in sectors if e.end <= figure_start]
+    if before:
+        return before[-1].name
+    return after[0].name if after else None
