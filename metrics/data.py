@@ -39,7 +39,15 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "patterns",
         }
     ),
-    "entity_rules.yaml": frozenset({"reporting_countries", "sector_metrics", "topic_anaphora"}),
+    "entity_rules.yaml": frozenset(
+        {
+            "reporting_countries",
+            "sector_metrics",
+            "topic_anaphora",
+            "sector_before_figure",
+            "sector_after_figure",
+        }
+    ),
     "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),
     "units.yaml": frozenset(
         {

@@ -41,6 +41,8 @@ class EntityRules:
     reporting_countries: frozenset[str]
     sector_metrics: frozenset[str]
     topic_anaphora: frozenset[str]
+    sector_before_figure: re.Pattern[str]  # whole gap: sector ... figure
+    sector_after_figure: re.Pattern[str]  # whole gap: figure ... sector
 
 
 @cache
@@ -51,7 +53,13 @@ def entity_rules() -> EntityRules:
         reporting_countries=frozenset(data["reporting_countries"]),
         sector_metrics=frozenset(data["sector_metrics"]),
         topic_anaphora=frozenset(data["topic_anaphora"]),
+        sector_before_figure=_gap(data["sector_before_figure"]),
+        sector_after_figure=_gap(data["sector_after_figure"]),
     )
+
+
+def _gap(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 def topic_of(mentions: Iterable[Mention], kind: str) -> str | None:
@@ -135,29 +143,34 @@ def _partner_of(one: Mention, in_document: Sequence[Mention]) -> Mention | None:
     return next(e for e in in_document if e.name == best)
 
 
-_NAMES_AFTER = re.compile(
-    r"\s*(?:%|percent|per cent)?\s*"
-    r"(?:(?:increase|growth|rise|decline|decrease|drop|fall|gain|expansion)\s+)?"
-    r"(?:in|for)\s+(?:the\s+)?\Z",
-    re.IGNORECASE,
-)
-"""Between a figure and the sector right after it: "4.3% in the industrial sector"."""
-
-
 def sector_in_clause(
-    in_clause: Sequence[Mention], figure_start: int, figure_end: int, text: str, offset: int
-) -> str | None:
-    """The sector a figure is about: one named right after it ("4.3% in the industrial
-    sector, 12.8% in trade"), else the nearest named before it in its clause
-    ("construction (10.3%)", "industry grew by 6%"), else the first after it.
+    in_clause: Sequence[Mention],
+    figure_start: int,
+    figure_end: int,
+    text: str,
+    offset: int,
+    rules: EntityRules | None = None,
+) -> tuple[str | None, bool]:
+    """(sector, at_figure): the sector a figure is about, and whether it is named right at
+    the figure (a gap of `sector_after_figure` / `sector_before_figure`), which makes the
+    figure a sector figure even when the clause names GDP growth.
 
-    Offsets are document offsets; `text` is the sentence, which starts at `offset`.
+    One named right after the figure wins ("4.3% in the industrial sector, 12.8% in
+    trade"), then one right before it ("construction (10.3%)"), then the nearest before it
+    in the clause, then the first after it. Offsets are document offsets; `text` is the
+    sentence, which starts at `offset`.
     """
+    rules = rules or entity_rules()
     sectors = [e for e in in_clause if e.kind == "sector"]
     after = [e for e in sectors if e.start >= figure_end]
-    if after and _NAMES_AFTER.match(text[figure_end - offset : after[0].start - offset]):
-        return after[0].name
     before = [e for e in sectors if e.end <= figure_start]
+    if after and rules.sector_after_figure.fullmatch(
+        text[figure_end - offset : after[0].start - offset]
+    ):
+        return after[0].name, True
     if before:
-        return before[-1].name
-    return after[0].name if after else None
+        at = rules.sector_before_figure.fullmatch(
+            text[before[-1].end - offset : figure_start - offset]
+        )
+        return before[-1].name, bool(at)
+    return (after[0].name if after else None), False

@@ -103,10 +103,15 @@ def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | 
     else:
         unit = q.unit
     if unit not in metric.units or (
-        unit == "%" and measure == Measure.SHARE and metric.measure == Measure.LEVEL and metric.unit == "%"
+        unit == "%"
+        and measure == Measure.SHARE
+        and metric.measure == Measure.LEVEL
+        and metric.unit == "%"
     ):
         return None
-    if (metric.rate and measure != Measure.GROWTH) or (metric.measure == Measure.SHARE and measure != Measure.SHARE):
+    if (metric.rate and measure != Measure.GROWTH) or (
+        metric.measure == Measure.SHARE and measure != Measure.SHARE
+    ):
         return None
     if unit == "count" and not _counts(q, metric):
         return None
@@ -244,12 +249,17 @@ class ProseExtractor:
         self, s: Sentence, q: Quantity, clause: tuple[int, int], measure: str
     ) -> tuple[Metric, str, str, str | None] | None:
         best: tuple[tuple[float, ...], Metric, str, str, str | None] | None = None
+        sector_metrics = entity_rules().sector_metrics
+        _, sector_at_figure = self._sector(s, q, clause)
         for metric in self.catalog.metrics.values():
             shape = _claim_unit(q, measure, metric)
             if shape is None:
                 continue
             unit, claim_measure = shape
-            cue = self._cue_reach(s, q, clause, metric)
+            if sector_at_figure and metric.id in sector_metrics:
+                cue: tuple[float, int] | None = (0, 0)  # "construction (10.3%)"
+            else:
+                cue = self._cue_reach(s, q, clause, metric)
             if cue is None:
                 continue
             cue_reach, distance = cue
@@ -344,16 +354,20 @@ class ProseExtractor:
         if name is None and metric.entity_required:
             return None, None
         if name and metric.id in entity_rules().sector_metrics:
-            sector = sector_in_clause(
-                ctx.mentions_in(s.start + clause[0], s.start + clause[1]),
-                s.start + q.start,
-                s.start + q.end,
-                s.text,
-                s.start,
-            )
+            sector, _ = self._sector(s, q, clause)
             if sector:
                 name = f"{name} {sector}"
         return reach, name
+
+    def _sector(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> tuple[str | None, bool]:
+        """The sector named in the figure's clause, and whether it is named at the figure."""
+        return sector_in_clause(
+            self.context.mentions_in(s.start + clause[0], s.start + clause[1]),
+            s.start + q.start,
+            s.start + q.end,
+            s.text,
+            s.start,
+        )
 
     # -- output -----------------------------------------------------------------------
     def _claim(self, s: Sentence, r: Reading) -> Claim:
