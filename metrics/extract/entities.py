@@ -94,14 +94,17 @@ def pair_name(first: Mention, second: Mention, rules: EntityRules | None = None)
 def pair_entity(
     in_sentence: Sequence[Mention],
     in_document: Sequence[Mention],
+    clause: tuple[int, int],
     text: str,
     offset: int,
     single_allowed: bool,
     rules: EntityRules | None = None,
 ) -> tuple[int, str | None]:
-    """The bilateral entity of a sentence: the first two countries it names, or a country
-    and a region linked by a short phrase ("China's trade with Central Asian nations").
-    `text` is the sentence, starting at document offset `offset`.
+    """The bilateral entity of a sentence: two countries or regions linked by a short phrase
+    ("China's trade with Central Asian nations", "between Armenia and Iran"), else the first
+    two countries in the figure's clause (a country in another clause is not a side:
+    "X's turnover reached $5bn, while Chinese investment grew"). `text` is the sentence,
+    starting at document offset `offset`; `clause` is in document offsets.
 
     With one named ("bring the trade turnover with Azerbaijan to $15 billion", a list line
     "- Kyrgyzstan: $2.7 billion") and `single_allowed`, the other side is the country or
@@ -115,16 +118,18 @@ def pair_entity(
     for e in in_sentence:
         if e.kind in PAIR_KINDS and all(e.name != n.name for n in named):
             named.append(e)
-    countries = [e for e in named if e.kind == "country"]
-    if len(countries) >= 2:
-        return 0, pair_name(countries[0], countries[1], rules)
     for a, b in pairwise(named):
         if _LINKED.fullmatch(text[a.end - offset : b.start - offset]):
             return 0, pair_name(a, b, rules)  # "China's trade with Central Asia"
+    countries = [e for e in named if e.kind == "country" and clause[0] <= e.start < clause[1]]
+    if len(countries) >= 2:
+        return 0, pair_name(countries[0], countries[1], rules)
     if len(named) == 1 and single_allowed:
         partner = _partner_of(named[0], in_document)
         if partner is not None:
-            return 2, pair_name(named[0], partner, rules)
+            # "the trade turnover with Azerbaijan": the other side is the speaker's country
+            stated = _OTHER_SIDE_IMPLIED.search(text[: named[0].start - offset])
+            return (0 if stated else 2), pair_name(named[0], partner, rules)
     return 4, None
 
 
@@ -132,6 +137,13 @@ _LINKED = re.compile(
     r"(?:['’]s)?\s*(?:\w+\s+){0,3}?(?:with|and|to|from)\s+(?:the\s+)?|\s*[-–—]\s*", re.IGNORECASE
 )
 """Between the two sides of a pair: "'s trade with", " and ", "–"."""
+
+
+_OTHER_SIDE_IMPLIED = re.compile(
+    r"\b(?:trade|turnover|exports?|imports?)\s+(?:\w+\s+){0,2}?(?:with|to|from)\s+(?:the\s+)?\Z",
+    re.IGNORECASE,
+)
+"""Before the one country named: the figure is a trade with it ("trade turnover with")."""
 
 
 def _partner_of(one: Mention, in_document: Sequence[Mention]) -> Mention | None:
@@ -144,7 +156,8 @@ def _partner_of(one: Mention, in_document: Sequence[Mention]) -> Mention | None:
 
 
 def sector_in_clause(
-    in_clause: Sequence[Mention],
+    in_sentence: Sequence[Mention],
+    clause: tuple[int, int],
     figure_start: int,
     figure_end: int,
     text: str,
@@ -156,21 +169,25 @@ def sector_in_clause(
     figure a sector figure even when the clause names GDP growth.
 
     One named right after the figure wins ("4.3% in the industrial sector, 12.8% in
-    trade"), then one right before it ("construction (10.3%)"), then the nearest before it
-    in the clause, then the first after it. Offsets are document offsets; `text` is the
+    trade"), then one right before it ("construction (10.3%)"; a sector name may hold "and"
+    and so straddle a clause break), then the nearest before it in its clause, then the
+    first after it there. Offsets (`clause` too) are document offsets; `text` is the
     sentence, which starts at `offset`.
     """
     rules = rules or entity_rules()
-    sectors = [e for e in in_clause if e.kind == "sector"]
+    sectors = [e for e in in_sentence if e.kind == "sector"]
     after = [e for e in sectors if e.start >= figure_end]
     before = [e for e in sectors if e.end <= figure_start]
     if after and rules.sector_after_figure.fullmatch(
         text[figure_end - offset : after[0].start - offset]
     ):
         return after[0].name, True
+    if before and rules.sector_before_figure.fullmatch(
+        text[before[-1].end - offset : figure_start - offset]
+    ):
+        return before[-1].name, True
+    before = [e for e in before if e.start >= clause[0]]
     if before:
-        at = rules.sector_before_figure.fullmatch(
-            text[before[-1].end - offset : figure_start - offset]
-        )
-        return before[-1].name, bool(at)
+        return before[-1].name, False
+    after = [e for e in after if e.start < clause[1]]
     return (after[0].name if after else None), False

@@ -343,6 +343,7 @@ class ProseExtractor:
             reach, pair = pair_entity(
                 ctx.mentions_in(s.start, s.start + len(s.text)),
                 ctx.entities,
+                (s.start + clause[0], s.start + clause[1]),
                 s.text,
                 s.start,
                 single_allowed=len(kinds) == 1,
@@ -362,7 +363,8 @@ class ProseExtractor:
     def _sector(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> tuple[str | None, bool]:
         """The sector named in the figure's clause, and whether it is named at the figure."""
         return sector_in_clause(
-            self.context.mentions_in(s.start + clause[0], s.start + clause[1]),
+            self.context.mentions_in(s.start, s.start + len(s.text)),
+            (s.start + clause[0], s.start + clause[1]),
             s.start + q.start,
             s.start + q.end,
             s.text,
