@@ -191,3 +191,35 @@ def sector_in_clause(
         return before[-1].name, False
     after = [e for e in after if e.start < clause[1]]
     return (after[0].name if after else None), False
+
+
+_APPOSITIVE_OPENS = re.compile(r",\s+[^,;.()\n]{0,50}\Z")
+_APPOSITIVE_CLOSES = re.compile(r"[^,;.()\n]{0,50}?,")
+_DESCRIPTIVE_WORD = re.compile(r"\b(?!and\b)[a-z]{3,}\b")
+
+
+def appositive_mentions(text: str, mentions: Sequence[Mention]) -> set[int]:
+    """Indices of mentions inside an appositive: "Port Z, a key node of the Corridor,
+    handled 3 Mt", "The economy of Turkmenistan, Central Asia's largest gas producer, grew".
+
+    The aside follows another mention after a comma, closes with a comma within a few
+    words, and holds a descriptive (lower-case) word, which a plain list ("China, Russia,
+    Kazakhstan") does not, and no figure (a list of figures is no aside). The subject named before the aside, not the entity inside it,
+    is what the clause is about. `text` is the document; offsets are document offsets.
+    """
+    found: set[int] = set()
+    for i in range(1, len(mentions)):
+        before, e = mentions[i - 1], mentions[i]
+        if "sector" in (before.kind, e.kind):
+            continue  # "16% in construction, 12% in trade": a list of sectors
+        opening = _APPOSITIVE_OPENS.match(text, before.end, e.start)
+        closing = _APPOSITIVE_CLOSES.match(text, e.end)
+        if not opening or not closing:
+            continue
+        aside = text[before.end : closing.end()]
+        if any(c.isdigit() for c in aside):
+            continue  # a figure inside: a list of figures, not an aside
+        if _DESCRIPTIVE_WORD.search(aside.replace(text[e.start : e.end], " ")):
+            # every entity in the aside: "Mongolia, a state between Russia and China, grew"
+            found.update(j for j in range(i, len(mentions)) if mentions[j].start < closing.end())
+    return found
