@@ -61,9 +61,7 @@ class PeriodReader:
             gap = s.text[q.end : m.start]
             if len(gap) > _TIGHT_GAP or any(q.end <= o.start < m.start for o in s.quantities):
                 break
-            if self._is_base(s, m) or (
-                m.kind == "earlier" and measure == Measure.GROWTH and not rate
-            ):
+            if self._is_base(s, m) or (m.kind == "earlier" and measure == Measure.GROWTH and not rate):
                 base = base or self._base_of(s, m) or SAME_PERIOD
                 continue
             own = own or m
@@ -85,11 +83,7 @@ class PeriodReader:
         if base is None:
             base = self._clause_base(s, q, clause)
         period = own.period if own else None
-        return (
-            period,
-            bool(own and own.kind == "deadline"),
-            base if measure == Measure.GROWTH else None,
-        )
+        return period, bool(own and own.kind == "deadline"), base if measure == Measure.GROWTH else None
 
     def _is_base(self, s: Sentence, m: PeriodMention) -> bool:
         if is_span(m.period) and m.kind != "base":

@@ -222,10 +222,7 @@ def _claim_shape(
             return None
     elif unit == "":
         if growth and Unit.PCT_CHANGE in metric.units:
-            unit, measure = (
-                Unit.PCT_CHANGE,
-                Measure.GROWTH,
-            )  # "Growth, y/y" in percent by convention
+            unit, measure = Unit.PCT_CHANGE, Measure.GROWTH  # "Growth, y/y" in percent by convention
         elif metric.unit in ("%", Unit.PCT_CHANGE, "count", "day") and unit_factor is None:
             unit, measure = metric.unit, metric.measure
         elif metric.unit == "count":
@@ -236,9 +233,7 @@ def _claim_shape(
         measure = Measure.GROWTH if unit in ("x", "pp") else Measure.LEVEL
     if unit not in metric.units:
         return None
-    if (metric.rate and measure != Measure.GROWTH) or (
-        metric.measure == Measure.SHARE and measure != Measure.SHARE
-    ):
+    if (metric.rate and measure != Measure.GROWTH) or (metric.measure == Measure.SHARE and measure != Measure.SHARE):
         return None
     return unit, measure, factor
 
