@@ -124,6 +124,11 @@ def pair_entity(
     countries = [e for e in named if e.kind == "country" and clause[0] <= e.start < clause[1]]
     if len(countries) >= 2:
         return 0, pair_name(countries[0], countries[1], rules)
+    if not named and _BOTH_SIDES.search(text):
+        # "trade turnover between the two countries": the two the document names most
+        top = _most_named(in_document, 2)
+        if len(top) == 2:
+            return 0, pair_name(top[0], top[1], rules)
     if len(named) == 1 and single_allowed:
         partner = _partner_of(named[0], in_document)
         if partner is not None:
@@ -144,6 +149,17 @@ _OTHER_SIDE_IMPLIED = re.compile(
     re.IGNORECASE,
 )
 """Before the one country named: the figure is a trade with it ("trade turnover with")."""
+
+
+_BOTH_SIDES = re.compile(r"\b(?:(?:between|of) (?:the|our) two countries|both countries)\b", re.I)
+"""A pair named by anaphora: "between the two countries", "both countries"."""
+
+
+def _most_named(in_document: Sequence[Mention], n: int) -> list[Mention]:
+    """The `n` countries the document names most often, each at its first mention."""
+    counts = Counter(e.name for e in in_document if e.kind == "country" and e.explicit)
+    names = sorted(counts, key=lambda name: -counts[name])[:n]
+    return [next(e for e in in_document if e.name == name) for name in names]
 
 
 def _partner_of(one: Mention, in_document: Sequence[Mention]) -> Mention | None:
