@@ -46,6 +46,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "topic_anaphora",
             "sector_before_figure",
             "sector_after_figure",
+            "cause_openers",
         }
     ),
     "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),

@@ -11,7 +11,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from metrics.extract.entities import appositive_mentions, entity_rules, topic_of
+from metrics.extract.entities import (
+    appositive_mentions,
+    cause_mentions,
+    entity_rules,
+    topic_of,
+)
 from metrics.extract.segment import Sentence, sentences
 from metrics.lexicon.catalog import Catalog, Metric
 from metrics.lexicon.textscan import finditer
@@ -71,7 +76,7 @@ class DocumentContext:
                     name = topic or named[before - 1].name
                     mentions.append(EntityMention(m.start(), m.end(), name, kind, False))
         mentions.sort(key=lambda e: e.start)
-        aside = appositive_mentions(text, mentions)
+        aside = appositive_mentions(text, mentions) | cause_mentions(text, mentions)
         return [e for i, e in enumerate(mentions) if i not in aside]
 
     def mentions_in(self, start: int, end: int) -> list[EntityMention]:

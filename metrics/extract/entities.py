@@ -43,6 +43,7 @@ class EntityRules:
     topic_anaphora: frozenset[str]
     sector_before_figure: re.Pattern[str]  # whole gap: sector ... figure
     sector_after_figure: re.Pattern[str]  # whole gap: figure ... sector
+    cause_phrase: re.Pattern[str]  # a reason phrase, from its opener to a comma or stop
 
 
 @cache
@@ -55,6 +56,10 @@ def entity_rules() -> EntityRules:
         topic_anaphora=frozenset(data["topic_anaphora"]),
         sector_before_figure=_gap(data["sector_before_figure"]),
         sector_after_figure=_gap(data["sector_after_figure"]),
+        cause_phrase=re.compile(
+            r"\b(?:" + "|".join(re.escape(w) for w in data["cause_openers"]) + r")\b[^,;.\n]*",
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -239,3 +244,18 @@ def appositive_mentions(text: str, mentions: Sequence[Mention]) -> set[int]:
             # every entity in the aside: "Mongolia, a state between Russia and China, grew"
             found.update(j for j in range(i, len(mentions)) if mentions[j].start < closing.end())
     return found
+
+
+def cause_mentions(
+    text: str, mentions: Sequence[Mention], rules: EntityRules | None = None
+) -> set[int]:
+    """Indices of mentions inside a reason phrase with no figure of its own: "lowered its
+    2026 projection to 4.9% due to lower output in Azerbaijan" is not about Azerbaijan.
+    `text` is the document; offsets are document offsets."""
+    rules = rules or entity_rules()
+    spans = [
+        (m.start(), m.end())
+        for m in rules.cause_phrase.finditer(text)
+        if not any(c.isdigit() for c in m.group(0))
+    ]
+    return {i for i, e in enumerate(mentions) if any(start < e.start < end for start, end in spans)}
