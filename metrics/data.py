@@ -47,6 +47,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "sector_before_figure",
             "sector_after_figure",
             "cause_openers",
+            "figure_anaphora",
         }
     ),
     "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),

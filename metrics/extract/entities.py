@@ -44,6 +44,7 @@ class EntityRules:
     sector_before_figure: re.Pattern[str]  # whole gap: sector ... figure
     sector_after_figure: re.Pattern[str]  # whole gap: figure ... sector
     cause_phrase: re.Pattern[str]  # a reason phrase, from its opener to a comma or stop
+    figure_anaphora: re.Pattern[str]  # "this indicator": the figure before
 
 
 @cache
@@ -60,6 +61,7 @@ def entity_rules() -> EntityRules:
             r"\b(?:" + "|".join(re.escape(w) for w in data["cause_openers"]) + r")\b[^,;.\n]*",
             re.IGNORECASE,
         ),
+        figure_anaphora=_gap(data["figure_anaphora"]),
     )
 
 

@@ -143,6 +143,7 @@ class ProseExtractor:
         self.context = DocumentContext(document, catalog)
         self.dating = PeriodReader(self.context, document.published)
         self.previous_metric: str | None = None
+        self.previous_entity: str | None = None
 
     def run(self) -> list[Claim]:
         claims: list[Claim] = []
@@ -201,6 +202,7 @@ class ProseExtractor:
         if qualifier == Qualifier.EXACT and earlier:
             qualifier = self._coordinated_qualifier(s, q, earlier[-1]) or qualifier
         self.previous_metric = metric.id
+        self.previous_entity = entity
         return Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
 
     def _is_origin(self, s: Sentence, q: Quantity) -> bool:
@@ -338,6 +340,12 @@ class ProseExtractor:
                 _, label = ctx.nearest_entity((metric.entity_label,), s, q.start, clause)
                 return reach, label or entity.name
             return reach, entity.name
+        if (
+            metric.id == self.previous_metric
+            and self.previous_entity
+            and entity_rules().figure_anaphora.search(s.text, 0, q.start)
+        ):
+            return 0, self.previous_entity  # "This indicator has increased by 16.6%"
         kinds = metric.entity_kinds
         if kinds and kinds[0] == "pair":
             reach, pair = pair_entity(
