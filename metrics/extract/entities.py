@@ -216,7 +216,7 @@ def sector_in_clause(
     return (after[0].name if after else None), False
 
 
-_APPOSITIVE_OPENS = re.compile(r",\s+[^,;.()\n]{0,50}\Z")
+_APPOSITIVE_OPENS = re.compile(r"[\"”»’']?,[\"”»’']?\s+[^,;.()\n]{0,50}\Z")
 _APPOSITIVE_CLOSES = re.compile(r"[^,;.()\n]{0,50}?,")
 _DESCRIPTIVE_WORD = re.compile(r"\b(?!and\b)[a-z]{3,}\b")
 
