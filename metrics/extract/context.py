@@ -55,6 +55,7 @@ class DocumentContext:
         self.entity_names = {e.name for e in self.entities}
         self._entity_starts = [e.start for e in self.entities]
         self._of_kinds: dict[tuple[str, ...], tuple[list[EntityMention], list[int]]] = {}
+        self._sectors: dict[int, list[EntityMention]] = {}
 
     def _entity_mentions(self) -> list[EntityMention]:
         text = self.document.text
@@ -78,6 +79,22 @@ class DocumentContext:
         mentions.sort(key=lambda e: e.start)
         aside = appositive_mentions(text, mentions) | cause_mentions(text, mentions)
         return [e for i, e in enumerate(mentions) if i not in aside]
+
+    def sectors_in(self, sentence: Sentence) -> list[EntityMention]:
+        """Sectors named in a sentence ("construction (10.3%)"), found on first request:
+        sector words are common, and only sector metrics ask for them."""
+        found = self._sectors.get(sentence.start)
+        if found is None:
+            found = []
+            pattern = self.catalog.sector_pattern
+            if pattern is not None:
+                for m in pattern.finditer(sentence.text):
+                    entity = self.catalog.entity_of_match(m)
+                    start = sentence.start + m.start()
+                    end = sentence.start + m.end()
+                    found.append(EntityMention(start, end, entity.name, entity.kind, True))
+            self._sectors[sentence.start] = found
+        return found
 
     def mentions_in(self, start: int, end: int) -> list[EntityMention]:
         """Entity mentions starting in `[start, end)` of the document, in order."""

@@ -252,12 +252,14 @@ class ProseExtractor:
     ) -> tuple[Metric, str, str, str | None] | None:
         best: tuple[tuple[float, ...], Metric, str, str, str | None] | None = None
         sector_metrics = entity_rules().sector_metrics
-        _, sector_at_figure = self._sector(s, q, clause)
+        sector_at_figure: bool | None = None  # looked up when a sector metric fits the unit
         for metric in self.catalog.metrics.values():
             shape = _claim_unit(q, measure, metric)
             if shape is None:
                 continue
             unit, claim_measure = shape
+            if metric.id in sector_metrics and sector_at_figure is None:
+                _, sector_at_figure = self._sector(s, q, clause)
             if sector_at_figure and metric.id in sector_metrics:
                 cue: tuple[float, int] | None = (0, 0)  # "construction (10.3%)"
             else:
@@ -371,7 +373,7 @@ class ProseExtractor:
     def _sector(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> tuple[str | None, bool]:
         """The sector named in the figure's clause, and whether it is named at the figure."""
         return sector_in_clause(
-            self.context.mentions_in(s.start, s.start + len(s.text)),
+            self.context.sectors_in(s),
             (s.start + clause[0], s.start + clause[1]),
             s.start + q.start,
             s.start + q.end,
