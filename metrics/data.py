@@ -44,6 +44,17 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "patterns",
         }
     ),
+    "entity_rules.yaml": frozenset(
+        {
+            "reporting_countries",
+            "sector_metrics",
+            "topic_anaphora",
+            "sector_before_figure",
+            "sector_after_figure",
+            "cause_openers",
+            "figure_anaphora",
+        }
+    ),
     "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),
     "units.yaml": frozenset(
         {

@@ -11,6 +11,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from metrics.extract.entities import (
+    appositive_mentions,
+    cause_mentions,
+    entity_rules,
+    topic_of,
+)
 from metrics.extract.segment import Sentence, sentences
 from metrics.lexicon.catalog import Catalog, Metric
 from metrics.lexicon.textscan import finditer
@@ -49,6 +55,7 @@ class DocumentContext:
         self.entity_names = {e.name for e in self.entities}
         self._entity_starts = [e.start for e in self.entities]
         self._of_kinds: dict[tuple[str, ...], tuple[list[EntityMention], list[int]]] = {}
+        self._sectors: dict[int, list[EntityMention]] = {}
 
     def _entity_mentions(self) -> list[EntityMention]:
         text = self.document.text
@@ -59,16 +66,35 @@ class DocumentContext:
                 continue  # "according to the press release of NC KTZ": a source, not a subject
             entity = self.catalog.entity_of_match(m)
             mentions.append(EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
+        topical = entity_rules().topic_anaphora
         for kind, pattern in self.catalog.anaphora.items():
             named = [e for e in mentions if e.explicit and e.kind == kind]
             ends = [e.end for e in named]  # in order: the matches do not overlap
+            topic = topic_of(named, kind) if kind in topical else None
             for m in finditer(pattern, text, lowered):
                 before = bisect_right(ends, m.start())
                 if before:
-                    mentions.append(
-                        EntityMention(m.start(), m.end(), named[before - 1].name, kind, False)
-                    )
-        return sorted(mentions, key=lambda e: e.start)
+                    name = topic or named[before - 1].name
+                    mentions.append(EntityMention(m.start(), m.end(), name, kind, False))
+        mentions.sort(key=lambda e: e.start)
+        aside = appositive_mentions(text, mentions) | cause_mentions(text, mentions)
+        return [e for i, e in enumerate(mentions) if i not in aside]
+
+    def sectors_in(self, sentence: Sentence) -> list[EntityMention]:
+        """Sectors named in a sentence ("construction (10.3%)"), found on first request:
+        sector words are common, and only sector metrics ask for them."""
+        found = self._sectors.get(sentence.start)
+        if found is None:
+            found = []
+            pattern = self.catalog.sector_pattern
+            if pattern is not None:
+                for m in pattern.finditer(sentence.text):
+                    entity = self.catalog.entity_of_match(m)
+                    start = sentence.start + m.start()
+                    end = sentence.start + m.end()
+                    found.append(EntityMention(start, end, entity.name, entity.kind, True))
+            self._sectors[sentence.start] = found
+        return found
 
     def mentions_in(self, start: int, end: int) -> list[EntityMention]:
         """Entity mentions starting in `[start, end)` of the document, in order."""

@@ -13,6 +13,7 @@ from dataclasses import replace
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
+from metrics.extract.entities import entity_rules, pair_entity, sector_in_clause
 from metrics.extract.rules import (
     claim_id,
     has_ended,
@@ -112,10 +113,15 @@ def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | 
     else:
         unit = q.unit
     if unit not in metric.units or (
-        unit == "%" and measure == Measure.SHARE and metric.measure == Measure.LEVEL and metric.unit == "%"
+        unit == "%"
+        and measure == Measure.SHARE
+        and metric.measure == Measure.LEVEL
+        and metric.unit == "%"
     ):
         return None
-    if (metric.rate and measure != Measure.GROWTH) or (metric.measure == Measure.SHARE and measure != Measure.SHARE):
+    if (metric.rate and measure != Measure.GROWTH) or (
+        metric.measure == Measure.SHARE and measure != Measure.SHARE
+    ):
         return None
     if unit == "count" and not _counts(q, metric):
         return None
@@ -131,6 +137,7 @@ class ProseExtractor:
         self.context = DocumentContext(document, catalog)
         self.dating = PeriodReader(self.context, document.published)
         self.previous_metric: str | None = None
+        self.previous_entity: str | None = None
 
     def run(self) -> list[Claim]:
         claims: list[Claim] = []
@@ -199,6 +206,7 @@ class ProseExtractor:
         if qualifier == Qualifier.EXACT and earlier:
             qualifier = self._coordinated_qualifier(s, q, earlier[-1]) or qualifier
         self.previous_metric = metric.id
+        self.previous_entity = entity
         return Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
 
     def _estimate_of_carried(
@@ -259,12 +267,19 @@ class ProseExtractor:
         self, s: Sentence, q: Quantity, clause: tuple[int, int], measure: str
     ) -> tuple[Metric, str, str, str | None] | None:
         best: tuple[tuple[float, ...], Metric, str, str, str | None] | None = None
+        sector_metrics = entity_rules().sector_metrics
+        sector_at_figure: bool | None = None  # looked up when a sector metric fits the unit
         for metric in self.catalog.metrics.values():
             shape = _claim_unit(q, measure, metric)
             if shape is None:
                 continue
             unit, claim_measure = shape
-            cue = self._cue_reach(s, q, clause, metric)
+            if metric.id in sector_metrics and sector_at_figure is None:
+                _, sector_at_figure = self._sector(s, q, clause)
+            if sector_at_figure and metric.id in sector_metrics:
+                cue: tuple[float, int] | None = (0, 0)  # "construction (10.3%)"
+            else:
+                cue = self._cue_reach(s, q, clause, metric)
             if cue is None:
                 continue
             cue_reach, distance = cue
@@ -343,30 +358,44 @@ class ProseExtractor:
                 _, label = ctx.nearest_entity((metric.entity_label,), s, q.start, clause)
                 return reach, label or entity.name
             return reach, entity.name
+        if (
+            metric.id == self.previous_metric
+            and self.previous_entity
+            and entity_rules().figure_anaphora.search(s.text, 0, q.start)
+        ):
+            return 0, self.previous_entity  # "This indicator has increased by 16.6%"
         kinds = metric.entity_kinds
         if kinds and kinds[0] == "pair":
-            reach, name = self._pair(s)
-            if name is not None or len(kinds) == 1:
-                return reach, name
+            reach, pair = pair_entity(
+                ctx.mentions_in(s.start, s.start + len(s.text)),
+                ctx.entities,
+                (s.start + clause[0], s.start + clause[1]),
+                s.text,
+                s.start,
+                single_allowed=len(kinds) == 1,
+            )
+            if pair is not None or len(kinds) == 1:
+                return reach, pair
             kinds = kinds[1:]
         reach, name = ctx.nearest_entity(kinds, s, q.start, clause)
         if name is None and metric.entity_required:
             return None, None
-        if metric.id == "sector_growth" and name:
-            sector = metric.cues.search(s.text, q.end)
+        if name and metric.id in entity_rules().sector_metrics:
+            sector, _ = self._sector(s, q, clause)
             if sector:
-                name = f"{name} {sector.group(0).split()[-1].lower()}"
+                name = f"{name} {sector}"
         return reach, name
 
-    def _pair(self, s: Sentence) -> tuple[int, str | None]:
-        """Bilateral figures need two countries in the sentence: 'Kazakhstan-China'."""
-        names: list[str] = []
-        for e in self.context.mentions_in(s.start, s.start + len(s.text)):
-            if e.kind == "country" and e.name not in names:
-                names.append(e.name)
-        if len(names) < 2:
-            return 4, None
-        return 0, f"{names[0]}-{names[1]}"
+    def _sector(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> tuple[str | None, bool]:
+        """The sector named in the figure's clause, and whether it is named at the figure."""
+        return sector_in_clause(
+            self.context.sectors_in(s),
+            (s.start + clause[0], s.start + clause[1]),
+            s.start + q.start,
+            s.start + q.end,
+            s.text,
+            s.start,
+        )
 
     # -- output -----------------------------------------------------------------------
     def _claim(self, s: Sentence, r: Reading) -> Claim:

@@ -47,8 +47,9 @@ class Entity:
 class Catalog:
     metrics: dict[str, Metric]
     entity_kinds: dict[str, Entity]  # name -> Entity
-    entity_pattern: re.Pattern[str]  # one named group per entity
+    entity_pattern: re.Pattern[str]  # one named group per entity (sectors apart)
     anaphora: dict[str, re.Pattern[str]]  # kind -> phrases that point back
+    sector_pattern: re.Pattern[str] | None = None  # entities of kind `sector`, same groups
 
     @cached_property
     def count_nouns(self) -> frozenset[str]:
@@ -137,20 +138,31 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
     for metric in metrics.values():
         if metric.entity and metric.entity not in entities:
             raise CatalogError(f"metric {metric.id}: unknown entity {metric.entity}")
-    try:
-        groups = [
-            f"(?P<e{i}>{pattern_alternation(e.aliases)})" for i, e in enumerate(entities.values())
-        ]
-    except ValueError as exc:
-        raise CatalogError(f"entity aliases: {exc}") from exc
-    aliases = [alias for entity in entities.values() for alias in entity.aliases]
-    entity_pattern = re.compile(
-        skip_to(aliases) + r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE
-    )
+    # Sectors ("construction", "trade") are common words: they get a pattern of their own,
+    # scanned only where a sector metric asks, so the scan for names stays fast.
+    named = {i: e for i, e in enumerate(entities.values()) if e.kind != SECTOR}
+    sectors = {i: e for i, e in enumerate(entities.values()) if e.kind == SECTOR}
+    entity_pattern = _entity_alternation(named)
+    sector_pattern = _entity_alternation(sectors) if sectors else None
     anaphora = {
         kind: _compile(phrases, f"anaphora {kind}") for kind, phrases in data["anaphora"].items()
     }
-    return Catalog(metrics, entities, entity_pattern, anaphora)
+    return Catalog(metrics, entities, entity_pattern, anaphora, sector_pattern)
+
+
+SECTOR = "sector"
+"""The entity kind of a sector of an economy; kept out of `Catalog.entity_pattern`."""
+
+
+def _entity_alternation(entities: dict[int, Entity]) -> re.Pattern[str]:
+    """One named group `e<i>` per entity (i: its index in the catalog), longest first as
+    written."""
+    try:
+        groups = [f"(?P<e{i}>{pattern_alternation(e.aliases)})" for i, e in entities.items()]
+    except ValueError as exc:
+        raise CatalogError(f"entity aliases: {exc}") from exc
+    aliases = [alias for entity in entities.values() for alias in entity.aliases]
+    return re.compile(skip_to(aliases) + r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE)
 
 
 def catalog_path() -> Path:

@@ -1,0 +1,263 @@
+"""Entity attribution: which of the entities a sentence names a figure is about.
+
+The nearest mention is a weak guide: a partner named in a list ("China (21.9%), Russia
+(15.8%)") is not what "the country's exports" refers to, two countries of a bilateral
+figure are one entity in a fixed order, and a sector growth is about a sector of an economy
+("Georgia construction"). The rules here combine the mentions `DocumentContext` found; the
+data they read is in `metrics/data/entity_rules.yaml` (which countries report, which metrics
+are about sectors, which anaphora point to the document's topic).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+from typing import Protocol
+
+from metrics import data as package_data
+
+PAIR_KINDS = ("country", "region")
+"""What may stand on either side of a bilateral pair: "Kazakhstan-China", "China-Central Asia"."""
+
+
+class Mention(Protocol):
+    """What the rules need of an entity mention (context.EntityMention)."""
+
+    start: int
+    end: int
+    name: str
+    kind: str
+    explicit: bool
+
+
+@dataclass(frozen=True)
+class EntityRules:
+    """The data of `entity_rules.yaml`."""
+
+    reporting_countries: frozenset[str]
+    sector_metrics: frozenset[str]
+    topic_anaphora: frozenset[str]
+    sector_before_figure: re.Pattern[str]  # whole gap: sector ... figure
+    sector_after_figure: re.Pattern[str]  # whole gap: figure ... sector
+    cause_phrase: re.Pattern[str]  # a reason phrase, from its opener to a comma or stop
+    figure_anaphora: re.Pattern[str]  # "this indicator": the figure before
+
+
+@cache
+def entity_rules() -> EntityRules:
+    """The packaged rules, parsed once."""
+    data = package_data.load("entity_rules.yaml")
+    return EntityRules(
+        reporting_countries=frozenset(data["reporting_countries"]),
+        sector_metrics=frozenset(data["sector_metrics"]),
+        topic_anaphora=frozenset(data["topic_anaphora"]),
+        sector_before_figure=_gap(data["sector_before_figure"]),
+        sector_after_figure=_gap(data["sector_after_figure"]),
+        cause_phrase=re.compile(
+            r"\b(?:" + "|".join(re.escape(w) for w in data["cause_openers"]) + r")\b[^,;.\n]*",
+            re.IGNORECASE,
+        ),
+        figure_anaphora=_gap(data["figure_anaphora"]),
+    )
+
+
+def _gap(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def topic_of(mentions: Iterable[Mention], kind: str) -> str | None:
+    """The entity of `kind` a document names most often (the first named on a tie).
+
+    "The country" in a report about one economy means that economy, even right after a
+    list of its trading partners.
+    """
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for e in mentions:
+        if e.kind == kind and e.explicit:
+            counts[e.name] += 1
+            first.setdefault(e.name, e.start)
+    if not counts:
+        return None
+    return min(counts, key=lambda name: (-counts[name], first[name]))
+
+
+def pair_name(first: Mention, second: Mention, rules: EntityRules | None = None) -> str:
+    """'A-B' in the convention's order: a country before a region, a reporting country
+    before its partner, else the order of the text."""
+    rules = rules or entity_rules()
+
+    def rank(e: Mention) -> tuple[int, int]:
+        return (e.kind == "region", e.name not in rules.reporting_countries)
+
+    a, b = sorted((first, second), key=rank)  # stable: the text's order on a tie
+    return f"{a.name}-{b.name}"
+
+
+def pair_entity(
+    in_sentence: Sequence[Mention],
+    in_document: Sequence[Mention],
+    clause: tuple[int, int],
+    text: str,
+    offset: int,
+    single_allowed: bool,
+    rules: EntityRules | None = None,
+) -> tuple[int, str | None]:
+    """The bilateral entity of a sentence: two countries or regions linked by a short phrase
+    ("China's trade with Central Asian nations", "between Armenia and Iran"), else the first
+    two countries in the figure's clause (a country in another clause is not a side:
+    "X's turnover reached $5bn, while Chinese investment grew"). `text` is the sentence,
+    starting at document offset `offset`; `clause` is in document offsets.
+
+    With one named ("bring the trade turnover with Azerbaijan to $15 billion", a list line
+    "- Kyrgyzstan: $2.7 billion") and `single_allowed`, the other side is the country or
+    region the document names most often besides it.
+
+    Returns (reach, name) as `DocumentContext.nearest_entity` does: 0 both sides in the
+    sentence, 2 one side from the document (weaker than a country named in the clause, so
+    a country's own total keeps its country), 4 none.
+    """
+    named: list[Mention] = []
+    for e in in_sentence:
+        if e.kind in PAIR_KINDS and all(e.name != n.name for n in named):
+            named.append(e)
+    for a, b in pairwise(named):
+        if _LINKED.fullmatch(text[a.end - offset : b.start - offset]):
+            return 0, pair_name(a, b, rules)  # "China's trade with Central Asia"
+    countries = [e for e in named if e.kind == "country" and clause[0] <= e.start < clause[1]]
+    if len(countries) >= 2:
+        return 0, pair_name(countries[0], countries[1], rules)
+    if not named and _BOTH_SIDES.search(text):
+        # "trade turnover between the two countries": the two the document names most
+        top = _most_named(in_document, 2)
+        if len(top) == 2:
+            return 0, pair_name(top[0], top[1], rules)
+    if len(named) == 1 and single_allowed:
+        partner = _partner_of(named[0], in_document)
+        if partner is not None:
+            # "the trade turnover with Azerbaijan": the other side is the speaker's country
+            stated = _OTHER_SIDE_IMPLIED.search(text[: named[0].start - offset])
+            return (0 if stated else 2), pair_name(named[0], partner, rules)
+    return 4, None
+
+
+_LINKED = re.compile(
+    r"(?:['’]s)?\s*(?:\w+\s+){0,3}?(?:with|and|to|from)\s+(?:the\s+)?|\s*[-–—]\s*", re.IGNORECASE
+)
+"""Between the two sides of a pair: "'s trade with", " and ", "–"."""
+
+
+_OTHER_SIDE_IMPLIED = re.compile(
+    r"\b(?:trade|turnover|exports?|imports?)\s+(?:\w+\s+){0,2}?(?:with|to|from)\s+(?:the\s+)?\Z",
+    re.IGNORECASE,
+)
+"""Before the one country named: the figure is a trade with it ("trade turnover with")."""
+
+
+_BOTH_SIDES = re.compile(r"\b(?:(?:between|of) (?:the|our) two countries|both countries)\b", re.I)
+"""A pair named by anaphora: "between the two countries", "both countries"."""
+
+
+def _most_named(in_document: Sequence[Mention], n: int) -> list[Mention]:
+    """The `n` countries the document names most often, each at its first mention."""
+    counts = Counter(e.name for e in in_document if e.kind == "country" and e.explicit)
+    names = sorted(counts, key=lambda name: -counts[name])[:n]
+    return [next(e for e in in_document if e.name == name) for name in names]
+
+
+def _partner_of(one: Mention, in_document: Sequence[Mention]) -> Mention | None:
+    counts = Counter(e.name for e in in_document if e.kind == "country" and e.explicit)
+    counts.pop(one.name, None)
+    if not counts:
+        return None
+    best = max(counts, key=lambda name: counts[name])
+    return next(e for e in in_document if e.name == best)
+
+
+def sector_in_clause(
+    in_sentence: Sequence[Mention],
+    clause: tuple[int, int],
+    figure_start: int,
+    figure_end: int,
+    text: str,
+    offset: int,
+    rules: EntityRules | None = None,
+) -> tuple[str | None, bool]:
+    """(sector, at_figure): the sector a figure is about, and whether it is named right at
+    the figure (a gap of `sector_after_figure` / `sector_before_figure`), which makes the
+    figure a sector figure even when the clause names GDP growth.
+
+    One named right after the figure wins ("4.3% in the industrial sector, 12.8% in
+    trade"), then one right before it ("construction (10.3%)"; a sector name may hold "and"
+    and so straddle a clause break), then the nearest before it in its clause, then the
+    first after it there. Offsets (`clause` too) are document offsets; `text` is the
+    sentence, which starts at `offset`.
+    """
+    rules = rules or entity_rules()
+    sectors = [e for e in in_sentence if e.kind == "sector"]
+    after = [e for e in sectors if e.start >= figure_end]
+    before = [e for e in sectors if e.end <= figure_start]
+    if after and rules.sector_after_figure.fullmatch(
+        text[figure_end - offset : after[0].start - offset]
+    ):
+        return after[0].name, True
+    if before and rules.sector_before_figure.fullmatch(
+        text[before[-1].end - offset : figure_start - offset]
+    ):
+        return before[-1].name, True
+    before = [e for e in before if e.start >= clause[0]]
+    if before:
+        return before[-1].name, False
+    after = [e for e in after if e.start < clause[1]]
+    return (after[0].name if after else None), False
+
+
+_APPOSITIVE_OPENS = re.compile(r"[\"”»’']?,[\"”»’']?\s+[^,;.()\n]{0,50}\Z")
+_APPOSITIVE_CLOSES = re.compile(r"[^,;.()\n]{0,50}?,")
+_DESCRIPTIVE_WORD = re.compile(r"\b(?!and\b)[a-z]{3,}\b")
+
+
+def appositive_mentions(text: str, mentions: Sequence[Mention]) -> set[int]:
+    """Indices of mentions inside an appositive: "Port Z, a key node of the Corridor,
+    handled 3 Mt", "The economy of Turkmenistan, Central Asia's largest gas producer, grew".
+
+    The aside follows another mention after a comma, closes with a comma within a few
+    words, and holds a descriptive (lower-case) word, which a plain list ("China, Russia,
+    Kazakhstan") does not, and no figure (a list of figures is no aside). The subject named before the aside, not the entity inside it,
+    is what the clause is about. `text` is the document; offsets are document offsets.
+    """
+    found: set[int] = set()
+    for i in range(1, len(mentions)):
+        before, e = mentions[i - 1], mentions[i]
+        if "sector" in (before.kind, e.kind):
+            continue  # "16% in construction, 12% in trade": a list of sectors
+        opening = _APPOSITIVE_OPENS.match(text, before.end, e.start)
+        closing = _APPOSITIVE_CLOSES.match(text, e.end)
+        if not opening or not closing:
+            continue
+        aside = text[before.end : closing.end()]
+        if any(c.isdigit() for c in aside):
+            continue  # a figure inside: a list of figures, not an aside
+        if _DESCRIPTIVE_WORD.search(aside.replace(text[e.start : e.end], " ")):
+            # every entity in the aside: "Mongolia, a state between Russia and China, grew"
+            found.update(j for j in range(i, len(mentions)) if mentions[j].start < closing.end())
+    return found
+
+
+def cause_mentions(
+    text: str, mentions: Sequence[Mention], rules: EntityRules | None = None
+) -> set[int]:
+    """Indices of mentions inside a reason phrase with no figure of its own: "lowered its
+    2026 projection to 4.9% due to lower output in Azerbaijan" is not about Azerbaijan.
+    `text` is the document; offsets are document offsets."""
+    rules = rules or entity_rules()
+    spans = [
+        (m.start(), m.end())
+        for m in rules.cause_phrase.finditer(text)
+        if not any(c.isdigit() for c in m.group(0))
+    ]
+    return {i for i, e in enumerate(mentions) if any(start < e.start < end for start, end in spans)}
