@@ -149,8 +149,8 @@ class PeriodReader:
 
     def year_so_far(self, s: Sentence, period: Period | None, index: int) -> Period | None:
         """'300 ships this year, compared to 262 last year' in a text about January-October:
-        an actual figure's "this year" is the part of the year the text is about, "last
-        year" the same part of the year before."""
+        an actual figure's "this year" is the part of the year the text is about, and "last
+        year" set against it the same part of the year before."""
         own = next((m for m in s.periods if m.period is period), None)
         if own is None or not _RELATIVE_YEAR.fullmatch(s.text[own.start : own.end]):
             return None
@@ -168,6 +168,13 @@ class PeriodReader:
         if about.end.month == 12:
             return None  # a whole year: nothing to narrow
         shift = own.period.start.year - about.start.year
+        set_against = bool(before) or any(
+            _RELATIVE_YEAR.fullmatch(s.text[m.start : m.end])
+            and m.period.start.year == about.start.year
+            for m in s.periods
+        )
+        if shift == -1 and not set_against:
+            return None  # "Last year it carried 2.76 Mt" on its own: the whole of last year
         return shift_years(about, shift) if shift in (0, -1) else None
 
     def _compared_level(
