@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import paths
 import pytest
-from test_extract_cases import Case, compare, extract, load_cases, read_yaml, report
+from case_tables import with_known_gaps
+from test_extract_cases import Case, check_case, load_cases, read_yaml
 
 from metrics.extract.entities import pair_name, topic_of
 
@@ -32,20 +33,9 @@ KNOWN_GAPS: dict[str, str] = {
 MIN_CASES_PER_RULE = 10
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN_GAPS[c.id], strict=True))
-        if c.id in KNOWN_GAPS
-        else c
-        for c in CASES
-    ],
-    ids=[case.id for case in CASES],
-)
+@pytest.mark.parametrize("case", with_known_gaps(CASES, KNOWN_GAPS, key=lambda c: c.id))
 def test_case(case: Case) -> None:
-    result = compare(case.claims, extract(case))
-    if not result.ok:
-        pytest.fail(report(case, result), pytrace=False)
+    check_case(case)
 
 
 def test_every_rule_has_enough_cases_and_every_case_names_entities() -> None:

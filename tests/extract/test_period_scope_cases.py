@@ -14,6 +14,7 @@ from typing import Any
 import paths
 import pytest
 import yaml
+from case_tables import with_known_gaps
 
 from metrics.extract import extract_claims
 from metrics.models import Document
@@ -36,17 +37,9 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= REL_TOL * max(abs(a), abs(b)) + 1e-9
 
 
-@pytest.mark.parametrize(
-    "rule,case",
-    [
-        pytest.param(r, c, marks=pytest.mark.xfail(reason=KNOWN_GAPS[c["id"]], strict=True))
-        if c["id"] in KNOWN_GAPS
-        else (r, c)
-        for r, c in CASES
-    ],
-    ids=[case["id"] for _, case in CASES],
-)
-def test_period_scope(rule: str, case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("entry", with_known_gaps(CASES, KNOWN_GAPS, key=lambda e: e[1]["id"]))
+def test_period_scope(entry: tuple[str, dict[str, Any]]) -> None:
+    rule, case = entry
     document = Document(
         path="<case>", text=case["text"], published=case["published"], title=case.get("title")
     )

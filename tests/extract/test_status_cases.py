@@ -15,6 +15,7 @@ from typing import Any
 import paths
 import pytest
 import yaml
+from case_tables import with_known_gaps
 
 from metrics.vocab import Qualifier, Status
 
@@ -66,13 +67,7 @@ def _figure(case: StatusCase, claims: list[Any]) -> Any:
 
 @pytest.mark.parametrize(
     "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN_GAPS[c.id], strict=True))
-        if c.id in KNOWN_GAPS
-        else c
-        for c in CASES
-    ],
-    ids=[f"{c.rule}/{c.id}" for c in CASES],
+    with_known_gaps(CASES, KNOWN_GAPS, key=lambda c: c.id, test_id=lambda c: f"{c.rule}/{c.id}"),
 )
 def test_status_case(case: StatusCase) -> None:
     from metrics.extract import extract_text

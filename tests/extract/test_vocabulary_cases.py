@@ -13,7 +13,8 @@ from typing import Any
 
 import paths
 import pytest
-from test_extract_cases import Case, compare, extract, load_cases, read_yaml, report
+from case_tables import with_known_gaps
+from test_extract_cases import Case, check_case, load_cases, read_yaml
 
 from metrics.lexicon.catalog import load_catalog
 from metrics.vocab import Unit
@@ -24,16 +25,9 @@ XFAIL = {item["id"]: item["xfail"] for items in RAW.values() for item in items i
 GROUPS_NEEDING_TEN = ("metric_cues", "new_metrics", "count_units", "currencies")
 
 
-def _param(case: Case) -> Any:
-    marks = [pytest.mark.xfail(reason=XFAIL[case.id], strict=True)] if case.id in XFAIL else []
-    return pytest.param(case, id=case.id, marks=marks)
-
-
-@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+@pytest.mark.parametrize("case", with_known_gaps(CASES, XFAIL, key=lambda c: c.id))
 def test_vocabulary_case(case: Case) -> None:
-    result = compare(case.claims, extract(case))
-    if not result.ok:
-        pytest.fail(report(case, result), pytrace=False)
+    check_case(case)
 
 
 def test_every_group_has_ten_phrasings() -> None:
