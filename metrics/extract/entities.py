@@ -19,6 +19,8 @@ from itertools import pairwise
 from typing import Protocol
 
 from metrics import data as package_data
+from metrics.extract.cues import ONE_SPACE
+from metrics.lexicon.textscan import alternation
 
 PAIR_KINDS = ("country", "region")
 """What may stand on either side of a bilateral pair: "Kazakhstan-China", "China-Central Asia"."""
@@ -58,7 +60,7 @@ def entity_rules() -> EntityRules:
         sector_before_figure=_gap(data["sector_before_figure"]),
         sector_after_figure=_gap(data["sector_after_figure"]),
         cause_phrase=re.compile(
-            r"\b(?:" + "|".join(re.escape(w) for w in data["cause_openers"]) + r")\b[^,;.\n]*",
+            r"\b(?:" + alternation(data["cause_openers"], space=ONE_SPACE) + r")\b[^,;.\n]*",
             re.IGNORECASE,
         ),
         figure_anaphora=_gap(data["figure_anaphora"]),

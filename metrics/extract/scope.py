@@ -17,6 +17,7 @@ from functools import cache
 
 from metrics import data
 from metrics.lexicon.periods import PeriodMention
+from metrics.lexicon.textscan import alternation
 
 
 @dataclass(frozen=True)
@@ -31,26 +32,21 @@ class ScopeRules:
     vintage_before: re.Pattern[str]
 
 
-def _phrases(words: list[str]) -> str:
-    ordered = sorted(words, key=len, reverse=True)  # the longest phrase first
-    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
-
-
 @cache
 def scope_rules() -> ScopeRules:
     raw = data.load("period_scope.yaml")
     return ScopeRules(
         aside_open=raw["aside"]["open"],
         aside_close=raw["aside"]["close"],
-        comparison=re.compile(rf"\b(?:{_phrases(raw['comparison_openers'])})\b", re.IGNORECASE),
+        comparison=re.compile(rf"\b(?:{alternation(raw['comparison_openers'])})\b", re.IGNORECASE),
         plan_before=re.compile(
-            rf"\b(?:{_phrases(raw['plan_before'])})\s+(?:the\s+)?\Z", re.IGNORECASE
+            rf"\b(?:{alternation(raw['plan_before'])})\s+(?:the\s+)?\Z", re.IGNORECASE
         ),
         vintage_after=re.compile(
-            rf"\A[\s,]*(?:{_phrases(raw['vintage_after'])})\b", re.IGNORECASE
+            rf"\A[\s,]*(?:{alternation(raw['vintage_after'])})\b", re.IGNORECASE
         ),
         vintage_before=re.compile(
-            rf"\b(?:{_phrases(raw['vintage_before'])})\s+\Z", re.IGNORECASE
+            rf"\b(?:{alternation(raw['vintage_before'])})\s+\Z", re.IGNORECASE
         ),
     )
 
