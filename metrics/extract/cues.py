@@ -2,7 +2,8 @@
 
 Prose and tables read the same status words (forecast, target); prose looks for them in
 the words before a figure, tables in the labels of its row and column. Each set of
-patterns is compiled on first use and then shared by every document.
+patterns is compiled on first use and then shared by every document; the prose-only status
+words (modal language, what sets a target) are compiled here too, for `status.py`.
 
 A cue is the words of its key, escaped, joined with the regular expressions under the
 file's `patterns:` with the same key; no word list is read as regex.
@@ -16,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from metrics.data import load
-from metrics.lexicon.textscan import alternation, pattern_alternation
+from metrics.lexicon.textscan import alternation, pattern_alternation, skip_to
 
 # The words of a cue phrase were always matched one space apart; `\s+` would also join
 # them across a line break inside a table label or a run of spaces.
@@ -86,6 +87,34 @@ def prose_cues() -> ProseCues:
         up_to_as_direction=re.compile(
             rf"\b(?:{_cue(data, 'up_to_as_direction')})\s*\Z", re.IGNORECASE
         ),
+    )
+
+
+@dataclass(frozen=True)
+class StatusCues:
+    """The prose-only status cues; each matches from a word's start to a word's end."""
+
+    modal: re.Pattern[str]
+    modal_after: re.Pattern[str]
+    target_setter: re.Pattern[str]
+    no_cue: re.Pattern[str]
+
+
+@cache
+def status_cues() -> StatusCues:
+    data = load("cues.yaml")
+
+    def words(key: str) -> re.Pattern[str]:
+        # `skip_to` lets `re` jump between the letters the cues begin with (much faster
+        # over a long sentence); it is empty when a pattern's first letter is unknown.
+        skip = skip_to(data[key] + data["patterns"].get(key, []))
+        return re.compile(rf"\b{skip}(?:{_cue(data, key)})\b", re.IGNORECASE)
+
+    return StatusCues(
+        modal=words("modal_forecast"),
+        modal_after=words("modal_forecast_after"),
+        target_setter=words("target_setters"),
+        no_cue=words("no_status_cue"),
     )
 
 

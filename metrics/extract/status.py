@@ -22,46 +22,13 @@ nor is a set phrase of reporting ("it should be noted that").
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
-from metrics.data import load
-from metrics.extract.cues import _cue, prose_cues
+from metrics.extract.cues import prose_cues, status_cues
 from metrics.extract.rules import forecast_status, has_ended, is_estimate, status_by_date
 from metrics.lexicon.catalog import Metric
-from metrics.lexicon.textscan import skip_to
 from metrics.models import Period
 from metrics.vocab import Status
-
-
-@dataclass(frozen=True)
-class StatusCues:
-    """The prose-only status cues; each matches from a word's start to a word's end."""
-
-    modal: re.Pattern[str]
-    modal_after: re.Pattern[str]
-    target_setter: re.Pattern[str]
-    no_cue: re.Pattern[str]
-
-
-@cache
-def status_cues() -> StatusCues:
-    data = load("cues.yaml")
-
-    def words(key: str) -> re.Pattern[str]:
-        # `skip_to` lets `re` jump between the letters the cues begin with (much faster
-        # over a long sentence); it is empty when a pattern's first letter is unknown.
-        skip = skip_to(data[key] + data["patterns"].get(key, []))
-        return re.compile(rf"\b{skip}(?:{_cue(data, key)})\b", re.IGNORECASE)
-
-    return StatusCues(
-        modal=words("modal_forecast"),
-        modal_after=words("modal_forecast_after"),
-        target_setter=words("target_setters"),
-        no_cue=words("no_status_cue"),
-    )
 
 
 def has_status_cue(text: str) -> bool:
