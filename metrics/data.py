@@ -73,6 +73,9 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "label_scales",
         }
     ),
+    "transport_modes.yaml": frozenset(
+        {"modes", "all_modes", "mode_neutral_metrics", "metric_by_mode"}
+    ),
     "reconcile.yaml": frozenset(
         {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report"}
     ),

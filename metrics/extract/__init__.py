@@ -34,6 +34,8 @@ def extract_claims(document: Document, catalog: Catalog | None = None) -> list[C
     return ProseExtractor(prose, catalog).run() + table_claims(document, catalog)
 
 
-def extract_text(text: str, published: date | None = None, path: str = "<text>") -> list[Claim]:
+def extract_text(
+    text: str, published: date | None = None, path: str = "<text>", title: str | None = None
+) -> list[Claim]:
     """Claims of a bare text, as if it were a document published on `published`."""
-    return extract_claims(Document(path=path, text=text, published=published))
+    return extract_claims(Document(path=path, text=text, published=published, title=title))

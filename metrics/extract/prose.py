@@ -14,6 +14,7 @@ from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
 from metrics.extract.entities import entity_rules, pair_entity, sector_in_clause
+from metrics.extract.modes import ModeReader
 from metrics.extract.rules import (
     claim_id,
     has_ended,
@@ -136,6 +137,7 @@ class ProseExtractor:
         self.catalog = catalog
         self.context = DocumentContext(document, catalog)
         self.dating = PeriodReader(self.context, document.published)
+        self.modes = ModeReader(self.context.sentences, document.title)
         self.previous_metric: str | None = None
         self.previous_entity: str | None = None
 
@@ -170,6 +172,7 @@ class ProseExtractor:
         if chosen is None:
             return None
         metric, unit, measure, entity = chosen
+        metric, entity = self._in_mode(s, q, clause, index, metric, entity)
         value = q.value
         if unit == "x" and sign < 0:
             value = 1 / value if value else value
@@ -294,6 +297,22 @@ class ProseExtractor:
         if best is None:
             return None
         return best[1], best[2], best[3], best[4]
+
+    def _in_mode(
+        self,
+        s: Sentence,
+        q: Quantity,
+        clause: tuple[int, int],
+        index: int,
+        metric: Metric,
+        entity: str | None,
+    ) -> tuple[Metric, str | None]:
+        """The metric and entity once the mode of transport in scope is known."""
+        known = self.catalog.entity_kinds.get(entity) if entity else None
+        metric_id, entity = self.modes.refine(
+            index, clause, q.start, metric.id, entity, known is not None and known.kind == "country"
+        )
+        return (metric if metric_id == metric.id else self.catalog.metrics[metric_id]), entity
 
     def _cue_reach(
         self, s: Sentence, q: Quantity, clause: tuple[int, int], metric: Metric

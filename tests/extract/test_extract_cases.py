@@ -155,6 +155,7 @@ class Case:
     text: str
     published: date | None
     claims: tuple[Expected, ...]
+    title: str | None = None  # the document's front-matter title, when the case needs one
 
 
 def _label(value: Any) -> str | None:
@@ -188,7 +189,9 @@ def load_cases(data: dict[str, list[dict[str, Any]]] = RAW) -> list[Case]:
                 )
                 for raw in item["claims"]
             )
-            cases.append(Case(group, item["id"], item["text"], item["published"], claims))
+            cases.append(
+                Case(group, item["id"], item["text"], item["published"], claims, item.get("title"))
+            )
     return cases
 
 
@@ -311,7 +314,7 @@ def report(case: Case, result: Comparison) -> str:
 def extract(case: Case) -> list[Any]:
     from metrics.extract import extract_text  # imported late: the YAML checks need no extractor
 
-    return list(extract_text(case.text, case.published))
+    return list(extract_text(case.text, case.published, title=case.title))
 
 
 # ---------------------------------------------------------------------------------------

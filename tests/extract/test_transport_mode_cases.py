@@ -1,0 +1,78 @@
+"""Transport mode cases: invented texts whose claims hinge on the mode of transport a figure
+is about (metrics/extract/modes.py, metrics/data/transport_modes.yaml).
+
+The cases live in `tests/cases/transport_mode_cases.yaml` and are compared exactly as the
+extraction cases are (`test_extract_cases.check_case`). The unit tests below pin the scope
+rules of `modes.py` on their own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import paths
+import pytest
+from case_tables import with_known_gaps
+from test_extract_cases import Case, check_case, load_cases, read_yaml
+
+from metrics.extract.modes import lead_mode, mode_in_sentence, mode_mentions
+
+CASES_FILE = paths.CASES / "transport_mode_cases.yaml"
+RAW = read_yaml(CASES_FILE)
+CASES = load_cases(RAW)
+
+# Known gaps, each with the first thing it gets wrong (strict: a fix must remove the entry).
+KNOWN_GAPS: dict[str, str] = {}
+
+MIN_CASES_PER_RULE = 10
+
+
+@pytest.mark.parametrize("case", with_known_gaps(CASES, KNOWN_GAPS, key=lambda c: c.id))
+def test_case(case: Case) -> None:
+    check_case(case)
+
+
+def test_every_rule_has_enough_cases_and_every_case_names_entities() -> None:
+    sizes = Counter({group: len(cases) for group, cases in RAW.items()})
+    assert all(n >= MIN_CASES_PER_RULE for n in sizes.values()), sizes
+    for case in CASES:
+        assert all(claim.entity for claim in case.claims), case.id
+
+
+@pytest.mark.parametrize(
+    ("text", "modes"),
+    [
+        ("cargo carried by rail and by sea", ["rail", "sea"]),
+        ("Railways and airlines", ["rail", "air"]),
+        ("across all modes of transport", ["all"]),
+        ("the trail and the railing", []),  # words that only contain "rail"
+        ("Maritime traffic", ["sea"]),
+    ],
+)
+def test_mode_mentions(text: str, modes: list[str]) -> None:
+    assert [m.mode for m in mode_mentions(text)] == modes
+
+
+@pytest.mark.parametrize(
+    ("title", "first", "mode"),
+    [
+        ("Rail freight in 2024", "By sea, it carried 2 Mt.", "rail"),  # the title first
+        (None, "By sea, it carried 2 Mt.", "sea"),
+        ("Rail and road transport in 2024", "By sea, it carried 2 Mt.", None),  # two modes: none
+        ("Transport across all modes", "Railways carried 2 Mt.", None),
+        ("Results for 2024", "Railways carried 2 Mt.", "rail"),  # a title with no mode
+        (None, None, None),
+    ],
+)
+def test_lead_mode(title: str | None, first: str | None, mode: str | None) -> None:
+    assert lead_mode(title, first) == mode
+
+
+def test_mode_in_sentence_prefers_the_clause_then_what_comes_before() -> None:
+    text = "By road, 3 Mt; and 2 Mt were carried by rail"
+    mentions = mode_mentions(text)
+    second_clause = (text.index("and"), len(text))
+    assert mode_in_sentence(mentions, second_clause, text.index("2 Mt")) == "rail"
+    assert mode_in_sentence(mentions, (0, text.index(";")), text.index("3 Mt")) == "road"
+    assert mode_in_sentence(mentions[:1], second_clause, text.index("2 Mt")) == "road"
+    assert mode_in_sentence([], second_clause, text.index("2 Mt")) is None
