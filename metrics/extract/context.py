@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from metrics.extract.entities import (
     appositive_mentions,
     cause_mentions,
+    cause_spans,
     entity_rules,
     topic_of,
 )
@@ -51,6 +52,8 @@ class DocumentContext:
         self.paragraphs: dict[int, list[Sentence]] = {}
         for s in self.sentences:
             self.paragraphs.setdefault(s.paragraph, []).append(s)
+        self.cause_spans = cause_spans(document.text)
+        self._cause_starts = [start for start, _ in self.cause_spans]
         self.entities = self._entity_mentions()
         self.entity_names = {e.name for e in self.entities}
         self._entity_starts = [e.start for e in self.entities]
@@ -77,8 +80,20 @@ class DocumentContext:
                     name = topic or named[before - 1].name
                     mentions.append(EntityMention(m.start(), m.end(), name, kind, False))
         mentions.sort(key=lambda e: e.start)
-        aside = appositive_mentions(text, mentions) | cause_mentions(text, mentions)
+        aside = appositive_mentions(text, mentions) | cause_mentions(mentions, self.cause_spans)
         return [e for i, e in enumerate(mentions) if i not in aside]
+
+    def causes_in(self, sentence: Sentence) -> list[tuple[int, int]]:
+        """The reason phrases ("driven by ...") that overlap `sentence`, in its offsets."""
+        end = sentence.start + len(sentence.text)
+        first = max(0, bisect_right(self._cause_starts, sentence.start) - 1)
+        found = []
+        for start, stop in self.cause_spans[first:]:
+            if start >= end:
+                break
+            if stop > sentence.start:
+                found.append((start - sentence.start, stop - sentence.start))
+        return found
 
     def sectors_in(self, sentence: Sentence) -> list[EntityMention]:
         """Sectors named in a sentence ("construction (10.3%)"), found on first request:

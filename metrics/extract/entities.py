@@ -20,7 +20,7 @@ from typing import Protocol
 
 from metrics import data as package_data
 from metrics.extract.cues import ONE_SPACE
-from metrics.lexicon.textscan import alternation
+from metrics.lexicon.textscan import alternation, skip_to
 
 PAIR_KINDS = ("country", "region")
 """What may stand on either side of a bilateral pair: "Kazakhstan-China", "China-Central Asia"."""
@@ -49,6 +49,14 @@ class EntityRules:
     figure_anaphora: re.Pattern[str]  # "this indicator": the figure before
 
 
+_CAUSE_LIST_ITEMS = (
+    r"(?:\s*,\s*(?:and\s+)?(?!(?:while|whereas|but|which|although|as|with)\b)"
+    r"[^\W\d_][^\W\d_'’-]*(?:\s+[^\W\d_][^\W\d_'’-]*){0,3}(?=\s*(?:[,;.\n]|\Z)))*"
+)
+"""The rest of a list of causes: "supported by consumption, investment, and exports"; items
+of up to four words with no figure, not a new clause ("..., while Georgia grew")."""
+
+
 @cache
 def entity_rules() -> EntityRules:
     """The packaged rules, parsed once."""
@@ -60,7 +68,11 @@ def entity_rules() -> EntityRules:
         sector_before_figure=_gap(data["sector_before_figure"]),
         sector_after_figure=_gap(data["sector_after_figure"]),
         cause_phrase=re.compile(
-            r"\b(?:" + alternation(data["cause_openers"], space=ONE_SPACE) + r")\b[^,;.\n]*",
+            skip_to(data["cause_openers"])
+            + r"\b(?:"
+            + alternation(data["cause_openers"], space=ONE_SPACE)
+            + r")\b[^,;.\n]*"
+            + _CAUSE_LIST_ITEMS,
             re.IGNORECASE,
         ),
         figure_anaphora=_gap(data["figure_anaphora"]),
@@ -250,16 +262,18 @@ def appositive_mentions(text: str, mentions: Sequence[Mention]) -> set[int]:
     return found
 
 
-def cause_mentions(
-    text: str, mentions: Sequence[Mention], rules: EntityRules | None = None
-) -> set[int]:
-    """Indices of mentions inside a reason phrase with no figure of its own: "lowered its
-    2026 projection to 4.9% due to lower output in Azerbaijan" is not about Azerbaijan.
-    `text` is the document; offsets are document offsets."""
+def cause_spans(text: str, rules: EntityRules | None = None) -> list[tuple[int, int]]:
+    """Reason phrases with no figure of its own, in order: "lowered its 2026 projection to
+    4.9% due to lower output in Azerbaijan" is not about Azerbaijan, and "grew 7.2%,
+    supported by investment" is no investment figure. Offsets are those of `text`."""
     rules = rules or entity_rules()
-    spans = [
+    return [
         (m.start(), m.end())
         for m in rules.cause_phrase.finditer(text)
         if not any(c.isdigit() for c in m.group(0))
     ]
+
+
+def cause_mentions(mentions: Sequence[Mention], spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Indices of the mentions inside one of the reason phrases `spans`."""
     return {i for i, e in enumerate(mentions) if any(start < e.start < end for start, end in spans)}

@@ -62,6 +62,11 @@ def _direction_not_bound(found: re.Match[str], before: str) -> bool:
     )
 
 
+def _points_back(s: Sentence, q: Quantity) -> bool:
+    """ "This indicator" before the figure in its sentence: it is the figure before's."""
+    return entity_rules().figure_anaphora.search(s.text, 0, q.start) is not None
+
+
 def _qualifier(before: str, q: Quantity) -> str:
     """The hedge right before the number; "up to" after a verb of motion is no bound."""
     c = prose_cues()
@@ -329,6 +334,8 @@ class ProseExtractor:
         if strong is not None:
             return strong
         continuing = metric.id == self.previous_metric
+        if continuing and _points_back(s, q):
+            return 0, 0  # "this indicator grew by 16.6%": the figure before's metric
         weak = (
             self._nearest_cue(s, q, clause, metric.weak_cues, metric.weak_cue_keys)
             if metric.weak_cues
@@ -347,7 +354,10 @@ class ProseExtractor:
         keys: frozenset[str] | None,
     ) -> tuple[float, int] | None:
         best: tuple[float, int] | None = None
+        causes = self.context.causes_in(s) if self.context.cause_spans else ()
         for start, end in s.cue_spans(cues, keys):
+            if causes and any(a <= start < b for a, b in causes):
+                continue  # "grew 7.2%, supported by investment": a cause, not the figure
             if start < q.end and end > q.start:
                 distance = 0  # the unit names it: "200,000 TEU"
             elif end <= q.start:
@@ -377,12 +387,8 @@ class ProseExtractor:
                 _, label = ctx.nearest_entity((metric.entity_label,), s, q.start, clause)
                 return reach, label or entity.name
             return reach, entity.name
-        if (
-            metric.id == self.previous_metric
-            and self.previous_entity
-            and entity_rules().figure_anaphora.search(s.text, 0, q.start)
-        ):
-            return 0, self.previous_entity  # "This indicator has increased by 16.6%"
+        if metric.id == self.previous_metric and self.previous_entity and _points_back(s, q):
+            return 0, self.previous_entity  # "This indicator has increased by 16.6%""
         kinds = metric.entity_kinds
         if kinds and kinds[0] == "pair":
             reach, pair = pair_entity(
