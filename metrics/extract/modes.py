@@ -80,15 +80,24 @@ def lead_mode(title: str | None, first_sentence: str | None) -> str | None:
 
 
 def mode_in_sentence(
-    mentions: list[ModeMention], clause: tuple[int, int], figure_start: int
+    mentions: list[ModeMention], clause: tuple[int, int], figure_start: int, text: str
 ) -> str | None:
     """The mode of a figure from its own sentence: its clause's phrase nearest to it, else
-    the last phrase before it."""
+    the last phrase before it, else the first one after it with no comma between ("3 Mt of
+    cargo and 2 million passengers were carried by rail")."""
     in_clause = [m for m in mentions if clause[0] <= m.start < clause[1]]
     if in_clause:
         return min(in_clause, key=lambda m: abs(m.start - figure_start)).mode
     before = [m for m in mentions if m.start < figure_start]
-    return before[-1].mode if before else None
+    if before:
+        return before[-1].mode
+    after = next((m for m in mentions if m.start > figure_start), None)
+    if after is not None and not _CLAUSE_PUNCTUATION.search(text, figure_start, after.start):
+        return after.mode
+    return None
+
+
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:()]")
 
 
 class ModeReader:
@@ -107,7 +116,8 @@ class ModeReader:
     def mode_at(self, index: int, clause: tuple[int, int], figure_start: int) -> str | None:
         """The mode a figure of sentence `index` is about; None when it is every mode or
         the text does not say."""
-        own = mode_in_sentence(self._of(index), clause, figure_start)
+        text = self._sentences[index].text
+        own = mode_in_sentence(self._of(index), clause, figure_start, text)
         if own is not None:
             return None if own == ALL_MODES else own
         paragraph = self._sentences[index].paragraph

@@ -68,11 +68,25 @@ def test_lead_mode(title: str | None, first: str | None, mode: str | None) -> No
     assert lead_mode(title, first) == mode
 
 
-def test_mode_in_sentence_prefers_the_clause_then_what_comes_before() -> None:
+def test_mode_in_sentence_prefers_the_clause_then_before_then_after() -> None:
     text = "By road, 3 Mt; and 2 Mt were carried by rail"
     mentions = mode_mentions(text)
     second_clause = (text.index("and"), len(text))
-    assert mode_in_sentence(mentions, second_clause, text.index("2 Mt")) == "rail"
-    assert mode_in_sentence(mentions, (0, text.index(";")), text.index("3 Mt")) == "road"
-    assert mode_in_sentence(mentions[:1], second_clause, text.index("2 Mt")) == "road"
-    assert mode_in_sentence([], second_clause, text.index("2 Mt")) is None
+    assert mode_in_sentence(mentions, second_clause, text.index("2 Mt"), text) == "rail"
+    assert mode_in_sentence(mentions, (0, text.index(";")), text.index("3 Mt"), text) == "road"
+    assert mode_in_sentence(mentions[:1], second_clause, text.index("2 Mt"), text) == "road"
+    assert mode_in_sentence([], second_clause, text.index("2 Mt"), text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "mode"),
+    [
+        ("5 Mt of cargo and 2 million passengers were carried by rail", "rail"),
+        ("5 Mt of cargo moved, and 2 million passengers went by rail", None),  # a comma between
+        ("5 Mt of cargo moved; trains carried the rest by rail", None),
+    ],
+)
+def test_mode_after_the_figure_only_with_no_punctuation_between(text: str, mode: str | None) -> None:
+    breaks = [text.index(mark) for mark in (" and", ";") if mark in text]
+    first_clause = (0, min(breaks, default=len(text)))
+    assert mode_in_sentence(mode_mentions(text), first_clause, 0, text) == mode
