@@ -53,6 +53,7 @@ class ProseCues:
     any_growth_verb: re.Pattern[str]
     any_decrease_verb: re.Pattern[str]
     up_to_as_direction: re.Pattern[str]
+    count_subject: re.Pattern[str]  # "the number of trucks ... reached": `rest` after "of"
 
 
 @cache
@@ -86,6 +87,9 @@ def prose_cues() -> ProseCues:
         any_decrease_verb=re.compile(rf"\b(?:{decrease})\b", re.IGNORECASE),
         up_to_as_direction=re.compile(
             rf"\b(?:{_cue(data, 'up_to_as_direction')})\s*\Z", re.IGNORECASE
+        ),
+        count_subject=re.compile(
+            rf"\b(?:{_cue(data, 'count_subject')})\s+(?P<rest>[^\d,;:()]*)\Z", re.IGNORECASE
         ),
     )
 

@@ -50,6 +50,22 @@ def _claimable(q: Quantity, catalog: Catalog) -> bool:
     )
 
 
+_SUBJECT_WORDS = 6  # "the number of China-Europe freight train trips": the nouns counted
+
+
+def _counted_by_subject(text: str, q: Quantity, catalog: Catalog) -> Quantity:
+    """A bare number counting no noun of its own takes the noun of "the number of X" before
+    it in its clause: "the number of cargo vehicles ... rose to exceed 26,000"."""
+    if q.unit != "" or (q.noun and not catalog.count_nouns.isdisjoint(q.noun.split())):
+        return q
+    found = prose_cues().count_subject.search(text, 0, q.start)
+    if found is None:
+        return q
+    words = found["rest"].lower().split()[:_SUBJECT_WORDS]
+    nouns = [w for w in words if w in catalog.count_nouns]
+    return replace(q, noun=nouns[0]) if nouns else q
+
+
 def _counts(q: Quantity, metric: Metric) -> bool:
     """Whether a bare number counts what `metric` counts ("2,500 rail wagons")."""
     return q.noun is not None and any(word in metric.count_nouns for word in q.noun.split())
@@ -151,7 +167,8 @@ class ProseExtractor:
         sentences = self.context.sentences
         for s in sentences:
             if might_hold_quantity(s.text):
-                s.quantities = [q for q in find_quantities(s.text) if _claimable(q, self.catalog)]
+                found = (_counted_by_subject(s.text, q, self.catalog) for q in find_quantities(s.text))
+                s.quantities = [q for q in found if _claimable(q, self.catalog)]
             if s.quantities:
                 s.clauses = clauses(s.text)
         for index, s in enumerate(sentences):
