@@ -15,6 +15,7 @@ from metrics.extract.entities import (
     appositive_mentions,
     cause_mentions,
     cause_spans,
+    dashed_aside_mentions,
     entity_rules,
     topic_of,
 )
@@ -80,7 +81,11 @@ class DocumentContext:
                     name = topic or named[before - 1].name
                     mentions.append(EntityMention(m.start(), m.end(), name, kind, False))
         mentions.sort(key=lambda e: e.start)
-        aside = appositive_mentions(text, mentions) | cause_mentions(mentions, self.cause_spans)
+        aside = (
+            appositive_mentions(text, mentions)
+            | dashed_aside_mentions(text, mentions)
+            | cause_mentions(mentions, self.cause_spans)
+        )
         return [e for i, e in enumerate(mentions) if i not in aside]
 
     def causes_in(self, sentence: Sentence) -> list[tuple[int, int]]:

@@ -262,6 +262,25 @@ def appositive_mentions(text: str, mentions: Sequence[Mention]) -> set[int]:
     return found
 
 
+_DASHED_ASIDE = re.compile(
+    r"(?:(?<=\s)[–—-]\s+|—)(?P<body>[^–—\d\n]{3,150}?)(?:\s+[–—-](?=\s)|—)"
+)  # spaced dashes, or em dashes that may touch their words
+
+
+def dashed_aside_mentions(text: str, mentions: Sequence[Mention]) -> set[int]:
+    """Indices of mentions inside an aside between dashes: "the economies of Central
+    Asia – Kazakhstan, Kyrgyzstan and Uzbekistan – will grow" are about Central Asia.
+
+    The aside holds no figure and is a list or a description (a comma or a lower-case word),
+    not a pair of names ("Kazakhstan – China trade")."""
+    spans = []
+    for m in _DASHED_ASIDE.finditer(text):
+        body = m["body"]
+        if "," in body or _DESCRIPTIVE_WORD.search(body):
+            spans.append((m.start("body"), m.end("body")))
+    return {i for i, e in enumerate(mentions) if any(a <= e.start < b for a, b in spans)}
+
+
 def cause_spans(text: str, rules: EntityRules | None = None) -> list[tuple[int, int]]:
     """Reason phrases with no figure of its own, in order: "lowered its 2026 projection to
     4.9% due to lower output in Azerbaijan" is not about Azerbaijan, and "grew 7.2%,
