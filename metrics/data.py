@@ -54,6 +54,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "sector_after_figure",
             "cause_openers",
             "figure_anaphora",
+            "pronoun_subjects",
+            "leading_phrase_openers",
         }
     ),
     "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
 from metrics.extract.entities import (
     appositive_mentions,
@@ -17,6 +18,7 @@ from metrics.extract.entities import (
     cause_spans,
     dashed_aside_mentions,
     entity_rules,
+    subject_of,
     topic_of,
 )
 from metrics.extract.segment import Sentence, sentences
@@ -86,7 +88,28 @@ class DocumentContext:
             | dashed_aside_mentions(text, mentions)
             | cause_mentions(mentions, self.cause_spans)
         )
-        return [e for i, e in enumerate(mentions) if i not in aside]
+        kept = [e for i, e in enumerate(mentions) if i not in aside]
+        return sorted(kept + self._pronoun_subjects(kept), key=lambda e: e.start)
+
+    def _pronoun_subjects(self, mentions: list[EntityMention]) -> list[EntityMention]:
+        """"It registered 5.1% growth" after "... Kazakhstan accounts for 60% of the region's
+        GDP.": a pronoun opening a sentence is the subject of the sentence before."""
+        rules = entity_rules()
+        found = []
+        starts = [e.start for e in mentions]
+        for before, s in pairwise(self.sentences):
+            pronoun = rules.pronoun_subject.match(s.text)
+            if pronoun is None or before.paragraph != s.paragraph:
+                continue
+            first = bisect_left(starts, before.start)
+            subject = subject_of(before.text, before.start, mentions[first:], rules)
+            if subject is not None:
+                found.append(
+                    EntityMention(
+                        s.start + pronoun.start(), s.start + pronoun.end(), subject.name, subject.kind, False
+                    )
+                )
+        return found
 
     def causes_in(self, sentence: Sentence) -> list[tuple[int, int]]:
         """The reason phrases ("driven by ...") that overlap `sentence`, in its offsets."""

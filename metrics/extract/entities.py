@@ -47,6 +47,8 @@ class EntityRules:
     sector_after_figure: re.Pattern[str]  # whole gap: figure ... sector
     cause_phrase: re.Pattern[str]  # a reason phrase, from its opener to a comma or stop
     figure_anaphora: re.Pattern[str]  # "this indicator": the figure before
+    pronoun_subject: re.Pattern[str]  # "It" opening a sentence
+    leading_phrase: re.Pattern[str]  # "As the largest economy in Central Asia, "
 
 
 _CAUSE_LIST_ITEMS = (
@@ -76,6 +78,13 @@ def entity_rules() -> EntityRules:
             re.IGNORECASE,
         ),
         figure_anaphora=_gap(data["figure_anaphora"]),
+        pronoun_subject=re.compile(
+            r"\s*(?:" + alternation(data["pronoun_subjects"], space=ONE_SPACE) + r")\b"
+        ),
+        leading_phrase=re.compile(
+            r"\s*(?:" + alternation(data["leading_phrase_openers"], space=ONE_SPACE) + r")\b"
+            r"[^,;.\n]{0,120},"
+        ),
     )
 
 
@@ -279,6 +288,18 @@ def dashed_aside_mentions(text: str, mentions: Sequence[Mention]) -> set[int]:
         if "," in body or _DESCRIPTIVE_WORD.search(body):
             spans.append((m.start("body"), m.end("body")))
     return {i for i, e in enumerate(mentions) if any(a <= e.start < b for a, b in spans)}
+
+
+def subject_of(
+    sentence_text: str, sentence_start: int, mentions: Sequence[Mention], rules: EntityRules | None = None
+) -> Mention | None:
+    """The entity a sentence is about: its first entity after any leading phrase ("As the
+    largest economy in Central Asia, Kazakhstan ..." is about Kazakhstan)."""
+    rules = rules or entity_rules()
+    lead = rules.leading_phrase.match(sentence_text)
+    start = sentence_start + (lead.end() if lead else 0)
+    end = sentence_start + len(sentence_text)
+    return next((e for e in mentions if start <= e.start < end), None)
 
 
 def cause_spans(text: str, rules: EntityRules | None = None) -> list[tuple[int, int]]:
