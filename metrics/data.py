@@ -56,6 +56,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "figure_anaphora",
             "pronoun_subjects",
             "leading_phrase_openers",
+            "whole_trade_words",
         }
     ),
     "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),

@@ -49,6 +49,7 @@ class EntityRules:
     figure_anaphora: re.Pattern[str]  # "this indicator": the figure before
     pronoun_subject: re.Pattern[str]  # "It" opening a sentence
     leading_phrase: re.Pattern[str]  # "As the largest economy in Central Asia, "
+    whole_trade: re.Pattern[str]  # "total exports": a country's whole trade, not a pair's
 
 
 _CAUSE_LIST_ITEMS = (
@@ -78,6 +79,9 @@ def entity_rules() -> EntityRules:
             re.IGNORECASE,
         ),
         figure_anaphora=_gap(data["figure_anaphora"]),
+        whole_trade=re.compile(
+            r"\b(?:" + alternation(data["whole_trade_words"], space=ONE_SPACE) + r")\b", re.IGNORECASE
+        ),
         pronoun_subject=re.compile(
             r"\s*(?:" + alternation(data["pronoun_subjects"], space=ONE_SPACE) + r")\b"
         ),
@@ -183,6 +187,25 @@ _OTHER_SIDE_IMPLIED = re.compile(
 
 _BOTH_SIDES = re.compile(r"\b(?:(?:between|of) (?:the|our) two countries|both countries)\b", re.I)
 """A pair named by anaphora: "between the two countries", "both countries"."""
+
+
+def pair_carried(
+    previous: str | None,
+    in_sentence: Sequence[Mention],
+    text: str,
+    rules: EntityRules | None = None,
+) -> str | None:
+    """The pair of the figure before, when this sentence names one of its sides and no other
+    country ("Kazakhstan's trade with China reached $24bn. Exports from Kazakhstan rose 35%
+    to $13bn."), and no word makes the figure the country's whole trade."""
+    rules = rules or entity_rules()
+    if not previous or "-" not in previous or rules.whole_trade.search(text):
+        return None
+    countries = {e.name for e in in_sentence if e.kind in PAIR_KINDS}
+    if len(countries) != 1:
+        return None
+    (one,) = countries
+    return previous if one in previous.split("-") else None
 
 
 def _most_named(in_document: Sequence[Mention], n: int) -> list[Mention]:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
-from metrics.extract.entities import entity_rules, pair_entity, sector_in_clause
+from metrics.extract.entities import entity_rules, pair_carried, pair_entity, sector_in_clause
 from metrics.extract.modes import ModeReader
 from metrics.extract.rules import (
     claim_id,
@@ -161,6 +161,8 @@ class ProseExtractor:
         self.modes = ModeReader(self.context.sentences, document.title)
         self.previous_metric: str | None = None
         self.previous_entity: str | None = None
+        self.previous_at = -2  # the sentence index of the figure before
+        self.reading_at = 0  # the sentence index of the figure being read
 
     def run(self) -> list[Claim]:
         claims: list[Claim] = []
@@ -182,6 +184,7 @@ class ProseExtractor:
 
     # -- one quantity -----------------------------------------------------------------
     def _read(self, s: Sentence, q: Quantity, earlier: list[Reading], index: int) -> Reading | None:
+        self.reading_at = index
         clause = s.clause_of(q.start)
         clause_before = s.text[clause[0] : q.start]
         before = s.text[max(0, q.start - 60) : q.start]
@@ -232,6 +235,7 @@ class ProseExtractor:
             qualifier = self._coordinated_qualifier(s, q, earlier[-1]) or qualifier
         self.previous_metric = metric.id
         self.previous_entity = entity
+        self.previous_at = index
         return Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
 
     def _estimate_of_carried(
@@ -408,14 +412,18 @@ class ProseExtractor:
             return 0, self.previous_entity  # "This indicator has increased by 16.6%""
         kinds = metric.entity_kinds
         if kinds and kinds[0] == "pair":
+            in_sentence = ctx.mentions_in(s.start, s.start + len(s.text))
             reach, pair = pair_entity(
-                ctx.mentions_in(s.start, s.start + len(s.text)),
+                in_sentence,
                 ctx.entities,
                 (s.start + clause[0], s.start + clause[1]),
                 s.text,
                 s.start,
                 single_allowed=len(kinds) == 1,
             )
+            if pair is None and len(kinds) > 1 and self.previous_at >= self.reading_at - 1:
+                pair = pair_carried(self.previous_entity, in_sentence, s.text)
+                reach = 0
             if pair is not None or len(kinds) == 1:
                 return reach, pair
             kinds = kinds[1:]
