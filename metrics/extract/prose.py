@@ -179,6 +179,9 @@ class ProseExtractor:
                 reading = self._read(s, q, readings, index)
                 if reading is not None:
                     readings.append(reading)
+            if s.quantities and not readings:
+                # figures read as nothing: the figure before is no longer the one in view
+                self.previous_metric = self.previous_entity = None
             claims.extend(self._claim(s, r) for r in readings)
         return claims
 
