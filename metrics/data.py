@@ -55,6 +55,18 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "figure_anaphora",
         }
     ),
+    "coordination.yaml": frozenset(
+        {
+            "list_markers",
+            "joiners",
+            "own_verbs",
+            "category_links",
+            "split_leads",
+            "partner_share",
+            "respectively",
+            "patterns",
+        }
+    ),
     "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),
     "units.yaml": frozenset(
         {

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from metrics.extract.context import DocumentContext, Reading
+from metrics.extract import coordination as lists
+from metrics.extract.context import DocumentContext, EntityMention, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
-from metrics.extract.entities import entity_rules, pair_entity, sector_in_clause
+from metrics.extract.entities import entity_rules, pair_entity, pair_name, sector_in_clause
 from metrics.extract.rules import (
     claim_id,
     has_ended,
@@ -39,6 +40,7 @@ _AFTER = 1000  # distance offset of a cue written after the number
 # counts something, and a percentage change only once a metric is chosen.
 _CURRENCIES = CURRENCY_UNITS
 _CLAIMABLE_UNITS = frozenset(Unit) - {Unit.COUNT, Unit.PCT_CHANGE}
+_PERCENTAGES = (Unit.PERCENT, Unit.PCT_CHANGE)
 
 
 def _claimable(q: Quantity, catalog: Catalog) -> bool:
@@ -138,17 +140,21 @@ class ProseExtractor:
         self.dating = PeriodReader(self.context, document.published)
         self.previous_metric: str | None = None
         self.previous_entity: str | None = None
+        self.previous_amount: Reading | None = None  # the last level in a unit of its own
+        self.in_list = False  # the current sentence may hold a list (coordination.py)
 
     def run(self) -> list[Claim]:
         claims: list[Claim] = []
         sentences = self.context.sentences
         for s in sentences:
             if might_hold_quantity(s.text):
-                s.quantities = [q for q in find_quantities(s.text) if _claimable(q, self.catalog)]
+                found = lists.with_elided_units(s.text, find_quantities(s.text))
+                s.quantities = [q for q in found if _claimable(q, self.catalog)]
             if s.quantities:
                 s.clauses = clauses(s.text)
         for index, s in enumerate(sentences):
             readings: list[Reading] = []
+            self.in_list = lists.is_list_sentence(s.text, s.quantities)
             for q in s.quantities:
                 reading = self._read(s, q, readings, index)
                 if reading is not None:
@@ -166,7 +172,14 @@ class ProseExtractor:
         if conversion is not None:
             return conversion
         measure, sign = _local_measure(before, after, q, clause_before)
-        chosen = self._metric(s, q, clause, measure)
+        chosen = None
+        if self.in_list:
+            if measure == Measure.LEVEL:
+                prev = (earlier[-1].q, earlier[-1].measure, earlier[-1].value) if earlier else None
+                measure, sign = lists.measure_of_lead(s.text, q, before, prev) or (measure, sign)
+            chosen = self._list_item(s, q, measure, earlier)
+        if chosen is None:
+            chosen = self._metric(s, q, clause, measure)
         if chosen is None:
             return None
         metric, unit, measure, entity = chosen
@@ -207,7 +220,63 @@ class ProseExtractor:
             qualifier = self._coordinated_qualifier(s, q, earlier[-1]) or qualifier
         self.previous_metric = metric.id
         self.previous_entity = entity
-        return Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
+        reading = Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
+        if measure == Measure.LEVEL and unit not in (Unit.PERCENT, Unit.COUNT):
+            self.previous_amount = reading
+        return reading
+
+    def _list_item(
+        self, s: Sentence, q: Quantity, measure: str, earlier: list[Reading]
+    ) -> tuple[Metric, str, str, str | None] | None:
+        """A percentage that a list makes a share of its lead's whole:
+        "$22.7 billion (24%)" (the amount before the bracket), "China (21.9%)" after a
+        trade lead (trade with that partner), "of these, 34% are export" (a part of the
+        last amount, named by its category)."""
+        if q.unit != Unit.PERCENT:
+            return None
+        text = s.text
+        if earlier and earlier[-1].measure == measure and earlier[-1].unit in _PERCENTAGES:
+            prev = earlier[-1]
+            category = lists.continued_item(text, prev.q.end, q)
+            if category is not None:
+                return prev.metric, prev.unit, measure, lists.with_category(prev.entity, category)
+        if measure not in (Measure.LEVEL, Measure.SHARE):
+            return None
+        if lists.in_brackets(text, q):
+            if earlier and lists.brackets_follow(text, earlier[-1].q.end, q):
+                prev = earlier[-1]
+                if prev.measure == Measure.LEVEL and prev.unit not in (Unit.PERCENT, Unit.COUNT):
+                    return prev.metric, Unit.PERCENT, Measure.SHARE, prev.entity
+            return self._partner_share(s, q)
+        lead = self.previous_amount
+        if lead is not None and lists.split_lead_before(text, q):
+            category = lists.category_after(text, q)
+            entity = lists.with_category(lead.entity, lists.category_after(text, q))
+            return lead.metric, Unit.PERCENT, Measure.SHARE, entity
+        return None
+
+    def _partner_share(self, s: Sentence, q: Quantity) -> tuple[Metric, str, str, str | None] | None:
+        """ "China (21.9%), Russia (15.8%)" after a country's trade: shares of its trade
+        with each partner, entity the pair with the reporting country first."""
+        c = lists.coordination_cues()
+        if self.previous_metric not in c.partner_lead_metrics or not self.previous_entity:
+            return None
+        bracket = s.text.rfind("(", 0, q.start)
+        named = [
+            e
+            for e in self.context.mentions_in(s.start, s.start + bracket)
+            if e.kind == "country" and not s.text[e.end - s.start : bracket].strip()
+        ]
+        if not named:
+            return None
+        reporter_name = self.previous_entity
+        if self.previous_metric == c.partner_metric:
+            reporter_name = reporter_name.split("-")[0]  # the pair's reporting country
+        if named[-1].name == reporter_name:
+            return None
+        reporter = EntityMention(0, 0, reporter_name, "country", True)
+        metric = self.catalog.metrics[c.partner_metric]
+        return metric, Unit.PERCENT, Measure.SHARE, pair_name(reporter, named[-1])
 
     def _estimate_of_carried(
         self, s: Sentence, q: Quantity, clause: tuple[int, int], metric: Metric, index: int
@@ -332,8 +401,12 @@ class ProseExtractor:
             if start < q.end and end > q.start:
                 distance = 0  # the unit names it: "200,000 TEU"
             elif end <= q.start:
+                if self.in_list and lists.owned_by_earlier(s.text, s.quantities, q, start):
+                    continue  # "1.1 Mt of coal, 300,000 t for fertiliser": coal is not 300,000's
                 distance = q.start - end
-            elif _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start):
+            elif _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start) or (
+                self.in_list and lists.category_follows(s.text, q.end, start)
+            ):
                 distance = -1  # "142 thousand tonnes of grain": the cue names this figure
             else:
                 distance = _AFTER + start - q.end  # after the number: weaker than before

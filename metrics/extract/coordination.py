@@ -1,0 +1,252 @@
+"""Coordination and lists: figures of one sentence that share a verb, a lead, a unit or a whole.
+
+News lists figures instead of repeating the words that say what they are: "exports rose by
+12% for chemicals, by 8.5% for timber and 3% for textiles" (one verb for three growth
+rates), "freight increased: machinery – 14%, chemicals – 9%" (a lead and dash items),
+"2.5 Mt for oil, 447,000 t for grain" (each figure's category right after it), "China
+(21.9%), Russia (15.8%)" (shares of the lead's whole), "2 million tons by rail and 350,000
+by truck" (the unit written once). Read one figure at a time, the later items lose what
+only the lead says, or take the category of the item before them. The functions here
+answer, for one figure of such a sentence, what the list gives it; `prose.py` asks only
+when a sentence holds two figures or a list marker (`is_list_sentence`).
+
+The words are data (data/coordination.yaml); the grammar is here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from metrics.data import load
+from metrics.extract.cues import prose_cues
+from metrics.lexicon.textscan import alternation, pattern_alternation
+from metrics.models import Quantity
+from metrics.vocab import Measure, Unit
+
+ONE_SPACE = " "
+# Units an elided unit may be carried from: amounts, not rates or multiples.
+_AMOUNT_UNITS = frozenset(Unit) - {Unit.PERCENT, Unit.PCT_CHANGE, Unit.TIMES, Unit.COUNT, Unit.DAY, Unit.PP}
+_MAX_ITEM_GAP = 90  # characters between two items of one list
+_OPEN_BRACKET = re.compile(r"\(\s*\Z")
+_CLOSE_BRACKET = re.compile(r"\A\s*\)")
+_ONLY_BRACKET = re.compile(r"\s*\(\s*")
+_CATEGORY_SUFFIX = re.compile(r" \([^()]*\)\Z")
+_CATEGORY_WORDS = re.compile(r"\A\s*(?:(?:are|were|is|was|for|of)\s+)?([A-Za-z][\w'’-]*(?: [a-z][\w'’-]*){0,2})")
+
+
+@dataclass(frozen=True)
+class CoordinationCues:
+    """Compiled once from data/coordination.yaml."""
+
+    markers: tuple[str, ...]
+    joiner: re.Pattern[str]
+    leading_joiner: re.Pattern[str]
+    own_verb: re.Pattern[str]
+    category_link: re.Pattern[str]
+    split_lead: re.Pattern[str]
+    respectively: re.Pattern[str]
+    dash_item: re.Pattern[str]
+    headless_item: re.Pattern[str]
+    verb_dash: re.Pattern[str]
+    elided_unit_after: re.Pattern[str]
+    elided_unit_before: re.Pattern[str]
+    partner_lead_metrics: frozenset[str]
+    partner_metric: str
+
+
+@cache
+def coordination_cues() -> CoordinationCues:
+    data = load("coordination.yaml")
+    patterns = data["patterns"]
+    partner = data["partner_share"]
+    return CoordinationCues(
+        markers=tuple(data["list_markers"]),
+        joiner=re.compile(rf",|\b(?:{alternation(data['joiners'], space=ONE_SPACE)})\b", re.I),
+        leading_joiner=re.compile(
+            rf"\A(?:(?:{alternation(data['joiners'], space=ONE_SPACE)})\s+)+", re.I
+        ),
+        own_verb=re.compile(rf"\b(?:{alternation(data['own_verbs'], space=ONE_SPACE)})\b", re.I),
+        category_link=re.compile(
+            rf"\s*(?:{alternation(data['category_links'], space=ONE_SPACE)})\s+"
+            r"(?:the\s+)?(?:[\w-]+\s+){0,2}",
+            re.I,
+        ),
+        split_lead=re.compile(
+            rf"\b(?:{alternation(data['split_leads'], space=ONE_SPACE)})\b", re.I
+        ),
+        respectively=re.compile(
+            rf"\b(?:{alternation(data['respectively'], space=ONE_SPACE)})\b", re.I
+        ),
+        dash_item=re.compile(pattern_alternation(patterns["dash_item"]), re.I),
+        headless_item=re.compile(pattern_alternation(patterns["headless_item"]), re.I),
+        verb_dash=re.compile(pattern_alternation(patterns["verb_dash"]), re.I),
+        elided_unit_after=re.compile(pattern_alternation(patterns["elided_unit_after"]), re.I),
+        elided_unit_before=re.compile(pattern_alternation(patterns["elided_unit_before"]), re.I),
+        partner_lead_metrics=frozenset(partner["lead_metrics"]),
+        partner_metric=partner["metric"],
+    )
+
+
+def is_list_sentence(text: str, quantities: list[Quantity]) -> bool:
+    """Whether a sentence may hold a list: two figures, or one figure after a list marker.
+    The cheap gate before any other function here is asked."""
+    if len(quantities) >= 2:
+        return True
+    if not quantities:
+        return False
+    lowered = text.lower()
+    return any(marker in lowered for marker in coordination_cues().markers)
+
+
+def joins_items(gap: str) -> bool:
+    """Whether the words between two figures only join items of one list ("for timber and",
+    ", and imports by", ", while chemicals -"), with no verb of their own."""
+    if len(gap) > _MAX_ITEM_GAP or ";" in gap:
+        return False
+    c = coordination_cues()
+    return c.joiner.search(gap) is not None and c.own_verb.search(gap) is None
+
+
+def measure_of_lead(
+    text: str, q: Quantity, before: str, previous: tuple[Quantity, str, float] | None
+) -> tuple[str, int] | None:
+    """(measure, sign) a percentage takes from its list, when its own words give none.
+
+    `previous` is the figure read before it in the sentence: (quantity, measure, value).
+    - a verb, a dash and the figure: "increased - 21%", "rose: 9%";
+    - an item of a list whose earlier item is a growth rate or share: "by 8.5% for timber
+      and 3% for textiles", "imports by 4.5%";
+    - a dash item after a lead verb: "freight increased: machinery – 14%, chemicals – 9%".
+    """
+    if q.unit != Unit.PERCENT:
+        return None
+    c, cues = coordination_cues(), prose_cues()
+    dash = c.verb_dash.search(before)
+    if dash is not None and dash.start() < len(before):
+        rest = before[: dash.start()]
+        if cues.decrease_before.search(rest):
+            return Measure.GROWTH, -1
+        if cues.growth_before.search(rest):
+            return Measure.GROWTH, 1
+    if previous is not None:
+        prev_q, prev_measure, prev_value = previous
+        if (
+            prev_q.unit in (Unit.PERCENT, Unit.PCT_CHANGE)
+            and prev_measure in (Measure.GROWTH, Measure.SHARE)
+            and joins_items(text[prev_q.end : q.start])
+        ):
+            return prev_measure, -1 if prev_value < 0 else 1
+    item = c.dash_item.search(text, 0, q.start)
+    if item is not None and item.end() == q.start:
+        return _lead_verb_measure(text[: item.start("item")])
+    return None
+
+
+def continued_item(text: str, previous_end: int, q: Quantity) -> str | None:
+    """The category of a list item that continues the figure before it with its head noun
+    elided, or None: "revenue from freight grew by 30%, while from containers by 37%"
+    -> "containers"; "oil products rose by 21%, while chemicals - 35%" -> "chemicals"."""
+    gap = text[previous_end : q.start]
+    if not joins_items(gap):
+        return None
+    c = coordination_cues()
+    found = c.headless_item.search(gap)
+    if found is None:
+        found = c.dash_item.search(gap)
+    if found is None:
+        return None
+    return c.leading_joiner.sub("", found.group("item").strip()) or None
+
+
+def with_category(entity: str | None, category: str | None) -> str | None:
+    """ "Georgian Railway" + "chemicals" -> "Georgian Railway (chemicals)", the corpus
+    convention for a part of an entity's total; an earlier item's category is replaced."""
+    if not entity or not category:
+        return entity
+    return f"{_CATEGORY_SUFFIX.sub('', entity)} ({category})"
+
+
+def _lead_verb_measure(lead: str) -> tuple[str, int] | None:
+    """The measure a list's lead gives its items: its last verb of change, or a share word."""
+    cues = prose_cues()
+    grow = [m.start() for m in cues.any_growth_verb.finditer(lead)]
+    fall = [m.start() for m in cues.any_decrease_verb.finditer(lead)]
+    if grow or fall:
+        return Measure.GROWTH, -1 if (fall[-1] if fall else -1) > (grow[-1] if grow else -1) else 1
+    if cues.share_before.search(lead):
+        return Measure.SHARE, 1
+    return None
+
+
+def category_follows(text: str, figure_end: int, cue_start: int) -> bool:
+    """Whether the cue at `cue_start` names the figure ending at `figure_end`: "300,000 t
+    for fertiliser", "786,000 tons were other cargoes", "2.5 Mt accounted for oil"."""
+    return coordination_cues().category_link.fullmatch(text, figure_end, cue_start) is not None
+
+
+def owned_by_earlier(text: str, quantities: list[Quantity], q: Quantity, cue_start: int) -> bool:
+    """Whether a cue written before `q` is the category of an earlier figure of the list:
+    in "1.1 Mt of coal, 300,000 t for fertiliser", "coal" is not the second figure's."""
+    earlier = [p for p in quantities if p.end <= cue_start and p.start < q.start and p is not q]
+    return (
+        bool(earlier)
+        and earlier[-1].unit == q.unit  # items of one list; "24% higher" is not an item
+        and category_follows(text, earlier[-1].end, cue_start)
+    )
+
+
+def in_brackets(text: str, q: Quantity) -> bool:
+    """ "(21.9%)": a figure alone in brackets."""
+    return bool(_OPEN_BRACKET.search(text, 0, q.start)) and bool(
+        _CLOSE_BRACKET.match(text[q.end : q.end + 4])
+    )
+
+
+def brackets_follow(text: str, earlier_end: int, q: Quantity) -> bool:
+    """ "$22.7 billion (24%)": the bracket opens right after the earlier figure."""
+    return _ONLY_BRACKET.fullmatch(text, earlier_end, q.start) is not None
+
+
+def split_lead_before(text: str, q: Quantity) -> bool:
+    """ "Of these, 34% are export, 25% import": the figure is a part of a whole before it."""
+    return coordination_cues().split_lead.search(text, 0, q.start) is not None
+
+
+def category_after(text: str, q: Quantity) -> str | None:
+    """The words naming the part right after a share: "34% are export" -> "export"."""
+    m = _CATEGORY_WORDS.match(text[q.end : q.end + 60])
+    if m is None:
+        return None
+    words = m.group(1).split()
+    while words and words[-1].lower() in ("and", "or", "while", "the"):
+        words.pop()
+    return " ".join(words) or None
+
+
+def with_elided_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """A bare number coordinated with an amount takes its unit: "2 million tons by rail and
+    about 350,000 by truck", "333.9 thousand TEU ... (301.6 thousand)".
+
+    The bare number must be followed by a preposition, a bracket or punctuation (not by a
+    noun it counts), and the amount must come earlier in the same sentence.
+    """
+    if len(quantities) < 2:
+        return quantities
+    c = coordination_cues()
+    out: list[Quantity] = []
+    last_amount: Quantity | None = None
+    for q in quantities:
+        if (
+            q.unit == ""
+            and last_amount is not None
+            and q.start - last_amount.end <= _MAX_ITEM_GAP
+            and c.elided_unit_after.match(text[q.end : q.end + 20])
+            and c.elided_unit_before.search(text, last_amount.end, q.start)
+        ):
+            q = replace(q, unit=last_amount.unit, noun=None)
+        if q.unit in _AMOUNT_UNITS:
+            last_amount = q
+        out.append(q)
+    return out
