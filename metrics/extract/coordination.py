@@ -32,6 +32,9 @@ _MAX_ITEM_GAP = 90  # characters between two items of one list
 _OPEN_BRACKET = re.compile(r"\(\s*\Z")
 _CLOSE_BRACKET = re.compile(r"\A\s*\)")
 _ONLY_BRACKET = re.compile(r"\s*\(\s*")
+_FIGURE_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)", re.I)
+_COMMA_SPACE = re.compile(r"\s*,?\s*")
+_ITEM_AND = re.compile(r"\band\b", re.I)
 _CATEGORY_SUFFIX = re.compile(r" \([^()]*\)\Z")
 _CATEGORY_WORDS = re.compile(r"\A\s*(?:(?:are|were|is|was|for|of)\s+)?([A-Za-z][\w'’-]*(?: [a-z][\w'’-]*){0,2})")
 
@@ -155,9 +158,29 @@ def continued_item(text: str, previous_end: int, q: Quantity) -> str | None:
     found = c.headless_item.search(gap)
     if found is None:
         found = c.dash_item.search(gap)
-    if found is None:
+    if found is None or _has_verb(found.group("item")):
         return None
     return c.leading_joiner.sub("", found.group("item").strip()) or None
+
+
+def dash_category(text: str, q: Quantity) -> tuple[int, str] | None:
+    """(where it starts, the item) of a dash item right before `q`: "machinery – 14%"."""
+    c = coordination_cues()
+    found = c.dash_item.search(text, 0, q.start)
+    if found is None or found.end() != q.start or _has_verb(found.group("item")):
+        return None
+    item = c.leading_joiner.sub("", found.group("item").strip())
+    return (found.end("item") - len(item), item) if item else None
+
+
+def _has_verb(item: str) -> bool:
+    """An item with a verb of its own ("freight grew - 3%") is a clause, not a list item."""
+    cues = prose_cues()
+    return bool(
+        cues.any_growth_verb.search(item)
+        or cues.any_decrease_verb.search(item)
+        or coordination_cues().own_verb.search(item)
+    )
 
 
 def with_category(entity: str | None, category: str | None) -> str | None:
@@ -180,9 +203,13 @@ def _lead_verb_measure(lead: str) -> tuple[str, int] | None:
     return None
 
 
-def category_follows(text: str, figure_end: int, cue_start: int) -> bool:
+def category_follows(text: str, figure_end: int, cue_start: int, adjacent: bool = False) -> bool:
     """Whether the cue at `cue_start` names the figure ending at `figure_end`: "300,000 t
-    for fertiliser", "786,000 tons were other cargoes", "2.5 Mt accounted for oil"."""
+    for fertiliser", "786,000 tons were other cargoes", "2.5 Mt accounted for oil"; with
+    `adjacent`, also a cue right after the figure ("1.9 Mt by rail"), which names that
+    figure but does not keep it from the others ("4.8%, driven by 5.1% growth")."""
+    if adjacent and not text[figure_end:cue_start].strip():
+        return True
     return coordination_cues().category_link.fullmatch(text, figure_end, cue_start) is not None
 
 
@@ -194,6 +221,17 @@ def owned_by_earlier(text: str, quantities: list[Quantity], q: Quantity, cue_sta
         bool(earlier)
         and earlier[-1].unit == q.unit  # items of one list; "24% higher" is not an item
         and category_follows(text, earlier[-1].end, cue_start)
+    )
+
+
+def owned_by_later(text: str, quantities: list[Quantity], q: Quantity, cue_start: int) -> bool:
+    """Whether a cue written after `q` is the category of a later figure of the list: in
+    "of the 5.4 Mt handled, 2.2 Mt were oil", "oil" is not the total's."""
+    later = [p for p in quantities if q.end <= p.start and p.end <= cue_start]
+    return (
+        bool(later)
+        and later[-1].unit == q.unit
+        and category_follows(text, later[-1].end, cue_start)
     )
 
 
@@ -223,6 +261,54 @@ def category_after(text: str, q: Quantity) -> str | None:
     while words and words[-1].lower() in ("and", "or", "while", "the"):
         words.pop()
     return " ".join(words) or None
+
+
+def respective_items(
+    text: str, quantities: list[Quantity], q: Quantity
+) -> tuple[list[tuple[int, int]], int] | None:
+    """(the spans of the items named before a "respectively" list, the index of `q`'s), or
+    None: in "exports and imports grew by 19% and 24%, respectively" 24% is the imports'.
+
+    The figures must be joined only by commas and "and", the last one right before
+    "respectively"; the items are the same number of phrases before the first figure,
+    the last after its "and", the others between commas.
+    """
+    c = coordination_cues()
+    group: list[Quantity] = []
+    for p in quantities:
+        if group and not _FIGURE_JOINER.fullmatch(text, group[-1].end, p.start):
+            group = []
+        group.append(p)
+        if p.end >= q.end and c.respectively.match(text, _skip_comma(text, p.end)):
+            break
+    else:
+        return None
+    if q not in group or len(group) < 2:
+        return None
+    joined = list(_ITEM_AND.finditer(text, 0, group[0].start))
+    if not joined:
+        return None
+    spans = [(joined[-1].end(), group[0].start)]
+    end = joined[-1].start()
+    while len(spans) < len(group) - 1:
+        comma = text.rfind(",", 0, end)
+        if comma < 0:
+            return None
+        spans.insert(0, (comma + 1, end))
+        end = comma
+    spans.insert(0, (_lead_start(text, end), end))
+    return spans, group.index(q)
+
+
+def _skip_comma(text: str, at: int) -> int:
+    m = _COMMA_SPACE.match(text, at)
+    return m.end() if m else at
+
+
+def _lead_start(text: str, end: int) -> int:
+    """Where the first item begins: after the last comma, colon or clause word before it."""
+    cut = max(text.rfind(",", 0, end), text.rfind(":", 0, end), text.rfind(";", 0, end))
+    return cut + 1
 
 
 def with_elided_units(text: str, quantities: list[Quantity]) -> list[Quantity]:

@@ -142,6 +142,12 @@ class ProseExtractor:
         self.previous_entity: str | None = None
         self.previous_amount: Reading | None = None  # the last level in a unit of its own
         self.in_list = False  # the current sentence may hold a list (coordination.py)
+        # "exports and imports grew by 19% and 24%, respectively": the items' spans and
+        # which one is the current figure's
+        self.respective: tuple[list[tuple[int, int]], int] | None = None
+        # where the current figure's own list item begins ("..., container transit by 23%"):
+        # cues before it are the earlier items'
+        self.item_start: int | None = None
 
     def run(self) -> list[Claim]:
         claims: list[Claim] = []
@@ -177,9 +183,17 @@ class ProseExtractor:
             if measure == Measure.LEVEL:
                 prev = (earlier[-1].q, earlier[-1].measure, earlier[-1].value) if earlier else None
                 measure, sign = lists.measure_of_lead(s.text, q, before, prev) or (measure, sign)
+            self.item_start = self._item_start(s, q)
             chosen = self._list_item(s, q, measure, earlier)
+            self.respective = (
+                lists.respective_items(s.text, s.quantities, q)
+                if "respectively" in s.text
+                else None
+            )
         if chosen is None:
             chosen = self._metric(s, q, clause, measure)
+            if chosen is not None and self.in_list and q.unit == Unit.PERCENT:
+                chosen = self._dash_item(s, q, chosen)
         if chosen is None:
             return None
         metric, unit, measure, entity = chosen
@@ -238,7 +252,7 @@ class ProseExtractor:
         if earlier and earlier[-1].measure == measure and earlier[-1].unit in _PERCENTAGES:
             prev = earlier[-1]
             category = lists.continued_item(text, prev.q.end, q)
-            if category is not None:
+            if category is not None and not self._names_entity(s, prev.q.end, q.start):
                 return prev.metric, prev.unit, measure, lists.with_category(prev.entity, category)
         if measure not in (Measure.LEVEL, Measure.SHARE):
             return None
@@ -254,6 +268,30 @@ class ProseExtractor:
             entity = lists.with_category(lead.entity, lists.category_after(text, q))
             return lead.metric, Unit.PERCENT, Measure.SHARE, entity
         return None
+
+    def _item_start(self, s: Sentence, q: Quantity) -> int | None:
+        """Where the figure's list item begins, if the figure before it is an item of the
+        same list: "grew by 11%, container transit by 23%" -> after "11%"."""
+        before = [p for p in s.quantities if p.end <= q.start]
+        if not before or before[-1].unit != q.unit:
+            return None
+        end = before[-1].end
+        return end if lists.joins_items(s.text[end : q.start]) else None
+
+    def _names_entity(self, s: Sentence, start: int, end: int) -> bool:
+        """Whether an entity is named between two offsets of the sentence."""
+        return bool(self.context.mentions_in(s.start + start, s.start + end))
+
+    def _dash_item(
+        self, s: Sentence, q: Quantity, chosen: tuple[Metric, str, str, str | None]
+    ) -> tuple[Metric, str, str, str | None]:
+        """ "freight grew: machinery – 14%": the item is a part of the entity's total,
+        unless the item is an entity of its own ("China – 30%")."""
+        item = lists.dash_category(s.text, q)
+        if item is None or self._names_entity(s, item[0], item[0] + len(item[1])):
+            return chosen
+        metric, unit, measure, entity = chosen
+        return metric, unit, measure, lists.with_category(entity, item[1])
 
     def _partner_share(self, s: Sentence, q: Quantity) -> tuple[Metric, str, str, str | None] | None:
         """ "China (21.9%), Russia (15.8%)" after a country's trade: shares of its trade
@@ -397,7 +435,14 @@ class ProseExtractor:
         keys: frozenset[str] | None,
     ) -> tuple[float, int] | None:
         best: tuple[float, int] | None = None
+        respective = self.respective if self.in_list else None
         for start, end in s.cue_spans(cues, keys):
+            if respective is not None:
+                spans, own = respective
+                if spans[own][0] <= start < spans[own][1]:
+                    return 0, 0  # the item this figure goes with, "respectively"
+                if any(a <= start < b for a, b in spans):
+                    continue  # another item's
             if start < q.end and end > q.start:
                 distance = 0  # the unit names it: "200,000 TEU"
             elif end <= q.start:
@@ -405,12 +450,16 @@ class ProseExtractor:
                     continue  # "1.1 Mt of coal, 300,000 t for fertiliser": coal is not 300,000's
                 distance = q.start - end
             elif _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start) or (
-                self.in_list and lists.category_follows(s.text, q.end, start)
+                self.in_list and lists.category_follows(s.text, q.end, start, adjacent=True)
             ):
                 distance = -1  # "142 thousand tonnes of grain": the cue names this figure
+            elif self.in_list and lists.owned_by_later(s.text, s.quantities, q, start):
+                continue  # "of the 5.4 Mt, 2.2 Mt were oil": oil is the later figure's
             else:
                 distance = _AFTER + start - q.end  # after the number: weaker than before
             reach = 0 if clause[0] <= start < clause[1] else 1
+            if self.in_list and self.item_start is not None and start < self.item_start:
+                reach = 1  # the cue of an earlier item of the list
             if best is None or (reach, distance) < best:
                 best = (reach, distance)
         return best
