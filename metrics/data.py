@@ -64,6 +64,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "split_leads",
             "partner_share",
             "respectively",
+            "apposition_words",
+            "change_list_prepositions",
             "patterns",
         }
     ),

@@ -177,12 +177,21 @@ class ProseExtractor:
         conversion = self._conversion_of(s, q, earlier)
         if conversion is not None:
             return conversion
+        if self.in_list and (
+            lists.is_restated_change(s.text, s.quantities, q)
+            or lists.is_change_list_item(s.text, q)
+        ):
+            return None  # "rose by $1.2 billion, or 9%": a change by an amount is no claim
         measure, sign = _local_measure(before, after, q, clause_before)
         chosen = None
         if self.in_list:
             if measure == Measure.LEVEL:
                 prev = (earlier[-1].q, earlier[-1].measure, earlier[-1].value) if earlier else None
-                measure, sign = lists.measure_of_lead(s.text, q, before, prev) or (measure, sign)
+                measure, sign = (
+                    lists.change_restated(s.text, s.quantities, q)
+                    or lists.measure_of_lead(s.text, q, before, prev)
+                    or (measure, sign)
+                )
             self.item_start = self._item_start(s, q)
             chosen = self._list_item(s, q, measure, earlier)
             self.respective = (
