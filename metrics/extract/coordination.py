@@ -29,12 +29,16 @@ ONE_SPACE = " "
 # Units an elided unit may be carried from: amounts, not rates or multiples.
 _AMOUNT_UNITS = frozenset(Unit) - {Unit.PERCENT, Unit.PCT_CHANGE, Unit.TIMES, Unit.COUNT, Unit.DAY, Unit.PP}
 _MAX_ITEM_GAP = 90  # characters between two items of one list
+_MAX_UNIT_GAP = 150  # between an amount and a number that takes its unit ("(301.6 thousand)")
+_SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")
 _OPEN_BRACKET = re.compile(r"\(\s*\Z")
 _CLOSE_BRACKET = re.compile(r"\A\s*\)")
 _ONLY_BRACKET = re.compile(r"\s*\(\s*")
 _FIGURE_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)", re.I)
 _COMMA_SPACE = re.compile(r"\s*,?\s*")
 _ITEM_AND = re.compile(r"\band\b", re.I)
+_SPLIT_OPENS = re.compile(r"(?:\A|[,;:.(]\s*)\Z")
+_SPLIT_GAP = re.compile(r"(?:\s+[\w'’-]+){0,5}\s*,?\s*")
 _COMPARATIVES = ("more", "less", "higher", "lower")
 _CATEGORY_SUFFIX = re.compile(r" \([^()]*\)\Z")
 _CATEGORY_WORDS = re.compile(r"\A\s*(?:(?:are|were|is|was|for|of)\s+)?([A-Za-z][\w'’-]*(?: [a-z][\w'’-]*){0,2})")
@@ -233,6 +237,12 @@ def change_restated(text: str, quantities: list[Quantity], q: Quantity) -> tuple
     return _change_sign(text, before[-1]) if _apposed(text, before[-1].end, q.start) else None
 
 
+def _next_part(gap: str) -> bool:
+    """The words between two parts of a split whole: the first part's name and a joiner
+    (" were exports, ", " transit and ")."""
+    return len(gap) <= _MAX_ITEM_GAP and ";" not in gap and bool(coordination_cues().joiner.search(gap))
+
+
 def is_restated_change(text: str, quantities: list[Quantity], q: Quantity) -> bool:
     """Whether an amount is a change restated as a rate right after it ("by $1.2 billion,
     or 9%"): the change is no claim, the rate is."""
@@ -327,9 +337,25 @@ def brackets_follow(text: str, earlier_end: int, q: Quantity) -> bool:
     return _ONLY_BRACKET.fullmatch(text, earlier_end, q.start) is not None
 
 
-def split_lead_before(text: str, q: Quantity) -> bool:
-    """ "Of these, 34% are export, 25% import": the figure is a part of a whole before it."""
-    return coordination_cues().split_lead.search(text, 0, q.start) is not None
+def split_lead_before(text: str, quantities: list[Quantity], q: Quantity) -> bool:
+    """ "Of these, 34% are export, 25% import": the figure is a part of a whole before it.
+
+    The lead opens its phrase (after the sentence start or a comma) and is followed by at
+    most a few words before the first share ("of the total number of containers, 41%");
+    later shares are items joined to it. "in the first months of this year, to 12.8%" is
+    no split."""
+    c = coordination_cues()
+    leads = [m for m in c.split_lead.finditer(text, 0, q.start) if _SPLIT_OPENS.search(text, 0, m.start())]
+    if not leads:
+        return False
+    lead_end = leads[-1].end()
+    items = [p for p in quantities if lead_end <= p.start and p.start <= q.start]
+    if not items or not _SPLIT_GAP.fullmatch(text, lead_end, items[0].start):
+        return False
+    return all(
+        p.unit == Unit.PERCENT and (i == 0 or _next_part(text[items[i - 1].end : p.start]))
+        for i, p in enumerate(items)
+    )
 
 
 def category_after(text: str, q: Quantity) -> str | None:
@@ -391,6 +417,24 @@ def _lead_start(text: str, end: int) -> int:
     return cut + 1
 
 
+def _elides_unit(text: str, amount: Quantity, q: Quantity) -> bool:
+    """Whether the bare number `q` is an item coordinated with `amount`, its unit elided.
+
+    A joiner or bracket right before it and a preposition, bracket or stop right after it;
+    after a bare comma only a preposition ("Omarova, 68, has led" is an age); never across
+    a sentence end the splitter missed."""
+    c = coordination_cues()
+    gap = text[amount.end : q.start]
+    if q.start - amount.end > _MAX_UNIT_GAP or _SENTENCE_END.search(gap):
+        return False
+    joined = c.elided_unit_before.search(text, amount.end, q.start)
+    after = c.elided_unit_after.match(text[q.end : q.end + 20])
+    if joined is None or after is None:
+        return False
+    comma_only = joined.group().lstrip().startswith(",")
+    return not comma_only or after.group().strip()[:1].isalpha()
+
+
 def with_elided_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
     """A bare number coordinated with an amount takes its unit: "2 million tons by rail and
     about 350,000 by truck", "333.9 thousand TEU ... (301.6 thousand)".
@@ -400,17 +444,10 @@ def with_elided_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
     """
     if len(quantities) < 2:
         return quantities
-    c = coordination_cues()
     out: list[Quantity] = []
     last_amount: Quantity | None = None
     for q in quantities:
-        if (
-            q.unit == ""
-            and last_amount is not None
-            and q.start - last_amount.end <= _MAX_ITEM_GAP
-            and c.elided_unit_after.match(text[q.end : q.end + 20])
-            and c.elided_unit_before.search(text, last_amount.end, q.start)
-        ):
+        if q.unit == "" and last_amount is not None and _elides_unit(text, last_amount, q):
             q = replace(q, unit=last_amount.unit, noun=None)
         if q.unit in _AMOUNT_UNITS:
             last_amount = q

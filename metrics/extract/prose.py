@@ -272,7 +272,7 @@ class ProseExtractor:
                     return prev.metric, Unit.PERCENT, Measure.SHARE, prev.entity
             return self._partner_share(s, q)
         lead = self.previous_amount
-        if lead is not None and lists.split_lead_before(text, q):
+        if lead is not None and lists.split_lead_before(text, s.quantities, q):
             category = lists.category_after(text, q)
             entity = lists.with_category(lead.entity, lists.category_after(text, q))
             return lead.metric, Unit.PERCENT, Measure.SHARE, entity
