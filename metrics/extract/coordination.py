@@ -29,9 +29,9 @@ ONE_SPACE = " "
 # Units an elided unit may be carried from: amounts, not rates or multiples.
 _AMOUNT_UNITS = frozenset(Unit) - {Unit.PERCENT, Unit.PCT_CHANGE, Unit.TIMES, Unit.COUNT, Unit.DAY, Unit.PP}
 _MAX_ITEM_GAP = 90  # characters between two items of one list
+_ITEM_REACH = 60  # how far before its figure a dash item may begin
 _MAX_UNIT_GAP = 150  # between an amount and a number that takes its unit ("(301.6 thousand)")
 _SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")
-_OPEN_BRACKET = re.compile(r"\(\s*\Z")
 _CLOSE_BRACKET = re.compile(r"\A\s*\)")
 _ONLY_BRACKET = re.compile(r"\s*\(\s*")
 _FIGURE_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)", re.I)
@@ -39,6 +39,7 @@ _COMMA_SPACE = re.compile(r"\s*,?\s*")
 _ITEM_AND = re.compile(r"\band\b", re.I)
 _SPLIT_OPENS = re.compile(r"(?:\A|[,;:.(]\s*)\Z")
 _SPLIT_GAP = re.compile(r"(?:\s+[\w'’-]+){0,5}\s*,?\s*")
+_LIST_MARKS = frozenset("-–—:")
 _COMPARATIVES = ("more", "less", "higher", "lower")
 _CATEGORY_SUFFIX = re.compile(r" \([^()]*\)\Z")
 _CATEGORY_WORDS = re.compile(r"\A\s*(?:(?:are|were|is|was|for|of)\s+)?([A-Za-z][\w'’-]*(?: [a-z][\w'’-]*){0,2})")
@@ -117,6 +118,20 @@ def _verbs_of_change() -> str:
     return "|".join(inner)
 
 
+def _opens_bracket(text: str, at: int) -> bool:
+    """Whether a bracket opens right before offset `at` (spaces allowed)."""
+    return text[max(0, at - 8) : at].rstrip().endswith("(")
+
+
+def _ends_with_list_mark(text: str, at: int) -> bool:
+    """Whether a dash or colon stands right before offset `at` (optionally then "by"): the
+    cheap test before the list patterns, which would otherwise scan the whole sentence."""
+    tail = text[max(0, at - 12) : at].rstrip()
+    if tail.lower().endswith("by"):
+        tail = tail[:-2].rstrip()
+    return bool(tail) and tail[-1] in _LIST_MARKS
+
+
 def is_list_sentence(text: str, quantities: list[Quantity]) -> bool:
     """Whether a sentence may hold a list: two figures, or one figure after a list marker.
     The cheap gate before any other function here is asked."""
@@ -124,8 +139,7 @@ def is_list_sentence(text: str, quantities: list[Quantity]) -> bool:
         return True
     if not quantities:
         return False
-    lowered = text.lower()
-    return any(marker in lowered for marker in coordination_cues().markers)
+    return any(marker in text for marker in coordination_cues().markers)
 
 
 def joins_items(gap: str) -> bool:
@@ -151,7 +165,8 @@ def measure_of_lead(
     if q.unit != Unit.PERCENT:
         return None
     c, cues = coordination_cues(), prose_cues()
-    dash = c.verb_dash.search(before)
+    marked = _ends_with_list_mark(text, q.start)
+    dash = c.verb_dash.search(before) if marked else None
     if dash is not None and dash.start() < len(before):
         rest = before[: dash.start()]
         if cues.decrease_before.search(rest):
@@ -166,7 +181,7 @@ def measure_of_lead(
             and joins_items(text[prev_q.end : q.start])
         ):
             return prev_measure, -1 if prev_value < 0 else 1
-    item = c.dash_item.search(text, 0, q.start)
+    item = c.dash_item.search(text, max(0, q.start - _ITEM_REACH), q.start) if marked else None
     if item is not None and item.end() == q.start:
         return _lead_verb_measure(text[: item.start("item")])
     return None
@@ -191,7 +206,9 @@ def continued_item(text: str, previous_end: int, q: Quantity) -> str | None:
 def dash_category(text: str, q: Quantity) -> tuple[int, str] | None:
     """(where it starts, the item) of a dash item right before `q`: "machinery – 14%"."""
     c = coordination_cues()
-    found = c.dash_item.search(text, 0, q.start)
+    if not _ends_with_list_mark(text, q.start):
+        return None
+    found = c.dash_item.search(text, max(0, q.start - _ITEM_REACH), q.start)
     if found is None or found.end() != q.start or _has_verb(found.group("item")):
         return None
     item = c.leading_joiner.sub("", found.group("item").strip())
@@ -256,6 +273,8 @@ def is_restated_change(text: str, quantities: list[Quantity], q: Quantity) -> bo
 
 
 def _apposed(text: str, end: int, start: int) -> bool:
+    if start - end > _MAX_ITEM_GAP:
+        return False
     gap = text[end:start]
     for word in _COMPARATIVES:
         if gap.lstrip().lower().startswith(word):
@@ -286,7 +305,7 @@ def is_change_list_item(text: str, q: Quantity) -> bool:
     """An amount in brackets after a name, in a list led by a verb of change with the names
     as its complement: "trade increased with Velnia ($1.8 billion), Ostmark ($0.9 billion)"
     gives the change of each, not a level."""
-    if q.unit in (Unit.PERCENT, Unit.PCT_CHANGE) or not _OPEN_BRACKET.search(text, 0, q.start):
+    if q.unit in (Unit.PERCENT, Unit.PCT_CHANGE) or not _opens_bracket(text, q.start):
         return False
     if not _CLOSE_BRACKET.match(text[q.end : q.end + 4]):
         return False
@@ -306,11 +325,15 @@ def category_follows(text: str, figure_end: int, cue_start: int, adjacent: bool 
 def owned_by_earlier(text: str, quantities: list[Quantity], q: Quantity, cue_start: int) -> bool:
     """Whether a cue written before `q` is the category of an earlier figure of the list:
     in "1.1 Mt of coal, 300,000 t for fertiliser", "coal" is not the second figure's."""
-    earlier = [p for p in quantities if p.end <= cue_start and p.start < q.start and p is not q]
+    earlier = None
+    for p in quantities:  # in text order; the last one ending before the cue
+        if p.end > cue_start or p.start >= q.start:
+            break
+        earlier = p
     return (
-        bool(earlier)
-        and earlier[-1].unit == q.unit  # items of one list; "24% higher" is not an item
-        and category_follows(text, earlier[-1].end, cue_start)
+        earlier is not None
+        and earlier.unit == q.unit  # items of one list; "24% higher" is not an item
+        and category_follows(text, earlier.end, cue_start)
     )
 
 
@@ -327,7 +350,7 @@ def owned_by_later(text: str, quantities: list[Quantity], q: Quantity, cue_start
 
 def in_brackets(text: str, q: Quantity) -> bool:
     """ "(21.9%)": a figure alone in brackets."""
-    return bool(_OPEN_BRACKET.search(text, 0, q.start)) and bool(
+    return _opens_bracket(text, q.start) and bool(
         _CLOSE_BRACKET.match(text[q.end : q.end + 4])
     )
 

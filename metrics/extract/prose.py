@@ -444,7 +444,9 @@ class ProseExtractor:
         keys: frozenset[str] | None,
     ) -> tuple[float, int] | None:
         best: tuple[float, int] | None = None
-        respective = self.respective if self.in_list else None
+        listed = self.in_list  # a list's items keep their own cues (coordination.py)
+        respective = self.respective if listed else None
+        item_start = self.item_start if listed else None
         for start, end in s.cue_spans(cues, keys):
             if respective is not None:
                 spans, own = respective
@@ -455,19 +457,19 @@ class ProseExtractor:
             if start < q.end and end > q.start:
                 distance = 0  # the unit names it: "200,000 TEU"
             elif end <= q.start:
-                if self.in_list and lists.owned_by_earlier(s.text, s.quantities, q, start):
+                if listed and lists.owned_by_earlier(s.text, s.quantities, q, start):
                     continue  # "1.1 Mt of coal, 300,000 t for fertiliser": coal is not 300,000's
                 distance = q.start - end
             elif _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start) or (
-                self.in_list and lists.category_follows(s.text, q.end, start, adjacent=True)
+                listed and lists.category_follows(s.text, q.end, start, adjacent=True)
             ):
                 distance = -1  # "142 thousand tonnes of grain": the cue names this figure
-            elif self.in_list and lists.owned_by_later(s.text, s.quantities, q, start):
+            elif listed and lists.owned_by_later(s.text, s.quantities, q, start):
                 continue  # "of the 5.4 Mt, 2.2 Mt were oil": oil is the later figure's
             else:
                 distance = _AFTER + start - q.end  # after the number: weaker than before
             reach = 0 if clause[0] <= start < clause[1] else 1
-            if self.in_list and self.item_start is not None and start < self.item_start:
+            if item_start is not None and start < item_start:
                 reach = 1  # the cue of an earlier item of the list
             if best is None or (reach, distance) < best:
                 best = (reach, distance)
