@@ -27,7 +27,14 @@ from metrics.vocab import Measure, Unit
 
 ONE_SPACE = " "
 # Units an elided unit may be carried from: amounts, not rates or multiples.
-_AMOUNT_UNITS = frozenset(Unit) - {Unit.PERCENT, Unit.PCT_CHANGE, Unit.TIMES, Unit.COUNT, Unit.DAY, Unit.PP}
+_AMOUNT_UNITS = frozenset(Unit) - {
+    Unit.PERCENT,
+    Unit.PCT_CHANGE,
+    Unit.TIMES,
+    Unit.COUNT,
+    Unit.DAY,
+    Unit.PP,
+}
 _MAX_ITEM_GAP = 90  # characters between two items of one list
 _ITEM_REACH = 60  # how far before its figure a dash item may begin
 _MAX_UNIT_GAP = 150  # between an amount and a number that takes its unit ("(301.6 thousand)")
@@ -42,7 +49,9 @@ _SPLIT_GAP = re.compile(r"(?:\s+[\w'’-]+){0,5}\s*,?\s*")
 _LIST_MARKS = frozenset("-–—:")
 _COMPARATIVES = ("more", "less", "higher", "lower")
 _CATEGORY_SUFFIX = re.compile(r" \([^()]*\)\Z")
-_CATEGORY_WORDS = re.compile(r"\A\s*(?:(?:are|were|is|was|for|of)\s+)?([A-Za-z][\w'’-]*(?: [a-z][\w'’-]*){0,2})")
+_CATEGORY_WORDS = re.compile(
+    r"\A\s*(?:(?:are|were|is|was|for|of)\s+)?([A-Za-z][\w'’-]*(?: [a-z][\w'’-]*){0,2})"
+)
 
 
 @dataclass(frozen=True)
@@ -257,7 +266,11 @@ def change_restated(text: str, quantities: list[Quantity], q: Quantity) -> tuple
 def _next_part(gap: str) -> bool:
     """The words between two parts of a split whole: the first part's name and a joiner
     (" were exports, ", " transit and ")."""
-    return len(gap) <= _MAX_ITEM_GAP and ";" not in gap and bool(coordination_cues().joiner.search(gap))
+    return (
+        len(gap) <= _MAX_ITEM_GAP
+        and ";" not in gap
+        and bool(coordination_cues().joiner.search(gap))
+    )
 
 
 def is_restated_change(text: str, quantities: list[Quantity], q: Quantity) -> bool:
@@ -350,9 +363,7 @@ def owned_by_later(text: str, quantities: list[Quantity], q: Quantity, cue_start
 
 def in_brackets(text: str, q: Quantity) -> bool:
     """ "(21.9%)": a figure alone in brackets."""
-    return _opens_bracket(text, q.start) and bool(
-        _CLOSE_BRACKET.match(text[q.end : q.end + 4])
-    )
+    return _opens_bracket(text, q.start) and bool(_CLOSE_BRACKET.match(text[q.end : q.end + 4]))
 
 
 def brackets_follow(text: str, earlier_end: int, q: Quantity) -> bool:
@@ -368,7 +379,11 @@ def split_lead_before(text: str, quantities: list[Quantity], q: Quantity) -> boo
     later shares are items joined to it. "in the first months of this year, to 12.8%" is
     no split."""
     c = coordination_cues()
-    leads = [m for m in c.split_lead.finditer(text, 0, q.start) if _SPLIT_OPENS.search(text, 0, m.start())]
+    leads = [
+        m
+        for m in c.split_lead.finditer(text, 0, q.start)
+        if _SPLIT_OPENS.search(text, 0, m.start())
+    ]
     if not leads:
         return False
     lead_end = leads[-1].end()

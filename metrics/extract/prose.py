@@ -302,7 +302,9 @@ class ProseExtractor:
         metric, unit, measure, entity = chosen
         return metric, unit, measure, lists.with_category(entity, item[1])
 
-    def _partner_share(self, s: Sentence, q: Quantity) -> tuple[Metric, str, str, str | None] | None:
+    def _partner_share(
+        self, s: Sentence, q: Quantity
+    ) -> tuple[Metric, str, str, str | None] | None:
         """ "China (21.9%), Russia (15.8%)" after a country's trade: shares of its trade
         with each partner, entity the pair with the reporting country first."""
         c = lists.coordination_cues()
