@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 
 from metrics.data import load
 from metrics.extract.cues import prose_cues
+from metrics.lexicon.periods import PeriodMention
 from metrics.lexicon.textscan import alternation, pattern_alternation
-from metrics.models import Quantity
+from metrics.models import Period, Quantity
 from metrics.vocab import Measure, Unit
 
 ONE_SPACE = " "
@@ -47,6 +49,12 @@ _ITEM_AND = re.compile(r"\band\b", re.I)
 _SPLIT_OPENS = re.compile(r"(?:\A|[,;:.(]\s*)\Z")
 _SPLIT_GAP = re.compile(r"(?:\s+[\w'’-]+){0,5}\s*,?\s*")
 _LIST_MARKS = frozenset("-–—:")
+_YEAR_PAIR = re.compile(r"(?:19|20)\d\d\s*(?:,\s*(?:19|20)\d\d\s*)*,?\s*and\s+(?:19|20)\d\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_RESPECTIVELY_REACH = 60  # "5% and 7% in January-March and January-June 2024, respectively"
+_PERIOD_LEAD = re.compile(r"\s*(?:in|for|during)\s+(?:the\s+)?", re.I)
+_PERIOD_JOINER = re.compile(r"\s*(?:,\s*)?(?:and\s+)?(?:(?:in|for|during)\s+(?:the\s+)?)?", re.I)
+_CLAUSE_END = re.compile(r"\s*(?:[,.;:)]|\Z|respectively\b)", re.I)
 _COMPARATIVES = ("more", "less", "higher", "lower")
 _CATEGORY_SUFFIX = re.compile(r" \([^()]*\)\Z")
 _CATEGORY_WORDS = re.compile(
@@ -442,6 +450,63 @@ def respective_items(
         end = comma
     spans.insert(0, (_lead_start(text, end), end))
     return spans, group.index(q)
+
+
+def respective_period(
+    text: str, quantities: list[Quantity], q: Quantity, periods: list[PeriodMention]
+) -> Period | None:
+    """The period a list of figures followed by a list of periods gives `q`, one each in
+    order: "grew by 5% and 7% in 2022 and 2023, respectively" and "rose by 4% and 6% in
+    2022 and in 2023" date the second figure 2023. With "respectively" the periods are
+    those written before it; without, a run of periods right after the last figure
+    ("in P1, P2 and in P3"). "2022 and 2023", which reads as one span, is split into its
+    years."""
+    group = _joined_figures(text, quantities, q)
+    if group is None:
+        return None
+    last = group[-1].end
+    found = coordination_cues().respectively.search(text, last, last + _RESPECTIVELY_REACH)
+    if found is not None:
+        run = [m for m in periods if last <= m.start and m.end <= found.start()]
+    else:
+        run = _period_run(text, last, periods)
+    written: list[Period] = []
+    for m in run:
+        if _YEAR_PAIR.fullmatch(text, m.start, m.end):  # "2026 and 2027": one span, two items
+            years = [int(y) for y in _YEAR.findall(text, m.start, m.end)]
+            written += [Period(str(y), date(y, 1, 1), date(y, 12, 31)) for y in years]
+        elif m.kind == "point":
+            written.append(m.period)
+        else:
+            return None
+    return written[group.index(q)] if len(written) == len(group) else None
+
+
+def _period_run(text: str, at: int, periods: list[PeriodMention]) -> list[PeriodMention]:
+    """The periods written one after another right after offset `at` ("in 2022 and in
+    2023"), ending the clause."""
+    run: list[PeriodMention] = []
+    gap = _PERIOD_LEAD
+    for m in periods:
+        if m.start < at:
+            continue
+        if not gap.fullmatch(text, at, m.start):
+            break
+        run.append(m)
+        at, gap = m.end, _PERIOD_JOINER
+    return run if run and _CLAUSE_END.match(text, at) else []
+
+
+def _joined_figures(text: str, quantities: list[Quantity], q: Quantity) -> list[Quantity] | None:
+    """The two or more figures joined only by commas and "and" that hold `q`."""
+    group: list[Quantity] = []
+    for p in quantities:
+        if group and not _FIGURE_JOINER.fullmatch(text, group[-1].end, p.start):
+            if q in group:
+                break
+            group = []
+        group.append(p)
+    return group if q in group and len(group) >= 2 else None
 
 
 def _skip_comma(text: str, at: int) -> int:

@@ -215,6 +215,8 @@ class ProseExtractor:
             value = -abs(value)
 
         period, deadline, base = self.dating.period(s, q, clause, measure, earlier, metric.rate)
+        if self.in_list and len(s.quantities) > 1:
+            period = lists.respective_period(s.text, s.quantities, q, s.periods) or period
         status_before, status_after = self._status_text(s, q, clause)
         status = prose_status(status_before, status_after, period, metric, self.doc.published)
         if status == Status.ACTUAL:
