@@ -59,6 +59,20 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "whole_trade_words",
         }
     ),
+    "coordination.yaml": frozenset(
+        {
+            "list_markers",
+            "joiners",
+            "own_verbs",
+            "category_links",
+            "split_leads",
+            "partner_share",
+            "respectively",
+            "apposition_words",
+            "change_list_prepositions",
+            "patterns",
+        }
+    ),
     "tables.yaml": frozenset({"growth", "share", "unit_column", "approx", "patterns"}),
     "units.yaml": frozenset(
         {

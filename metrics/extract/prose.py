@@ -10,10 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from metrics.extract.context import DocumentContext, Reading
+from metrics.extract import coordination as lists
+from metrics.extract.context import DocumentContext, EntityMention, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
-from metrics.extract.entities import entity_rules, pair_carried, pair_entity, sector_in_clause
+from metrics.extract.entities import (
+    entity_rules,
+    pair_carried,
+    pair_entity,
+    pair_name,
+    sector_in_clause,
+)
 from metrics.extract.modes import ModeReader
 from metrics.extract.rules import (
     claim_id,
@@ -40,6 +47,7 @@ _AFTER = 1000  # distance offset of a cue written after the number
 # counts something, and a percentage change only once a metric is chosen.
 _CURRENCIES = CURRENCY_UNITS
 _CLAIMABLE_UNITS = frozenset(Unit) - {Unit.COUNT, Unit.PCT_CHANGE}
+_PERCENTAGES = (Unit.PERCENT, Unit.PCT_CHANGE)
 
 
 def _claimable(q: Quantity, catalog: Catalog) -> bool:
@@ -163,18 +171,28 @@ class ProseExtractor:
         self.previous_entity: str | None = None
         self.previous_at = -2  # the sentence index of the figure before
         self.reading_at = 0  # the sentence index of the figure being read
+        self.previous_amount: Reading | None = None  # the last level in a unit of its own
+        self.in_list = False  # the current sentence may hold a list (coordination.py)
+        # "exports and imports grew by 19% and 24%, respectively": the items' spans and
+        # which one is the current figure's
+        self.respective: tuple[list[tuple[int, int]], int] | None = None
+        # where the current figure's own list item begins ("..., container transit by 23%"):
+        # cues before it are the earlier items'
+        self.item_start: int | None = None
 
     def run(self) -> list[Claim]:
         claims: list[Claim] = []
         sentences = self.context.sentences
         for s in sentences:
             if might_hold_quantity(s.text):
-                found = (_counted_by_subject(s.text, q, self.catalog) for q in find_quantities(s.text))
+                found = lists.with_elided_units(s.text, find_quantities(s.text))
+                found = [_counted_by_subject(s.text, q, self.catalog) for q in found]
                 s.quantities = [q for q in found if _claimable(q, self.catalog)]
             if s.quantities:
                 s.clauses = clauses(s.text)
         for index, s in enumerate(sentences):
             readings: list[Reading] = []
+            self.in_list = lists.is_list_sentence(s.text, s.quantities)
             for q in s.quantities:
                 reading = self._read(s, q, readings, index)
                 if reading is not None:
@@ -195,8 +213,32 @@ class ProseExtractor:
         conversion = self._conversion_of(s, q, earlier)
         if conversion is not None:
             return conversion
+        if self.in_list and (
+            lists.is_restated_change(s.text, s.quantities, q)
+            or lists.is_change_list_item(s.text, q)
+        ):
+            return None  # "rose by $1.2 billion, or 9%": a change by an amount is no claim
         measure, sign = _local_measure(before, after, q, clause_before)
-        chosen = self._metric(s, q, clause, measure)
+        chosen = None
+        if self.in_list:
+            if measure == Measure.LEVEL:
+                prev = (earlier[-1].q, earlier[-1].measure, earlier[-1].value) if earlier else None
+                measure, sign = (
+                    lists.change_restated(s.text, s.quantities, q)
+                    or lists.measure_of_lead(s.text, q, before, prev)
+                    or (measure, sign)
+                )
+            self.item_start = self._item_start(s, q)
+            chosen = self._list_item(s, q, measure, earlier)
+            self.respective = (
+                lists.respective_items(s.text, s.quantities, q)
+                if "respectively" in s.text
+                else None
+            )
+        if chosen is None:
+            chosen = self._metric(s, q, clause, measure)
+            if chosen is not None and self.in_list and q.unit == Unit.PERCENT:
+                chosen = self._dash_item(s, q, chosen)
         if chosen is None:
             return None
         metric, unit, measure, entity = chosen
@@ -210,6 +252,8 @@ class ProseExtractor:
             value = -abs(value)
 
         period, deadline, base = self.dating.period(s, q, clause, measure, earlier, metric.rate)
+        if self.in_list and len(s.quantities) > 1:
+            period = lists.respective_period(s.text, s.quantities, q, s.periods) or period
         status_before, status_after = self._status_text(s, q, clause)
         status = prose_status(status_before, status_after, period, metric, self.doc.published)
         if status == Status.ACTUAL:
@@ -239,7 +283,89 @@ class ProseExtractor:
         self.previous_metric = metric.id
         self.previous_entity = entity
         self.previous_at = index
-        return Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
+        reading = Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
+        if measure == Measure.LEVEL and unit not in (Unit.PERCENT, Unit.COUNT):
+            self.previous_amount = reading
+        return reading
+
+    def _list_item(
+        self, s: Sentence, q: Quantity, measure: str, earlier: list[Reading]
+    ) -> tuple[Metric, str, str, str | None] | None:
+        """A percentage that a list makes a share of its lead's whole:
+        "$22.7 billion (24%)" (the amount before the bracket), "China (21.9%)" after a
+        trade lead (trade with that partner), "of these, 34% are export" (a part of the
+        last amount, named by its category)."""
+        if q.unit != Unit.PERCENT:
+            return None
+        text = s.text
+        if earlier and earlier[-1].measure == measure and earlier[-1].unit in _PERCENTAGES:
+            prev = earlier[-1]
+            category = lists.continued_item(text, prev.q.end, q)
+            if category is not None and not self._names_entity(s, prev.q.end, q.start):
+                return prev.metric, prev.unit, measure, lists.with_category(prev.entity, category)
+        if measure not in (Measure.LEVEL, Measure.SHARE):
+            return None
+        if lists.in_brackets(text, q):
+            if earlier and lists.brackets_follow(text, earlier[-1].q.end, q):
+                prev = earlier[-1]
+                if prev.measure == Measure.LEVEL and prev.unit not in (Unit.PERCENT, Unit.COUNT):
+                    return prev.metric, Unit.PERCENT, Measure.SHARE, prev.entity
+            return self._partner_share(s, q)
+        lead = self.previous_amount
+        if lead is not None and lists.split_lead_before(text, s.quantities, q):
+            category = lists.category_after(text, q)
+            entity = lists.with_category(lead.entity, lists.category_after(text, q))
+            return lead.metric, Unit.PERCENT, Measure.SHARE, entity
+        return None
+
+    def _item_start(self, s: Sentence, q: Quantity) -> int | None:
+        """Where the figure's list item begins, if the figure before it is an item of the
+        same list: "grew by 11%, container transit by 23%" -> after "11%"."""
+        before = [p for p in s.quantities if p.end <= q.start]
+        if not before or before[-1].unit != q.unit:
+            return None
+        end = before[-1].end
+        return end if lists.joins_items(s.text[end : q.start]) else None
+
+    def _names_entity(self, s: Sentence, start: int, end: int) -> bool:
+        """Whether an entity is named between two offsets of the sentence."""
+        return bool(self.context.mentions_in(s.start + start, s.start + end))
+
+    def _dash_item(
+        self, s: Sentence, q: Quantity, chosen: tuple[Metric, str, str, str | None]
+    ) -> tuple[Metric, str, str, str | None]:
+        """ "freight grew: machinery – 14%": the item is a part of the entity's total,
+        unless the item is an entity of its own ("China – 30%")."""
+        item = lists.dash_category(s.text, q)
+        if item is None or self._names_entity(s, item[0], item[0] + len(item[1])):
+            return chosen
+        metric, unit, measure, entity = chosen
+        return metric, unit, measure, lists.with_category(entity, item[1])
+
+    def _partner_share(
+        self, s: Sentence, q: Quantity
+    ) -> tuple[Metric, str, str, str | None] | None:
+        """ "China (21.9%), Russia (15.8%)" after a country's trade: shares of its trade
+        with each partner, entity the pair with the reporting country first."""
+        c = lists.coordination_cues()
+        if self.previous_metric not in c.partner_lead_metrics or not self.previous_entity:
+            return None
+        bracket = s.text.rfind("(", 0, q.start)
+        named = [
+            e
+            for e in self.context.mentions_in(s.start, s.start + bracket)
+            if e.kind == "country" and not s.text[e.end - s.start : bracket].strip()
+        ]
+        if not named:
+            return None
+        reporter_name = self.previous_entity
+        if self.previous_metric == c.partner_metric:
+            reporter_name = reporter_name.split("-")[0]  # the pair's reporting country
+        if named[-1].name == reporter_name:
+            return None
+        reporter = EntityMention(0, 0, reporter_name, "country", True)
+        metric = self.catalog.metrics[c.partner_metric]
+        return metric, Unit.PERCENT, Measure.SHARE, pair_name(reporter, named[-1])
 
     def _estimate_of_carried(
         self, s: Sentence, q: Quantity, clause: tuple[int, int], metric: Metric, index: int
@@ -379,18 +505,35 @@ class ProseExtractor:
     ) -> tuple[float, int] | None:
         best: tuple[float, int] | None = None
         causes = self.context.causes_in(s) if self.context.cause_spans else ()
+        listed = self.in_list  # a list's items keep their own cues (coordination.py)
+        respective = self.respective if listed else None
+        item_start = self.item_start if listed else None
         for start, end in s.cue_spans(cues, keys):
             if causes and any(a <= start < b for a, b in causes):
                 continue  # "grew 7.2%, supported by investment": a cause, not the figure
+            if respective is not None:
+                spans, own = respective
+                if spans[own][0] <= start < spans[own][1]:
+                    return 0, 0  # the item this figure goes with, "respectively"
+                if any(a <= start < b for a, b in spans):
+                    continue  # another item's
             if start < q.end and end > q.start:
                 distance = 0  # the unit names it: "200,000 TEU"
             elif end <= q.start:
+                if listed and lists.owned_by_earlier(s.text, s.quantities, q, start):
+                    continue  # "1.1 Mt of coal, 300,000 t for fertiliser": coal is not 300,000's
                 distance = q.start - end
-            elif _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start):
+            elif _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start) or (
+                listed and lists.category_follows(s.text, q.end, start, adjacent=True)
+            ):
                 distance = -1  # "142 thousand tonnes of grain": the cue names this figure
+            elif listed and lists.owned_by_later(s.text, s.quantities, q, start):
+                continue  # "of the 5.4 Mt, 2.2 Mt were oil": oil is the later figure's
             else:
                 distance = _AFTER + start - q.end  # after the number: weaker than before
             reach = 0 if clause[0] <= start < clause[1] else 1
+            if item_start is not None and start < item_start:
+                reach = 1  # the cue of an earlier item of the list
             if best is None or (reach, distance) < best:
                 best = (reach, distance)
         return best

@@ -207,6 +207,11 @@ def _changes_from(text: str, q: Quantity, nxt: Quantity | None) -> Quantity:
         return q
     if not re.fullmatch(r"\s*to\s*", text[q.end : nxt.start], re.IGNORECASE):
         return q
+    first = re.search(DIGITS, q.text, re.VERBOSE)
+    if first and digits_value(first.group(0)) != q.value:
+        # "from 2 million to 8 million tons": the first number has its own scale and takes
+        # only the unit (never 2 million times the second one's million)
+        return Quantity(q.value, nxt.unit, q.text, q.start, q.end)
     return Quantity(q.value * _multiplier(text, nxt), nxt.unit, q.text, q.start, q.end)
 
 

@@ -26,9 +26,6 @@ REL_TOL = 0.005
 
 # Cases a rule of another mechanism still gets wrong, with what it does; strict xfails.
 KNOWN_GAPS: dict[str, str] = {
-    "lead_while_in_year_figure": "coordination: the elided 'grew' is not carried, 31% read as a share (no base)",
-    "lead_whereas_in_month": "coordination: the elided 'rose' is not carried, 4% read as a share (no base)",
-    "lead_and_in_months": "coordination: the elided 'grew' is not carried, 29% read as a share (no base)",
     "estimate_carried_growth": "measure: 'growth of exports was estimated at 11%' read as a share (no base)",
 }
 
