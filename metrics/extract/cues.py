@@ -65,7 +65,10 @@ def prose_cues() -> ProseCues:
     decrease = _cue(data, "decrease_verbs")
     return ProseCues(
         qualifiers={
-            name: re.compile(rf"\b(?:{alternation(words, space=ONE_SPACE)})\s*\Z", re.IGNORECASE)
+            # "more than a 30 percent increase": an article may stand between
+            name: re.compile(
+                rf"\b(?:{alternation(words, space=ONE_SPACE)})(?:\s+an?)?\s*\Z", re.IGNORECASE
+            )
             for name, words in qualifiers.items()
         },
         growth_before=re.compile(rf"\b(?:{growth}){filler}\s*\Z", re.IGNORECASE),
