@@ -93,6 +93,20 @@ def prose_cues() -> ProseCues:
     )
 
 
+@cache
+def verb_alternations() -> tuple[str, str]:
+    """The change verbs as two alternations: (growth verbs, decrease verbs)."""
+    data = load("cues.yaml")
+    return _cue(data, "growth_verbs"), _cue(data, "decrease_verbs")
+
+
+@cache
+def qualifier_alternation() -> str:
+    """Every hedge word of every qualifier, as one alternation ("about", "more than")."""
+    qualifiers = load("cues.yaml")["qualifiers"]
+    return alternation([w for ws in qualifiers.values() for w in ws], space=ONE_SPACE)
+
+
 @dataclass(frozen=True)
 class StatusCues:
     """The prose-only status cues; each matches from a word's start to a word's end."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from metrics.extract.changes import is_absolute_change, rate_beside_change
 from metrics.extract.context import DocumentContext, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
@@ -52,6 +53,16 @@ def _claimable(q: Quantity, catalog: Catalog) -> bool:
 def _counts(q: Quantity, metric: Metric) -> bool:
     """Whether a bare number counts what `metric` counts ("2,500 rail wagons")."""
     return q.noun is not None and any(word in metric.count_nouns for word in q.noun.split())
+
+
+def _previous(s: Sentence, q: Quantity) -> Quantity | None:
+    """The quantity of the sentence written right before `q`, claimable or not."""
+    found = None
+    for other in s.quantities:
+        if other.end > q.start:
+            break
+        found = other
+    return found
 
 
 def _direction_not_bound(found: re.Match[str], before: str) -> bool:
@@ -165,7 +176,12 @@ class ProseExtractor:
         conversion = self._conversion_of(s, q, earlier)
         if conversion is not None:
             return conversion
+        if is_absolute_change(s.text, q):
+            return None  # "increased by $12.1 billion": the amount of a change is no claim
         measure, sign = _local_measure(before, after, q, clause_before)
+        beside = rate_beside_change(s.text, q, _previous(s, q))
+        if beside is not None:  # "by $12.1 billion, or 23.9%": the change's rate
+            measure, sign = Measure.GROWTH, beside
         chosen = self._metric(s, q, clause, measure)
         if chosen is None:
             return None
