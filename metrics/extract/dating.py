@@ -18,9 +18,11 @@ from metrics.extract.scope import (
     asides,
     in_comparison,
     inside,
+    is_event_date,
     is_plan_period,
     is_vintage,
     leads_next_figure,
+    respective_period,
 )
 from metrics.extract.segment import Sentence
 from metrics.lexicon.catalog import Metric
@@ -48,6 +50,10 @@ _CHANGE_BEFORE_FROM = re.compile(
     r"\b(?:increas|grow|grew|rise|rising|rose|ris|climb|jump|fall|fell|declin|decreas|drop)\w*\s+from\s*\Z",
     re.IGNORECASE,
 )  # "increasing from X to Y": X is the level before the change
+_OPENS_ASIDE = re.compile(r"\s*\(\s*")
+_COMPARISON_AFTER_ASIDE = re.compile(
+    r"\s*\)\s*,?\s*(?:compared\s+(?:to|with)|than|against|versus|vs\.?)\b", re.IGNORECASE
+)  # "(1 million tons) than a year before": the bracket holds the level compared with
 _COORDINATED = re.compile(r",\s*(?:and|while|but|whereas)\b", re.IGNORECASE)
 _RELATIVE_YEAR = re.compile(
     r"(?:this|the\s+current|current|last|the\s+previous|previous|the\s+past)\s+year", re.IGNORECASE
@@ -107,6 +113,9 @@ class PeriodReader:
         base: Period | None = None
         own: PeriodMention | None = None
         visible = self._visible(s, q)
+        respective = self._respective(s, q, visible)
+        if respective is not None:
+            return respective.period, False, None
         for m in visible:
             if m.start < q.end:
                 continue
@@ -146,6 +155,12 @@ class PeriodReader:
             base = self._clause_base(s, q, clause)
         period = own.period if own else None
         return period, bool(own and own.kind == "deadline"), base if measure == Measure.GROWTH else None
+
+    def dates_an_event(self, s: Sentence, period: Period | None) -> bool:
+        """The sentence wrote `period` as the date of an event ("opened in 2015"), not of a
+        figure: for a figure read as of publication it is no period."""
+        own = next((m for m in s.periods if m.period is period), None)
+        return own is not None and is_event_date(s.text, own)
 
     def year_so_far(self, s: Sentence, period: Period | None, index: int) -> Period | None:
         """'300 ships this year, compared to 262 last year' in a text about January-October:
@@ -241,9 +256,29 @@ class PeriodReader:
                 at = period_starts[after]
                 following = bisect_left(starts, q.end)
                 closer = following < len(starts) and starts[following] < at
-                if at - q.end <= _TIGHT_GAP and not closer:
+                if at - q.end <= _TIGHT_GAP and not closer and not self._leads_next(s, q, after):
                     s.bound_periods.add(at)
         return s.bound_periods
+
+    def _respective(
+        self, s: Sentence, q: Quantity, visible: list[PeriodMention]
+    ) -> PeriodMention | None:
+        """'6.6 % and 4.1 %, respectively': the list takes the periods written before it."""
+        if "respective" not in s.text and "in that order" not in s.text:
+            return None  # the cheap look: most sentences hold neither
+        figures = [(o.start, o.end) for o in s.quantities]
+        index = next((i for i, o in enumerate(s.quantities) if o is q), None)
+        if index is None:
+            return None
+        return respective_period(s.text, index, figures, visible)
+
+    def _leads_next(self, s: Sentence, q: Quantity, index: int) -> bool:
+        """'5.6 % in 2024, and in 2023, 7.2 %': the period after the coordination leads the
+        figure after it, so it is bound to that one, not to the figure before."""
+        m = s.periods[index]
+        return bool(_COORDINATED.search(s.text[q.end : m.start])) and leads_next_figure(
+            s.text, m, [o.start for o in s.quantities]
+        )
 
     def _nearest(
         self, s: Sentence, q: Quantity, clause: tuple[int, int], bound: set[int]
@@ -323,6 +358,8 @@ class PeriodReader:
             return prev.base
         if re.search(r"\b(?:compared (?:to|with)|than|against)\b", gap, re.IGNORECASE):
             return prev.base
+        if _OPENS_ASIDE.fullmatch(gap) and _COMPARISON_AFTER_ASIDE.match(s.text, q.end):
+            return prev.base  # "by 50% (1 million tons) than a year before": the base value
         return None
 
     def _past_years(
@@ -357,6 +394,10 @@ class PeriodReader:
             period = self._last_period_before(index)
         if period is None and status == Status.ACTUAL:
             period = self.topic_period()
+        if status == Status.ACTUAL and published and period is not None and period.start > published:
+            # "growth remained at 5.3 % and is expected to slow ..." after "will recover in
+            # 2025": an actual figure is for a time already past, the last year that ended
+            period = year_period(published.year - 1)
         if period is not None and status != Status.ACTUAL and published and period.end < published:
             return year_period(published.year)
         if period is None and status != Status.ACTUAL and published:

@@ -100,8 +100,8 @@ def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> 
     if c.by_before.search(before):
         if c.any_decrease_verb.search(clause_before):
             return Measure.GROWTH, -1
-        if c.any_growth_verb.search(clause_before):
-            return Measure.GROWTH, 1
+        if c.any_growth_verb.search(clause_before) or c.comparison_verb.search(clause_before):
+            return Measure.GROWTH, 1  # "grew by 5%", "exceeding the 2023 figure by 5%"
     if c.share_after.search(after) or c.share_before.search(clause_before):
         return Measure.SHARE, 1
     return Measure.LEVEL, 1
@@ -195,6 +195,8 @@ class ProseExtractor:
             value = -abs(value)
 
         period, deadline, base = self.dating.period(s, q, clause, measure, earlier, metric.rate)
+        if metric.undated and measure == Measure.LEVEL and self.dating.dates_an_event(s, period):
+            period = None  # "the 850-km line was commissioned in 2017": its length now
         status_before, status_after = self._status_text(s, q, clause)
         status = prose_status(status_before, status_after, period, metric, self.doc.published)
         if status == Status.ACTUAL:
