@@ -61,6 +61,11 @@ _RELATIVE_YEAR = re.compile(
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
 
 
+def _same_words(a: str, b: str) -> bool:
+    """Two texts with the same words, whatever their case and punctuation (a headline)."""
+    return bool(a) and re.findall(r"\w+", a.lower()) == re.findall(r"\w+", b.lower())
+
+
 class PeriodReader:
     """Dates the figures of one document; remembers what it found per sentence and paragraph."""
 
@@ -394,7 +399,13 @@ class PeriodReader:
             period = self._last_period_before(index)
         if period is None and status == Status.ACTUAL:
             period = self.topic_period()
-        if status == Status.ACTUAL and published and period is not None and period.start > published:
+        if (
+            status == Status.ACTUAL
+            and measure == Measure.GROWTH
+            and published
+            and period is not None
+            and period.start > published
+        ):
             # "growth remained at 5.3 % and is expected to slow ..." after "will recover in
             # 2025": an actual figure is for a time already past, the last year that ended
             period = year_period(published.year - 1)
@@ -410,7 +421,10 @@ class PeriodReader:
         if not hasattr(self, "_topic"):
             self._topic: Period | None = None
             title = self.context.document.title or ""
-            first = self.context.sentences[0] if self.context.sentences else None
+            sentences = self.context.sentences
+            first = sentences[0] if sentences else None
+            if first is not None and len(sentences) > 1 and _same_words(first.text, title):
+                first = sentences[1]  # the body repeats the headline: its lede comes next
             for text in (title, first.text if first else ""):
                 for m in find_periods(text, self.published):
                     base = prose_cues().base_before.search(text[max(0, m.start - 25) : m.start])
