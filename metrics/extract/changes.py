@@ -27,6 +27,7 @@ _RATE_UNITS = frozenset({Unit.PERCENT, Unit.PCT_CHANGE, "pp", "x"})
 # A distance or time cut is a claim of its own ("cutting the route by 1,200 km" is a
 # distance saving), not the amount of a change in a level.
 _SAVING_UNITS = frozenset({Unit.KM, Unit.DAY})
+_HEDGE_REACH = 30  # "by" / "of" and the longest hedge after it ("not less than ")
 _WINDOW = 60  # characters before an amount that may hold its change verb
 
 
@@ -83,7 +84,10 @@ def is_absolute_change(text: str, q: Quantity) -> bool:
         return False
     c = change_cues()
     before = text[max(0, q.start - _WINDOW) : q.start]
-    if c.by_before.search(before) or c.noun_of_before.search(before):
+    near = before[-_HEDGE_REACH:].lower()  # the cheap look: "by" or "of" must be near
+    if ("by" in near and c.by_before.search(before)) or (
+        "of" in near and c.noun_of_before.search(before)
+    ):
         return True
     if c.after.match(text, q.end):
         return True
