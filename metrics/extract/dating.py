@@ -50,6 +50,11 @@ _CHANGE_BEFORE_FROM = re.compile(
     r"\b(?:increas|grow|grew|rise|rising|rose|ris|climb|jump|fall|fell|declin|decreas|drop)\w*\s+from\s*\Z",
     re.IGNORECASE,
 )  # "increasing from X to Y": X is the level before the change
+_REACHED_BEFORE = re.compile(
+    r"\b(?:reach\w*|stood\s+at|stands\s+at|totall?ing|amounting\s+to|to)\s+"
+    r"(?:(?:about|some|around|nearly|almost|over|more\s+than|approximately)\s+)?\Z",
+    re.IGNORECASE,
+)  # the level a change ended at: "... and reached more than 1 million TEU"
 _OPENS_ASIDE = re.compile(r"\s*\(\s*")
 _COMPARISON_AFTER_ASIDE = re.compile(
     r"\s*\)\s*,?\s*(?:compared\s+(?:to|with)|than|against|versus|vs\.?)\b", re.IGNORECASE
@@ -370,10 +375,14 @@ class PeriodReader:
     def _past_years(
         self, past: PeriodMention, measure: str, s: Sentence, q: Quantity
     ) -> tuple[Period | None, bool, Period | None]:
-        """'over the past 20 years': a total spans them; a change compares last year with the first."""
+        """'over the past 20 years': a total spans them; the level a change ended at ("has
+        tripled over the past five years and reached 1 million TEU") is last year's; a change
+        compares last year with the first."""
         end_year = past.period.end.year
         first = end_year - past.years
-        if measure != "growth":
+        if measure != Measure.GROWTH:
+            if _REACHED_BEFORE.search(s.text[max(0, q.start - 30) : q.start]):
+                return year_period(end_year), False, None
             return past.period, False, None
         if q.unit == "x":
             return year_period(end_year), False, year_period(first)
