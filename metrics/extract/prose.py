@@ -24,7 +24,7 @@ from metrics.extract.rules import (
 from metrics.extract.segment import Sentence, clauses
 from metrics.extract.status import has_status_cue, prose_status
 from metrics.lexicon.catalog import Catalog, Metric
-from metrics.lexicon.periods import YEAR_EARLIER
+from metrics.lexicon.periods import YEAR_EARLIER, year_period
 from metrics.lexicon.quantities import find_quantities, might_hold_quantity
 from metrics.models import Claim, Document, Quantity
 from metrics.vocab import CURRENCY_UNITS, Measure, Qualifier, Status, Unit
@@ -202,11 +202,12 @@ class ProseExtractor:
         if status == Status.ACTUAL:
             period = self.dating.year_so_far(s, period, index) or period
         origin = self._is_origin(s, q)
+        today = False  # the origin of a change still to come: today's figure
         if origin:
             if deadline or (status in (Status.FORECAST, Status.TARGET) and period is None):
                 # "will be increased from 6 to 10 million tons by 2027", "is expected to
                 # increase from 40,000 to 215,000 TEU": the origin is today's figure
-                period, status = None, Status.ACTUAL
+                period, status, today = None, Status.ACTUAL, True
             elif has_ended(period, self.doc.published):
                 status = Status.ACTUAL
         year_earlier = period is YEAR_EARLIER  # "compared to 65 % a year earlier", nothing else dated
@@ -216,7 +217,10 @@ class ProseExtractor:
             period = self.dating.context_period(s, metric, status, index, measure)
             if year_earlier and period is not None:
                 period = year_before(period)
-        if origin and not deadline and status == Status.ACTUAL:
+        if today and period is not None and not has_ended(period, self.doc.published):
+            # the text's period lies ahead (a plan "by 2025"): today is the publication year
+            period = year_period(self.doc.published.year) if self.doc.published else period
+        elif origin and not deadline and status == Status.ACTUAL:
             period = self.dating.origin_period(s, q, period)
         aimed = deadline and status in (Status.TARGET, Status.FORECAST)
         base = self.dating.growth_base(base, period, measure, aimed)

@@ -215,7 +215,10 @@ def _changes_from(text: str, q: Quantity, nxt: Quantity | None) -> Quantity:
         return q
     if not re.fullmatch(r"\s*to\s*", text[q.end : nxt.start], re.IGNORECASE):
         return q
-    return Quantity(q.value * _multiplier(text, nxt), nxt.unit, q.text, q.start, q.end)
+    first = read_number(text, q.start)
+    # "from 6 million to 10 million tons": a scale written with the first number is its own
+    factor = _multiplier(text, nxt) if first is None or not first.scaled else 1.0
+    return Quantity(q.value * factor, nxt.unit, q.text, q.start, q.end)
 
 
 _ANY_DIGIT = re.compile(r"\d")
