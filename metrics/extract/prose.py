@@ -55,6 +55,21 @@ def _counts(q: Quantity, metric: Metric) -> bool:
     return q.noun is not None and any(word in metric.count_nouns for word in q.noun.split())
 
 
+_NUMBER_OF = re.compile(r"\bnumber\s+of\s+((?:[A-Za-z][\w-]*\s+){0,3}?[A-Za-z][\w-]*?s)\b", re.IGNORECASE)
+
+
+def _counted_by_number_of(text: str, q: Quantity) -> Quantity:
+    """ "the number of cargo vehicles ... has reached 26,000": a bare number the clause
+    names as "the number of" something counts that, whatever word follows it."""
+    if q.unit:
+        return q
+    named = list(_NUMBER_OF.finditer(text, max(0, q.start - 150), q.start))
+    if not named or re.search(r"[;.]|\d", text[named[-1].end() : q.start]):
+        return q  # no "number of" before it in reach, or another figure between
+    counted = named[-1].group(1).lower()
+    return replace(q, noun=f"{counted} {q.noun}" if q.noun else counted)
+
+
 def _previous(s: Sentence, q: Quantity) -> Quantity | None:
     """The quantity of the sentence written right before `q`, claimable or not."""
     found = None
@@ -155,7 +170,10 @@ class ProseExtractor:
         sentences = self.context.sentences
         for s in sentences:
             if might_hold_quantity(s.text):
-                s.quantities = [q for q in find_quantities(s.text) if _claimable(q, self.catalog)]
+                found = find_quantities(s.text)
+                if "number of" in s.text.lower():
+                    found = [_counted_by_number_of(s.text, q) for q in found]
+                s.quantities = [q for q in found if _claimable(q, self.catalog)]
             if s.quantities:
                 s.clauses = clauses(s.text)
         for index, s in enumerate(sentences):

@@ -46,7 +46,6 @@ KNOWN_GAPS: dict[str, str] = {
     "ady_transit_last_year_increase_of": 'DIFF 4100000 t: metric: exp=transit_cargo_volume got=rail_cargo_volume; entity: exp=Azerbaijan got=Azerbaijan ',
     "aktau_containers_more_than_double": 'MISS 9800 count 2024-05 port_container_throughput/actual/level/exact base=None',
     "aktau_february_twice_as_much": 'MISS 2 x 2023-02 port_oil_throughput/actual/growth/exact base=2022-02',
-    "at_least_over_and_exceeded": 'MISS 43000 count 2023 port_vehicle_count/actual/level/at_least base=None',
     "btk_capacity_current_and_route_teu": 'DIFF 1000000 t: metric: exp=route_capacity got=port_capacity; entity: exp=Baku-Tbilisi-Kars railway got=Aktau ',
     "btk_capacity_is_set_to_by_2026": 'DIFF 5000000 t: entity: exp=Baku-Tbilisi-Kars railway got=None',
     "container_trains_doubled_to": 'MISS 170 count 2023 container_train_count/actual/level/exact base=None',
