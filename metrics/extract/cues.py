@@ -79,8 +79,11 @@ def prose_cues() -> ProseCues:
         decrease_after=re.compile(rf"\A[\s,]*(?:{_cue(data, 'decrease_after')})\b", re.IGNORECASE),
         share_before=re.compile(rf"\b(?:{_cue(data, 'share_before')})\b", re.IGNORECASE),
         share_after=re.compile(rf"\A[\s,]*(?:{_cue(data, 'share_after')})", re.IGNORECASE),
+        # searched in a short window before every period: `skip_to` jumps to the letters
+        # the words begin with
         base_before=re.compile(
-            rf"\b(?:{_cue(data, 'base_before')})\s+(?:the\s+)?\Z", re.IGNORECASE
+            rf"\b{skip_to(data['base_before'])}(?:{_cue(data, 'base_before')})\s+(?:the\s+)?\Z",
+            re.IGNORECASE,
         ),
         forecast=re.compile(rf"\b(?:{_cue(data, 'forecast')})", re.IGNORECASE),
         target=re.compile(rf"\b(?:{_cue(data, 'target')})", re.IGNORECASE),
