@@ -53,6 +53,7 @@ class ProseCues:
     any_growth_verb: re.Pattern[str]
     any_decrease_verb: re.Pattern[str]
     comparison_verb: re.Pattern[str]
+    past_tense: re.Pattern[str]
     up_to_as_direction: re.Pattern[str]
 
 
@@ -91,6 +92,7 @@ def prose_cues() -> ProseCues:
         clause_break=re.compile(_cue(data, "clause_breaks"), re.IGNORECASE),
         any_growth_verb=re.compile(rf"\b(?:{growth})\b", re.IGNORECASE),
         any_decrease_verb=re.compile(rf"\b(?:{decrease})\b", re.IGNORECASE),
+        past_tense=re.compile(rf"\b(?:{_cue(data, 'past_tense')})\b", re.IGNORECASE),
         comparison_verb=re.compile(rf"\b(?:{_cue(data, 'comparison_verbs')})\b", re.IGNORECASE),
         up_to_as_direction=re.compile(
             rf"\b(?:{_cue(data, 'up_to_as_direction')})\s*\Z", re.IGNORECASE

@@ -166,6 +166,14 @@ class PeriodReader:
         period = own.period if own else None
         return period, bool(own and own.kind == "deadline"), base if measure == Measure.GROWTH else None
 
+    def past_for_actual(self, period: Period | None) -> Period | None:
+        """A past-tense figure given a carried period that had not begun at publication
+        ("growth remained at 5.3 %" after "will recover in 2025"): the last year that ended."""
+        published = self.published
+        if period is None or published is None or period.start <= published:
+            return period
+        return year_period(published.year - 1)
+
     def dates_an_event(self, s: Sentence, period: Period | None) -> bool:
         """The sentence wrote `period` as the date of an event ("opened in 2015"), not of a
         figure: for a figure read as of publication it is no period."""
@@ -408,16 +416,6 @@ class PeriodReader:
             period = self._last_period_before(index)
         if period is None and status == Status.ACTUAL:
             period = self.topic_period()
-        if (
-            status == Status.ACTUAL
-            and measure == Measure.GROWTH
-            and published
-            and period is not None
-            and period.start > published
-        ):
-            # "growth remained at 5.3 % and is expected to slow ..." after "will recover in
-            # 2025": an actual figure is for a time already past, the last year that ended
-            period = year_period(published.year - 1)
         if period is not None and status != Status.ACTUAL and published and period.end < published:
             return year_period(published.year)
         if period is None and status != Status.ACTUAL and published:

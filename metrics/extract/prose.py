@@ -235,6 +235,12 @@ class ProseExtractor:
             period = self.dating.context_period(s, metric, status, index, measure)
             if year_earlier and period is not None:
                 period = year_before(period)
+            elif (
+                status == Status.ACTUAL
+                and measure == Measure.GROWTH
+                and prose_cues().past_tense.search(clause_before)
+            ):
+                period = self.dating.past_for_actual(period)
         if today and period is not None and not has_ended(period, self.doc.published):
             # the text's period lies ahead (a plan "by 2025"): today is the publication year
             period = year_period(self.doc.published.year) if self.doc.published else period
