@@ -185,8 +185,10 @@ class PeriodReader:
         an actual figure's "this year" is the part of the year the text is about, and "last
         year" set against it the same part of the year before."""
         own = next((m for m in s.periods if m.period is period), None)
-        if own is None or not _RELATIVE_YEAR.fullmatch(s.text[own.start : own.end]):
+        if own is None:
             return None
+        if not _RELATIVE_YEAR.fullmatch(s.text[own.start : own.end]):
+            return self._running_year(s, own, index)
         before = [
             m.period
             for m in s.periods
@@ -209,6 +211,26 @@ class PeriodReader:
         if shift == -1 and not set_against:
             return None  # "Last year it carried 2.76 Mt" on its own: the whole of last year
         return shift_years(about, shift) if shift in (0, -1) else None
+
+    def _running_year(self, s: Sentence, own: PeriodMention, index: int) -> Period | None:
+        """'Transit stands at 11 Mt in 2024' in a text of May 2024 about January-April: an
+        actual figure cannot cover a year still running; it is for the part of the year the
+        text is about (the period before it, or, in the headline, the lede's)."""
+        published = self.published
+        year = own.period
+        if (
+            published is None
+            or not re.fullmatch(r"\d{4}", year.label)
+            or year.start.year != published.year
+            or year.end < published
+        ):
+            return None
+        about = self._paragraph_period(s) or self._last_period_before(index)
+        if about is None and index == 0:
+            about = next((p for other in self.context.sentences[1:4] for p in self._points(other)), None)
+        if about is None or about.start.year != year.start.year or about.end >= published:
+            return None
+        return about if about.start.month == 1 and about.end < year.end else None
 
     def _compared_level(
         self,
