@@ -67,9 +67,6 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "category_links",
             "split_leads",
             "partner_share",
-            "respectively",
-            "apposition_words",
-            "change_list_prepositions",
             "patterns",
         }
     ),

@@ -55,7 +55,6 @@ _RESPECTIVELY_REACH = 60  # "5% and 7% in January-March and January-June 2024, r
 _PERIOD_LEAD = re.compile(r"\s*(?:in|for|during)\s+(?:the\s+)?", re.I)
 _PERIOD_JOINER = re.compile(r"\s*(?:,\s*)?(?:and\s+)?(?:(?:in|for|during)\s+(?:the\s+)?)?", re.I)
 _CLAUSE_END = re.compile(r"\s*(?:[,.;:)]|\Z|respectively\b)", re.I)
-_COMPARATIVES = ("more", "less", "higher", "lower")
 _CATEGORY_SUFFIX = re.compile(r" \([^()]*\)\Z")
 _CATEGORY_WORDS = re.compile(
     r"\A\s*(?:(?:are|were|is|was|for|of)\s+)?([A-Za-z][\w'’-]*(?: [a-z][\w'’-]*){0,2})"
@@ -78,8 +77,6 @@ class CoordinationCues:
     verb_dash: re.Pattern[str]
     elided_unit_after: re.Pattern[str]
     elided_unit_before: re.Pattern[str]
-    apposition: re.Pattern[str]
-    change_list_lead: re.Pattern[str]
     partner_lead_metrics: frozenset[str]
     partner_metric: str
 
@@ -104,35 +101,18 @@ def coordination_cues() -> CoordinationCues:
         split_lead=re.compile(
             rf"\b(?:{alternation(data['split_leads'], space=ONE_SPACE)})\b", re.I
         ),
-        respectively=re.compile(
-            rf"\b(?:{alternation(data['respectively'], space=ONE_SPACE)})\b", re.I
+        respectively=re.compile(  # the markers period_scope.yaml reads for periods too
+            rf"\b(?:{alternation(load('period_scope.yaml')['respective_markers'], space=ONE_SPACE)})\b",
+            re.I,
         ),
         dash_item=re.compile(pattern_alternation(patterns["dash_item"]), re.I),
         headless_item=re.compile(pattern_alternation(patterns["headless_item"]), re.I),
         verb_dash=re.compile(pattern_alternation(patterns["verb_dash"]), re.I),
         elided_unit_after=re.compile(pattern_alternation(patterns["elided_unit_after"]), re.I),
         elided_unit_before=re.compile(pattern_alternation(patterns["elided_unit_before"]), re.I),
-        apposition=re.compile(
-            rf"\s*,?\s*(?:{alternation(data['apposition_words'], space=ONE_SPACE)})\s+(?:by\s+)?",
-            re.I,
-        ),
-        change_list_lead=re.compile(
-            rf"\b(?:{_verbs_of_change()})\s+"
-            rf"(?:{alternation(data['change_list_prepositions'], space=ONE_SPACE)})\s+[A-Z]"
-        ),
         partner_lead_metrics=frozenset(partner["lead_metrics"]),
         partner_metric=partner["metric"],
     )
-
-
-def _verbs_of_change() -> str:
-    """The growth and decrease verbs of cues.yaml, as one alternation."""
-    cues = prose_cues()
-    inner = []
-    for pattern in (cues.any_growth_verb.pattern, cues.any_decrease_verb.pattern):
-        assert pattern.startswith(r"\b(?:") and pattern.endswith(r")\b"), pattern
-        inner.append(pattern[5:-3])
-    return "|".join(inner)
 
 
 def _opens_bracket(text: str, at: int) -> bool:
@@ -262,15 +242,6 @@ def _lead_verb_measure(lead: str) -> tuple[str, int] | None:
     return None
 
 
-def change_restated(text: str, quantities: list[Quantity], q: Quantity) -> tuple[str, int] | None:
-    """(growth, sign) for a rate that restates the change before it: "increased by $1.2
-    billion, or 9%", "12,000 tons more, or 6%"."""
-    before = [p for p in quantities if p.end <= q.start]
-    if not before or before[-1].unit in (Unit.PERCENT, Unit.PCT_CHANGE):
-        return None
-    return _change_sign(text, before[-1]) if _apposed(text, before[-1].end, q.start) else None
-
-
 def _next_part(gap: str) -> bool:
     """The words between two parts of a split whole: the first part's name and a joiner
     (" were exports, ", " transit and ")."""
@@ -279,58 +250,6 @@ def _next_part(gap: str) -> bool:
         and ";" not in gap
         and bool(coordination_cues().joiner.search(gap))
     )
-
-
-def is_restated_change(text: str, quantities: list[Quantity], q: Quantity) -> bool:
-    """Whether an amount is a change restated as a rate right after it ("by $1.2 billion,
-    or 9%"): the change is no claim, the rate is."""
-    after = [p for p in quantities if p.start >= q.end]
-    return (
-        bool(after)
-        and after[0].unit == Unit.PERCENT
-        and _apposed(text, q.end, after[0].start)
-        and _change_sign(text, q) is not None
-    )
-
-
-def _apposed(text: str, end: int, start: int) -> bool:
-    if start - end > _MAX_ITEM_GAP:
-        return False
-    gap = text[end:start]
-    for word in _COMPARATIVES:
-        if gap.lstrip().lower().startswith(word):
-            gap = gap.lstrip()[len(word) :]
-            break
-    return coordination_cues().apposition.fullmatch(gap) is not None
-
-
-def _change_sign(text: str, p: Quantity) -> tuple[str, int] | None:
-    """(growth, sign) when the amount `p` is a change: "rose by $1.2 billion", "a decrease of
-    300 tons", "12,000 tons more / less"."""
-    cues = prose_cues()
-    before = text[max(0, p.start - 60) : p.start]
-    after = text[p.end : p.end + 20]
-    if cues.decrease_before.search(before) or cues.decrease_after.search(after):
-        return Measure.GROWTH, -1
-    if cues.growth_before.search(before) or cues.growth_after.search(after):
-        return Measure.GROWTH, 1
-    if cues.by_before.search(before):  # "increased year-on-year by $2.8 billion"
-        if cues.any_decrease_verb.search(before):
-            return Measure.GROWTH, -1
-        if cues.any_growth_verb.search(before):
-            return Measure.GROWTH, 1
-    return None
-
-
-def is_change_list_item(text: str, q: Quantity) -> bool:
-    """An amount in brackets after a name, in a list led by a verb of change with the names
-    as its complement: "trade increased with Velnia ($1.8 billion), Ostmark ($0.9 billion)"
-    gives the change of each, not a level."""
-    if q.unit in (Unit.PERCENT, Unit.PCT_CHANGE) or not _opens_bracket(text, q.start):
-        return False
-    if not _CLOSE_BRACKET.match(text[q.end : q.end + 4]):
-        return False
-    return coordination_cues().change_list_lead.search(text, 0, q.start) is not None
 
 
 def category_follows(text: str, figure_end: int, cue_start: int, adjacent: bool = False) -> bool:

@@ -52,6 +52,8 @@ class ProseCues:
     clause_break: re.Pattern[str]
     any_growth_verb: re.Pattern[str]
     any_decrease_verb: re.Pattern[str]
+    comparison_verb: re.Pattern[str]
+    past_tense: re.Pattern[str]
     up_to_as_direction: re.Pattern[str]
     count_subject: re.Pattern[str]  # "the number of trucks ... reached": `rest` after "of"
 
@@ -66,7 +68,10 @@ def prose_cues() -> ProseCues:
     decrease = _cue(data, "decrease_verbs")
     return ProseCues(
         qualifiers={
-            name: re.compile(rf"\b(?:{alternation(words, space=ONE_SPACE)})\s*\Z", re.IGNORECASE)
+            # "more than a 30 percent increase": an article may stand between
+            name: re.compile(
+                rf"\b(?:{alternation(words, space=ONE_SPACE)})(?:\s+an?)?\s*\Z", re.IGNORECASE
+            )
             for name, words in qualifiers.items()
         },
         growth_before=re.compile(rf"\b(?:{growth}){filler}\s*\Z", re.IGNORECASE),
@@ -76,8 +81,11 @@ def prose_cues() -> ProseCues:
         decrease_after=re.compile(rf"\A[\s,]*(?:{_cue(data, 'decrease_after')})\b", re.IGNORECASE),
         share_before=re.compile(rf"\b(?:{_cue(data, 'share_before')})\b", re.IGNORECASE),
         share_after=re.compile(rf"\A[\s,]*(?:{_cue(data, 'share_after')})", re.IGNORECASE),
+        # searched in a short window before every period: `skip_to` jumps to the letters
+        # the words begin with
         base_before=re.compile(
-            rf"\b(?:{_cue(data, 'base_before')})\s+(?:the\s+)?\Z", re.IGNORECASE
+            rf"\b{skip_to(data['base_before'])}(?:{_cue(data, 'base_before')})\s+(?:the\s+)?\Z",
+            re.IGNORECASE,
         ),
         forecast=re.compile(rf"\b(?:{_cue(data, 'forecast')})", re.IGNORECASE),
         target=re.compile(rf"\b(?:{_cue(data, 'target')})", re.IGNORECASE),
@@ -85,6 +93,8 @@ def prose_cues() -> ProseCues:
         clause_break=re.compile(_cue(data, "clause_breaks"), re.IGNORECASE),
         any_growth_verb=re.compile(rf"\b(?:{growth})\b", re.IGNORECASE),
         any_decrease_verb=re.compile(rf"\b(?:{decrease})\b", re.IGNORECASE),
+        past_tense=re.compile(rf"\b(?:{_cue(data, 'past_tense')})\b", re.IGNORECASE),
+        comparison_verb=re.compile(rf"\b(?:{_cue(data, 'comparison_verbs')})\b", re.IGNORECASE),
         up_to_as_direction=re.compile(
             rf"\b(?:{_cue(data, 'up_to_as_direction')})\s*\Z", re.IGNORECASE
         ),
@@ -92,6 +102,20 @@ def prose_cues() -> ProseCues:
             rf"\b(?:{_cue(data, 'count_subject')})\s+(?P<rest>[^\d,;:()]*)\Z", re.IGNORECASE
         ),
     )
+
+
+@cache
+def verb_alternations() -> tuple[str, str]:
+    """The change verbs as two alternations: (growth verbs, decrease verbs)."""
+    data = load("cues.yaml")
+    return _cue(data, "growth_verbs"), _cue(data, "decrease_verbs")
+
+
+@cache
+def qualifier_alternation() -> str:
+    """Every hedge word of every qualifier, as one alternation ("about", "more than")."""
+    qualifiers = load("cues.yaml")["qualifiers"]
+    return alternation([w for ws in qualifiers.values() for w in ws], space=ONE_SPACE)
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,11 @@ from metrics.extract.scope import (
     asides,
     in_comparison,
     inside,
+    is_event_date,
     is_plan_period,
     is_vintage,
     leads_next_figure,
+    respective_period,
 )
 from metrics.extract.segment import Sentence
 from metrics.lexicon.catalog import Metric
@@ -48,11 +50,25 @@ _CHANGE_BEFORE_FROM = re.compile(
     r"\b(?:increas|grow|grew|rise|rising|rose|ris|climb|jump|fall|fell|declin|decreas|drop)\w*\s+from\s*\Z",
     re.IGNORECASE,
 )  # "increasing from X to Y": X is the level before the change
+_REACHED_BEFORE = re.compile(
+    r"\b(?:reach\w*|stood\s+at|stands\s+at|totall?ing|amounting\s+to|to)\s+"
+    r"(?:(?:about|some|around|nearly|almost|over|more\s+than|approximately)\s+)?\Z",
+    re.IGNORECASE,
+)  # the level a change ended at: "... and reached more than 1 million TEU"
+_OPENS_ASIDE = re.compile(r"\s*\(\s*")
+_COMPARISON_AFTER_ASIDE = re.compile(
+    r"\s*\)\s*,?\s*(?:compared\s+(?:to|with)|than|against|versus|vs\.?)\b", re.IGNORECASE
+)  # "(1 million tons) than a year before": the bracket holds the level compared with
 _COORDINATED = re.compile(r",\s*(?:and|while|but|whereas)\b", re.IGNORECASE)
 _RELATIVE_YEAR = re.compile(
     r"(?:this|the\s+current|current|last|the\s+previous|previous|the\s+past)\s+year", re.IGNORECASE
 )
 _TIGHT_GAP = 28  # characters between a number and a period written for it ("… tons in 2023")
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Two texts with the same words, whatever their case and punctuation (a headline)."""
+    return bool(a) and re.findall(r"\w+", a.lower()) == re.findall(r"\w+", b.lower())
 
 
 class PeriodReader:
@@ -107,6 +123,9 @@ class PeriodReader:
         base: Period | None = None
         own: PeriodMention | None = None
         visible = self._visible(s, q)
+        respective = self._respective(s, q, visible)
+        if respective is not None:
+            return respective.period, False, None
         for m in visible:
             if m.start < q.end:
                 continue
@@ -147,13 +166,29 @@ class PeriodReader:
         period = own.period if own else None
         return period, bool(own and own.kind == "deadline"), base if measure == Measure.GROWTH else None
 
+    def past_for_actual(self, period: Period | None) -> Period | None:
+        """A past-tense figure given a carried period that had not begun at publication
+        ("growth remained at 5.3 %" after "will recover in 2025"): the last year that ended."""
+        published = self.published
+        if period is None or published is None or period.start <= published:
+            return period
+        return year_period(published.year - 1)
+
+    def dates_an_event(self, s: Sentence, period: Period | None) -> bool:
+        """The sentence wrote `period` as the date of an event ("opened in 2015"), not of a
+        figure: for a figure read as of publication it is no period."""
+        own = next((m for m in s.periods if m.period is period), None)
+        return own is not None and is_event_date(s.text, own)
+
     def year_so_far(self, s: Sentence, period: Period | None, index: int) -> Period | None:
         """'300 ships this year, compared to 262 last year' in a text about January-October:
         an actual figure's "this year" is the part of the year the text is about, and "last
         year" set against it the same part of the year before."""
         own = next((m for m in s.periods if m.period is period), None)
-        if own is None or not _RELATIVE_YEAR.fullmatch(s.text[own.start : own.end]):
+        if own is None:
             return None
+        if not _RELATIVE_YEAR.fullmatch(s.text[own.start : own.end]):
+            return self._running_year(s, own, index)
         before = [
             m.period
             for m in s.periods
@@ -176,6 +211,26 @@ class PeriodReader:
         if shift == -1 and not set_against:
             return None  # "Last year it carried 2.76 Mt" on its own: the whole of last year
         return shift_years(about, shift) if shift in (0, -1) else None
+
+    def _running_year(self, s: Sentence, own: PeriodMention, index: int) -> Period | None:
+        """'Transit stands at 11 Mt in 2024' in a text of May 2024 about January-April: an
+        actual figure cannot cover a year still running; it is for the part of the year the
+        text is about (the period before it, or, in the headline, the lede's)."""
+        published = self.published
+        year = own.period
+        if (
+            published is None
+            or not re.fullmatch(r"\d{4}", year.label)
+            or year.start.year != published.year
+            or year.end < published
+        ):
+            return None
+        about = self._paragraph_period(s) or self._last_period_before(index)
+        if about is None and index == 0:
+            about = next((p for other in self.context.sentences[1:4] for p in self._points(other)), None)
+        if about is None or about.start.year != year.start.year or about.end >= published:
+            return None
+        return about if about.start.month == 1 and about.end < year.end else None
 
     def _compared_level(
         self,
@@ -241,9 +296,29 @@ class PeriodReader:
                 at = period_starts[after]
                 following = bisect_left(starts, q.end)
                 closer = following < len(starts) and starts[following] < at
-                if at - q.end <= _TIGHT_GAP and not closer:
+                if at - q.end <= _TIGHT_GAP and not closer and not self._leads_next(s, q, after):
                     s.bound_periods.add(at)
         return s.bound_periods
+
+    def _respective(
+        self, s: Sentence, q: Quantity, visible: list[PeriodMention]
+    ) -> PeriodMention | None:
+        """'6.6 % and 4.1 %, respectively': the list takes the periods written before it."""
+        if "respective" not in s.text and "in that order" not in s.text:
+            return None  # the cheap look: most sentences hold neither
+        figures = [(o.start, o.end) for o in s.quantities]
+        index = next((i for i, o in enumerate(s.quantities) if o is q), None)
+        if index is None:
+            return None
+        return respective_period(s.text, index, figures, visible)
+
+    def _leads_next(self, s: Sentence, q: Quantity, index: int) -> bool:
+        """'5.6 % in 2024, and in 2023, 7.2 %': the period after the coordination leads the
+        figure after it, so it is bound to that one, not to the figure before."""
+        m = s.periods[index]
+        return bool(_COORDINATED.search(s.text[q.end : m.start])) and leads_next_figure(
+            s.text, m, [o.start for o in s.quantities]
+        )
 
     def _nearest(
         self, s: Sentence, q: Quantity, clause: tuple[int, int], bound: set[int]
@@ -323,15 +398,21 @@ class PeriodReader:
             return prev.base
         if re.search(r"\b(?:compared (?:to|with)|than|against)\b", gap, re.IGNORECASE):
             return prev.base
+        if _OPENS_ASIDE.fullmatch(gap) and _COMPARISON_AFTER_ASIDE.match(s.text, q.end):
+            return prev.base  # "by 50% (1 million tons) than a year before": the base value
         return None
 
     def _past_years(
         self, past: PeriodMention, measure: str, s: Sentence, q: Quantity
     ) -> tuple[Period | None, bool, Period | None]:
-        """'over the past 20 years': a total spans them; a change compares last year with the first."""
+        """'over the past 20 years': a total spans them; the level a change ended at ("has
+        tripled over the past five years and reached 1 million TEU") is last year's; a change
+        compares last year with the first."""
         end_year = past.period.end.year
         first = end_year - past.years
-        if measure != "growth":
+        if measure != Measure.GROWTH:
+            if _REACHED_BEFORE.search(s.text[max(0, q.start - 30) : q.start]):
+                return year_period(end_year), False, None
             return past.period, False, None
         if q.unit == "x":
             return year_period(end_year), False, year_period(first)
@@ -369,7 +450,10 @@ class PeriodReader:
         if not hasattr(self, "_topic"):
             self._topic: Period | None = None
             title = self.context.document.title or ""
-            first = self.context.sentences[0] if self.context.sentences else None
+            sentences = self.context.sentences
+            first = sentences[0] if sentences else None
+            if first is not None and len(sentences) > 1 and _same_words(first.text, title):
+                first = sentences[1]  # the body repeats the headline: its lede comes next
             for text in (title, first.text if first else ""):
                 for m in find_periods(text, self.published):
                     base = prose_cues().base_before.search(text[max(0, m.start - 25) : m.start])

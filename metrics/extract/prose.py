@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 
 from metrics.extract import coordination as lists
+from metrics.extract.changes import is_absolute_change, rate_beside_change
 from metrics.extract.context import DocumentContext, EntityMention, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
@@ -31,7 +32,7 @@ from metrics.extract.rules import (
 from metrics.extract.segment import Sentence, clauses
 from metrics.extract.status import has_status_cue, prose_status
 from metrics.lexicon.catalog import Catalog, Metric
-from metrics.lexicon.periods import YEAR_EARLIER
+from metrics.lexicon.periods import YEAR_EARLIER, year_period
 from metrics.lexicon.quantities import find_quantities, might_hold_quantity
 from metrics.models import Claim, Document, Quantity
 from metrics.vocab import CURRENCY_UNITS, Measure, Qualifier, Status, Unit
@@ -74,9 +75,32 @@ def _counted_by_subject(text: str, q: Quantity, catalog: Catalog) -> Quantity:
     return replace(q, noun=nouns[0]) if nouns else q
 
 
+def _items_not_periods(
+    s: Sentence, items: tuple[list[tuple[int, int]], int] | None
+) -> tuple[list[tuple[int, int]], int] | None:
+    """The items of a "respectively" list, unless every item is a period ("in the first and
+    the second quarter ... by 8% and 12%, respectively": the periods are scope.py's)."""
+    if items is None:
+        return None
+    spans, _ = items
+    if all(any(a <= p.start < b for p in s.periods) for a, b in spans):
+        return None
+    return items
+
+
 def _counts(q: Quantity, metric: Metric) -> bool:
     """Whether a bare number counts what `metric` counts ("2,500 rail wagons")."""
     return q.noun is not None and any(word in metric.count_nouns for word in q.noun.split())
+
+
+def _previous(s: Sentence, q: Quantity) -> Quantity | None:
+    """The quantity of the sentence written right before `q`, claimable or not."""
+    found = None
+    for other in s.quantities:
+        if other.end > q.start:
+            break
+        found = other
+    return found
 
 
 def _direction_not_bound(found: re.Match[str], before: str) -> bool:
@@ -119,8 +143,8 @@ def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> 
     if c.by_before.search(before):
         if c.any_decrease_verb.search(clause_before):
             return Measure.GROWTH, -1
-        if c.any_growth_verb.search(clause_before):
-            return Measure.GROWTH, 1
+        if c.any_growth_verb.search(clause_before) or c.comparison_verb.search(clause_before):
+            return Measure.GROWTH, 1  # "grew by 5%", "exceeding the 2023 figure by 5%"
     if c.share_after.search(after) or c.share_before.search(clause_before):
         return Measure.SHARE, 1
     return Measure.LEVEL, 1
@@ -213,25 +237,21 @@ class ProseExtractor:
         conversion = self._conversion_of(s, q, earlier)
         if conversion is not None:
             return conversion
-        if self.in_list and (
-            lists.is_restated_change(s.text, s.quantities, q)
-            or lists.is_change_list_item(s.text, q)
-        ):
-            return None  # "rose by $1.2 billion, or 9%": a change by an amount is no claim
+        if is_absolute_change(s.text, q):
+            return None  # "increased by $12.1 billion": the amount of a change is no claim
         measure, sign = _local_measure(before, after, q, clause_before)
+        beside = rate_beside_change(s.text, q, _previous(s, q))
+        if beside is not None:  # "by $12.1 billion, or 23.9%": the change's rate
+            measure, sign = Measure.GROWTH, beside
         chosen = None
         if self.in_list:
             if measure == Measure.LEVEL:
                 prev = (earlier[-1].q, earlier[-1].measure, earlier[-1].value) if earlier else None
-                measure, sign = (
-                    lists.change_restated(s.text, s.quantities, q)
-                    or lists.measure_of_lead(s.text, q, before, prev)
-                    or (measure, sign)
-                )
+                measure, sign = lists.measure_of_lead(s.text, q, before, prev) or (measure, sign)
             self.item_start = self._item_start(s, q)
             chosen = self._list_item(s, q, measure, earlier)
             self.respective = (
-                lists.respective_items(s.text, s.quantities, q)
+                _items_not_periods(s, lists.respective_items(s.text, s.quantities, q))
                 if "respectively" in s.text
                 else None
             )
@@ -254,16 +274,19 @@ class ProseExtractor:
         period, deadline, base = self.dating.period(s, q, clause, measure, earlier, metric.rate)
         if self.in_list and len(s.quantities) > 1:
             period = lists.respective_period(s.text, s.quantities, q, s.periods) or period
+        if metric.undated and measure == Measure.LEVEL and self.dating.dates_an_event(s, period):
+            period = None  # "the 850-km line was commissioned in 2017": its length now
         status_before, status_after = self._status_text(s, q, clause)
         status = prose_status(status_before, status_after, period, metric, self.doc.published)
         if status == Status.ACTUAL:
             period = self.dating.year_so_far(s, period, index) or period
         origin = self._is_origin(s, q)
+        today = False  # the origin of a change still to come: today's figure
         if origin:
             if deadline or (status in (Status.FORECAST, Status.TARGET) and period is None):
                 # "will be increased from 6 to 10 million tons by 2027", "is expected to
                 # increase from 40,000 to 215,000 TEU": the origin is today's figure
-                period, status = None, Status.ACTUAL
+                period, status, today = None, Status.ACTUAL, True
             elif has_ended(period, self.doc.published):
                 status = Status.ACTUAL
         year_earlier = period is YEAR_EARLIER  # "compared to 65 % a year earlier", nothing else dated
@@ -273,7 +296,16 @@ class ProseExtractor:
             period = self.dating.context_period(s, metric, status, index, measure)
             if year_earlier and period is not None:
                 period = year_before(period)
-        if origin and not deadline and status == Status.ACTUAL:
+            elif (
+                status == Status.ACTUAL
+                and measure == Measure.GROWTH
+                and prose_cues().past_tense.search(clause_before)
+            ):
+                period = self.dating.past_for_actual(period)
+        if today and period is not None and not has_ended(period, self.doc.published):
+            # the text's period lies ahead (a plan "by 2025"): today is the publication year
+            period = year_period(self.doc.published.year) if self.doc.published else period
+        elif origin and not deadline and status == Status.ACTUAL:
             period = self.dating.origin_period(s, q, period)
         aimed = deadline and status in (Status.TARGET, Status.FORECAST)
         base = self.dating.growth_base(base, period, measure, aimed)

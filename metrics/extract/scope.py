@@ -30,6 +30,9 @@ class ScopeRules:
     plan_before: re.Pattern[str]
     vintage_after: re.Pattern[str]
     vintage_before: re.Pattern[str]
+    respective_after: re.Pattern[str]
+    event_before: re.Pattern[str]
+    respective_joiner: re.Pattern[str]
 
 
 @cache
@@ -47,6 +50,16 @@ def scope_rules() -> ScopeRules:
         ),
         vintage_before=re.compile(
             rf"\b(?:{alternation(raw['vintage_before'])})\s+\Z", re.IGNORECASE
+        ),
+        respective_after=re.compile(
+            rf"[\s,]*(?:{alternation(raw['respective_markers'])})\b", re.IGNORECASE
+        ),
+        event_before=re.compile(
+            rf"\b(?:{alternation(raw['event_before'])})\s+(?:(?:in|on|at\s+the\s+end\s+of)\s+)?\Z",
+            re.IGNORECASE,
+        ),
+        respective_joiner=re.compile(
+            rf"\s*(?:{alternation(raw['respective_joiners'])})\s*", re.IGNORECASE
         ),
     )
 
@@ -116,3 +129,33 @@ def leads_next_figure(text: str, mention: PeriodMention, figure_starts: list[int
     return any(mention.end <= a <= mention.end + 4 for a in figure_starts) and bool(
         re.match(r"\s*,?\s*\Z", text[mention.end : min(a for a in figure_starts if a >= mention.end)])
     )
+
+
+def respective_period(
+    text: str, figure: int, figures: list[tuple[int, int]], mentions: list[PeriodMention]
+) -> PeriodMention | None:
+    """The period of figure number `figure` of a list closed by "respectively": the list's
+    place in the periods written last before the list ("6.6 % and 4.1 %, respectively"
+    after "in 2023 ... in 2024")."""
+    rules = scope_rules()
+    first = last = figure
+    while first > 0 and rules.respective_joiner.fullmatch(
+        text, figures[first - 1][1], figures[first][0]
+    ):
+        first -= 1
+    while last + 1 < len(figures) and rules.respective_joiner.fullmatch(
+        text, figures[last][1], figures[last + 1][0]
+    ):
+        last += 1
+    if first == last or not rules.respective_after.match(text, figures[last][1]):
+        return None
+    before = [m for m in mentions if m.end <= figures[first][0]]
+    count = last - first + 1
+    if len(before) < count:
+        return None
+    return before[len(before) - count + figure - first]
+
+
+def is_event_date(text: str, mention: PeriodMention) -> bool:
+    """The period dates an event of what the figure describes ("was commissioned in 2017")."""
+    return scope_rules().event_before.search(text[max(0, mention.start - 40) : mention.start]) is not None

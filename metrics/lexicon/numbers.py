@@ -150,6 +150,8 @@ class _Reader:
             return False
         if self.count > 0 and self._modifier_at(end):
             return False  # "333.9 thousand twenty-foot equivalent": a new word, not 20 more
+        if self.previous is _Kind.SCALE and self._counts_time_at(end):
+            return False  # "$9.5 billion one year earlier": a new phrase, not one more
         if self.current is None or self.previous is _Kind.SCALE:
             self.current = n
         elif (
@@ -167,6 +169,13 @@ class _Reader:
         "five-year"): a compound modifier of what follows, which starts no new number part."""
         glued = _GLUED_WORD.match(self.text, end)
         return glued is not None and glued.group(1).lower() not in vocabulary().number_words
+
+    def _counts_time_at(self, end: int) -> bool:
+        """Whether the number word ending at `end` counts time ("one year earlier", "two
+        months later"): a phrase of its own, never the last part of the number before it."""
+        following = patterns().token.match(self.text, end)
+        word = following.group("word") if following else None
+        return word is not None and word.lower() in vocabulary().time_nouns
 
     def _scale(self, scale: float, end: int) -> bool:
         if self.pending_fraction is not None:

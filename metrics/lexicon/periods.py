@@ -211,6 +211,13 @@ def _first_months(g: Groups, published: date | None) -> Period | None:
     return month_span(year, 1, year, n) if year and 1 <= n <= 12 else None
 
 
+def _first_quarters(g: Groups, published: date | None) -> Period | None:
+    """'the first three quarters of 2024': January to the end of the third quarter."""
+    n = _count(g["n"] or "")
+    year = _year_of(g["year"], published)
+    return month_span(year, 1, year, 3 * n) if year and 1 <= n <= 4 else None
+
+
 def _past_months(g: Groups, published: date | None) -> Period | None:
     if published is None:
         return None
@@ -364,6 +371,13 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
             (?:\s+of\s+(?P<year>{_YEAR_REF}))?(?!\s+(?:ago|later|earlier))""",
         _first_months,
         {"in the first five months of 2023": "2023-01..2023-05", "9 months": "2024-01..2024-09"},
+    ),
+    PeriodRule(
+        "first_quarters_in_words",
+        rf"""\b(?:(?:in|over|during|for)\s+)?(?:the\s+)?first\s+(?P<n>{_N})\s+quarters
+            (?:\s+of\s+(?P<year>{_YEAR_REF}))?""",
+        _first_quarters,
+        {"in the first three quarters of 2023": "2023-01..2023-09", "the first 2 quarters": "2024-H1"},
     ),
     PeriodRule(
         "first_months_abbreviated",

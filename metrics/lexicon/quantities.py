@@ -87,11 +87,19 @@ def _unit_after(text: str, pos: int) -> tuple[str, float, int] | None:
     return None
 
 
+def _counts_year_parts(text: str, start: int) -> bool:
+    """'the first three quarters', 'the last 2 quarters': a period, not the fraction 0.75."""
+    p = patterns()
+    return bool(p.period_count_part.match(text, start)) and bool(
+        p.period_count_before.search(text[max(0, start - 12) : start])
+    )
+
+
 def _next_word(text: str, pos: int) -> str | None:
     """The words a bare number counts: '15,000 new jobs' -> 'jobs', '2,500 rail wagons',
     '900 China-Europe freight train trips' -> 'china-europe freight train' (three words at most)."""
-    m = re.match(
-        r"[\s,]*(?:new\s+|more\s+|additional\s+)?([A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,2})",
+    m = re.match(  # a dash may stand between: "26,000 – trucks"
+        r"[\s,]*(?:[–—]\s*)?(?:new\s+|more\s+|additional\s+)?([A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,2})",
         text[pos:],
     )
     return m.group(1).lower() if m else None
@@ -103,7 +111,7 @@ def _parse_at(text: str, start: int, *, may_open_range: bool = True) -> Quantity
     number = read_number(text, start)
     if number is None:
         return None
-    if _ORDINAL_AFTER.match(text, number.end):
+    if _ORDINAL_AFTER.match(text, number.end) or _counts_year_parts(text, start):
         return None
     p = patterns()
     v = vocabulary()
@@ -207,12 +215,10 @@ def _changes_from(text: str, q: Quantity, nxt: Quantity | None) -> Quantity:
         return q
     if not re.fullmatch(r"\s*to\s*", text[q.end : nxt.start], re.IGNORECASE):
         return q
-    first = re.search(DIGITS, q.text, re.VERBOSE)
-    if first and digits_value(first.group(0)) != q.value:
-        # "from 2 million to 8 million tons": the first number has its own scale and takes
-        # only the unit (never 2 million times the second one's million)
-        return Quantity(q.value, nxt.unit, q.text, q.start, q.end)
-    return Quantity(q.value * _multiplier(text, nxt), nxt.unit, q.text, q.start, q.end)
+    first = read_number(text, q.start)
+    # "from 6 million to 10 million tons": a scale written with the first number is its own
+    factor = _multiplier(text, nxt) if first is None or not first.scaled else 1.0
+    return Quantity(q.value * factor, nxt.unit, q.text, q.start, q.end)
 
 
 _ANY_DIGIT = re.compile(r"\d")

@@ -51,6 +51,9 @@ class Vocabulary:
     currency_prefixes: dict[str, str]  # lower-case prefix -> ISO code
     currency_codes: frozenset[str]
     label_scales: dict[str, float]
+    time_nouns: frozenset[str]  # "one year earlier": a number word counting time
+    period_count_before: tuple[str, ...]  # "the first three quarters": a period
+    period_count_parts: tuple[str, ...]
 
 
 @cache
@@ -96,6 +99,9 @@ def vocabulary() -> Vocabulary:
         label_scales={
             k.lower(): float(v) for k, v in {**data["scales"], **data["label_scales"]}.items()
         },
+        time_nouns=frozenset(data["time_nouns"]),
+        period_count_before=tuple(data["period_count_before"]),
+        period_count_parts=tuple(data["period_count_parts"]),
     )
 
 
@@ -116,6 +122,8 @@ class Patterns:
     range_joiner: re.Pattern[str]
     multiple_word: re.Pattern[str]
     fold_word: re.Pattern[str]
+    period_count_before: re.Pattern[str]
+    period_count_part: re.Pattern[str]
 
 
 @cache
@@ -189,5 +197,14 @@ def patterns() -> Patterns:
         ),
         fold_word=re.compile(
             rf"\b(?P<n>{alternation(v.fold_words, SPACES)})[-‑]?fold\b", re.IGNORECASE
+        ),
+        # "the first | three quarters": the word that makes a count of year parts a period
+        period_count_before=re.compile(
+            rf"\b(?:{alternation(v.period_count_before, SPACES)}){SPACE}+\Z", re.IGNORECASE
+        ),
+        # the count itself, digits or words, and the part of a year it counts
+        period_count_part=re.compile(
+            rf"(?:\d{{1,2}}|[A-Za-z]+){SPACE}+(?:{alternation(v.period_count_parts, SPACES)})\b",
+            re.IGNORECASE,
         ),
     )
