@@ -10,7 +10,7 @@ from typing import Any
 
 from metrics import data as package_data
 from metrics.errors import CatalogError
-from metrics.lexicon.textscan import pattern_alternation, skip_to, top_level_bar
+from metrics.lexicon.textscan import pattern_alternation, skip_to, top_level_alternatives
 from metrics.vocab import Measure, Status, Unit
 
 
@@ -71,24 +71,82 @@ class Catalog:
         return list(self.entity_kinds.values())
 
 
-_KEY = re.compile(r"\w{3}")
+_FIRST_WORD = re.compile(r"\w+")
+_QUANTIFIERS = ("?", "*", "+", "{")
 
 
 def cue_keys(patterns: list[str]) -> frozenset[str] | None:
-    """The first three letters of every word a match of `patterns` can begin with.
+    """The first three letters of every word a match of `patterns` can begin with, or the
+    whole word when it is shorter ("by rail": "by").
 
     Every cue pattern starts at a word boundary, so a sentence none of whose words begins
-    with one of these letters cannot hold the cue and need not be searched. None when some
-    pattern does not begin with three plain letters (`(?:per|a) year`, `by rail`).
+    with one of these keys cannot hold the cue and need not be searched (see
+    `Sentence.word_keys`). A group of alternatives the pattern begins with is opened
+    ("(?:cargo|freight) in transit": "car", "fre"; "(?:GDP )?deflator": "gdp", "def"). None
+    when some pattern's first word is not plain letters (`t(?:on|onne)s?`, `by-?pass`).
     """
     keys = set()
     for pattern in patterns:
-        lowered = pattern.lower()
-        key = _KEY.match(lowered)
-        if key is None or top_level_bar(lowered) or lowered[3:4] in ("?", "*", "{"):
-            return None
-        keys.add(key.group())
+        for variant in _leading_variants(pattern.lower()):
+            key = _first_word_key(variant)
+            if key is None:
+                return None
+            keys.add(key)
     return frozenset(keys)
+
+
+def _leading_variants(pattern: str) -> list[str]:
+    """`pattern` as one pattern per way it can begin: its top-level alternatives, and a
+    group of alternatives at the start opened (an optional group also left out)."""
+    alternatives = top_level_alternatives(pattern)
+    if len(alternatives) > 1:
+        return [v for alternative in alternatives for v in _leading_variants(alternative)]
+    if not pattern.startswith("(?:"):
+        return [pattern]
+    close = _closing_bracket(pattern)
+    if close is None:
+        return [pattern]  # no first word: `cue_keys` gives None
+    body, rest = pattern[3:close], pattern[close + 1 :]
+    if rest[:1] in ("*", "+", "{"):
+        return [pattern]
+    variants = [
+        alternative + rest.removeprefix("?") for alternative in top_level_alternatives(body)
+    ]
+    if rest.startswith("?"):
+        variants.append(rest[1:])
+    return [v for variant in variants for v in _leading_variants(variant)]
+
+
+def _closing_bracket(pattern: str) -> int | None:
+    """Where the group that `pattern` begins with closes."""
+    depth, escaped = 0, False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _first_word_key(pattern: str) -> str | None:
+    """The key of the word a (lower-cased) pattern begins with, if its letters are plain."""
+    word = _FIRST_WORD.match(pattern)
+    if word is None:
+        return None
+    letters, rest = word.group(), pattern[word.end() :]
+    if len(letters) > 3:
+        return letters[:3]
+    if rest[:1] in _QUANTIFIERS:  # its last letter is optional or repeated: "gd?p"
+        return None
+    if len(letters) == 3 or rest == "" or (rest[0] == " " and rest[1:2] not in _QUANTIFIERS):
+        return letters  # three letters, or a short word that a space ends: "by rail"
+    return None
 
 
 def _compile(patterns: list[str], where: str) -> re.Pattern[str]:

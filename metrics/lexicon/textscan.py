@@ -97,6 +97,24 @@ def top_level_bar(pattern: str) -> bool:
     return False
 
 
+def top_level_alternatives(pattern: str) -> list[str]:
+    """`pattern` cut at its top-level bars: "cargo|(?:a|b) c" -> ["cargo", "(?:a|b) c"]."""
+    parts, depth, escaped, start = [], 0, False, 0
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+    return [*parts, pattern[start:]]
+
+
 def first_letters(patterns: list[str]) -> str | None:
     """The letters (both cases) every match of `patterns` begins with; None if unknown.
 
