@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -10,7 +11,12 @@ from typing import Any
 
 from metrics import data as package_data
 from metrics.errors import CatalogError
-from metrics.lexicon.textscan import pattern_alternation, skip_to, top_level_alternatives
+from metrics.lexicon.textscan import (
+    case_folded,
+    pattern_alternation,
+    skip_to,
+    top_level_alternatives,
+)
 from metrics.vocab import Measure, Status, Unit
 
 
@@ -61,6 +67,33 @@ class Catalog:
         """Canonical entity name -> its aliases, for display."""
         return {name: list(e.aliases) for name, e in self.entity_kinds.items()}
 
+    def entity_matches(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
+        """The matches of `entity_pattern` in `text` (as `textscan.finditer` finds them),
+        each read by `entity_of_match`.
+
+        `re` pays for entering a named group at every position it tries, so the text is
+        scanned with the same alternation without its groups (about four times faster), and
+        only where that matches is the named pattern matched, to tell the entity: the same
+        alternatives in the same order give the same match there.
+        """
+        lowered = text.lower() if lowered is None else lowered
+        if len(lowered) == len(text):  # as `finditer` does: case-folded over lower case
+            scanned, finder = lowered, case_folded(self._entity_finder)
+            named = case_folded(self.entity_pattern)
+        else:
+            scanned, finder, named = text, self._entity_finder, self.entity_pattern
+        for found in finder.finditer(scanned):
+            match = named.match(scanned, found.start())
+            assert match is not None and match.end() == found.end()
+            yield match
+
+    @cached_property
+    def _entity_finder(self) -> re.Pattern[str]:
+        """`entity_pattern` with its named groups made plain groups: same matches."""
+        return re.compile(
+            _ENTITY_GROUP.sub("(?:", self.entity_pattern.pattern), self.entity_pattern.flags
+        )
+
     def entity_of_match(self, match: re.Match[str]) -> Entity:
         """The entity a match of `entity_pattern` names: its group `e<i>` is the i-th entity."""
         group = next(name for name, text in match.groupdict().items() if text)
@@ -71,6 +104,7 @@ class Catalog:
         return list(self.entity_kinds.values())
 
 
+_ENTITY_GROUP = re.compile(r"\(\?P<e\d+>")  # see `_entity_alternation`
 _FIRST_WORD = re.compile(r"\w+")
 _QUANTIFIERS = ("?", "*", "+", "{")
 

@@ -101,3 +101,9 @@ def test_cue_keys_never_rule_out_a_sentence_holding_the_cue(metric: Metric) -> N
 )
 def test_first_letters(patterns: list[str], letters: str | None) -> None:
     assert first_letters(patterns) == letters
+
+
+def test_entity_matches_are_those_of_the_entity_pattern() -> None:
+    for text in [*TEXTS, "İstanbul and Kazakhstan"]:  # "İ" lowers to two characters
+        expected = [(m.span(), m.lastgroup) for m in CATALOG.entity_pattern.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in CATALOG.entity_matches(text)] == expected
