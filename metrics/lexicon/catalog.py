@@ -67,6 +67,31 @@ class Catalog:
         """Canonical entity name -> its aliases, for display."""
         return {name: list(e.aliases) for name, e in self.entity_kinds.items()}
 
+    def metrics_cued_by(self, word_keys: frozenset[str]) -> set[str]:
+        """The catalog entries (keys of `metrics`) whose cues or weak cues a sentence with
+        these `Sentence.word_keys` may hold (see `cue_keys`): no other entry's cue can be in
+        it, so only these need a search."""
+        by_key, unkeyed = self._entries_by_cue_key
+        cued = set(unkeyed)
+        for key in word_keys:
+            cued.update(by_key.get(key, ()))
+        return cued
+
+    @cached_property
+    def _entries_by_cue_key(self) -> tuple[dict[str, list[str]], frozenset[str]]:
+        """Each cue key's catalog entries, and the entries whose cues have no keys."""
+        by_key: dict[str, list[str]] = {}
+        unkeyed = set()
+        for entry, metric in self.metrics.items():
+            weak_keys = metric.weak_cue_keys if metric.weak_cues else frozenset()
+            for keys in (metric.cue_keys, weak_keys):
+                if keys is None:
+                    unkeyed.add(entry)
+                    continue
+                for key in keys:
+                    by_key.setdefault(key, []).append(entry)
+        return by_key, frozenset(unkeyed)
+
     def entity_matches(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
         """The matches of `entity_pattern` in `text` (as `textscan.finditer` finds them),
         each read by `entity_of_match`.
