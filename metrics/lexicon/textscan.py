@@ -46,6 +46,14 @@ def finditer(
     return case_folded(pattern).finditer(lowered)
 
 
+def search(pattern: re.Pattern[str], text: str, lowered: str | None = None) -> re.Match[str] | None:
+    """`pattern.search(text)`, case-folded as `finditer` is: the span is the original's."""
+    lowered = text.lower() if lowered is None else lowered
+    if len(lowered) != len(text):
+        return pattern.search(text)
+    return case_folded(pattern).search(lowered)
+
+
 def alternation(phrases: Iterable[str], space: str = r"\s+") -> str:
     """A regex alternation of literal `phrases`, longest first; inner spaces match `space`.
 

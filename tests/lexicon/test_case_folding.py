@@ -1,4 +1,4 @@
-"""Period, quantity, cue and entity patterns run case-folded on lower-cased text for speed: same matches.
+"""Period, quantity, cue, status and entity patterns run case-folded on lower-cased text for speed: same matches.
 
 Cue patterns are also skipped for sentences without the first letters of their words.
 
@@ -14,18 +14,28 @@ import paths
 import pytest
 import yaml
 
+from metrics.extract.cues import prose_cues, status_cues
 from metrics.lexicon.catalog import Metric, cue_keys, load_catalog
 from metrics.lexicon.periods import _PERIOD
 from metrics.lexicon.textscan import case_folded, first_letters
 from metrics.lexicon.vocabulary import patterns
 
-CASES = (paths.CASES / "extract_cases.yaml", paths.CASES / "vocabulary_cases.yaml")
+CASES = (
+    paths.CASES / "extract_cases.yaml",
+    paths.CASES / "vocabulary_cases.yaml",
+    paths.CASES / "status_cases.yaml",
+)
 CATALOG = load_catalog()
 PATTERNS = {
     "periods": _PERIOD,
     "quantity starts": patterns().start,
     "entities": CATALOG.entity_pattern,
     **{f"anaphora:{kind}": pattern for kind, pattern in CATALOG.anaphora.items()},
+    **{f"status:{name}": getattr(prose_cues(), name) for name in ("forecast", "target", "future")},
+    **{
+        f"status:{name}": getattr(status_cues(), name)
+        for name in ("modal", "modal_after", "target_setter")
+    },
     **{f"cues:{metric.id}": metric.cues for metric in CATALOG.metrics.values()},
     **{
         f"weak:{metric.id}": metric.weak_cues
