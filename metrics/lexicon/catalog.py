@@ -13,6 +13,7 @@ from metrics import data as package_data
 from metrics.errors import CatalogError
 from metrics.lexicon.textscan import (
     case_folded,
+    group_end,
     pattern_alternation,
     skip_to,
     top_level_alternatives,
@@ -162,7 +163,7 @@ def _leading_variants(pattern: str) -> list[str]:
         return [v for alternative in alternatives for v in _leading_variants(alternative)]
     if not pattern.startswith("(?:"):
         return [pattern]
-    close = _closing_bracket(pattern)
+    close = group_end(pattern)
     if close is None:
         return [pattern]  # no first word: `cue_keys` gives None
     body, rest = pattern[3:close], pattern[close + 1 :]
@@ -174,23 +175,6 @@ def _leading_variants(pattern: str) -> list[str]:
     if rest.startswith("?"):
         variants.append(rest[1:])
     return [v for variant in variants for v in _leading_variants(variant)]
-
-
-def _closing_bracket(pattern: str) -> int | None:
-    """Where the group that `pattern` begins with closes."""
-    depth, escaped = 0, False
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-            if depth == 0:
-                return index
-    return None
 
 
 def _first_word_key(pattern: str) -> str | None:

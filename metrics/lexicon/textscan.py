@@ -107,20 +107,49 @@ def top_level_bar(pattern: str) -> bool:
 
 def top_level_alternatives(pattern: str) -> list[str]:
     """`pattern` cut at its top-level bars: "cargo|(?:a|b) c" -> ["cargo", "(?:a|b) c"]."""
-    parts, depth, escaped, start = [], 0, False, 0
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "|" and depth == 0:
+    parts, start = [], 0
+    for index, char, depth in _syntax(pattern):
+        if char == "|" and depth == 0:
             parts.append(pattern[start:index])
             start = index + 1
     return [*parts, pattern[start:]]
+
+
+def group_end(pattern: str) -> int | None:
+    """Where the group that `pattern` begins with closes, or None if it does not begin one."""
+    if not pattern.startswith("("):
+        return None
+    for index, char, depth in _syntax(pattern):
+        if char == ")" and depth == 0:
+            return index
+    return None
+
+
+def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(offset, character, depth of groups around it) of each bar and bracket of `pattern`
+    that is syntax: not escaped and not inside a character class ("[(-]" holds letters)."""
+    depth, index, in_class = 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 1  # the escaped character means itself
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 2 if pattern[index + 1 : index + 2] == "^" else 1
+            if pattern[index : index + 1] == "]":
+                index += 1  # a "]" first in a class is one of its letters
+            continue
+        elif char == "(":
+            yield index, char, depth
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            yield index, char, depth
+        elif char == "|":
+            yield index, char, depth
+        index += 1
 
 
 def first_letters(patterns: list[str]) -> str | None:

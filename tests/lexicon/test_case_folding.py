@@ -16,8 +16,13 @@ import yaml
 
 from metrics.extract.cues import prose_cues, status_cues
 from metrics.lexicon.catalog import Metric, cue_keys, load_catalog
-from metrics.lexicon.periods import _PERIOD
-from metrics.lexicon.textscan import case_folded, first_letters
+from metrics.lexicon.periods import _PERIOD, _PERIOD_FINDER, PERIOD_RULES
+from metrics.lexicon.textscan import (
+    case_folded,
+    first_letters,
+    group_end,
+    top_level_alternatives,
+)
 from metrics.lexicon.vocabulary import patterns
 
 CASES = (
@@ -117,3 +122,43 @@ def test_entity_matches_are_those_of_the_entity_pattern() -> None:
     for text in [*TEXTS, "İstanbul and Kazakhstan"]:  # "İ" lowers to two characters
         expected = [(m.span(), m.lastgroup) for m in CATALOG.entity_pattern.finditer(text)]
         assert [(m.span(), m.lastgroup) for m in CATALOG.entity_matches(text)] == expected
+
+
+def test_period_finder_finds_what_the_period_rules_find() -> None:
+    """The scanner tries most rules behind one shared word boundary, and the finder has no
+    named groups: both find what the rules joined one after the other find."""
+    named_group = re.compile(r"[(][?]P<\w+>")
+    plain = [named_group.sub("(?:", rule.pattern) for rule in PERIOD_RULES]
+    joined = re.compile("\n|".join(f"(?:{rule})" for rule in plain), re.VERBOSE | re.IGNORECASE)
+    glued = "plan A2030 and budget_2025"  # a year may begin inside a word: not behind `\b`
+    texts = [*TEXTS, *(case["text"] for case in _cases("period_cases.yaml")), glued]
+    for text in texts:
+        expected = [m.span() for m in joined.finditer(text)]
+        assert [m.span() for m in _PERIOD.finditer(text)] == expected, text
+        assert [m.span() for m in _PERIOD_FINDER.finditer(text)] == expected, text
+
+
+def _cases(name: str) -> list[dict[str, str]]:
+    tables = yaml.safe_load((paths.CASES / name).read_text("utf-8"))
+    return [case for cases in tables.values() if isinstance(cases, list) for case in cases]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "alternatives"),
+    [
+        ("cargo|(?:a|b) c", ["cargo", "(?:a|b) c"]),
+        ("[(|]a|b", ["[(|]a", "b"]),  # a bracket and a bar in a class are letters
+        ("[]|]x|y", ["[]|]x", "y"]),  # so is a "]" first in a class
+        ("a\\|b|c", ["a\\|b", "c"]),  # and an escaped bar
+    ],
+)
+def test_top_level_alternatives(pattern: str, alternatives: list[str]) -> None:
+    assert top_level_alternatives(pattern) == alternatives
+
+
+@pytest.mark.parametrize(
+    ("pattern", "end"),
+    [("(?:a|b)c", 6), ("(?:[)]|b)c", 8), ("(a(b))c", 5), ("a(b)", None), ("(?:a", None)],
+)
+def test_group_end(pattern: str, end: int | None) -> None:
+    assert group_end(pattern) == end
