@@ -143,7 +143,7 @@ def cue_keys(patterns: list[str]) -> frozenset[str] | None:
     with one of these keys cannot hold the cue and need not be searched (see
     `Sentence.word_keys`). A group of alternatives the pattern begins with is opened
     ("(?:cargo|freight) in transit": "car", "fre"; "(?:GDP )?deflator": "gdp", "def"). None
-    when some pattern's first word is not plain letters (`t(?:on|onne)s?`, `by-?pass`).
+    when some pattern's first word is not plain letters (`[ck]argo`, `by-?pass`).
     """
     keys = set()
     for pattern in patterns:
@@ -157,23 +157,28 @@ def cue_keys(patterns: list[str]) -> frozenset[str] | None:
 
 def _leading_variants(pattern: str) -> list[str]:
     """`pattern` as one pattern per way it can begin: its top-level alternatives, and a
-    group of alternatives at the start opened (an optional group also left out)."""
+    group of alternatives at the start or inside the first three letters opened
+    ("t(?:on|onne)s?": "tons?", "tonnes?"; an optional group is also left out)."""
     alternatives = top_level_alternatives(pattern)
     if len(alternatives) > 1:
         return [v for alternative in alternatives for v in _leading_variants(alternative)]
-    if not pattern.startswith("(?:"):
+    first = _FIRST_WORD.match(pattern)
+    letters = first.group() if first else ""
+    group = pattern[len(letters) :]
+    if len(letters) >= 3 or not group.startswith("(?:"):
         return [pattern]
-    close = group_end(pattern)
+    close = group_end(group)
     if close is None:
         return [pattern]  # no first word: `cue_keys` gives None
-    body, rest = pattern[3:close], pattern[close + 1 :]
+    body, rest = group[3:close], group[close + 1 :]
     if rest[:1] in ("*", "+", "{"):
         return [pattern]
     variants = [
-        alternative + rest.removeprefix("?") for alternative in top_level_alternatives(body)
+        letters + alternative + rest.removeprefix("?")
+        for alternative in top_level_alternatives(body)
     ]
     if rest.startswith("?"):
-        variants.append(rest[1:])
+        variants.append(letters + rest[1:])
     return [v for variant in variants for v in _leading_variants(variant)]
 
 

@@ -82,7 +82,8 @@ def test_folded_pattern_finds_what_the_original_finds(name: str) -> None:
         (["cargo|freight"], {"car", "fre"}),  # an alternation inside one pattern
         (["gd?p"], None),  # the third letter is optional
         (["by-?pass"], None),  # a short word that may go on
-        (["t(?:on|onne)s?-km"], None),  # a group inside the first word
+        (["t(?:on|onne)s?-km"], {"ton"}),  # a group inside the first word
+        (["t(?:on|onne)?-km"], None),  # which may leave one letter
         (["[ck]argo"], None),  # a class of first letters
     ],
 )
