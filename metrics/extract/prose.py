@@ -128,6 +128,18 @@ def _claim_unit(written: str, measure: str, metric: Metric) -> tuple[str, str] |
     return unit, measure
 
 
+_Readable = dict[tuple[str, str], list[tuple[str, Metric, str, str]]]
+_READABLE_TABLE: list[tuple[Catalog, _Readable]] = []  # the last catalog's, one at most
+
+
+def _readable_table(catalog: Catalog) -> _Readable:
+    """The table `ProseExtractor._readable_as` fills: it depends on the catalog alone, so
+    every document read with the same catalog (the packaged one is loaded once) shares it."""
+    if not _READABLE_TABLE or _READABLE_TABLE[0][0] is not catalog:
+        _READABLE_TABLE[:] = [(catalog, {})]
+    return _READABLE_TABLE[0][1]
+
+
 class ProseExtractor:
     """Reads one document's prose, sentence by sentence, each figure against those before it."""
 
@@ -138,7 +150,7 @@ class ProseExtractor:
         self.dating = PeriodReader(self.context, document.published)
         self.previous_metric: str | None = None
         self.previous_entity: str | None = None
-        self._readable: dict[tuple[str, str], list[tuple[str, Metric, str, str]]] = {}
+        self._readable = _readable_table(catalog)
         self._cued: dict[int, set[str]] = {}  # sentence start -> `Catalog.metrics_cued_by`
 
     def run(self) -> list[Claim]:
@@ -301,7 +313,7 @@ class ProseExtractor:
     def _readable_as(self, unit: str, measure: str) -> list[tuple[str, Metric, str, str]]:
         """(catalog entry, metric, claim unit, claim measure) of every metric a figure in
         `unit` read as `measure` can be claimed as (`_claim_unit`). Worked out once per
-        document for each unit and measure rather than for every figure."""
+        catalog for each unit and measure rather than for every figure."""
         key = (unit, measure)
         if key not in self._readable:
             self._readable[key] = [
