@@ -23,7 +23,7 @@ from metrics.lexicon.textscan import (
     group_end,
     top_level_alternatives,
 )
-from metrics.lexicon.vocabulary import patterns
+from metrics.lexicon.vocabulary import patterns, vocabulary
 
 CASES = (
     paths.CASES / "extract_cases.yaml",
@@ -31,6 +31,7 @@ CASES = (
     paths.CASES / "status_cases.yaml",
 )
 CATALOG = load_catalog()
+CODES = vocabulary().currency_codes
 PATTERNS = {
     "periods": _PERIOD,
     "quantity starts": patterns().start,
@@ -163,3 +164,29 @@ def test_top_level_alternatives(pattern: str, alternatives: list[str]) -> None:
 )
 def test_group_end(pattern: str, end: int | None) -> None:
     assert group_end(pattern) == end
+
+
+def test_currency_before_finds_the_codes_of_the_list() -> None:
+    """Any three letters stand for a code before a number; what is kept is what the list of
+    codes finds (a code in capitals)."""
+    fast = patterns().currency_before
+    listed = re.compile(
+        fast.pattern.replace("(?P<code>[a-z]{3})", f"(?P<code>{'|'.join(sorted(CODES))})"),
+        fast.flags,
+    )
+    assert listed.pattern != fast.pattern
+
+    def kept(pattern: re.Pattern[str], window: str) -> tuple[int, int] | None:
+        m = pattern.search(window)  # as `quantities._currency_before` reads it
+        code = m and m.group("code")
+        if m is None or (code and (code not in CODES or not code.isupper())):
+            return None
+        return m.span()
+
+    invented = ["paid usd 5", "paid ABC 5", "costs EUR -5", "the top 5", "fee of USD5"]
+    texts = [*TEXTS, *invented]
+    windows = [t[max(0, m.start() - 12) : m.start()] for t in texts for m in re.finditer(r"\d+", t)]
+    windows = [*windows, *(f"{code} " for code in sorted(CODES)[:20])]
+    assert any(kept(fast, w) for w in windows)
+    for window in windows:
+        assert kept(fast, window) == kept(listed, window), window
