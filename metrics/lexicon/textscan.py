@@ -12,16 +12,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
+
+_FOLDED: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}  # id -> (pattern, folded)
 
 
-@cache
 def case_folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` for lower-cased text: the same matches, found without IGNORECASE.
 
     Patterns with an upper-case escape (`\\S` lowered would mean `\\s`) or a case-sensitive
-    part are kept as they are.
+    part are kept as they are. Each is folded once and then found by identity: hashing a
+    compiled pattern reads its whole program, which cost more than a short search.
     """
+    known = _FOLDED.get(id(pattern))
+    if known is not None and known[0] is pattern:
+        return known[1]
+    folded = _fold(pattern)
+    _FOLDED[id(pattern)] = (pattern, folded)  # the pattern is kept, so its id stays its own
+    return folded
+
+
+def _fold(pattern: re.Pattern[str]) -> re.Pattern[str]:
     if (
         not pattern.flags & re.IGNORECASE
         or re.search(r"\\[A-Z]", pattern.pattern)
