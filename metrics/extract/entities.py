@@ -20,7 +20,7 @@ from typing import Protocol
 
 from metrics import data as package_data
 from metrics.extract.cues import ONE_SPACE
-from metrics.lexicon.textscan import alternation
+from metrics.lexicon.textscan import alternation, finditer
 
 PAIR_KINDS = ("country", "region")
 """What may stand on either side of a bilateral pair: "Kazakhstan-China", "China-Central Asia"."""
@@ -259,7 +259,7 @@ def cause_mentions(
     rules = rules or entity_rules()
     spans = [
         (m.start(), m.end())
-        for m in rules.cause_phrase.finditer(text)
+        for m in finditer(rules.cause_phrase, text)  # case-folded: faster, same spans
         if not any(c.isdigit() for c in m.group(0))
     ]
     return {i for i, e in enumerate(mentions) if any(start < e.start < end for start, end in spans)}

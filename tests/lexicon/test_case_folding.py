@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from metrics.extract.cues import prose_cues, status_cues
+from metrics.extract.entities import entity_rules
 from metrics.lexicon.catalog import Metric, cue_keys, load_catalog
 from metrics.lexicon.periods import _PERIOD, _PERIOD_FINDER, PERIOD_RULES
 from metrics.lexicon.textscan import (
@@ -29,6 +30,7 @@ CASES = (
     paths.CASES / "extract_cases.yaml",
     paths.CASES / "vocabulary_cases.yaml",
     paths.CASES / "status_cases.yaml",
+    paths.CASES / "entity_cases.yaml",
 )
 CATALOG = load_catalog()
 CODES = vocabulary().currency_codes
@@ -36,6 +38,7 @@ PATTERNS = {
     "periods": _PERIOD,
     "quantity starts": patterns().start,
     "entities": CATALOG.entity_pattern,
+    "entities:cause_phrase": entity_rules().cause_phrase,
     **{f"anaphora:{kind}": pattern for kind, pattern in CATALOG.anaphora.items()},
     **{f"status:{name}": getattr(prose_cues(), name) for name in ("forecast", "target", "future")},
     **{
