@@ -67,7 +67,7 @@ class DocumentContext:
         text = self.document.text
         lowered = text.lower()
         mentions = []
-        for m in finditer(self.catalog.entity_pattern, text, lowered):
+        for m in self.catalog.entity_matches(text, lowered):
             if _ATTRIBUTION.search(text[max(0, m.start() - 60) : m.start()]):
                 continue  # "according to the press release of NC KTZ": a source, not a subject
             entity = self.catalog.entity_of_match(m)

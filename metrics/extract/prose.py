@@ -150,10 +150,12 @@ def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> 
     return Measure.LEVEL, 1
 
 
-def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | None:
-    """(claim unit, measure) for this quantity read as `metric`, or None if it can't be."""
+def _claim_unit(written: str, measure: str, metric: Metric) -> tuple[str, str] | None:
+    """(claim unit, measure) for a figure in unit `written` read as `metric`, or None if it
+    can't be. A count is claimable only if the figure counts what the metric counts
+    (`_counts`)."""
     unit: str
-    if q.unit == Unit.PERCENT:
+    if written == Unit.PERCENT:
         if metric.unit == Unit.PERCENT and not metric.rate and measure == Measure.GROWTH:
             measure = Measure.LEVEL  # "inflation slowed to 8.5% year-on-year" is a level
         if measure == Measure.GROWTH or (measure == Measure.LEVEL and metric.rate):
@@ -162,10 +164,10 @@ def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | 
             unit, measure = Unit.PERCENT, Measure.SHARE
         else:
             unit = Unit.PERCENT
-    elif q.unit == "":
+    elif written == "":
         unit = Unit.COUNT
     else:
-        unit = q.unit
+        unit = written
     if unit not in metric.units or (
         unit == "%"
         and measure == Measure.SHARE
@@ -177,9 +179,19 @@ def _claim_unit(q: Quantity, measure: str, metric: Metric) -> tuple[str, str] | 
         metric.measure == Measure.SHARE and measure != Measure.SHARE
     ):
         return None
-    if unit == "count" and not _counts(q, metric):
-        return None
     return unit, measure
+
+
+_Readable = dict[tuple[str, str], list[tuple[str, Metric, str, str]]]
+_READABLE_TABLE: list[tuple[Catalog, _Readable]] = []  # the last catalog's, one at most
+
+
+def _readable_table(catalog: Catalog) -> _Readable:
+    """The table `ProseExtractor._readable_as` fills: it depends on the catalog alone, so
+    every document read with the same catalog (the packaged one is loaded once) shares it."""
+    if not _READABLE_TABLE or _READABLE_TABLE[0][0] is not catalog:
+        _READABLE_TABLE[:] = [(catalog, {})]
+    return _READABLE_TABLE[0][1]
 
 
 class ProseExtractor:
@@ -203,6 +215,8 @@ class ProseExtractor:
         # where the current figure's own list item begins ("..., container transit by 23%"):
         # cues before it are the earlier items'
         self.item_start: int | None = None
+        self._readable = _readable_table(catalog)
+        self._cued: dict[int, set[str]] = {}  # sentence start -> `Catalog.metrics_cued_by`
 
     def run(self) -> list[Claim]:
         claims: list[Claim] = []
@@ -459,17 +473,18 @@ class ProseExtractor:
         best: tuple[tuple[float, ...], Metric, str, str, str | None] | None = None
         sector_metrics = entity_rules().sector_metrics
         sector_at_figure: bool | None = None  # looked up when a sector metric fits the unit
-        for metric in self.catalog.metrics.values():
-            shape = _claim_unit(q, measure, metric)
-            if shape is None:
+        cued = self._cued.get(s.start)
+        if cued is None:
+            cued = self._cued[s.start] = self.catalog.metrics_cued_by(s.word_keys)
+        for entry, metric, unit, claim_measure in self._readable_as(q.unit, measure):
+            if unit == Unit.COUNT and not _counts(q, metric):
                 continue
-            unit, claim_measure = shape
             if metric.id in sector_metrics and sector_at_figure is None:
                 _, sector_at_figure = self._sector(s, q, clause)
             if sector_at_figure and metric.id in sector_metrics:
                 cue: tuple[float, int] | None = (0, 0)  # "construction (10.3%)"
             else:
-                cue = self._cue_reach(s, q, clause, metric)
+                cue = self._cue_reach(s, q, clause, metric, entry in cued)
             if cue is None:
                 continue
             cue_reach, distance = cue
@@ -501,23 +516,39 @@ class ProseExtractor:
         )
         return (metric if metric_id == metric.id else self.catalog.metrics[metric_id]), entity
 
+    def _readable_as(self, unit: str, measure: str) -> list[tuple[str, Metric, str, str]]:
+        """(catalog entry, metric, claim unit, claim measure) of every metric a figure in
+        `unit` read as `measure` can be claimed as (`_claim_unit`). Worked out once per
+        catalog for each unit and measure rather than for every figure."""
+        key = (unit, measure)
+        if key not in self._readable:
+            self._readable[key] = [
+                (entry, metric, *shape)
+                for entry, metric in self.catalog.metrics.items()
+                if (shape := _claim_unit(unit, measure, metric)) is not None
+            ]
+        return self._readable[key]
+
     def _cue_reach(
-        self, s: Sentence, q: Quantity, clause: tuple[int, int], metric: Metric
+        self, s: Sentence, q: Quantity, clause: tuple[int, int], metric: Metric, cued: bool
     ) -> tuple[float, int] | None:
         """(reach, distance) of the nearest cue; lower reach is better.
 
         0 a cue in the clause, 1 in the sentence, 1.5 a weak cue for the metric of the
         figure before, 2 / 2.5 a weak cue in the clause / sentence, 3 only the metric of
-        the figure before ("The figure totaled ...").
+        the figure before ("The figure totaled ..."). Without `cued` (see
+        `Catalog.metrics_cued_by`) no cue of the metric is in the sentence.
         """
         if q.unit == "" and _counts(q, metric):
             return 0, 0
-        strong = self._nearest_cue(s, q, clause, metric.cues, metric.cue_keys)
-        if strong is not None:
-            return strong
         continuing = metric.id == self.previous_metric
         if continuing and _points_back(s, q):
             return 0, 0  # "this indicator grew by 16.6%": the figure before's metric
+        if not cued:
+            return (3, 0) if continuing else None
+        strong = self._nearest_cue(s, q, clause, metric.cues, metric.cue_keys)
+        if strong is not None:
+            return strong
         weak = (
             self._nearest_cue(s, q, clause, metric.weak_cues, metric.weak_cue_keys)
             if metric.weak_cues

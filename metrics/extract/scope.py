@@ -68,6 +68,8 @@ def asides(text: str, figures: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans of the parentheses in `text` that hold one of `figures` (start, end offsets)."""
     rules = scope_rules()
     spans: list[tuple[int, int]] = []
+    if rules.aside_open not in text:
+        return spans  # most sentences: no need to read them character by character
     depth, opened = 0, 0
     for i, ch in enumerate(text):
         if ch == rules.aside_open:

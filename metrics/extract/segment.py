@@ -18,7 +18,7 @@ from metrics.lexicon.periods import PeriodMention, find_periods
 from metrics.lexicon.textscan import finditer
 from metrics.models import Quantity
 
-_WORD = re.compile(r"\w{3,}")
+_WORD = re.compile(r"\w+")
 
 # A full stop after these does not end a sentence ("Feb. 26", "No. 3", "U.S.").
 _ABBREVIATIONS = frozenset(
@@ -105,7 +105,7 @@ class Sentence:
 
     @cached_property
     def word_keys(self) -> frozenset[str]:
-        """The first three letters of each word, for `cue_spans`."""
+        """The first three letters of each word (a shorter word whole), for `cue_spans`."""
         return frozenset(word[:3] for word in _WORD.findall(self.lowered))
 
     def clause_of(self, pos: int) -> tuple[int, int]:

@@ -27,6 +27,7 @@ from datetime import date
 from metrics.extract.cues import prose_cues, status_cues
 from metrics.extract.rules import forecast_status, has_ended, is_estimate, status_by_date
 from metrics.lexicon.catalog import Metric
+from metrics.lexicon.textscan import search
 from metrics.models import Period
 from metrics.vocab import Status
 
@@ -38,7 +39,9 @@ def has_status_cue(text: str) -> bool:
     the phrases of `no_status_cue`; `prose_status` does.
     """
     c, s = prose_cues(), status_cues()
-    return any(p.search(text) for p in (c.forecast, c.target, c.future, s.modal, s.target_setter))
+    lowered = text.lower()
+    cues = (c.forecast, c.target, c.future, s.modal, s.target_setter)
+    return any(search(cue, text, lowered) for cue in cues)
 
 
 def prose_status(
@@ -55,15 +58,18 @@ def prose_status(
     """
     c, s = prose_cues(), status_cues()
     before, after = s.no_cue.sub(" ", before), s.no_cue.sub(" ", after)
-    if c.forecast.search(before):
+    lowered = before.lower()  # the cues are sought case-folded (`textscan.search`): faster
+    if search(c.forecast, before, lowered):
         estimate = is_estimate(c.forecast.findall(before)[-1])
         if forecast_status(estimate, period, published) == Status.FORECAST:
             return Status.FORECAST
     still_to_come = not has_ended(period, published)
-    if still_to_come and (s.modal.search(before) or s.modal_after.search(after)):
+    if still_to_come and (search(s.modal, before, lowered) or search(s.modal_after, after)):
         return Status.FORECAST
-    if c.target.search(before) or (still_to_come and s.target_setter.search(before)):
+    if search(c.target, before, lowered) or (
+        still_to_come and search(s.target_setter, before, lowered)
+    ):
         return Status.TARGET
-    if c.future.search(before):
+    if search(c.future, before, lowered):
         return metric.future
     return status_by_date(period, metric, published)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -10,7 +11,13 @@ from typing import Any
 
 from metrics import data as package_data
 from metrics.errors import CatalogError
-from metrics.lexicon.textscan import pattern_alternation, skip_to, top_level_bar
+from metrics.lexicon.textscan import (
+    case_folded,
+    group_end,
+    pattern_alternation,
+    skip_to,
+    top_level_alternatives,
+)
 from metrics.vocab import Measure, Status, Unit
 
 
@@ -61,6 +68,58 @@ class Catalog:
         """Canonical entity name -> its aliases, for display."""
         return {name: list(e.aliases) for name, e in self.entity_kinds.items()}
 
+    def metrics_cued_by(self, word_keys: frozenset[str]) -> set[str]:
+        """The catalog entries (keys of `metrics`) whose cues or weak cues a sentence with
+        these `Sentence.word_keys` may hold (see `cue_keys`): no other entry's cue can be in
+        it, so only these need a search."""
+        by_key, unkeyed = self._entries_by_cue_key
+        cued = set(unkeyed)
+        for key in word_keys:
+            cued.update(by_key.get(key, ()))
+        return cued
+
+    @cached_property
+    def _entries_by_cue_key(self) -> tuple[dict[str, list[str]], frozenset[str]]:
+        """Each cue key's catalog entries, and the entries whose cues have no keys."""
+        by_key: dict[str, list[str]] = {}
+        unkeyed = set()
+        for entry, metric in self.metrics.items():
+            weak_keys = metric.weak_cue_keys if metric.weak_cues else frozenset()
+            for keys in (metric.cue_keys, weak_keys):
+                if keys is None:
+                    unkeyed.add(entry)
+                    continue
+                for key in keys:
+                    by_key.setdefault(key, []).append(entry)
+        return by_key, frozenset(unkeyed)
+
+    def entity_matches(self, text: str, lowered: str | None = None) -> Iterator[re.Match[str]]:
+        """The matches of `entity_pattern` in `text` (as `textscan.finditer` finds them),
+        each read by `entity_of_match`.
+
+        `re` pays for entering a named group at every position it tries, so the text is
+        scanned with the same alternation without its groups (about four times faster), and
+        only where that matches is the named pattern matched, to tell the entity: the same
+        alternatives in the same order give the same match there.
+        """
+        lowered = text.lower() if lowered is None else lowered
+        if len(lowered) == len(text):  # as `finditer` does: case-folded over lower case
+            scanned, finder = lowered, case_folded(self._entity_finder)
+            named = case_folded(self.entity_pattern)
+        else:
+            scanned, finder, named = text, self._entity_finder, self.entity_pattern
+        for found in finder.finditer(scanned):
+            match = named.match(scanned, found.start())
+            assert match is not None and match.end() == found.end()
+            yield match
+
+    @cached_property
+    def _entity_finder(self) -> re.Pattern[str]:
+        """`entity_pattern` with its named groups made plain groups: same matches."""
+        return re.compile(
+            _ENTITY_GROUP.sub("(?:", self.entity_pattern.pattern), self.entity_pattern.flags
+        )
+
     def entity_of_match(self, match: re.Match[str]) -> Entity:
         """The entity a match of `entity_pattern` names: its group `e<i>` is the i-th entity."""
         group = next(name for name, text in match.groupdict().items() if text)
@@ -71,24 +130,71 @@ class Catalog:
         return list(self.entity_kinds.values())
 
 
-_KEY = re.compile(r"\w{3}")
+_ENTITY_GROUP = re.compile(r"\(\?P<e\d+>")  # see `_entity_alternation`
+_FIRST_WORD = re.compile(r"\w+")
+_QUANTIFIERS = ("?", "*", "+", "{")
 
 
 def cue_keys(patterns: list[str]) -> frozenset[str] | None:
-    """The first three letters of every word a match of `patterns` can begin with.
+    """The first three letters of every word a match of `patterns` can begin with, or the
+    whole word when it is shorter ("by rail": "by").
 
     Every cue pattern starts at a word boundary, so a sentence none of whose words begins
-    with one of these letters cannot hold the cue and need not be searched. None when some
-    pattern does not begin with three plain letters (`(?:per|a) year`, `by rail`).
+    with one of these keys cannot hold the cue and need not be searched (see
+    `Sentence.word_keys`). A group of alternatives the pattern begins with is opened
+    ("(?:cargo|freight) in transit": "car", "fre"; "(?:GDP )?deflator": "gdp", "def"). None
+    when some pattern's first word is not plain letters (`[ck]argo`, `by-?pass`).
     """
     keys = set()
     for pattern in patterns:
-        lowered = pattern.lower()
-        key = _KEY.match(lowered)
-        if key is None or top_level_bar(lowered) or lowered[3:4] in ("?", "*", "{"):
-            return None
-        keys.add(key.group())
+        for variant in _leading_variants(pattern.lower()):
+            key = _first_word_key(variant)
+            if key is None:
+                return None
+            keys.add(key)
     return frozenset(keys)
+
+
+def _leading_variants(pattern: str) -> list[str]:
+    """`pattern` as one pattern per way it can begin: its top-level alternatives, and a
+    group of alternatives at the start or inside the first three letters opened
+    ("t(?:on|onne)s?": "tons?", "tonnes?"; an optional group is also left out)."""
+    alternatives = top_level_alternatives(pattern)
+    if len(alternatives) > 1:
+        return [v for alternative in alternatives for v in _leading_variants(alternative)]
+    first = _FIRST_WORD.match(pattern)
+    letters = first.group() if first else ""
+    group = pattern[len(letters) :]
+    if len(letters) >= 3 or not group.startswith("(?:"):
+        return [pattern]
+    close = group_end(group)
+    if close is None:
+        return [pattern]  # no first word: `cue_keys` gives None
+    body, rest = group[3:close], group[close + 1 :]
+    if rest[:1] in ("*", "+", "{"):
+        return [pattern]
+    variants = [
+        letters + alternative + rest.removeprefix("?")
+        for alternative in top_level_alternatives(body)
+    ]
+    if rest.startswith("?"):
+        variants.append(letters + rest[1:])
+    return [v for variant in variants for v in _leading_variants(variant)]
+
+
+def _first_word_key(pattern: str) -> str | None:
+    """The key of the word a (lower-cased) pattern begins with, if its letters are plain."""
+    word = _FIRST_WORD.match(pattern)
+    if word is None:
+        return None
+    letters, rest = word.group(), pattern[word.end() :]
+    if len(letters) > 3:
+        return letters[:3]
+    if rest[:1] in _QUANTIFIERS:  # its last letter is optional or repeated: "gd?p"
+        return None
+    if len(letters) == 3 or rest == "" or (rest[0] == " " and rest[1:2] not in _QUANTIFIERS):
+        return letters  # three letters, or a short word that a space ends: "by rail"
+    return None
 
 
 def _compile(patterns: list[str], where: str) -> re.Pattern[str]:

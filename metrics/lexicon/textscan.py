@@ -12,16 +12,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
+
+_FOLDED: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}  # id -> (pattern, folded)
 
 
-@cache
 def case_folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` for lower-cased text: the same matches, found without IGNORECASE.
 
     Patterns with an upper-case escape (`\\S` lowered would mean `\\s`) or a case-sensitive
-    part are kept as they are.
+    part are kept as they are. Each is folded once and then found by identity: hashing a
+    compiled pattern reads its whole program, which cost more than a short search.
     """
+    known = _FOLDED.get(id(pattern))
+    if known is not None and known[0] is pattern:
+        return known[1]
+    folded = _fold(pattern)
+    _FOLDED[id(pattern)] = (pattern, folded)  # the pattern is kept, so its id stays its own
+    return folded
+
+
+def _fold(pattern: re.Pattern[str]) -> re.Pattern[str]:
     if (
         not pattern.flags & re.IGNORECASE
         or re.search(r"\\[A-Z]", pattern.pattern)
@@ -44,6 +54,14 @@ def finditer(
     if len(lowered) != len(text):  # a character whose lower case is longer: "İ"
         return pattern.finditer(text)
     return case_folded(pattern).finditer(lowered)
+
+
+def search(pattern: re.Pattern[str], text: str, lowered: str | None = None) -> re.Match[str] | None:
+    """`pattern.search(text)`, case-folded as `finditer` is: the span is the original's."""
+    lowered = text.lower() if lowered is None else lowered
+    if len(lowered) != len(text):
+        return pattern.search(text)
+    return case_folded(pattern).search(lowered)
 
 
 def alternation(phrases: Iterable[str], space: str = r"\s+") -> str:
@@ -95,6 +113,53 @@ def top_level_bar(pattern: str) -> bool:
         elif char == "|" and depth == 0:
             return True
     return False
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """`pattern` cut at its top-level bars: "cargo|(?:a|b) c" -> ["cargo", "(?:a|b) c"]."""
+    parts, start = [], 0
+    for index, char, depth in _syntax(pattern):
+        if char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+    return [*parts, pattern[start:]]
+
+
+def group_end(pattern: str) -> int | None:
+    """Where the group that `pattern` begins with closes, or None if it does not begin one."""
+    if not pattern.startswith("("):
+        return None
+    for index, char, depth in _syntax(pattern):
+        if char == ")" and depth == 0:
+            return index
+    return None
+
+
+def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(offset, character, depth of groups around it) of each bar and bracket of `pattern`
+    that is syntax: not escaped and not inside a character class ("[(-]" holds letters)."""
+    depth, index, in_class = 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 1  # the escaped character means itself
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 2 if pattern[index + 1 : index + 2] == "^" else 1
+            if pattern[index : index + 1] == "]":
+                index += 1  # a "]" first in a class is one of its letters
+            continue
+        elif char == "(":
+            yield index, char, depth
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            yield index, char, depth
+        elif char == "|":
+            yield index, char, depth
+        index += 1
 
 
 def first_letters(patterns: list[str]) -> str | None:
