@@ -148,13 +148,14 @@ def pair_entity(
     sentence, 2 one side from the document (weaker than a country named in the clause, so
     a country's own total keeps its country), 4 none.
     """
-    named: list[Mention] = []
-    for e in in_sentence:
-        if e.kind in PAIR_KINDS and all(e.name != n.name for n in named):
-            named.append(e)
-    for a, b in pairwise(named):
-        if _LINKED.fullmatch(text[a.end - offset : b.start - offset]):
+    sides = [e for e in in_sentence if e.kind in PAIR_KINDS]
+    for a, b in pairwise(sides):  # every mention: a dateline may name one side first
+        if a.name != b.name and _LINKED.fullmatch(text[a.end - offset : b.start - offset]):
             return 0, pair_name(a, b, rules)  # "China's trade with Central Asia"
+    named: list[Mention] = []
+    for e in sides:
+        if all(e.name != n.name for n in named):
+            named.append(e)
     countries = [e for e in named if e.kind == "country" and clause[0] <= e.start < clause[1]]
     if len(countries) >= 2:
         return 0, pair_name(countries[0], countries[1], rules)
@@ -195,13 +196,13 @@ def pair_carried(
     text: str,
     rules: EntityRules | None = None,
 ) -> str | None:
-    """The pair of the figure before, when this sentence names one of its sides and no other
-    country ("Kazakhstan's trade with China reached $24bn. Exports from Kazakhstan rose 35%
+    """The pair of the figure before, when this sentence names one of its sides ("the
+    country" does not name one) and no other country ("Kazakhstan's trade with China reached $24bn. Exports from Kazakhstan rose 35%
     to $13bn."), and no word makes the figure the country's whole trade."""
     rules = rules or entity_rules()
     if not previous or "-" not in previous or rules.whole_trade.search(text):
         return None
-    countries = {e.name for e in in_sentence if e.kind in PAIR_KINDS}
+    countries = {e.name for e in in_sentence if e.kind in PAIR_KINDS and e.explicit}
     if len(countries) != 1:
         return None
     (one,) = countries
