@@ -57,6 +57,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "pronoun_subjects",
             "leading_phrase_openers",
             "whole_trade_words",
+            "route_nouns",
+            "route_place_words",
         }
     ),
     "coordination.yaml": frozenset(

@@ -18,6 +18,7 @@ from metrics.extract.entities import (
     cause_spans,
     dashed_aside_mentions,
     entity_rules,
+    named_routes,
     subject_of,
     topic_of,
 )
@@ -25,6 +26,10 @@ from metrics.extract.segment import Sentence, sentences
 from metrics.lexicon.catalog import Catalog, Metric
 from metrics.lexicon.textscan import finditer
 from metrics.models import Document, Period, Quantity
+
+NAMED_ROUTE = "named_route"
+"""The entity kind of a route the text names by its two ends ("the Poti–Constanta line")."""
+_ROUTE_KINDS = ("route", "railway")
 
 _ATTRIBUTION = re.compile(
     r"\b(?:according to|citing|cited by|press (?:release|service|office) of|data (?:of|from))"
@@ -72,6 +77,17 @@ class DocumentContext:
                 continue  # "according to the press release of NC KTZ": a source, not a subject
             entity = self.catalog.entity_of_match(m)
             mentions.append(EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
+        routes = named_routes(text) if "route" in lowered or "line" in lowered else []
+        routes = [  # a route the catalog names ("Trans-Caspian route") is the catalog's
+            (a, b, name)
+            for a, b, name in routes
+            if not any(e.kind in _ROUTE_KINDS and e.start < b and e.end > a for e in mentions)
+        ]
+        if routes:
+            # the ends inside a route's name are the route's, not entities of their own
+            mentions = [e for e in mentions if not any(a <= e.start < b for a, b, _ in routes)]
+            mentions += [EntityMention(a, b, name, NAMED_ROUTE, True) for a, b, name in routes]
+            mentions.sort(key=lambda e: e.start)
         topical = entity_rules().topic_anaphora
         for kind, pattern in self.catalog.anaphora.items():
             named = [e for e in mentions if e.explicit and e.kind == kind]
@@ -85,7 +101,7 @@ class DocumentContext:
         mentions.sort(key=lambda e: e.start)
         aside = (
             appositive_mentions(text, mentions)
-            | dashed_aside_mentions(text, mentions)
+            | dashed_aside_mentions(text, mentions, routes)
             | cause_mentions(mentions, self.cause_spans)
         )
         kept = [e for i, e in enumerate(mentions) if i not in aside]

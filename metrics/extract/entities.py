@@ -50,6 +50,7 @@ class EntityRules:
     pronoun_subject: re.Pattern[str]  # "It" opening a sentence
     leading_phrase: re.Pattern[str]  # "As the largest economy in Central Asia, "
     whole_trade: re.Pattern[str]  # "total exports": a country's whole trade, not a pair's
+    named_route: re.Pattern[str]  # "the Turkmenbashi port – Alat port (Baku) route"
 
 
 _CAUSE_LIST_ITEMS = (  # no upper-case escapes: the pattern is scanned case-folded
@@ -82,6 +83,7 @@ def entity_rules() -> EntityRules:
         whole_trade=re.compile(
             r"\b(?:" + alternation(data["whole_trade_words"], space=ONE_SPACE) + r")\b", re.IGNORECASE
         ),
+        named_route=_named_route(data["route_nouns"], data["route_place_words"]),
         pronoun_subject=re.compile(
             r"\s*(?:" + alternation(data["pronoun_subjects"], space=ONE_SPACE) + r")\b"
         ),
@@ -90,6 +92,26 @@ def entity_rules() -> EntityRules:
             r"[^,;.\n]{0,120},"
         ),
     )
+
+
+def _named_route(nouns: list[str], place_words: list[str]) -> re.Pattern[str]:
+    """Two capitalised names joined by a dash, each perhaps with a place word, an optional
+    bracket, then a route noun: the name of a route between them."""
+    place = rf"(?:\s+(?:{alternation(place_words, space=ONE_SPACE)}))?"
+    end = r"[A-Z][\w'’]+"
+    return re.compile(
+        rf"\b(?P<a>{end}){place}\s*[-–—]\s*(?P<b>{end}){place}(?:\s*\([^()\n]{{1,30}}\))?"
+        rf"\s+(?:{alternation(nouns, space=ONE_SPACE)})\b"
+    )
+
+
+def named_routes(text: str, rules: EntityRules | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the routes `text` names by their two ends: "the Turkmenbashi
+    port – Alat port (Baku) route" is the "Turkmenbashi-Alat route"."""
+    rules = rules or entity_rules()
+    return [
+        (m.start(), m.end(), f"{m['a']}-{m['b']} route") for m in rules.named_route.finditer(text)
+    ]
 
 
 def _gap(patterns: list[str]) -> re.Pattern[str]:
@@ -300,15 +322,20 @@ _DASHED_ASIDE = re.compile(
 )  # spaced dashes, or em dashes that may touch their words
 
 
-def dashed_aside_mentions(text: str, mentions: Sequence[Mention]) -> set[int]:
+def dashed_aside_mentions(
+    text: str, mentions: Sequence[Mention], routes: Sequence[tuple[int, int, str]] = ()
+) -> set[int]:
     """Indices of mentions inside an aside between dashes: "the economies of Central
     Asia – Kazakhstan, Kyrgyzstan and Uzbekistan – will grow" are about Central Asia.
 
     The aside holds no figure and is a list or a description (a comma or a lower-case word),
-    not a pair of names ("Kazakhstan – China trade")."""
+    not a pair of names ("Kazakhstan – China trade"), and neither dash joins the two ends of
+    one of the named `routes` ("..., and the Khorgos – Lanzhou route")."""
     spans = []
     for m in _DASHED_ASIDE.finditer(text):
         body = m["body"]
+        if any(a < m.end() and b > m.start("body") for a, b, _ in routes):
+            continue
         if "," in body or _DESCRIPTIVE_WORD.search(body):
             spans.append((m.start("body"), m.end("body")))
     return {i for i, e in enumerate(mentions) if any(a <= e.start < b for a, b in spans)}
