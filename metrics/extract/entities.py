@@ -95,13 +95,14 @@ def entity_rules() -> EntityRules:
 
 
 def _named_route(nouns: list[str], place_words: list[str]) -> re.Pattern[str]:
-    """Two capitalised names joined by a dash, each perhaps with a place word, an optional
-    bracket, then a route noun: the name of a route between them."""
+    """Two or more capitalised names joined by dashes, each perhaps with a place word, an
+    optional bracket, then a route noun: the name of a route between them."""
     place = rf"(?:\s+(?:{alternation(place_words, space=ONE_SPACE)}))?"
     end = r"[A-Z][\w'’]+"
+    dash = r"\s*[-–—]\s*"
     return re.compile(
-        rf"\b(?P<a>{end}){place}\s*[-–—]\s*(?P<b>{end}){place}(?:\s*\([^()\n]{{1,30}}\))?"
-        rf"\s+(?:{alternation(nouns, space=ONE_SPACE)})\b"
+        rf"(?<![-–—\w])(?<![-–—]\s)(?P<a>{end}){place}{dash}(?P<b>{end}{place}(?:{dash}{end}{place})*)"
+        rf"(?:\s*\([^()\n]{{1,30}}\))?\s+(?:{alternation(nouns, space=ONE_SPACE)})\b"
     )
 
 
@@ -110,8 +111,15 @@ def named_routes(text: str, rules: EntityRules | None = None) -> list[tuple[int,
     port – Alat port (Baku) route" is the "Turkmenbashi-Alat route"."""
     rules = rules or entity_rules()
     return [
-        (m.start(), m.end(), f"{m['a']}-{m['b']} route") for m in rules.named_route.finditer(text)
+        (m.start(), m.end(), "-".join(_route_ends(m.group(0))) + " route")
+        for m in rules.named_route.finditer(text)
     ]
+
+
+def _route_ends(name: str) -> list[str]:
+    """The capitalised ends of a route's name, without place words and brackets."""
+    name = re.sub(r"\([^()]*\)", " ", name)
+    return [w for part in re.split(r"\s*[-–—]\s*", name) for w in part.split()[:1] if w[0].isupper()]
 
 
 def _gap(patterns: list[str]) -> re.Pattern[str]:

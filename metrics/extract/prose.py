@@ -620,6 +620,11 @@ class ProseExtractor:
         if metric.id == self.previous_metric and self.previous_entity and _points_back(s, q):
             return 0, self.previous_entity  # "This indicator has increased by 16.6%""
         kinds = metric.entity_kinds
+        if metric.entity_leads_clause:
+            # "along the Aktau – Baku route, 3,100 TEU", not "..., most of it from the X route"
+            led = ctx.mentions_in(s.start + clause[0], s.start + q.start)
+            leading = [e.name for e in led if e.kind in kinds]
+            return (0, leading[-1]) if leading else (None, None)
         if kinds and kinds[0] == "pair":
             in_sentence = ctx.mentions_in(s.start, s.start + len(s.text))
             reach, pair = pair_entity(

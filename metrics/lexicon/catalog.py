@@ -39,6 +39,7 @@ class Metric:
     future: str = Status.FORECAST
     count_nouns: frozenset[str] = frozenset()
     entity_required: bool = False
+    entity_leads_clause: bool = False  # only when its entity is named before it in its clause
     cue_keys: frozenset[str] | None = None  # see `cue_keys`
     weak_cue_keys: frozenset[str] | None = None
 
@@ -234,6 +235,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
             future=spec.get("future", Status.FORECAST),
             count_nouns=frozenset(spec.get("count_nouns", ())),
             entity_required=bool(spec.get("entity_required", False)),
+            entity_leads_clause=bool(spec.get("entity_leads_clause", False)),
             cue_keys=cue_keys(spec["cues"]),
             weak_cue_keys=cue_keys(spec.get("weak_cues") or []),
         )
