@@ -29,7 +29,8 @@ from metrics.models import Document, Period, Quantity
 
 NAMED_ROUTE = "named_route"
 """The entity kind of a route the text names by its two ends ("the Poti–Constanta line")."""
-_ROUTE_KINDS = ("route", "railway")
+RAILWAY = "railway"
+_ROUTE_KINDS = ("route", RAILWAY)
 
 _ATTRIBUTION = re.compile(
     r"\b(?:according to|citing|cited by|press (?:release|service|office) of|data (?:of|from))"
@@ -62,6 +63,7 @@ class DocumentContext:
             self.paragraphs.setdefault(s.paragraph, []).append(s)
         self.cause_spans = cause_spans(document.text)
         self._cause_starts = [start for start, _ in self.cause_spans]
+        self.railways: set[str] = set()  # railways the text names, as subject or source
         self.entities = self._entity_mentions()
         self.entity_names = {e.name for e in self.entities}
         self._entity_starts = [e.start for e in self.entities]
@@ -73,9 +75,11 @@ class DocumentContext:
         lowered = text.lower()
         mentions = []
         for m in self.catalog.entity_matches(text, lowered):
+            entity = self.catalog.entity_of_match(m)
+            if entity.kind == RAILWAY:
+                self.railways.add(entity.name)  # a source too: "... published by X Railway"
             if _ATTRIBUTION.search(text[max(0, m.start() - 60) : m.start()]):
                 continue  # "according to the press release of NC KTZ": a source, not a subject
-            entity = self.catalog.entity_of_match(m)
             mentions.append(EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
         routes = named_routes(text) if "route" in lowered or "line" in lowered else []
         routes = [  # a route the catalog names ("Trans-Caspian route") is the catalog's

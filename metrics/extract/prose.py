@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from metrics.extract import coordination as lists
 from metrics.extract.changes import is_absolute_change, rate_beside_change
-from metrics.extract.context import DocumentContext, EntityMention, Reading
+from metrics.extract.context import RAILWAY, DocumentContext, EntityMention, Reading
 from metrics.extract.cues import prose_cues
 from metrics.extract.dating import PeriodReader
 from metrics.extract.entities import (
@@ -509,12 +509,23 @@ class ProseExtractor:
         metric: Metric,
         entity: str | None,
     ) -> tuple[Metric, str | None]:
-        """The metric and entity once the mode of transport in scope is known."""
+        """The metric and entity once the mode of transport in scope is known.
+
+        A country's rail freight is its railway's when the text names one railway, as
+        subject or as source ("Georgia carried 1.1 Mt, according to the report of Georgian
+        Railway")."""
         known = self.catalog.entity_kinds.get(entity) if entity else None
         metric_id, entity = self.modes.refine(
             index, clause, q.start, metric.id, entity, known is not None and known.kind == "country"
         )
-        return (metric if metric_id == metric.id else self.catalog.metrics[metric_id]), entity
+        refined = metric if metric_id == metric.id else self.catalog.metrics[metric_id]
+        railways = self.context.railways
+        if len(railways) == 1 and RAILWAY in self.catalog.metrics[metric_id].entity_kinds:
+            base = (entity or "").split(" (")[0]  # "Georgia (chemicals)": a list item's category
+            known = self.catalog.entity_kinds.get(base)
+            if not base or (known is not None and known.kind == "country"):
+                entity = next(iter(railways)) + (entity or "")[len(base) :]
+        return refined, entity
 
     def _readable_as(self, unit: str, measure: str) -> list[tuple[str, Metric, str, str]]:
         """(catalog entry, metric, claim unit, claim measure) of every metric a figure in
