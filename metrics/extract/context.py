@@ -32,6 +32,14 @@ NAMED_ROUTE = "named_route"
 RAILWAY = "railway"
 _ROUTE_KINDS = ("route", RAILWAY)
 
+_DATELINE = re.compile(
+    r"(?m)^(?:\([^()\n]{1,40}\)\s*)?[A-Z][A-Z .'-]{2,30},\s+[A-Z][\w .'-]{2,30},\s+"
+    r"[A-Z][a-z]+\.?\s+\d{1,2}\b"
+)
+"""A news dateline opening the text: "BAKU, Azerbaijan, December 9", "(Wire) ASTANA, Kazakhstan,
+September 6"."""
+_DATELINE_REACH = 200  # a dateline opens the text
+
 _ATTRIBUTION = re.compile(
     r"\b(?:according to|citing|cited by|press (?:release|service|office) of|data (?:of|from))"
     r"\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}\Z",
@@ -74,12 +82,19 @@ class DocumentContext:
         text = self.document.text
         lowered = text.lower()
         mentions = []
+        dateline = _DATELINE.search(text[:_DATELINE_REACH])
+        filed: list[EntityMention] = []
         for m in self.catalog.entity_matches(text, lowered):
             entity = self.catalog.entity_of_match(m)
             if entity.kind == RAILWAY:
                 self.railways.add(entity.name)  # a source too: "... published by X Railway"
             if _ATTRIBUTION.search(text[max(0, m.start() - 60) : m.start()]):
                 continue  # "according to the press release of NC KTZ": a source, not a subject
+            if dateline and dateline.start() <= m.start() < dateline.end():
+                # "BAKU, Azerbaijan, December 9.": where it was filed, not a subject; still
+                # what "the country" may point back to
+                filed.append(EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
+                continue
             mentions.append(EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
         routes = named_routes(text) if "route" in lowered or "line" in lowered else []
         routes = [  # a route the catalog names ("Trans-Caspian route") is the catalog's
@@ -94,7 +109,7 @@ class DocumentContext:
             mentions.sort(key=lambda e: e.start)
         topical = entity_rules().topic_anaphora
         for kind, pattern in self.catalog.anaphora.items():
-            named = [e for e in mentions if e.explicit and e.kind == kind]
+            named = [e for e in filed + mentions if e.explicit and e.kind == kind]
             ends = [e.end for e in named]  # in order: the matches do not overlap
             topic = topic_of(named, kind) if kind in topical else None
             for m in finditer(pattern, text, lowered):

@@ -55,6 +55,7 @@ class ProseCues:
     comparison_verb: re.Pattern[str]
     past_tense: re.Pattern[str]
     up_to_as_direction: re.Pattern[str]
+    restates_previous: re.Pattern[str]  # ", which is ": the rate is the figure before's change
     count_subject: re.Pattern[str]  # "the number of trucks ... reached": `rest` after "of"
 
 
@@ -97,6 +98,10 @@ def prose_cues() -> ProseCues:
         comparison_verb=re.compile(rf"\b(?:{_cue(data, 'comparison_verbs')})\b", re.IGNORECASE),
         up_to_as_direction=re.compile(
             rf"\b(?:{_cue(data, 'up_to_as_direction')})\s*\Z", re.IGNORECASE
+        ),
+        restates_previous=re.compile(
+            rf",\s*(?:{_cue(data, 'restates_previous')})\s+(?:an?\s+|some\s+|about\s+|nearly\s+)?\Z",
+            re.IGNORECASE,
         ),
         count_subject=re.compile(
             rf"\b(?:{_cue(data, 'count_subject')})\s+(?P<rest>[^\d,;:()]*)\Z", re.IGNORECASE

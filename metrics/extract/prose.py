@@ -44,6 +44,7 @@ _PASSIVE_STATUS = re.compile(
 )
 _CUE_NAMES_FIGURE = re.compile(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}")
 _AFTER = 1000  # distance offset of a cue written after the number
+_RESTATE_REACH = 200  # characters between a level and a rate restating it
 # Units a figure in prose can be claimed in as it is written; a bare number only when it
 # counts something, and a percentage change only once a metric is chosen.
 _CURRENCIES = CURRENCY_UNITS
@@ -258,7 +259,9 @@ class ProseExtractor:
         if beside is not None:  # "by $12.1 billion, or 23.9%": the change's rate
             measure, sign = Measure.GROWTH, beside
         chosen = None
-        if self.in_list:
+        if measure == Measure.GROWTH and earlier:
+            chosen = self._change_of_previous(s, q, earlier[-1])
+        if chosen is None and self.in_list:
             if measure == Measure.LEVEL:
                 prev = (earlier[-1].q, earlier[-1].measure, earlier[-1].value) if earlier else None
                 measure, sign = lists.measure_of_lead(s.text, q, before, prev) or (measure, sign)
@@ -412,6 +415,22 @@ class ProseExtractor:
         reporter = EntityMention(0, 0, reporter_name, "country", True)
         metric = self.catalog.metrics[c.partner_metric]
         return metric, Unit.PERCENT, Measure.SHARE, pair_name(reporter, named[-1])
+
+    def _change_of_previous(
+        self, s: Sentence, q: Quantity, prev: Reading
+    ) -> tuple[Metric, str, str, str | None] | None:
+        """ "2.6 Mt were handled ..., which is 24 percent higher than": a rate restating the
+        level before it in the sentence is that level's change (its metric and entity), when
+        no other figure stands between them."""
+        if prev.measure != Measure.LEVEL or any(prev.q.end <= p.start < q.start for p in s.quantities):
+            return None
+        gap = s.text[prev.q.end : q.start]
+        if len(gap) > _RESTATE_REACH or not prose_cues().restates_previous.search(gap):
+            return None
+        shape = _claim_unit(q.unit, Measure.GROWTH, prev.metric)
+        if shape is None:
+            return None
+        return prev.metric, shape[0], shape[1], prev.entity
 
     def _estimate_of_carried(
         self, s: Sentence, q: Quantity, clause: tuple[int, int], metric: Metric, index: int

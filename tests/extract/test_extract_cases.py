@@ -106,6 +106,8 @@ METRICS = frozenset(
         "core_inflation",
         "sme_employment",
         "jobs_created",
+        "passenger_count",
+        "port_vessel_calls",
     }
 )
 UNITS = frozenset(
