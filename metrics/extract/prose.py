@@ -207,6 +207,7 @@ class ProseExtractor:
         self.previous_metric: str | None = None
         self.previous_entity: str | None = None
         self.previous_at = -2  # the sentence index of the figure before
+        self.previous_reading: Reading | None = None
         self.reading_at = 0  # the sentence index of the figure being read
         self.previous_amount: Reading | None = None  # the last level in a unit of its own
         self.in_list = False  # the current sentence may hold a list (coordination.py)
@@ -238,7 +239,7 @@ class ProseExtractor:
                     readings.append(reading)
             if s.quantities and not readings:
                 # figures read as nothing: the figure before is no longer the one in view
-                self.previous_metric = self.previous_entity = None
+                self.previous_metric = self.previous_entity = self.previous_reading = None
             claims.extend(self._claim(s, r) for r in readings)
         return claims
 
@@ -307,6 +308,13 @@ class ProseExtractor:
             elif has_ended(period, self.doc.published):
                 status = Status.ACTUAL
         year_earlier = period is YEAR_EARLIER  # "compared to 65 % a year earlier", nothing else dated
+        pointed = self.previous_reading
+        carried_aim = False  # the change of a forecast or target before: no base of its own
+        if period is None and pointed and pointed.metric.id == metric.id and _points_back(s, q):
+            # "This surge signifies 209-percent growth": the change of the figure before, in
+            # its period and with its status
+            period, status = pointed.period, pointed.status
+            carried_aim = status in (Status.FORECAST, Status.TARGET)
         if period is None and status == Status.FORECAST:
             status = self._estimate_of_carried(s, q, clause, metric, index) or status
         if period is None or year_earlier:
@@ -324,7 +332,7 @@ class ProseExtractor:
             period = year_period(self.doc.published.year) if self.doc.published else period
         elif origin and not deadline and status == Status.ACTUAL:
             period = self.dating.origin_period(s, q, period)
-        aimed = deadline and status in (Status.TARGET, Status.FORECAST)
+        aimed = (deadline or carried_aim) and status in (Status.TARGET, Status.FORECAST)
         base = self.dating.growth_base(base, period, measure, aimed)
         qualifier = _qualifier(before, q)
         if qualifier == Qualifier.EXACT and earlier:
@@ -333,6 +341,7 @@ class ProseExtractor:
         self.previous_entity = entity
         self.previous_at = index
         reading = Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
+        self.previous_reading = reading
         if measure == Measure.LEVEL and unit not in (Unit.PERCENT, Unit.COUNT):
             self.previous_amount = reading
         return reading
