@@ -60,6 +60,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "whole_trade_words",
             "route_nouns",
             "route_place_words",
+            "transit_metrics",
         }
     ),
     "coordination.yaml": frozenset(

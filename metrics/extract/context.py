@@ -146,6 +146,13 @@ class DocumentContext:
                 )
         return found
 
+    def nearest_named(self, names: frozenset[str], at: int) -> str | None:
+        """The last of `names` named before document offset `at`, else the first after it."""
+        i = bisect_right(self._entity_starts, at)
+        before = (e.name for e in reversed(self.entities[:i]) if e.name in names)
+        after = (e.name for e in self.entities[i:] if e.name in names)
+        return next(before, None) or next(after, None)
+
     def causes_in(self, sentence: Sentence) -> list[tuple[int, int]]:
         """The reason phrases ("driven by ...") that overlap `sentence`, in its offsets."""
         end = sentence.start + len(sentence.text)

@@ -51,6 +51,7 @@ class EntityRules:
     leading_phrase: re.Pattern[str]  # "As the largest economy in Central Asia, "
     whole_trade: re.Pattern[str]  # "total exports": a country's whole trade, not a pair's
     named_route: re.Pattern[str]  # "the Turkmenbashi port – Alat port (Baku) route"
+    transit_metrics: frozenset[str]  # counted by the country goods pass through
 
 
 _CAUSE_LIST_ITEMS = (  # no upper-case escapes: the pattern is scanned case-folded
@@ -84,6 +85,7 @@ def entity_rules() -> EntityRules:
             r"\b(?:" + alternation(data["whole_trade_words"], space=ONE_SPACE) + r")\b", re.IGNORECASE
         ),
         named_route=_named_route(data["route_nouns"], data["route_place_words"]),
+        transit_metrics=frozenset(data["transit_metrics"]),
         pronoun_subject=re.compile(
             r"\s*(?:" + alternation(data["pronoun_subjects"], space=ONE_SPACE) + r")\b"
         ),

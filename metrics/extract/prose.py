@@ -683,6 +683,10 @@ class ProseExtractor:
         reach, name = ctx.nearest_entity(kinds, s, q.start, clause)
         if name is None and metric.entity_required:
             return None, None
+        rules = entity_rules()
+        if reach >= 2 and metric.id in rules.transit_metrics and name not in rules.reporting_countries:
+            transited = ctx.nearest_named(rules.reporting_countries, s.start + q.start)
+            name = transited or name
         if name and metric.id in entity_rules().sector_metrics:
             sector, _ = self._sector(s, q, clause)
             if sector:
