@@ -684,7 +684,12 @@ class ProseExtractor:
         if name is None and metric.entity_required:
             return None, None
         rules = entity_rules()
-        if reach >= 2 and metric.id in rules.transit_metrics and name not in rules.reporting_countries:
+        if (
+            reach >= 2
+            and metric.id in rules.transit_metrics
+            and name not in rules.reporting_countries
+            and self._kind_of(name) == "country"
+        ):
             transited = ctx.nearest_named(rules.reporting_countries, s.start + q.start)
             name = transited or name
         if name and metric.id in entity_rules().sector_metrics:
@@ -692,6 +697,10 @@ class ProseExtractor:
             if sector:
                 name = f"{name} {sector}"
         return reach, name
+
+    def _kind_of(self, name: str | None) -> str | None:
+        known = self.catalog.entity_kinds.get(name) if name else None
+        return known.kind if known else None
 
     def _sector(self, s: Sentence, q: Quantity, clause: tuple[int, int]) -> tuple[str | None, bool]:
         """The sector named in the figure's clause, and whether it is named at the figure."""
