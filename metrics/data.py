@@ -71,6 +71,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "category_links",
             "split_leads",
             "partner_share",
+            "joined_category_nouns",
             "patterns",
         }
     ),

@@ -72,6 +72,9 @@ class CoordinationCues:
     category_link: re.Pattern[str]
     split_lead: re.Pattern[str]
     respectively: re.Pattern[str]
+    joined_before: re.Pattern[str]  # "dry and " before a category
+    joined_after: re.Pattern[str]  # " and grain shipments" after a category
+    generic_noun: re.Pattern[str]  # the one noun joined categories share
     dash_item: re.Pattern[str]
     headless_item: re.Pattern[str]
     verb_dash: re.Pattern[str]
@@ -100,6 +103,16 @@ def coordination_cues() -> CoordinationCues:
         ),
         split_lead=re.compile(
             rf"\b(?:{alternation(data['split_leads'], space=ONE_SPACE)})\b", re.I
+        ),
+        joined_before=re.compile(r"\b[a-z-]+\s+and\s+\Z", re.I),
+        joined_after=re.compile(
+            rf"\s+and\s+[a-z-]+\s+(?:{alternation(data['joined_category_nouns'], space=ONE_SPACE)})\b",
+            re.I,
+        ),
+        generic_noun=re.compile(
+            rf"(?:\A|\s)(?:{alternation(data['joined_category_nouns'], space=ONE_SPACE)})\Z"
+            rf"|\A\s+(?:{alternation(data['joined_category_nouns'], space=ONE_SPACE)})\b",
+            re.I,
         ),
         respectively=re.compile(  # the markers period_scope.yaml reads for periods too
             rf"\b(?:{alternation(load('period_scope.yaml')['respective_markers'], space=ONE_SPACE)})\b",
@@ -250,6 +263,18 @@ def _next_part(gap: str) -> bool:
         and ";" not in gap
         and bool(coordination_cues().joiner.search(gap))
     )
+
+
+def in_joined_categories(text: str, start: int, end: int) -> bool:
+    """Whether the category cue at `start:end` is one of two joined before a shared noun:
+    "dry and oil cargo", "oil and grain shipments" name the whole, not one category."""
+    c = coordination_cues()
+    if c.joined_after.match(text, end):
+        return True
+    if not c.joined_before.search(text, max(0, start - 30), start):
+        return False
+    cue = text[start:end]
+    return bool(c.generic_noun.search(cue) or c.generic_noun.match(text[end : end + 15]))
 
 
 def category_follows(text: str, figure_end: int, cue_start: int, adjacent: bool = False) -> bool:

@@ -613,6 +613,8 @@ class ProseExtractor:
         for start, end in s.cue_spans(cues, keys):
             if causes and any(a <= start < b for a, b in causes):
                 continue  # "grew 7.2%, supported by investment": a cause, not the figure
+            if listed and lists.in_joined_categories(s.text, start, end):
+                continue  # "2.6 Mt of dry and oil cargo": neither category alone
             if respective is not None:
                 spans, own = respective
                 if spans[own][0] <= start < spans[own][1]:

@@ -43,7 +43,7 @@ def test_case(case: Case) -> None:
 
 def test_every_rule_has_enough_cases() -> None:
     sizes = Counter({group: len(cases) for group, cases in RAW.items()})
-    assert len(sizes) == 8 and all(n >= MIN_CASES_PER_RULE for n in sizes.values()), sizes
+    assert len(sizes) == 9 and all(n >= MIN_CASES_PER_RULE for n in sizes.values()), sizes
     ids = [case.id for case in CASES]
     assert len(ids) == len(set(ids)), "duplicate case ids"
 
