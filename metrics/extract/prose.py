@@ -310,11 +310,20 @@ class ProseExtractor:
         year_earlier = period is YEAR_EARLIER  # "compared to 65 % a year earlier", nothing else dated
         pointed = self.previous_reading
         carried_aim = False  # the change of a forecast or target before: no base of its own
-        if period is None and pointed and pointed.metric.id == metric.id and _points_back(s, q):
+        ahead = (Status.FORECAST, Status.TARGET)
+        if (
+            period is None
+            and pointed
+            and pointed.metric.id == metric.id
+            and (status == Status.ACTUAL or pointed.status in ahead)
+            and _points_back(s, q)
+        ):
             # "This surge signifies 209-percent growth": the change of the figure before, in
-            # its period and with its status
-            period, status = pointed.period, pointed.status
-            carried_aim = status in (Status.FORECAST, Status.TARGET)
+            # its period and, with no forecast or target word of its own, its status ("we
+            # will increase this figure by 20%" after an actual level is a plan of its own)
+            period = pointed.period
+            status = pointed.status if status == Status.ACTUAL else status
+            carried_aim = status in ahead
         if period is None and status == Status.FORECAST:
             status = self._estimate_of_carried(s, q, clause, metric, index) or status
         if period is None or year_earlier:
