@@ -61,6 +61,9 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "route_nouns",
             "route_place_words",
             "transit_metrics",
+            "port_words_after",
+            "port_words_before",
+            "not_port_names",
         }
     ),
     "coordination.yaml": frozenset(

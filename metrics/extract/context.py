@@ -18,6 +18,7 @@ from metrics.extract.entities import (
     cause_spans,
     dashed_aside_mentions,
     entity_rules,
+    named_ports,
     named_routes,
     subject_of,
     topic_of,
@@ -30,6 +31,7 @@ from metrics.models import Document, Period, Quantity
 NAMED_ROUTE = "named_route"
 """The entity kind of a route the text names by its two ends ("the Poti–Constanta line")."""
 RAILWAY = "railway"
+PORT = "port"
 _ROUTE_KINDS = ("route", RAILWAY)
 
 _DATELINE = re.compile(
@@ -96,6 +98,14 @@ class DocumentContext:
                 filed.append(EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
                 continue
             mentions.append(EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
+        if "port" in lowered:
+            # a port the catalog does not know is a port, not its country ("Port Veln")
+            mentions += [
+                EntityMention(a, b, name, PORT, True)
+                for a, b, name in named_ports(text)
+                if not any(e.start < b and e.end > a for e in mentions)
+            ]
+            mentions.sort(key=lambda e: e.start)
         routes = named_routes(text) if "route" in lowered or "line" in lowered else []
         routes = [  # a route the catalog names ("Trans-Caspian route") is the catalog's
             (a, b, name)

@@ -52,6 +52,8 @@ class EntityRules:
     whole_trade: re.Pattern[str]  # "total exports": a country's whole trade, not a pair's
     named_route: re.Pattern[str]  # "the Turkmenbashi port – Alat port (Baku) route"
     transit_metrics: frozenset[str]  # counted by the country goods pass through
+    named_port: re.Pattern[str]  # "Port Veln", "the Veln Commercial Sea Port"
+    not_port_names: frozenset[str]
 
 
 _CAUSE_LIST_ITEMS = (  # no upper-case escapes: the pattern is scanned case-folded
@@ -86,6 +88,8 @@ def entity_rules() -> EntityRules:
         ),
         named_route=_named_route(data["route_nouns"], data["route_place_words"]),
         transit_metrics=frozenset(data["transit_metrics"]),
+        named_port=_named_port(data["port_words_before"], data["port_words_after"]),
+        not_port_names=frozenset(data["not_port_names"]),
         pronoun_subject=re.compile(
             r"\s*(?:" + alternation(data["pronoun_subjects"], space=ONE_SPACE) + r")\b"
         ),
@@ -106,6 +110,28 @@ def _named_route(nouns: list[str], place_words: list[str]) -> re.Pattern[str]:
         rf"(?<![-–—\w])(?<![-–—]\s)(?P<a>{end}){place}{dash}(?P<b>{end}{place}(?:{dash}{end}{place})*)"
         rf"(?:\s*\([^()\n]{{1,30}}\))?\s+(?:{alternation(nouns, space=ONE_SPACE)})\b"
     )
+
+
+def _named_port(before: list[str], after: list[str]) -> re.Pattern[str]:
+    """A capitalised name after "Port (of)" or before a port word (any case)."""
+    name = r"[A-Z][\w'’-]+"
+    after_words = alternation(after, space=ONE_SPACE)
+    return re.compile(
+        rf"\b(?:{alternation(before, space=ONE_SPACE)})\s+(?P<a>{name})\b"
+        rf"|\b(?P<b>{name})\s+(?i:{after_words})\b(?!\s+of\b)"  # "the port of X" is X's
+    )
+
+
+def named_ports(text: str, rules: EntityRules | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the ports `text` names that need no catalog: "Port Veln",
+    "Veln Commercial Sea Port" are "Veln port"."""
+    rules = rules or entity_rules()
+    found = []
+    for m in rules.named_port.finditer(text):
+        name = m["a"] or m["b"]
+        if name not in rules.not_port_names:
+            found.append((m.start(), m.end(), f"{name} port"))
+    return found
 
 
 def named_routes(text: str, rules: EntityRules | None = None) -> list[tuple[int, int, str]]:
