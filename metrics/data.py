@@ -64,6 +64,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "port_words_after",
             "port_words_before",
             "not_port_names",
+            "joined_ports_before",
+            "joined_ports_after",
         }
     ),
     "coordination.yaml": frozenset(

@@ -18,6 +18,7 @@ from metrics.extract.entities import (
     cause_spans,
     dashed_aside_mentions,
     entity_rules,
+    joined_ports,
     named_ports,
     named_routes,
     subject_of,
@@ -99,6 +100,11 @@ class DocumentContext:
                 continue
             mentions.append(EntityMention(m.start(), m.end(), entity.name, entity.kind, True))
         if "port" in lowered:
+            # ports named as one subject are one entity: the ports inside it are not
+            joined = joined_ports(text)
+            if joined:
+                mentions = [e for e in mentions if not any(a <= e.start < b for a, b, _ in joined)]
+                mentions += [EntityMention(a, b, name, PORT, True) for a, b, name in joined]
             # a port the catalog does not know is a port, not its country ("Port Veln")
             mentions += [
                 EntityMention(a, b, name, PORT, True)

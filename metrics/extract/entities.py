@@ -54,6 +54,7 @@ class EntityRules:
     transit_metrics: frozenset[str]  # counted by the country goods pass through
     named_port: re.Pattern[str]  # "Port Veln", "the Veln Commercial Sea Port"
     not_port_names: frozenset[str]
+    joined_ports: re.Pattern[str]  # "the ports of Aktau and Kuryk", "Poti and Batumi ports"
 
 
 _CAUSE_LIST_ITEMS = (  # no upper-case escapes: the pattern is scanned case-folded
@@ -90,6 +91,7 @@ def entity_rules() -> EntityRules:
         transit_metrics=frozenset(data["transit_metrics"]),
         named_port=_named_port(data["port_words_before"], data["port_words_after"]),
         not_port_names=frozenset(data["not_port_names"]),
+        joined_ports=_joined_ports(data["joined_ports_before"], data["joined_ports_after"]),
         pronoun_subject=re.compile(
             r"\s*(?:" + alternation(data["pronoun_subjects"], space=ONE_SPACE) + r")\b"
         ),
@@ -120,6 +122,24 @@ def _named_port(before: list[str], after: list[str]) -> re.Pattern[str]:
         rf"\b(?:{alternation(before, space=ONE_SPACE)})\s+(?P<a>{name})\b"
         rf"|\b(?P<b>{name})\s+(?i:{after_words})\b(?!\s+of\b)"  # "the port of X" is X's
     )
+
+
+def _joined_ports(before: list[str], after: list[str]) -> re.Pattern[str]:
+    name = r"[A-Z][\w'’-]+"
+    return re.compile(
+        rf"\b(?i:{alternation(before, space=ONE_SPACE)})\s+(?P<a>{name})\s+and\s+(?P<b>{name})\b"
+        rf"|\b(?P<c>{name})\s+and\s+(?P<d>{name})\s+(?i:{alternation(after, space=ONE_SPACE)})\b"
+    )
+
+
+def joined_ports(text: str, rules: EntityRules | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, name) of two ports named as one subject: "the ports of Aktau and Kuryk"
+    is "Aktau port and Kuryk port"."""
+    rules = rules or entity_rules()
+    return [
+        (m.start(), m.end(), " and ".join(f"{n} port" for n in (m["a"] or m["c"], m["b"] or m["d"])))
+        for m in rules.joined_ports.finditer(text)
+    ]
 
 
 def named_ports(text: str, rules: EntityRules | None = None) -> list[tuple[int, int, str]]:
