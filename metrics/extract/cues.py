@@ -55,6 +55,7 @@ class ProseCues:
     comparison_verb: re.Pattern[str]
     past_tense: re.Pattern[str]
     up_to_as_direction: re.Pattern[str]
+    change_subject: re.Pattern[str]  # "the increase in X amounted to": group `down` if a fall
     restates_previous: re.Pattern[str]  # ", which is ": the rate is the figure before's change
     count_subject: re.Pattern[str]  # "the number of trucks ... reached": `rest` after "of"
 
@@ -98,6 +99,12 @@ def prose_cues() -> ProseCues:
         comparison_verb=re.compile(rf"\b(?:{_cue(data, 'comparison_verbs')})\b", re.IGNORECASE),
         up_to_as_direction=re.compile(
             rf"\b(?:{_cue(data, 'up_to_as_direction')})\s*\Z", re.IGNORECASE
+        ),
+        change_subject=re.compile(
+            rf"\b(?:(?P<up>{_cue(data, 'change_subject_increase')})|(?P<down>{_cue(data, 'change_subject_decrease')}))"
+            rf"\s+(?:in|of)\s+[^,;:()]{{1,60}}?\s+(?:{_cue(data, 'change_subject_links')})"
+            r"\s+(?:about\s+|nearly\s+|some\s+|almost\s+|around\s+)?\Z",
+            re.IGNORECASE,
         ),
         restates_previous=re.compile(
             rf",\s*(?:{_cue(data, 'restates_previous')})\s+(?:an?\s+|some\s+|about\s+|nearly\s+)?\Z",

@@ -146,6 +146,9 @@ def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> 
             return Measure.GROWTH, -1
         if c.any_growth_verb.search(clause_before) or c.comparison_verb.search(clause_before):
             return Measure.GROWTH, 1  # "grew by 5%", "exceeding the 2023 figure by 5%"
+    subject = c.change_subject.search(clause_before)
+    if subject:  # "the annual increase in cargo turnover amounted to 14%"
+        return Measure.GROWTH, -1 if subject["down"] else 1
     if c.share_after.search(after) or c.share_before.search(clause_before):
         return Measure.SHARE, 1
     return Measure.LEVEL, 1

@@ -108,6 +108,7 @@ METRICS = frozenset(
         "jobs_created",
         "passenger_count",
         "port_vessel_calls",
+        "freight_volume",
     }
 )
 UNITS = frozenset(
