@@ -484,7 +484,8 @@ def _elides_unit(text: str, amount: Quantity, q: Quantity) -> bool:
 
 def with_elided_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
     """A bare number coordinated with an amount takes its unit: "2 million tons by rail and
-    about 350,000 by truck", "333.9 thousand TEU ... (301.6 thousand)".
+    about 350,000 by truck", "333.9 thousand TEU ... (301.6 thousand)"; one coordinated with
+    a count takes the noun it counts ("300 ships this year, compared to 262 last year").
 
     The bare number must be followed by a preposition, a bracket or punctuation (not by a
     noun it counts), and the amount must come earlier in the same sentence.
@@ -493,10 +494,15 @@ def with_elided_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
         return quantities
     out: list[Quantity] = []
     last_amount: Quantity | None = None
+    last_count: Quantity | None = None  # "300 container ships ..., compared to 262 last year"
     for q in quantities:
         if q.unit == "" and last_amount is not None and _elides_unit(text, last_amount, q):
             q = replace(q, unit=last_amount.unit, noun=None)
+        elif q.unit == "" and last_count is not None and _elides_unit(text, last_count, q):
+            q = replace(q, noun=last_count.noun)
         if q.unit in _AMOUNT_UNITS:
             last_amount = q
+        elif q.unit == "" and q.noun:
+            last_count = q
         out.append(q)
     return out

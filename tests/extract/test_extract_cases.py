@@ -58,7 +58,6 @@ KNOWN_GAPS: dict[str, str] = {
     "sme_employment_count_and_share": 'MISS 46 % None sme_employment/actual/share/exact base=None',
     "task_of_bringing_trade_no_period": 'DIFF 3000000000 USD: metric: exp=bilateral_trade got=foreign_trade_turnover',
     "titr_kz_exports_share_accounted_for": 'DIFF 65 %: metric: exp=titr_export_volume got=titr_cargo_volume; entity: exp=Kazakhstan got=TITR',
-    "two_years_two_figures_in_one_sentence": 'MISS 238 count 2023 container_train_count/actual/level/exact base=None',
     "uz_share_of_regional_gdp": 'DIFF 28 %: entity: exp=Uzbekistan got=Central Asia',
 }
 
