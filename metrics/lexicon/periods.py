@@ -421,7 +421,9 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     ),
     PeriodRule(
         "year_range",
-        rf"\b(?:between\s+|from\s+)?(?P<first>{_YEAR})\s*(?:-|–|—|to|and|through)\s*(?P<last>{_YEAR}|\d\d)\b",
+        # two digits end a range only after a dash ("2019–21"), never a word ("2024 and 40")
+        rf"\b(?:between\s+|from\s+)?(?P<first>{_YEAR})\s*(?:-|–|—|to|and|through)\s*"
+        rf"(?P<last>{_YEAR}|(?<=[-–—])\d\d|(?<=[-–—]\s)\d\d)\b",
         _year_range,
         {"2021-2025": "2021..2025", "between 2020 and 2022": "2020..2022", "2019–21": "2019..2021"},
     ),
