@@ -595,6 +595,8 @@ class ProseExtractor:
         continuing = metric.id == self.previous_metric
         if continuing and _points_back(s, q):
             return 0, 0  # "this indicator grew by 16.6%": the figure before's metric
+        if self.previous_reading is None and self._named_before(metric) and _points_back(s, q):
+            return 1, 0  # "Cargo on the BTK route grew. ... this figure amounted to 540,000 t"
         if not cued:
             return (3, 0) if continuing else None
         strong = self._nearest_cue(s, q, clause, metric.cues, metric.cue_keys)
@@ -608,6 +610,15 @@ class ProseExtractor:
         if weak is not None:
             return (1.5 if continuing else weak[0] + 2), weak[1]
         return (3, 0) if continuing else None
+
+    def _named_before(self, metric: Metric) -> bool:
+        """Whether the sentence before names `metric` (a figure with none of its own may
+        point back to it: "this figure")."""
+        index = self.reading_at - 1
+        if index < 0:
+            return False
+        before = self.context.sentences[index]
+        return bool(before.cue_spans(metric.cues, metric.cue_keys))
 
     def _nearest_cue(
         self,
