@@ -212,6 +212,7 @@ class ProseExtractor:
         self.previous_at = -2  # the sentence index of the figure before
         self.previous_reading: Reading | None = None
         self.reading_at = 0  # the sentence index of the figure being read
+        self.pointing_back = False  # the figure being read follows "this indicator"
         self.previous_amount: Reading | None = None  # the last level in a unit of its own
         self.in_list = False  # the current sentence may hold a list (coordination.py)
         # "exports and imports grew by 19% and 24%, respectively": the items' spans and
@@ -249,6 +250,7 @@ class ProseExtractor:
     # -- one quantity -----------------------------------------------------------------
     def _read(self, s: Sentence, q: Quantity, earlier: list[Reading], index: int) -> Reading | None:
         self.reading_at = index
+        self.pointing_back = _points_back(s, q)  # "this indicator": asked for every metric
         clause = s.clause_of(q.start)
         clause_before = s.text[clause[0] : q.start]
         before = s.text[max(0, q.start - 60) : q.start]
@@ -593,9 +595,9 @@ class ProseExtractor:
         if q.unit == "" and _counts(q, metric):
             return 0, 0
         continuing = metric.id == self.previous_metric
-        if continuing and _points_back(s, q):
+        if continuing and self.pointing_back:
             return 0, 0  # "this indicator grew by 16.6%": the figure before's metric
-        if self.previous_reading is None and self._named_before(metric) and _points_back(s, q):
+        if self.pointing_back and self.previous_reading is None and self._named_before(metric):
             return 1, 0  # "Cargo on the BTK route grew. ... this figure amounted to 540,000 t"
         if not cued:
             return (3, 0) if continuing else None
@@ -681,7 +683,7 @@ class ProseExtractor:
                 _, label = ctx.nearest_entity((metric.entity_label,), s, q.start, clause)
                 return reach, label or entity.name
             return reach, entity.name
-        if metric.id == self.previous_metric and self.previous_entity and _points_back(s, q):
+        if metric.id == self.previous_metric and self.previous_entity and self.pointing_back:
             return 0, self.previous_entity  # "This indicator has increased by 16.6%""
         kinds = metric.entity_kinds
         if metric.entity_leads_clause:
