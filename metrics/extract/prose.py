@@ -321,7 +321,7 @@ class ProseExtractor:
             and pointed
             and pointed.metric.id == metric.id
             and (status == Status.ACTUAL or pointed.status in ahead)
-            and _points_back(s, q)
+            and self.pointing_back
         ):
             # "This surge signifies 209-percent growth": the change of the figure before, in
             # its period and, with no forecast or target word of its own, its status ("we
