@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import pytest
@@ -24,3 +24,12 @@ def with_known_gaps(
         marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason is not None else []
         params.append(pytest.param(case, id=(test_id or key)(case), marks=marks))
     return params
+
+
+MIN_CASES_PER_RULE = 10
+"""Every mechanism's case table holds at least this many invented phrasings per rule."""
+
+
+def short_rules(raw: Mapping[str, Sequence[Any]], minimum: int = MIN_CASES_PER_RULE) -> dict[str, int]:
+    """The rules (groups) of a case table with fewer than `minimum` cases, and their sizes."""
+    return {rule: len(cases) for rule, cases in raw.items() if len(cases) < minimum}
