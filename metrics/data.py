@@ -57,6 +57,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "sector_before_figure",
             "sector_after_figure",
             "cause_openers",
+            "cause_list_stops",
             "figure_anaphora",
             "pronoun_subjects",
             "leading_phrase_openers",

@@ -74,6 +74,7 @@ class DocumentContext:
             self.paragraphs.setdefault(s.paragraph, []).append(s)
         self.cause_spans = cause_spans(document.text)
         self._cause_starts = [start for start, _ in self.cause_spans]
+        self._causes: dict[int, list[tuple[int, int]]] = {}  # sentence start -> `causes_in`
         self.railways: set[str] = set()  # railways the text names, as subject or source
         self.entities = self._entity_mentions()
         self.entity_names = {e.name for e in self.entities}
@@ -170,15 +171,19 @@ class DocumentContext:
         return next(before, None) or next(after, None)
 
     def causes_in(self, sentence: Sentence) -> list[tuple[int, int]]:
-        """The reason phrases ("driven by ...") that overlap `sentence`, in its offsets."""
-        end = sentence.start + len(sentence.text)
-        first = max(0, bisect_right(self._cause_starts, sentence.start) - 1)
-        found = []
-        for start, stop in self.cause_spans[first:]:
-            if start >= end:
-                break
-            if stop > sentence.start:
-                found.append((start - sentence.start, stop - sentence.start))
+        """The reason phrases ("driven by ...") that overlap `sentence`, in its offsets; found
+        once per sentence, since every metric weighed for its figures asks."""
+        found = self._causes.get(sentence.start)
+        if found is None:
+            end = sentence.start + len(sentence.text)
+            first = max(0, bisect_right(self._cause_starts, sentence.start) - 1)
+            found = []
+            for start, stop in self.cause_spans[first:]:
+                if start >= end:
+                    break
+                if stop > sentence.start:
+                    found.append((start - sentence.start, stop - sentence.start))
+            self._causes[sentence.start] = found
         return found
 
     def sectors_in(self, sentence: Sentence) -> list[EntityMention]:

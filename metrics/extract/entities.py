@@ -57,12 +57,15 @@ class EntityRules:
     joined_ports: re.Pattern[str]  # "the ports of Aktau and Kuryk", "Poti and Batumi ports"
 
 
-_CAUSE_LIST_ITEMS = (  # no upper-case escapes: the pattern is scanned case-folded
-    r"(?:\s*,\s*(?:and\s+)?(?!(?:while|whereas|but|which|although|as|with)\b)"
-    r"(?!\d)\w[\w'’-]*(?:\s+(?!\d)\w[\w'’-]*){0,3}(?=\s*(?:[,;.\n]|$)))*"
-)
-"""The rest of a list of causes: "supported by consumption, investment, and exports"; items
-of up to four words with no figure, not a new clause ("..., while Georgia grew")."""
+def _cause_list_items(new_clause_words: list[str]) -> str:
+    """The rest of a list of causes: "supported by consumption, investment, and exports";
+    items of up to four words with no figure, not a new clause ("..., while Georgia grew").
+    No upper-case escapes: the pattern is scanned case-folded."""
+    stop = alternation(new_clause_words, space=ONE_SPACE)
+    return (
+        rf"(?:\s*,\s*(?:and\s+)?(?!(?:{stop})\b)"
+        r"(?!\d)\w[\w'’-]*(?:\s+(?!\d)\w[\w'’-]*){0,3}(?=\s*(?:[,;.\n]|$)))*"
+    )
 
 
 @cache
@@ -80,7 +83,7 @@ def entity_rules() -> EntityRules:
             + r"\b(?:"
             + alternation(data["cause_openers"], space=ONE_SPACE)
             + r")\b[^,;.\n]*"
-            + _CAUSE_LIST_ITEMS,
+            + _cause_list_items(data["cause_list_stops"]),
             re.IGNORECASE,
         ),
         figure_anaphora=_gap(data["figure_anaphora"]),

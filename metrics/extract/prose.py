@@ -285,7 +285,7 @@ class ProseExtractor:
         if chosen is None:
             return None
         metric, unit, measure, entity = chosen
-        metric, entity = self._in_mode(s, q, clause, index, metric, entity)
+        metric, entity = self._in_mode(q, clause, index, metric, entity)
         value = q.value
         if unit == "x" and sign < 0:
             value = 1 / value if value else value
@@ -543,29 +543,21 @@ class ProseExtractor:
         return best[1], best[2], best[3], best[4]
 
     def _in_mode(
-        self,
-        s: Sentence,
-        q: Quantity,
-        clause: tuple[int, int],
-        index: int,
-        metric: Metric,
-        entity: str | None,
+        self, q: Quantity, clause: tuple[int, int], index: int, metric: Metric, entity: str | None
     ) -> tuple[Metric, str | None]:
         """The metric and entity once the mode of transport in scope is known.
 
         A country's rail freight is its railway's when the text names one railway, as
         subject or as source ("Georgia carried 1.1 Mt, according to the report of Georgian
         Railway")."""
-        known = self.catalog.entity_kinds.get(entity) if entity else None
         metric_id, entity = self.modes.refine(
-            index, clause, q.start, metric.id, entity, known is not None and known.kind == "country"
+            index, clause, q.start, metric.id, entity, self._kind_of(entity) == "country"
         )
         refined = metric if metric_id == metric.id else self.catalog.metrics[metric_id]
         railways = self.context.railways
         if len(railways) == 1 and RAILWAY in self.catalog.metrics[metric_id].entity_kinds:
             base = (entity or "").split(" (")[0]  # "Georgia (chemicals)": a list item's category
-            known = self.catalog.entity_kinds.get(base)
-            if not base or (known is not None and known.kind == "country"):
+            if not base or self._kind_of(base) == "country":
                 entity = next(iter(railways)) + (entity or "")[len(base) :]
         return refined, entity
 

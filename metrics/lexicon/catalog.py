@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
-from pathlib import Path
 from typing import Any
 
 from metrics import data as package_data
@@ -271,11 +270,6 @@ def _entity_alternation(entities: dict[int, Entity]) -> re.Pattern[str]:
         raise CatalogError(f"entity aliases: {exc}") from exc
     aliases = [alias for entity in entities.values() for alias in entity.aliases]
     return re.compile(skip_to(aliases) + r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE)
-
-
-def catalog_path() -> Path:
-    """Where the packaged catalog is, for tools that show or copy it."""
-    return package_data.path("catalog.yaml")
 
 
 @cache
