@@ -105,6 +105,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     "transport_modes.yaml": frozenset(
         {"modes", "all_modes", "mode_neutral_metrics", "metric_by_mode"}
     ),
+    "originators.yaml": frozenset({"originators"}),
     "reconcile.yaml": frozenset(
         {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report"}
     ),
