@@ -9,7 +9,6 @@ implied value fills the gap in the series.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -22,26 +21,21 @@ from metrics.models import Period
 from metrics.reconcile.cascade import RESOLVED_COLUMNS, signed
 from metrics.reconcile.frames import as_objects, concat, point_ids
 from metrics.reconcile.intervals import Interval, interval_product, interval_quotient
+from metrics.reconcile.plausibility import human_number as _human
 from metrics.vocab import RATE_UNITS, Measure, PointState, Status, Unit
 
 IMPLIED_COLUMNS = [
     "implied_id", "metric", "entity", "period", "period_start", "period_end", "measure",
     "unit", "base_period", "status", "value", "low", "high", "formula", "inputs", "consistency",
-    "stated_value", "stated_text", "stated_claim_id",
+    "stated_value", "stated_text", "stated_claim_id", "scope",
 ]  # fmt: skip
 """Level units whose change in % is ambiguous (points or percent): they imply nothing."""
 _IMPLIED_INPUTS = ["metric", "entity", "period", "measure", "unit", "base_period", "status",
-                   "value", "low", "high", "value_text", "claim_id"]  # fmt: skip
+                   "value", "low", "high", "value_text", "claim_id", "scope"]  # fmt: skip
+_SERIES = ["metric", "entity", "scope"]
+"""A series: figures of different scope ("via seaports", the whole route) imply nothing
+about each other. Inside this module an unscoped figure has scope "" (a join key)."""
 _LEVEL_VALUES = ["value", "low", "high", "value_text", "claim_id"]
-
-
-def _human(value: float) -> str:
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"), (1e3, " thousand")):  # fmt: skip
-        if abs(value) >= size:
-            return f"{value / size:.4g}{word}"
-    return f"{value:.4g}"
 
 
 def _span(interval: Interval) -> str:
@@ -70,9 +64,10 @@ def implied_values(resolved: pd.DataFrame) -> pd.DataFrame:
     only the formulas are written row by row.
     """
     points = resolved.loc[resolved["state"] == PointState.RESOLVED, _IMPLIED_INPUTS]
-    points = as_objects(points, ["entity", "period", "base_period"])
+    points = as_objects(points, ["entity", "period", "base_period", "scope"])
+    points = points.assign(scope=points["scope"].fillna(""))
     levels = points[(points["measure"] == Measure.LEVEL) & points["period"].notna()]
-    levels = levels.drop_duplicates(["metric", "entity", "period", "unit", "status"], keep="last")
+    levels = levels.drop_duplicates([*_SERIES, "period", "unit", "status"], keep="last")
     growths = points[
         (points["measure"] == Measure.GROWTH) & points["base_period"].notna() & points["period"].notna()
     ]
@@ -83,7 +78,7 @@ def implied_values(resolved: pd.DataFrame) -> pd.DataFrame:
 def _side(levels: pd.DataFrame, prefix: str, keys: dict[str, str]) -> pd.DataFrame:
     """`levels` ready to join: the `keys` columns renamed to the other side's names, the
     values prefixed (`before_value`, `after_claim_id`)."""
-    frame = levels[["metric", "entity", *keys, *_LEVEL_VALUES]]
+    frame = levels[[*_SERIES, *keys, *_LEVEL_VALUES]]
     return frame.rename(columns={**keys, **{v: f"{prefix}_{v}" for v in _LEVEL_VALUES}})
 
 
@@ -101,16 +96,16 @@ def _levels_from_growth(growths: pd.DataFrame, levels: pd.DataFrame) -> pd.DataF
         how=[f"× {t}" if u == "x" else f"× (1 + {t})"
              for t, u in zip(map(signed, g["value"], g["value_text"]), g["unit"], strict=True)],
     )  # fmt: skip
-    units = levels[["metric", "entity", "unit"]].drop_duplicates()
+    units = levels[[*_SERIES, "unit"]].drop_duplicates()
     units = units[~units["unit"].isin(RATE_UNITS)].rename(columns={"unit": "level_unit"})
-    pairs = g.merge(units, on=["metric", "entity"]).sort_values(["_order", "level_unit"])
+    pairs = g.merge(units, on=_SERIES).sort_values(["_order", "level_unit"])
     actual = levels[levels["status"] == Status.ACTUAL]
     pairs = pairs.merge(
         _side(actual, "before", {"period": "base_period", "unit": "level_unit"}),
-        how="left", on=["metric", "entity", "base_period", "level_unit"],
+        how="left", on=[*_SERIES, "base_period", "level_unit"],
     ).merge(
         _side(levels, "after", {"period": "period", "unit": "level_unit", "status": "status"}),
-        how="left", on=["metric", "entity", "period", "level_unit", "status"],
+        how="left", on=[*_SERIES, "period", "level_unit", "status"],
     )  # fmt: skip
     has_before = pairs["before_claim_id"].notna()
     forward = pairs[has_before]
@@ -164,15 +159,15 @@ def _growth_from_levels(levels: pd.DataFrame, growths: pd.DataFrame) -> pd.DataF
     actual = levels[levels["status"] == Status.ACTUAL]
     pairs = after.merge(
         _side(actual, "before", {"period": "base_period", "unit": "unit"}),
-        on=["metric", "entity", "base_period", "unit"],
+        on=[*_SERIES, "base_period", "unit"],
     )
     pairs = pairs[(pairs["before_value"] > 0) & (pairs["before_low"] > 0)]
     stated = growths[(growths["unit"] == Unit.PCT_CHANGE) & (growths["status"] == Status.ACTUAL)]
-    stated = stated.drop_duplicates(["metric", "entity", "period", "base_period"], keep="last")
+    stated = stated.drop_duplicates([*_SERIES, "period", "base_period"], keep="last")
     pairs = pairs.merge(
         _side(stated, "stated", {"period": "period", "base_period": "base_period"}),
         how="left",
-        on=["metric", "entity", "period", "base_period"],
+        on=[*_SERIES, "period", "base_period"],
     )
     low, high = interval_quotient(
         (pairs["low"], pairs["high"]), (pairs["before_low"], pairs["before_high"])
@@ -215,6 +210,7 @@ def _implied(
         "value": value, "low": low, "high": high, "formula": formula,
         "inputs": inputs[0] + "," + inputs[1], "consistency": "fills_gap",
         "stated_value": None, "stated_text": None, "stated_claim_id": None,
+        "scope": rows["scope"].where(rows["scope"] != "", None),
     }, index=rows.index)  # fmt: skip
     if stated is not None:
         figure = rows[[f"{stated}_{v}" for v in _LEVEL_VALUES]].set_axis(_LEVEL_VALUES, axis=1)
