@@ -71,14 +71,17 @@ def revision_rows(recon: Reconciliation, claims: pd.DataFrame) -> pd.DataFrame:
 
 def point_members(recon: Reconciliation, claims: pd.DataFrame, state: str) -> pd.DataFrame:
     """The points of one `state` (spread, mirror) with their member claims (the verdict of
-    the same name): one row per member, point columns first."""
+    the same name): one row per member, the point's columns and the member's prefixed
+    `member_` (originator, claim_id, value, value_text, publisher, published, quote)."""
     points = recon.resolved[recon.resolved["state"] == state]
-    members = recon.trail[recon.trail["verdict"] == state][["point_id", "claim_id", "originator"]]
+    members = recon.trail.loc[
+        recon.trail["verdict"] == state, ["point_id", "claim_id", "originator"]
+    ].rename(columns={"claim_id": "member_claim_id", "originator": "member_originator"})
     figures = claims[["claim_id", "value", "value_text", "publisher", "published", "quote"]]
-    frame = points.merge(members, on="point_id", suffixes=("", "_member")).merge(
-        figures, left_on="claim_id_member", right_on="claim_id", suffixes=("", "_claim")
+    frame = points.merge(members, on="point_id").merge(
+        figures.add_prefix("member_"), on="member_claim_id"
     )
-    return frame.sort_values(["metric", "entity", "period", "value_claim"], kind="stable")
+    return frame.sort_values(["metric", "entity", "period", "member_value"], kind="stable")
 
 
 def implausible_rows(recon: Reconciliation, claims: pd.DataFrame) -> pd.DataFrame:
