@@ -116,11 +116,12 @@ def _off_the_population(frame: pd.DataFrame) -> pd.Series:
             if ratio < s.implausible_factor:
                 continue
             product = row.value_head * people
+            times = row.value / product
+            off = f"{times:.3g} times that" if times > 1 else f"1/{1 / times:.3g} of that"
             found[row.index] = (
                 f"{pair.per_head} {row.value_text_head} × population {human_number(people)} "
                 f"({row.entity}, {year}) = {human_number(product)} {row.unit}; the stated "
-                f"{row.value_text} is {row.value / product:.3g} times that (it implies "
-                f"{human_number(implied)} people)"
+                f"{row.value_text} is {off} (it implies {human_number(implied)} people)"
             )
     return found
 

@@ -158,3 +158,31 @@ def test_excluded_claims_stay_out(db: Path, tmp_path: Path) -> None:
         judged = set(store.query("SELECT claim_id FROM resolution_trail")["claim_id"])
         kept = set(store.query("SELECT claim_id FROM claims")["claim_id"])
     assert "x" in kept and "x" not in judged  # hidden, not deleted
+
+
+def _section(html: str, name: str) -> str:
+    """The visible text of one report section, whitespace collapsed."""
+    found = re.search(rf'<section id="{name}">(.*?)</section>', html, re.S)
+    assert found, name
+    return " ".join(re.sub(r"<[^>]+>", " ", found[1]).split())
+
+
+def test_report_shows_spreads_and_revisions_as_such(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["reconcile", "--db", str(db)]).exit_code == 0
+    assert runner.invoke(cli, ["report", "--db", str(db), "--out", str(out)]).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    revisions = _section(html, "revisions")
+    assert "ADB 4.0 million tons 2024-05-04 4.4 million tons 2024-09-20" in revisions
+    spreads = _section(html, "spreads")
+    assert "2 forecasters: 4.4 million tons to 4.8 million tons" in spreads
+    assert "min 4,400,000, median 4,600,000, max 4,800,000" in spreads
+    assert "ADB 4.4 million tons" in spreads and "IMF 4.8 million tons" in spreads
+    mirrors = _section(html, "mirrors")
+    assert "China customs $3.8 billion" in mirrors
+    assert "Tajikistan statistics agency $1.96 billion" in mirrors
+    assert "45 million tons" in _section(html, "implausible")
+    assert "9.9 million tons" in _section(html, "undated")
+    conflicts = _section(html, "conflicts")  # none of them is a conflict
+    assert "No conflicting claims" in conflicts
