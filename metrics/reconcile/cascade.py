@@ -188,7 +188,8 @@ def _revision(point: _Point) -> None:
     for group in by_origin.values():
         current = [r for r in group if not r["superseded"]]
         for r in (r for r in group if r["superseded"]):
-            _supersede(point, r, _revised_to(r, current), named=True)
+            if (new := _revised_to(r, current)) is not None:
+                _supersede(point, r, new, named=True)
         dated = [r for r in current if r["published"]]
         if not dated:
             continue
@@ -209,24 +210,24 @@ def _restates(a: Row, b: Row) -> bool:
 
 def _revised_to(vintage: Row, current: Sequence[Row]) -> Row | None:
     """The figure a revision sentence revised `vintage` to: the same originator's figure
-    of the same article (the nearest one), else its latest."""
+    of the same article (the nearest one), else its latest; None when the point has no
+    other figure of the originator (the vintage is then all it says about the point, and
+    stays, as extraction put the new figure elsewhere)."""
     same = [r for r in current if r["source_id"] == vintage["source_id"]]
     if same:
         return min(same, key=lambda r: abs(r["char_start"] - vintage["char_start"]))
     return min(current, key=lambda r: _recency(r["published"]), default=None)
 
 
-def _supersede(point: _Point, old: Row, new: Row | None, *, named: bool) -> None:
-    """`old` is an earlier vintage of its originator, revised to `new` (None: a revision
-    sentence named it but the new figure is not one of this point's)."""
+def _supersede(point: _Point, old: Row, new: Row, *, named: bool) -> None:
+    """`old` is an earlier vintage of its originator, revised to `new`."""
     who = old["originator"] or old["origin"]
     if named:
         reason = f"earlier vintage named in a revision sentence of {who}: {_shown(old)} ({_who(old)})"
     else:
         reason = f"revised by the same originator ({who}): {_shown(old)} ({_who(old)})"
-    if new is not None:
-        reason += f" -> {_shown(new)} ({_who(new)})"
-        point.superseded_by[old["claim_id"]] = new["claim_id"]
+    reason += f" -> {_shown(new)} ({_who(new)})"
+    point.superseded_by[old["claim_id"]] = new["claim_id"]
     point.verdicts[old["claim_id"]] = (Verdict.SUPERSEDED, "revision", reason)
     point.live.remove(old)
     if "revision" not in point.fired:
