@@ -508,7 +508,7 @@ def resolve(prepared: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     shared_value = points["low"].transform("max") <= points["high"].transform("min")
     flagged = (prepared["superseded"] | prepared["implausible"].notna()).groupby(point)
     # an originator stating two values on two days may have revised itself (`_revision`)
-    by_origin = prepared.groupby([point, prepared["origin"]])
+    by_origin = prepared.groupby([point, pd.factorize(prepared["origin"])[0]])
     restated = (by_origin["published"].transform("nunique") > 1) & (
         by_origin["value"].transform("nunique") > 1
     )

@@ -78,7 +78,9 @@ def with_optional_columns(claims: pd.DataFrame) -> pd.DataFrame:
     missing = {c: d for c, d in OPTIONAL_CLAIM_COLUMNS.items() if c not in claims.columns}
     claims = claims.assign(**missing)
     scope = claims["scope"].astype(object)
-    blank = scope.isna() | (scope.astype(str).str.strip() == "")
+    named = scope.dropna()
+    blank = scope.isna()
+    blank[named.index] = named.astype(str).str.strip() == ""  # only the few stated scopes
     return claims.assign(
         scope=scope.where(~blank, None),
         originator=claims["originator"].astype(object).where(claims["originator"].notna(), None),

@@ -48,12 +48,14 @@ def implausible_reasons(frame: pd.DataFrame) -> pd.Series:
     reasons = pd.Series(None, index=frame.index, dtype=object)
     if frame.empty:
         return reasons
-    for found in (_off_the_point(frame), _off_the_population(frame)):
+    levels = _levels(frame)
+    for found in (_off_the_point(frame, levels), _off_the_population(frame, levels)):
         reasons = reasons.where(reasons.notna(), found)
     return reasons.astype(object).where(reasons.notna(), None)
 
 
 def _levels(frame: pd.DataFrame) -> pd.DataFrame:
+    """The dated, positive levels in units that are amounts (tonnes, money, counts)."""
     positive = pd.to_numeric(frame["value"], errors="coerce") > 0
     return frame[
         (frame["measure"] == Measure.LEVEL)
@@ -63,20 +65,23 @@ def _levels(frame: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-def _off_the_point(frame: pd.DataFrame) -> pd.Series:
+def _off_the_point(frame: pd.DataFrame, levels: pd.DataFrame) -> pd.Series:
     """A level `factor` times off the median of a point whose other claims agree with it."""
     s = settings()
-    levels = _levels(frame)
     found = pd.Series(None, index=frame.index, dtype=object)
+    # only points whose figures span the factor can hold one: in news, very few
+    point = pd.Series(pd.factorize(levels["point_id"])[0], index=levels.index)
+    values = levels["value"].astype(float).groupby(point)
+    spans = values.transform("max") >= s.implausible_factor * values.transform("min")
+    levels, point = levels[spans], point[spans]
     if levels.empty:
         return found
-    by_point = levels.groupby("point_id")["value"]
-    median = by_point.transform("median").astype(float)
     value = levels["value"].astype(float)
+    median = value.groupby(point).transform("median")
     ratio = pd.Series(np.maximum(value / median, median / value), index=levels.index)
     close = ratio < s.implausible_factor
-    near = close.groupby(levels["point_id"]).transform("sum")
-    near_here = close.groupby([levels["point_id"], levels["source_id"]]).transform("sum")
+    near = close.groupby(point).transform("sum")
+    near_here = close.groupby([point, levels["source_id"]]).transform("sum")
     flagged = (ratio >= s.implausible_factor) & (near - near_here >= s.min_agreeing)
     hits = flagged.to_numpy()
     for i, text, v, m, r, n in zip(
@@ -91,12 +96,11 @@ def _off_the_point(frame: pd.DataFrame) -> pd.Series:
     return found
 
 
-def _off_the_population(frame: pd.DataFrame) -> pd.Series:
+def _off_the_population(frame: pd.DataFrame, levels: pd.DataFrame) -> pd.Series:
     """A level whose per-head figure in the same document implies a population `factor`
     times off the country's."""
     s = settings()
     found = pd.Series(None, index=frame.index, dtype=object)
-    levels = _levels(frame)
     keys = ["source_id", "entity", "period", "unit"]
     for pair in s.per_head:
         totals = levels[levels["metric"] == pair.level]
