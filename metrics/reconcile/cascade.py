@@ -506,20 +506,18 @@ def resolve(prepared: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     point = pd.factorize(prepared["point_id"])[0]  # numbered as they first appear
     points = prepared.groupby(point)
     shared_value = points["low"].transform("max") <= points["high"].transform("min")
-    flagged = (prepared["superseded"] | prepared["implausible"].notna()).groupby(point)
-    # an originator stating two values on two days may have revised itself (`_revision`)
-    by_origin = prepared.groupby([point, pd.factorize(prepared["origin"])[0]])
-    restated = (by_origin["published"].transform("nunique") > 1) & (
-        by_origin["value"].transform("nunique") > 1
-    )
-    agreeing = (
-        shared_value
-        & (points["status"].transform("nunique") == 1)
-        & ~flagged.transform("any")
-        & ~restated.groupby(point).transform("any")
-    ).to_numpy()
     source = pd.factorize(prepared["source_id"], sort=True)[0]
     day = np.array([d.toordinal() if d is not None else 0 for d in prepared["published"]])
+    flagged = prepared["superseded"].to_numpy() | prepared["implausible"].notna().to_numpy()
+    # an originator stating two values on two days may have revised itself (`_revision`)
+    spans = pd.DataFrame({"day": day, "value": prepared["value"].to_numpy(dtype=float)})
+    by_origin = spans.groupby([point, pd.factorize(prepared["origin"])[0]])
+    low, high = by_origin.transform("min"), by_origin.transform("max")
+    revises = ((low["day"] < high["day"]) & (low["value"] < high["value"])).to_numpy()
+    unsettled = pd.Series(flagged | revises).groupby(point).transform("any").to_numpy()
+    agreeing = (
+        shared_value.to_numpy() & (points["status"].transform("nunique") == 1).to_numpy()
+    ) & ~unsettled
     # the order of _statement_order within a point; lexsort is stable: ties keep claim order
     order = np.lexsort((prepared["char_start"].to_numpy(), source, day, point))
     settle, cascade = order[agreeing[order]], order[~agreeing[order]]

@@ -72,10 +72,9 @@ def _best_supported(
         resolved["state"].isin([PointState.DISPUTED, PointState.AMBIGUOUS]), "point_id"
     ]
     forecast_points = prepared.loc[prepared["status"] == Status.FORECAST, "point_id"]
+    wanted = unsettled[unsettled.isin(forecast_points)]  # few: test the trail against these
     live = trail.loc[
-        trail["point_id"].isin(unsettled)
-        & trail["point_id"].isin(forecast_points)
-        & trail["verdict"].isin([Verdict.DISPUTED, Verdict.AMBIGUOUS]),
+        trail["point_id"].isin(wanted) & trail["verdict"].isin([Verdict.DISPUTED, Verdict.AMBIGUOUS]),
         "claim_id",
     ]
     rows = prepared[prepared["claim_id"].isin(live) & (prepared["status"] == Status.ACTUAL)]
