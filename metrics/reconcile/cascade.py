@@ -514,6 +514,7 @@ def resolve(prepared: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     by_origin = spans.groupby([point, pd.factorize(prepared["origin"])[0]])
     low, high = by_origin.transform("min"), by_origin.transform("max")
     revises = ((low["day"] < high["day"]) & (low["value"] < high["value"])).to_numpy()
+    del spans, by_origin, low, high  # a million rows each: gone before the cascade runs
     unsettled = pd.Series(flagged | revises).groupby(point).transform("any").to_numpy()
     agreeing = (
         shared_value.to_numpy() & (points["status"].transform("nunique") == 1).to_numpy()

@@ -45,10 +45,10 @@ def prepare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     same few figures and outlets), then joined back to the claims.
     """
     provenance = with_dates(sources[["source_id", *_SOURCE_FIELDS]], "published")
-    claims = with_optional_columns(claims)
     frame = as_objects(with_dates(claims, "period_start", "period_end")).merge(
         as_objects(provenance), on="source_id", how="left"
     )  # objects before the join: it copies pointers, not text
+    _fill_optional_columns(frame)
     bounds = frame[_INTERVAL_INPUTS].drop_duplicates()
     intervals = [
         claim_interval(*row) for row in zip(*map(bounds.get, _INTERVAL_INPUTS), strict=True)
@@ -72,20 +72,20 @@ def prepare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def with_optional_columns(claims: pd.DataFrame) -> pd.DataFrame:
-    """`claims` with every OPTIONAL_CLAIM_COLUMNS column, absent ones at their default;
-    an empty scope counts as none."""
-    missing = {c: d for c, d in OPTIONAL_CLAIM_COLUMNS.items() if c not in claims.columns}
-    claims = claims.assign(**missing)
-    scope = claims["scope"].astype(object)
+def _fill_optional_columns(frame: pd.DataFrame) -> None:
+    """Give `frame` (prepare's own, so changed in place rather than copied: a million
+    claims) every OPTIONAL_CLAIM_COLUMNS column, absent ones at their default; an empty
+    scope counts as none."""
+    for column, default in OPTIONAL_CLAIM_COLUMNS.items():
+        if column not in frame.columns:
+            frame[column] = default
+    scope = frame["scope"].astype(object)
     named = scope.dropna()
     blank = scope.isna()
     blank[named.index] = named.astype(str).str.strip() == ""  # only the few stated scopes
-    return claims.assign(
-        scope=scope.where(~blank, None),
-        originator=claims["originator"].astype(object).where(claims["originator"].notna(), None),
-        superseded=claims["superseded"].fillna(False).astype(bool),
-    )
+    frame["scope"] = scope.where(~blank, None)
+    frame["originator"] = frame["originator"].astype(object).where(frame["originator"].notna(), None)
+    frame["superseded"] = frame["superseded"].fillna(False).astype(bool)
 
 
 def point_ids(frame: pd.DataFrame) -> pd.Series:
