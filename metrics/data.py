@@ -108,7 +108,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     "originators.yaml": frozenset({"originators"}),
     "reconcile.yaml": frozenset(
         {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report",
-         "undated_reasons", "mirror_agency_kinds", "plausibility"}
+         "undated_reasons", "mirror_agency_kinds", "plausibility", "additive"}
     ),
     "populations.yaml": frozenset({"populations"}),
 }

@@ -2,8 +2,9 @@
 
 A growth with a level for its base period implies the level of its own period (and with
 a level for its own period, the base level); a pair of levels a year apart implies their
-growth. Where a stated figure exists the implied one checks it; where none does, the
-implied value fills the gap in the series.
+growth; a flow's level for part of a year implies at least that much for the year. Where
+a stated figure exists the implied one checks it; where none does, the implied value
+fills the gap in the series (a lower bound alone fills none).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from metrics.reconcile.cascade import RESOLVED_COLUMNS, signed
 from metrics.reconcile.frames import as_objects, concat, point_ids
 from metrics.reconcile.intervals import Interval, interval_product, interval_quotient
 from metrics.reconcile.plausibility import human_number as _human
+from metrics.reconcile.settings import settings
 from metrics.vocab import RATE_UNITS, Measure, PointState, Status, Unit
 
 IMPLIED_COLUMNS = [
@@ -71,7 +73,10 @@ def implied_values(resolved: pd.DataFrame) -> pd.DataFrame:
     growths = points[
         (points["measure"] == Measure.GROWTH) & points["base_period"].notna() & points["period"].notna()
     ]
-    frame = concat([_levels_from_growth(growths, levels), _growth_from_levels(levels, growths)])
+    frame = concat([
+        _levels_from_growth(growths, levels), _growth_from_levels(levels, growths),
+        _years_from_parts(levels),
+    ])  # fmt: skip
     return frame.drop_duplicates("implied_id").reset_index(drop=True)
 
 
@@ -186,6 +191,41 @@ def _growth_from_levels(levels: pd.DataFrame, growths: pd.DataFrame) -> pd.DataF
     )  # fmt: skip
 
 
+@cache
+def _year_holding(label: str) -> str | None:
+    """The year a part of a year lies in ("2022-01..2022-10" -> "2022"), else None."""
+    period = _period(label)
+    year = str(period.start.year)
+    return year if period.end.year == period.start.year and label != year else None
+
+
+def _years_from_parts(levels: pd.DataFrame) -> pd.DataFrame:
+    """Each actual level of a flow for part of a year, with the year's stated level: the
+    year holds at least the part, checked against the stated year (never a gap filled)."""
+    s = settings()
+    actual = levels[
+        (levels["status"] == Status.ACTUAL)
+        & levels["unit"].isin(s.additive_units)
+        & ~levels["metric"].isin(s.not_additive_metrics)
+    ]
+    years = {label: _year_holding(label) for label in actual["period"].unique()}
+    parts = actual.assign(year=actual["period"].map(years).astype(object))
+    pairs = parts[parts["year"].notna()].merge(
+        _side(actual, "stated", {"period": "year", "unit": "unit"}), on=[*_SERIES, "year", "unit"]
+    )
+    low, high = pairs["low"].to_numpy(dtype=float), np.full(len(pairs), np.inf)
+    return _implied(
+        pairs, period=pairs["year"], measure=Measure.LEVEL, unit=pairs["unit"],
+        status=Status.ACTUAL, value=pairs["value"], low=low, high=high,
+        inputs=[pairs["claim_id"]], stated="stated",
+        formula=_texts(
+            "{text} ({period}) is part of {year}: {year} holds at least {low} {unit}",
+            text=pairs["value_text"], period=pairs["period"], year=pairs["year"],
+            low=[_human(x) for x in low.tolist()], unit=pairs["unit"],
+        ),
+    )  # fmt: skip
+
+
 def _texts(template: str, **columns: Iterable[Any]) -> list[str]:
     """`template` filled in row by row from `columns` (by field name)."""
     names = list(columns)
@@ -208,7 +248,8 @@ def _implied(
         "metric": rows["metric"], "entity": rows["entity"], "period": period,
         "measure": measure, "unit": unit, "base_period": base_period, "status": status,
         "value": value, "low": low, "high": high, "formula": formula,
-        "inputs": inputs[0] + "," + inputs[1], "consistency": "fills_gap",
+        "inputs": inputs[0] + "," + inputs[1] if len(inputs) > 1 else inputs[0],
+        "consistency": "fills_gap",
         "stated_value": None, "stated_text": None, "stated_claim_id": None,
         "scope": rows["scope"].where(rows["scope"] != "", None),
     }, index=rows.index)  # fmt: skip
@@ -231,9 +272,10 @@ def _implied(
     periods = {label: _period(label) for label in frame["period"].unique()}
     frame["period_start"] = frame["period"].map(lambda label: periods[label].start)
     frame["period_end"] = frame["period"].map(lambda label: periods[label].end)
+    second = inputs[1] if len(inputs) > 1 else [""] * len(frame)
     frame["implied_id"] = [
         hashlib.sha1(f"{measure}|{p}|{a}|{b}".encode()).hexdigest()[:16]
-        for p, a, b in zip(frame["period"], inputs[0], inputs[1], strict=True)
+        for p, a, b in zip(frame["period"], inputs[0], second, strict=True)
     ]
     return frame[IMPLIED_COLUMNS]
 

@@ -32,6 +32,9 @@ class Settings:
     min_agreeing: int
     per_head: tuple[PerHead, ...]
     populations: dict[str, dict[int, float]]
+    additive_units: frozenset[str]
+    """Units of flows that add up over a year (a part of the year cannot exceed it)."""
+    not_additive_metrics: frozenset[str]
 
 
 @cache
@@ -60,4 +63,6 @@ def settings() -> Settings:
             country: {int(year): float(n) for year, n in years.items()}
             for country, years in populations.items()
         },
+        additive_units=frozenset(data["additive"]["units"]),
+        not_additive_metrics=frozenset(data["additive"]["not_metrics"]),
     )

@@ -1043,3 +1043,22 @@ def test_frames_without_the_optional_columns_read_as_null() -> None:
     assert prepared.loc["a", "origin"] == "kazinform"
     assert prepared["scope"].isna().all() and not prepared["superseded"].any()
     assert prepared.loc["a", "point_id"] == prepared.loc["b", "point_id"]
+
+
+PARTS_OF_A_YEAR = cases("parts_of_a_year", claims=claims_of, check=as_is)
+
+
+@pytest.mark.parametrize(("claims", "check"), PARTS_OF_A_YEAR)
+def test_part_of_a_year_cannot_exceed_the_year(claims: list[Row], check: str | None) -> None:
+    _, implied = implied_from(claims)
+    found = implied[implied["inputs"] == "part"]
+    if check is None:
+        assert found.empty
+        return
+    (row,) = found.itertuples()
+    part = claims[0]
+    assert (row.period, row.measure, row.consistency, row.stated_claim_id) == (
+        "2022" if part["period"].startswith("2022") else "2024", "level", check, "year")
+    assert row.high == float("inf") and row.low <= part["value"]
+    assert f"is part of {row.period}: {row.period} holds at least" in row.formula
+    assert row.formula.endswith(check)
