@@ -60,6 +60,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "cause_list_stops",
             "figure_anaphora",
             "pronoun_subjects",
+            "speaker_titles",
             "leading_phrase_openers",
             "whole_trade_words",
             "route_nouns",

@@ -21,6 +21,7 @@ from metrics.extract.entities import (
     joined_ports,
     named_ports,
     named_routes,
+    speaker_mentions,
     subject_of,
     topic_of,
 )
@@ -139,6 +140,7 @@ class DocumentContext:
             appositive_mentions(text, mentions)
             | dashed_aside_mentions(text, mentions, routes)
             | cause_mentions(mentions, self.cause_spans)
+            | speaker_mentions(text, mentions)
         )
         kept = [e for i, e in enumerate(mentions) if i not in aside]
         return sorted(kept + self._pronoun_subjects(kept), key=lambda e: e.start)
