@@ -71,6 +71,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "not_port_names",
             "joined_ports_before",
             "joined_ports_after",
+            "operator_words",
         }
     ),
     "coordination.yaml": frozenset(

@@ -55,6 +55,8 @@ class EntityRules:
     named_port: re.Pattern[str]  # "Port Veln", "the Veln Commercial Sea Port"
     not_port_names: frozenset[str]
     joined_ports: re.Pattern[str]  # "the ports of Aktau and Kuryk", "Poti and Batumi ports"
+    named_operator: re.Pattern[str]  # "Turkmenistan's Merchant Marine Fleet"
+    named_operator_words: tuple[str, ...]  # the words that end a company's name
     speaker_title: re.Pattern[str]  # "the deputy chairman of ": ends right before a name
 
 
@@ -96,6 +98,12 @@ def entity_rules() -> EntityRules:
         named_port=_named_port(data["port_words_before"], data["port_words_after"]),
         not_port_names=frozenset(data["not_port_names"]),
         joined_ports=_joined_ports(data["joined_ports_before"], data["joined_ports_after"]),
+        named_operator=re.compile(
+            r"\b[A-Z][\w-]+['’]s\s+(?P<name>(?:[A-Z][\w-]+\s+){0,3}?(?:"
+            + alternation(data["operator_words"], space=ONE_SPACE)
+            + r"))\b"
+        ),
+        named_operator_words=tuple(data["operator_words"]),
         speaker_title=re.compile(
             r"\b(?:(?:deputy|vice|acting|board)[\s-]+)*(?:"
             + alternation(data["speaker_titles"], space=ONE_SPACE)
@@ -162,6 +170,15 @@ def named_ports(text: str, rules: EntityRules | None = None) -> list[tuple[int, 
         if name not in rules.not_port_names:
             found.append((m.start(), m.end(), f"{name} port"))
     return found
+
+
+def named_operators(text: str, rules: EntityRules | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the companies `text` names after an owner's possessive:
+    "Georgia's Black Sea Shipping Company" -> "Black Sea Shipping Company", starting where
+    the owner does. Whether the owner is a country is the caller's to check (the catalog
+    knows)."""
+    rules = rules or entity_rules()
+    return [(m.start(), m.end(), m["name"]) for m in rules.named_operator.finditer(text)]
 
 
 def named_routes(text: str, rules: EntityRules | None = None) -> list[tuple[int, int, str]]:
