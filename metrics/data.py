@@ -72,6 +72,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "joined_ports_before",
             "joined_ports_after",
             "operator_words",
+            "country_ports_after",
+            "country_ports_before",
         }
     ),
     "coordination.yaml": frozenset(

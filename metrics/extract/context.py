@@ -140,6 +140,8 @@ class DocumentContext:
                     name = topic or named[before - 1].name
                     mentions.append(EntityMention(m.start(), m.end(), name, kind, False))
         mentions.sort(key=lambda e: e.start)
+        if "port" in lowered:
+            mentions = self._with_country_ports(text, mentions)
         aside = (
             appositive_mentions(text, mentions)
             | dashed_aside_mentions(text, mentions, routes)
@@ -148,6 +150,23 @@ class DocumentContext:
         )
         kept = [e for i, e in enumerate(mentions) if i not in aside]
         return sorted(kept + self._pronoun_subjects(kept), key=lambda e: e.start)
+
+    @staticmethod
+    def _with_country_ports(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
+        """A country's ports taken together are "<country> seaports": "the country's port
+        capacity will reach 30 Mt" is neither the country's figure nor one port's."""
+        rules = entity_rules()
+        found = []
+        for e in mentions:
+            if e.kind != "country":
+                found.append(e)
+                continue
+            after = rules.country_ports_after.match(text, e.end)
+            before = rules.country_ports_before.search(text, max(0, e.start - 20), e.start)
+            if after or before:
+                e = EntityMention(e.start, after.end() if after else e.end, f"{e.name} seaports", PORT, e.explicit)
+            found.append(e)
+        return found
 
     @property
     def _operator_words(self) -> list[str]:

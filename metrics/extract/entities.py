@@ -55,6 +55,8 @@ class EntityRules:
     named_port: re.Pattern[str]  # "Port Veln", "the Veln Commercial Sea Port"
     not_port_names: frozenset[str]
     joined_ports: re.Pattern[str]  # "the ports of Aktau and Kuryk", "Poti and Batumi ports"
+    country_ports_after: re.Pattern[str]  # "['s] seaports" right after a country
+    country_ports_before: re.Pattern[str]  # "ports of (the) " right before a country
     named_operator: re.Pattern[str]  # "Turkmenistan's Merchant Marine Fleet"
     named_operator_words: tuple[str, ...]  # the words that end a company's name
     speaker_title: re.Pattern[str]  # "the deputy chairman of ": ends right before a name
@@ -98,6 +100,8 @@ def entity_rules() -> EntityRules:
         named_port=_named_port(data["port_words_before"], data["port_words_after"]),
         not_port_names=frozenset(data["not_port_names"]),
         joined_ports=_joined_ports(data["joined_ports_before"], data["joined_ports_after"]),
+        country_ports_after=re.compile("|".join(data["country_ports_after"]), re.IGNORECASE),
+        country_ports_before=re.compile("|".join(data["country_ports_before"]), re.IGNORECASE),
         named_operator=re.compile(
             r"\b[A-Z][\w-]+['’]s\s+(?P<name>(?:[A-Z][\w-]+\s+){0,3}?(?:"
             + alternation(data["operator_words"], space=ONE_SPACE)
