@@ -43,6 +43,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "up_to_as_direction",
             "count_subject",
             "restates_previous",
+            "revision_verbs",
+            "revision_objects",
             "change_subject_increase",
             "change_subject_decrease",
             "change_subject_links",
