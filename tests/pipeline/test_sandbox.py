@@ -124,8 +124,9 @@ def test_the_connection_itself_refuses_to_loosen_the_sandbox(
     ],
 )
 def test_sql_refuses_to_loosen_the_sandbox(any_store: Store, sql: str, refusal: str) -> None:
-    with pytest.raises(StoreError, match=f"^query refused: {refusal}"):
+    with pytest.raises(StoreError, match=f"^query refused: {refusal}") as refused:
         any_store.query(sql)
+    assert "\n" not in str(refused.value)
 
 
 def test_sql_still_reads_the_database(any_store: Store) -> None:
@@ -245,13 +246,25 @@ def test_an_empty_database_is_a_new_one(tmp_path: Path) -> None:
 class TestCommand:
     """`metrics sql` end to end: the sandbox, the time limit and the row cap."""
 
-    def test_reading_a_file_is_one_error_line(self, db: Path) -> None:
-        result = CliRunner().invoke(
-            cli, ["sql", "SELECT content FROM read_text('/etc/passwd')", "--db", str(db)]
-        )
+    @pytest.mark.parametrize(
+        "sql",
+        [
+            *OUTSIDE_READS,
+            pytest.param("SET enable_external_access = true", id="set"),
+            pytest.param("INSTALL httpfs", id="install"),
+            pytest.param("LOAD httpfs", id="load"),
+        ],
+    )
+    def test_each_refusal_is_one_error_line(
+        self, db: Path, tmp_path: Path, home: Path, sql: str
+    ) -> None:
+        query = sql.format(secret=other_file(tmp_path))
+        result = CliRunner().invoke(cli, ["sql", query, "--db", str(db)])
         assert result.exit_code == 1
-        assert result.stderr.startswith("Error: query refused: it reads outside the database")
-        assert result.stderr.count("\n") == 1 and "root:" not in result.output
+        assert result.stderr.startswith("Error: query refused: ")
+        assert result.stderr.count("\n") == 1 and result.stdout == ""
+        assert "root:" not in result.output and "hunter2" not in result.output
+        assert not (home / ".duckdb").exists()
 
     def test_timeout(self, db: Path) -> None:
         started = time.monotonic()
