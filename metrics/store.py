@@ -521,7 +521,8 @@ def _check_signature(path: str) -> None:
 def _check_schema(con: duckdb.DuckDBPyConnection, path: str) -> None:
     """Refuse a DuckDB file whose tables are not ours, or were written by a newer metrics.
 
-    A file with no tables at all is a new (or never-ingested) database.
+    A file with no tables at all is a new (or never-ingested) database, and one with any of
+    ours is ours (a writer stopped while creating them leaves some).
     """
     tables = {
         name
@@ -530,11 +531,11 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: str) -> None:
             "WHERE database_name = current_database() AND schema_name = 'main'"
         ).fetchall()
     }
-    if tables and not {"sources", "claims"} <= tables:
+    if tables and not tables & {"sources", "claims", "meta", *_RECONCILE_TABLES}:
         shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
         raise StoreError(
             f"{path} is a DuckDB database but not a metrics one (its tables: {shown}; no "
-            "sources and claims): point --db (or METRICS_DB) at another file"
+            "sources, claims): point --db (or METRICS_DB) at another file"
         )
     version = schema_version(con) if "meta" in tables else None
     if version is not None and version > SCHEMA_VERSION:

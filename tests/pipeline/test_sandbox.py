@@ -17,6 +17,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from metrics import store as store_module
 from metrics.cli import cli
 from metrics.pipeline import ingest
 from metrics.store import SCHEMA_VERSION, Store, StoreError, schema_version
@@ -188,7 +189,7 @@ NOT_METRICS = [
     pytest.param(lambda p: p.write_bytes(b""), "is an empty file", id="empty"),
     pytest.param(lambda p: p.write_bytes(b"\0" * 4096), "is another kind of file", id="zeros"),
     pytest.param(_other_duckdb, "is a DuckDB database but not a metrics one (its tables: "
-                 "invoices; no sources and claims)", id="other-duckdb"),
+                 "invoices; no sources, claims)", id="other-duckdb"),
     pytest.param(_newer_metrics, f"was written by a newer metrics (schema version "
                  f"{SCHEMA_VERSION + 1}; this one reads up to {SCHEMA_VERSION})", id="newer"),
 ]  # fmt: skip
@@ -240,6 +241,17 @@ def test_an_empty_database_is_a_new_one(tmp_path: Path) -> None:
     path = tmp_path / "new.duckdb"
     duckdb.connect(str(path)).close()
     with Store(path) as store:
+        assert store.claims().empty
+
+
+def test_a_database_whose_tables_were_half_made_is_completed(tmp_path: Path) -> None:
+    path = tmp_path / "half.duckdb"
+    with duckdb.connect(str(path)) as con:  # a writer stopped after its first table
+        con.execute(duckdb.extract_statements(store_module._DDL)[0])
+    with Store(path, read_only=True) as reader, pytest.raises(StoreError, match="Catalog Error"):
+        reader.query("SELECT * FROM claims")  # a reader: no claims table yet
+    Store(path).close()  # a writer: no refusal, and the missing tables are made
+    with Store(path, read_only=True) as store:
         assert store.claims().empty
 
 
