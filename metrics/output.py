@@ -70,7 +70,9 @@ def format_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] =
         text = frame.to_json(
             orient="records", date_format="iso", date_unit="s", force_ascii=False, indent=2
         )
-        return f"{text}\n"
+        # pandas escapes the controls in strings but C1 and bidirectional ones; \uXXXX reads
+        # back the same, and the newlines between values are JSON's own
+        return _TERMINAL_CONTROLS.sub(_json_escape, text) + "\n"
     return f"{text_table(frame[list(table_columns)] if table_columns else frame)}\n"
 
 
@@ -97,6 +99,10 @@ _TERMINAL_CONTROLS = re.compile(
     "\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidirectional marks and overrides
     "\u2028\u2029]"  # line and paragraph separators
 )
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return match[0] if match[0] == "\n" else f"\\u{ord(match[0]):04x}"
 
 
 def terminal_text(text: str) -> str:

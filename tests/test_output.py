@@ -81,6 +81,14 @@ def test_csv_escapes_text_and_keeps_numbers_and_dates() -> None:
     assert parsed["count"].tolist() == [-1, 3]
 
 
+def test_json_escapes_what_a_terminal_would_act_on_and_reads_back_the_same() -> None:
+    frame = pd.DataFrame({"title": ["\x1b]0;pwned\x07 \x9b2J evil\u202etxt — 62%"]})
+    printed = format_frame(frame, "json")
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]", printed)
+    assert "— 62%" in printed  # other text stays as it is
+    assert pd.read_json(io.StringIO(printed)).equals(frame)
+
+
 def test_table_escapes_cells_and_headers() -> None:
     frame = pd.DataFrame({"\x1b[2J": ["\x1b]0;pwned\x07", "ok"]})
     printed = format_frame(frame, "table")
