@@ -259,6 +259,18 @@ def test_claim_interval(
     assert low <= value <= high
 
 
+def test_rounding_intervals_are_open_above() -> None:
+    """"2.7 million" and "2.8 million" meet at 2.75, which rounds to 2.8 only: no value
+    is allowed by both; each shares values with 2.76 million."""
+    low_27, high_27 = claim_interval(2.7e6, "2.7 million tons", "exact")
+    low_28, high_28 = claim_interval(2.8e6, "2.8 million tons", "exact")
+    at_276 = claim_interval(2.76e6, "2.76 million tons", "exact")
+    assert high_27 < 2.75e6 == low_28 and high_27 == pytest.approx(2.75e6)
+    assert not overlaps((low_27, high_27), (low_28, high_28))
+    assert overlaps((low_28, high_28), at_276) and not overlaps((low_27, high_27), at_276)
+    assert claim_interval(4.5e6, "no figure here", "exact") == (4.5e6, 4.5e6)
+
+
 OVERLAPS = cases("overlaps", a=interval, b=interval, expected=as_is)
 
 
@@ -1037,7 +1049,7 @@ def test_frames_without_the_optional_columns_read_as_null() -> None:
     """Before the extractor writes originator/scope/superseded, claims come without them."""
     claims, sources = frames([mt("a", "s1", 4.5), mt("b", "s2", 4.2)],
                              [source("s1", KAZINFORM, "2025-05-15"), source("s2", ASTANA, "2025-05-15")])  # fmt: skip
-    assert not set(OPTIONAL_CLAIM_COLUMNS) & set(claims.columns)
+    claims = claims.drop(columns=[c for c in OPTIONAL_CLAIM_COLUMNS if c in claims.columns])
     prepared = prepare(claims, sources).set_index("claim_id")
     assert prepared.loc["a", "originator"] == KAZINFORM  # the publisher stands in
     assert prepared.loc["a", "origin"] == "kazinform"
