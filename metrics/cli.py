@@ -393,7 +393,9 @@ def reconcile(db: Path, wait: float) -> None:
     "--state",
     type=click.Choice([str(state) for state in PointState]),
     help="resolved (a stated figure holds), disputed (sources disagree), ambiguous (one "
-    "article gives several values) or implied (derived, fills a gap).",
+    "article gives several values), implied (derived, fills a gap), spread (forecasters "
+    "disagree: min/median/max), mirror (each partner's agency gives its own figure) or "
+    "implausible (every figure an order of magnitude off).",
 )
 @format_option
 @db_options

@@ -113,8 +113,10 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     ),
     "originators.yaml": frozenset({"originators"}),
     "reconcile.yaml": frozenset(
-        {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report"}
+        {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report",
+         "undated_reasons", "mirror_agency_kinds", "plausibility", "additive"}
     ),
+    "populations.yaml": frozenset({"populations"}),
 }
 """Top-level keys each YAML file must hold; a file not listed here is only checked to be a
 mapping."""
