@@ -23,6 +23,10 @@ class Reason(Enum):
     ENCRYPTED = "encrypted PDF (it needs a password)"
     BROKEN = "cannot be parsed"
     NO_METRIC = "no table with a recognisable metric"
+    DATE_OUT_OF_RANGE = "published is out of range"
+    TIME_BUDGET = "exceeded the time budget"
+    MEMORY_BUDGET = "exceeded the memory budget"
+    CRASHED = "crashed the process reading it"
 
 
 class MetricsError(Exception):
