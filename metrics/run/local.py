@@ -28,6 +28,7 @@ from datetime import datetime
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from metrics.errors import MetricsError, Reason, SourceError
 from metrics.read import document_path
@@ -264,7 +265,18 @@ def _exit_with_parent() -> None:
     Linux kills this process when its parent dies (PR_SET_PDEATHSIG): the fork server,
     which exits as soon as the ingest that started it dies, or the ingest itself under
     spawn. Elsewhere a thread watches for the parent to change.
+
+    The fork server exits when the last holder of its "alive" pipe closes it, and every
+    process it forks inherits one end (to fork through it in turn, which a worker never
+    does): a worker must close that end, or it would keep the fork server alive, and the
+    fork server it.
     """
+    from multiprocessing import forkserver
+
+    server: Any = forkserver._forkserver  # typeshed leaves its attributes out
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
     parent = os.getppid()
     if sys.platform == "linux":
         libc = ctypes.CDLL(None, use_errno=True)
