@@ -137,11 +137,15 @@ class _Pool:
         wait([worker.conn for worker in busy] + list(sentinels), timeout)
         lost = []
         for worker in busy:
-            try:
-                while worker.shard is not None and worker.conn.poll():
-                    self._receive(worker, worker.conn.recv(), done)
-            except (EOFError, OSError):  # it died; its sentinel says so below
-                worker.process.join(1)
+            while worker.shard is not None:
+                try:
+                    if not worker.conn.poll():
+                        break
+                    message = worker.conn.recv()
+                except (EOFError, OSError):  # it died: its exit status says so below
+                    worker.process.join(1)
+                    break
+                self._receive(worker, message, done)
             if worker.shard is None:
                 continue
             if not worker.process.is_alive():
@@ -155,9 +159,11 @@ class _Pool:
     def _receive(
         self,
         worker: _Worker,
-        message: ShardResult | tuple[int | None, float],
+        message: ShardResult | tuple[int | None, float] | Exception,
         done: dict[int, ShardResult],
     ) -> None:
+        if isinstance(message, Exception):
+            raise message  # as extract_shard raised it in the worker
         if isinstance(message, ShardResult):
             done[message.number] = message
             worker.shard = worker.file_index = worker.deadline = None
@@ -251,9 +257,12 @@ def _serve(
             return
         if shard is None:
             return
-        result = extract_shard(shard, ingested_at, extractor, budget, starting)
-        starting(None)  # its files are read: validating and sending it is not a file's time
-        conn.send(result)
+        try:
+            result = extract_shard(shard, ingested_at, extractor, budget, starting)
+        except Exception as exc:  # not a file's fault (those fail alone): the ingest's
+            conn.send(exc)
+        else:
+            conn.send(result)
 
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>

@@ -110,13 +110,14 @@ def extract_shard(
     ingested_at: datetime,
     extractor: Extractor | None = None,
     budget: FileBudget | None = None,
-    starting: Callable[[int], None] | None = None,
+    starting: Callable[[int | None], None] | None = None,
 ) -> ShardResult:
     """Read and extract every file of `shard`; the same shard always gives the same rows.
 
     A file that cannot be read, exceeds its `budget` (none: unbounded) or whose rows break
     the schema fails alone with a message naming it. `starting(i)` is called before the
-    i-th file is read, so a process watching this one knows which file it is on.
+    i-th file is read and `starting(None)` after the last, so a process watching this one
+    knows which file it is on.
     """
     outcomes: dict[str, Outcome] = {}
     seen: set[str] = set()
@@ -144,6 +145,8 @@ def extract_shard(
             continue
         extracted.append((file_name, doc, claims))
         outcomes[file_name] = Outcome(file_name, path, _count(len(claims)))
+    if starting is not None:
+        starting(None)  # validating the shard is no file's time
 
     sources, rejected = _validated_sources(extracted, ingested_at)
     extracted = [entry for entry in extracted if entry[0] not in rejected]
