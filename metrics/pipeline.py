@@ -110,7 +110,8 @@ def screen(
 
     Settled are a file stored with the same content (`"unchanged"`), a new file that is a
     copy of another file of this batch or of a stored one (skipped: a copy would count as
-    a second source agreeing with the first) and a file over `max_bytes` (`"failed"`).
+    a second source agreeing with the first) and a file over `max_bytes`, or whose sidecar
+    is (`"failed"`).
     `stored` maps `source_id` to `(content_sha256, path)`. Hashing the bytes is far cheaper
     than parsing them, so re-ingesting an unchanged folder starts no worker.
     """

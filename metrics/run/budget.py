@@ -17,7 +17,6 @@ the alarm is the bound.
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import threading
 from collections.abc import Iterator
@@ -81,8 +80,13 @@ class FileBudget:
 @contextmanager
 def _alarm(seconds: float | None) -> Iterator[None]:
     """Raise `_OutOfTime` in the body after `seconds`; only the main thread gets signals,
-    so elsewhere (a thread of a notebook or a Dask worker) this does nothing."""
-    if seconds is None or threading.current_thread() is not threading.main_thread():
+    so elsewhere (a thread of a notebook or a Dask worker), or without SIGALRM (Windows),
+    this does nothing."""
+    if (
+        seconds is None
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
     armed = True
@@ -109,6 +113,8 @@ def _memory_limit(megabytes: int | None) -> Iterator[None]:
     if megabytes is None or size is None:
         yield
         return
+    import resource  # only where /proc says how big the process is, so not on Windows
+
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     ceiling = size + megabytes * 2**20
     if hard != resource.RLIM_INFINITY:

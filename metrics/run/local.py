@@ -280,12 +280,13 @@ def _exit_with_parent() -> None:
     does): a worker must close that end, or it would keep the fork server alive, and the
     fork server it.
     """
-    from multiprocessing import forkserver
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
 
-    server: Any = forkserver._forkserver  # typeshed leaves its attributes out
-    if server._forkserver_alive_fd is not None:
-        os.close(server._forkserver_alive_fd)
-        server._forkserver_alive_fd = None
+        server: Any = forkserver._forkserver  # typeshed leaves its attributes out
+        if server._forkserver_alive_fd is not None:
+            os.close(server._forkserver_alive_fd)
+            server._forkserver_alive_fd = None
     parent = os.getppid()
     if sys.platform == "linux":
         libc = ctypes.CDLL(None, use_errno=True)
