@@ -23,6 +23,7 @@ class Reason(Enum):
     ENCRYPTED = "encrypted PDF (it needs a password)"
     BROKEN = "cannot be parsed"
     NO_METRIC = "no table with a recognisable metric"
+    OUTSIDE_FOLDER = "a symlink that leads outside the folder being ingested"
     DATE_OUT_OF_RANGE = "published is out of range"
     TIME_BUDGET = "exceeded the time budget"
     MEMORY_BUDGET = "exceeded the memory budget"

@@ -20,6 +20,7 @@ import pandas as pd
 from metrics.errors import Reason, SourceError
 from metrics.models import source_id_of
 from metrics.read import SIDECAR_SUFFIX, content_hash, document_path, iter_source_files
+from metrics.read.walk import outside_root, sidecar_of
 from metrics.reconcile import Reconciliation, reconcile
 from metrics.run.budget import FileBudget
 from metrics.run.local import run_local
@@ -71,6 +72,7 @@ def ingest(
     engine: Engine | None = None,
     max_bytes: int | None = MAX_FILE_BYTES,
     strict: bool = False,
+    follow_symlinks: bool = False,
     budget: FileBudget | None = None,
 ) -> IngestSummary:
     """Load, extract and store every article file under `paths` (files or folders).
@@ -88,10 +90,12 @@ def ingest(
     (`metrics.run.run_dask` on a Dask cluster). Everything that passed is written, and the
     reconciliation tables rebuilt from the new claims, in one transaction; if that fails
     it is rolled back and `StoreError` is raised, leaving the stored data as it was.
+    A file whose symlink leads outside the folder it was found in (or, named itself, its
+    own folder) fails unread unless `follow_symlinks`.
     """
     stored = store.stored_hashes()
     ingested_at = datetime.now(UTC).replace(tzinfo=None)  # TIMESTAMP has no zone: UTC
-    todo, settled = screen(iter_source_files(paths), stored, max_bytes)
+    todo, settled = screen(iter_source_files(paths), stored, max_bytes, follow_symlinks)
     shards = make_shards(todo, jobs)
     results = (
         run_local(shards, ingested_at, extractor, jobs, budget or FileBudget.default())
@@ -105,6 +109,7 @@ def screen(
     files: list[tuple[Path, Path]],
     stored: dict[str, tuple[str, str]],
     max_bytes: int | None = MAX_FILE_BYTES,
+    follow_symlinks: bool = False,
 ) -> tuple[list[tuple[Path, Path]], list[Outcome]]:
     """(files to extract, outcomes of the files settled without extracting them).
 
@@ -120,6 +125,10 @@ def screen(
     todo, settled = [], []
     for file, root in files:
         path = document_path(file, root)
+        if not follow_symlinks and (target := outside_root(file, root)):
+            message = str(SourceError(str(file), Reason.OUTSIDE_FOLDER, f"to {target}"))
+            settled.append(Outcome(str(file), path, "failed", message))
+            continue
         try:
             size, sidecar_size = file.stat().st_size, _sidecar_size(file)
             too_large = max(size, sidecar_size) > ceiling
@@ -149,8 +158,8 @@ def screen(
 def _sidecar_size(file: Path) -> int:
     """The size of `file`'s sidecar (0 without one): it is read with the file, so it is
     held to the same limit."""
-    sidecar = file.with_name(file.name + SIDECAR_SUFFIX)
-    return sidecar.stat().st_size if sidecar.is_file() else 0
+    sidecar = sidecar_of(file)
+    return sidecar.stat().st_size if sidecar else 0
 
 
 def load_results(
