@@ -76,13 +76,20 @@ _REPEATED_DEATH = (
 )
 
 
+QUEUED = 2
+"""Shards sent to a worker at a time: it starts the next while this process stores the last."""
+WAKE = 0.05
+"""Seconds the pool's thread waits for workers before it looks at what its caller did."""
+
+
 @dataclass
 class _Worker:
-    """A worker process, the pipe to it and the file it is reading."""
+    """A worker process, the pipe to it, the shards sent to it and the file it is reading
+    (of the first of them)."""
 
     process: BaseProcess
     conn: Connection
-    shard: Shard | None = None
+    shards: deque[Shard] = field(default_factory=deque)
     file_index: int | None = None
     deadline: float | None = None  # time.monotonic() when the current file is out of time
     started_any: bool = False  # has it ever reported a file: if not, a death is no file's fault
@@ -90,15 +97,52 @@ class _Worker:
 
 @dataclass
 class _Pool:
-    """Workers that each extract one shard at a time, yielding results in shard order."""
+    """Workers that each extract a shard at a time, their results yielded in shard order.
+
+    A thread of this process runs the pool (feeds the workers, reads their results, keeps
+    the time) while the caller stores what it was given, as `concurrent.futures` does, so
+    no worker waits for the store and no overrun waits to be noticed.
+    """
 
     jobs: int
     ingested_at: datetime
     extractor: Extractor | None
     budget: FileBudget
     workers: list[_Worker] = field(default_factory=list)
+    ready: dict[int, ShardResult] = field(default_factory=dict)
+    error: BaseException | None = None
+    position: int = 0  # of the next result the caller waits for, in shard order
+    stopping: bool = False
+    changed: threading.Condition = field(default_factory=threading.Condition)
 
     def results(self, shards: list[Shard]) -> Iterator[ShardResult]:
+        manager = threading.Thread(target=self._manage, args=(shards,), daemon=True)
+        manager.start()
+        try:
+            for position, shard in enumerate(shards):
+                with self.changed:
+                    self.position = position
+                    self.changed.notify_all()
+                    while shard.number not in self.ready and self.error is None:
+                        self.changed.wait()
+                    if self.error is not None:
+                        raise self.error
+                    result = self.ready.pop(shard.number)
+                yield result
+        finally:
+            with self.changed:
+                self.stopping = True
+            manager.join()
+
+    def _manage(self, shards: list[Shard]) -> None:
+        try:
+            self._run(shards)
+        except BaseException as exc:  # the caller raises it
+            with self.changed:
+                self.error = exc
+                self.changed.notify_all()
+
+    def _run(self, shards: list[Shard]) -> None:
         originals = {shard.number: shard for shard in shards}
         failed: dict[int, dict[str, Outcome]] = {shard.number: {} for shard in shards}
         pending = deque(shards)
@@ -107,37 +151,54 @@ class _Pool:
         order = [shard.number for shard in shards]
         ahead = 2 * self.jobs  # shards past the next to yield: a few, not the whole corpus
         self.workers = [self._start() for _ in range(self.jobs)]
-        for position, number in enumerate(order):
-            window = set(order[position : position + ahead])
-            while number not in done:
-                for worker in self.workers:
-                    if worker.shard is None and pending and pending[0].number in window:
+        handed = 0
+        while handed < len(shards):
+            with self.changed:
+                if self.stopping:
+                    return
+                window = set(order[self.position : self.position + ahead])
+            for index, worker in enumerate(self.workers):
+                if not worker.shards and not worker.process.is_alive():  # killed from outside
+                    worker.conn.close()
+                    self.workers[index] = self._start()
+            for _ in range(QUEUED):  # one more each, the idle first
+                for worker in sorted(self.workers, key=lambda w: len(w.shards)):
+                    if len(worker.shards) < QUEUED and pending and pending[0].number in window:
                         self._assign(worker, pending.popleft())
-                for worker, lost, timed_out in self._poll(done):
-                    blamed = self._blame(worker, lost, timed_out)
-                    if not blamed:  # no file to blame: once is bad luck, twice a bug
-                        if lost.number in retried:
-                            raise MetricsError(_REPEATED_DEATH.format(number=lost.number))
-                        retried.add(lost.number)
-                    failed[lost.number].update(blamed)
-                    remaining = tuple(
-                        entry for entry in lost.files if entry[0] not in failed[lost.number]
-                    )
-                    pending.appendleft(Shard(lost.number, remaining))
-                    self.workers[self.workers.index(worker)] = self._start()
-            yield _with_failures(done.pop(number), originals[number], failed.pop(number))
+            for worker, timed_out in self._poll(done):
+                lost = worker.shards[0]
+                blamed = self._blame(worker, lost, timed_out)
+                if not blamed:  # no file to blame: once is bad luck, twice a bug
+                    if lost.number in retried:
+                        raise MetricsError(_REPEATED_DEATH.format(number=lost.number))
+                    retried.add(lost.number)
+                failed[lost.number].update(blamed)
+                remaining = tuple(
+                    entry for entry in lost.files if entry[0] not in failed[lost.number]
+                )
+                pending.extendleft(
+                    reversed([Shard(lost.number, remaining), *list(worker.shards)[1:]])
+                )
+                self.workers[self.workers.index(worker)] = self._start()
+            for number in list(done):
+                result = _with_failures(done.pop(number), originals[number], failed.pop(number))
+                with self.changed:
+                    self.ready[number] = result
+                    self.changed.notify_all()
+                handed += 1
 
-    def _poll(self, done: dict[int, ShardResult]) -> list[tuple[_Worker, Shard, bool]]:
-        """Wait for news from the busy workers; the ones to replace, with the shard each
-        lost and whether it was killed for overrunning its file's time."""
-        busy = [worker for worker in self.workers if worker.shard is not None]
+    def _poll(self, done: dict[int, ShardResult]) -> list[tuple[_Worker, bool]]:
+        """Wait for news from the busy workers; the ones to replace, each with whether it
+        was killed for overrunning its file's time."""
+        busy = [worker for worker in self.workers if worker.shards]
         deadlines = [worker.deadline for worker in busy if worker.deadline is not None]
-        timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        # wake up now and then to see whether the caller moved on or stopped
+        timeout = min([WAKE, *(deadline - time.monotonic() for deadline in deadlines)])
         sentinels = {worker.process.sentinel: worker for worker in busy}
-        wait([worker.conn for worker in busy] + list(sentinels), timeout)
+        wait([worker.conn for worker in busy] + list(sentinels), max(0.0, timeout))
         lost = []
         for worker in busy:
-            while worker.shard is not None:
+            while worker.shards:
                 try:
                     if not worker.conn.poll():
                         break
@@ -146,14 +207,14 @@ class _Pool:
                     worker.process.join(1)
                     break
                 self._receive(worker, message, done)
-            if worker.shard is None:
+            if not worker.shards:
                 continue
             if not worker.process.is_alive():
-                lost.append((worker, worker.shard, False))
+                lost.append((worker, False))
             elif worker.deadline is not None and time.monotonic() > worker.deadline:
                 worker.process.kill()
                 worker.process.join()
-                lost.append((worker, worker.shard, True))
+                lost.append((worker, True))
         return lost
 
     def _receive(
@@ -166,7 +227,8 @@ class _Pool:
             raise message  # as extract_shard raised it in the worker
         if isinstance(message, ShardResult):
             done[message.number] = message
-            worker.shard = worker.file_index = worker.deadline = None
+            worker.shards.popleft()
+            worker.file_index = worker.deadline = None
             return
         index, started = message  # (file index, its start on the monotonic clock), or finished
         worker.started_any = True
@@ -203,8 +265,7 @@ class _Pool:
         return _Worker(process, ours)
 
     def _assign(self, worker: _Worker, shard: Shard) -> None:
-        worker.shard = shard
-        worker.file_index = worker.deadline = None
+        worker.shards.append(shard)
         worker.conn.send(shard)
 
     def close(self) -> None:
@@ -212,7 +273,7 @@ class _Pool:
             with contextlib.suppress(OSError):  # finish: idle workers exit at once
                 worker.conn.send(None)
         for worker in self.workers:
-            worker.process.join(1 if worker.shard is None else 0)
+            worker.process.join(0 if worker.shards else 1)
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
