@@ -45,6 +45,8 @@ def misbehaving_extract(document: Document) -> list[Claim]:
         bytearray(8 * 2**30)
     if "SEGFAULT" in text:
         os.kill(os.getpid(), signal.SIGSEGV)
+    if "OOM-KILLED" in text:  # what the kernel's out-of-memory killer does
+        os.kill(os.getpid(), signal.SIGKILL)
     return extract_claims(document)
 
 
@@ -141,22 +143,23 @@ def test_a_source_row_failing_the_schema_fails_its_file_only(
 def test_in_the_pool_each_misbehaving_file_fails_alone_and_the_pool_goes_on(
     tmp_path: Path,
 ) -> None:
-    """Four misbehaving files spread over the shards of two workers: each fails with its
+    """Five misbehaving files spread over the shards of two workers: each fails with its
     reason, its worker is replaced when it had to be, and every good article is stored."""
     bad = {
         "a-loops.txt": "LOOP-IN-PYTHON",
         "h-loops-in-c.txt": "LOOP-IN-C",
         "p-hogs.txt": "HOG",
+        "t-killed.txt": "OOM-KILLED",
         "z-crashes.txt": "SEGFAULT",
     }
-    folder = folder_of(tmp_path, 56, bad)  # 60 files: three shards of 25 at most
+    folder = folder_of(tmp_path, 55, bad)  # 60 files: three shards of 25 at most
     started = time.monotonic()
     with Store(":memory:") as store:
         summary = ingest(
             store, [folder], jobs=2, extractor=misbehaving_extract, budget=FileBudget(2, 512)
         )
-        assert stored_paths(store) == [f"good-{i:03d}.md" for i in range(56)]
-        assert len(store.query("SELECT claim_id FROM claims")) == 56
+        assert stored_paths(store) == [f"good-{i:03d}.md" for i in range(55)]
+        assert len(store.query("SELECT claim_id FROM claims")) == 55
     assert time.monotonic() - started < 60
     messages = dict(summary.failed)
     assert messages == {
@@ -165,6 +168,10 @@ def test_in_the_pool_each_misbehaving_file_fails_alone_and_the_pool_goes_on(
             f"{folder / 'h-loops-in-c.txt'}: exceeded the time budget (2 s)"
         ),
         str(folder / "p-hogs.txt"): f"{folder / 'p-hogs.txt'}: exceeded the memory budget (512 MB)",
+        str(folder / "t-killed.txt"): (
+            f"{folder / 't-killed.txt'}: crashed the process reading it "
+            "(killed by SIGKILL, perhaps by the kernel for want of memory)"
+        ),
         str(folder / "z-crashes.txt"): (
             f"{folder / 'z-crashes.txt'}: crashed the process reading it (killed by SIGSEGV)"
         ),
