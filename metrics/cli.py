@@ -497,12 +497,15 @@ def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: floa
 def extract(file: Path, fmt: str) -> None:
     """Show the claims found in one source file without storing them.
 
+    The file is read under the default budget of `ingest` (--file-timeout, --file-memory).
+
     Example:
 
     \b
         metrics extract ../shared/corpus/docs/mfa_oceea_meeting_2025.txt --format json
     """
-    _, found = extract_file(file, file.parent)
+    with FileBudget.default().applied(str(file)):
+        _, found = extract_file(file, file.parent)
     _echo_frame(claims_frame(found), fmt, CLAIM_TABLE_COLUMNS)
 
 

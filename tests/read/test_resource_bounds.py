@@ -339,3 +339,17 @@ def test_a_declared_dimension_alone_costs_nothing(write) -> None:
     workbook = write("declared.xlsx", xlsx(cells, "A1:XFD1048576"))
     (table,) = load_document(workbook).tables
     assert table.rows == (("Year", "TITR cargo, million tons"), ("2024", "4.5"))
+
+
+def test_extract_reads_one_file_under_the_default_budget(
+    write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import metrics.run.budget
+
+    monkeypatch.setattr(metrics.run.budget, "default_timeout", lambda: 1.0)
+    numbers = write("ones.txt", "1 " * MEGABYTE)
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["extract", str(numbers)])
+    assert result.exit_code == 1
+    assert f"Error: {numbers}: exceeded the time budget (1 s); split it" in result.stderr
+    assert time.monotonic() - started < SECONDS
