@@ -112,6 +112,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
         {"modes", "all_modes", "mode_neutral_metrics", "metric_by_mode"}
     ),
     "originators.yaml": frozenset({"originators"}),
+    "limits.yaml": frozenset({"file_budget", "html", "tables", "xlsx", "pdf"}),
     "reconcile.yaml": frozenset(
         {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report",
          "undated_reasons", "mirror_agency_kinds", "plausibility", "additive"}

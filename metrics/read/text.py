@@ -11,6 +11,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 import yaml
@@ -30,11 +31,21 @@ class Content:
 
 
 class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text.
+    """SafeLoader that leaves dates as text and refuses aliases.
 
     PyYAML turns `2024-13-45` into a bare ValueError instead of a YAML error, and would hand
     `meta` date objects that JSON cannot hold; parsing `published` ourselves avoids both.
+    An alias (`*name`) repeats a node without copying it, so a kilobyte of nested aliases
+    ("billion laughs") becomes gigabytes once the metadata is written out as JSON; metadata
+    has no use for them.
     """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", self.peek_event().start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
@@ -90,7 +101,10 @@ def yaml_mapping(text: str) -> dict[str, Any]:
     Empty YAML is no keys. Raises `yaml.YAMLError` or `ValueError` (an explicit
     `!!timestamp`) for bad YAML and `NotAMapping` for YAML that is not a mapping.
     """
-    header = yaml.load(text, Loader=_TextDatesLoader)  # safe: a SafeLoader
+    try:
+        header = yaml.load(text, Loader=_TextDatesLoader)  # safe: a SafeLoader
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise yaml.YAMLError("nested too deeply") from None
     if header is None:
         return {}
     if not isinstance(header, dict):
@@ -99,7 +113,8 @@ def yaml_mapping(text: str) -> dict[str, Any]:
 
 
 def as_date(name: str, value: object) -> date | None:
-    """An ISO date no later than tomorrow (a publisher a time zone ahead is already there).
+    """An ISO date no later than tomorrow (a publisher a time zone ahead is already there)
+    and no earlier than `earliest_date`.
 
     A future date is a typo, and reconciliation would take the article for the newest.
     """
@@ -113,8 +128,20 @@ def as_date(name: str, value: object) -> date | None:
         else:
             if published > date.today() + timedelta(days=1):
                 raise SourceError(name, Reason.FUTURE_DATE, published.isoformat())
+            if published < earliest_date():
+                detail = f"{published}: before {earliest_date()}, the earliest date stored"
+                raise SourceError(name, Reason.DATE_OUT_OF_RANGE, detail)
             return published
     raise SourceError(name, Reason.BAD_DATE, repr(value))
+
+
+@cache
+def earliest_date() -> date:
+    """The first whole day pandas' datetime64[ns] holds (1677-09-22): the rows pass through
+    it on their way to the store, so an older date would fail the whole shard."""
+    import pandas as pd
+
+    return date.fromisoformat(pd.Timestamp.min.ceil("D").date().isoformat())
 
 
 def date_line(name: str, body: str) -> date | None:
