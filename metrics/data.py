@@ -106,6 +106,22 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
         {"modes", "all_modes", "mode_neutral_metrics", "metric_by_mode"}
     ),
     "originators.yaml": frozenset({"originators"}),
+    "provenance.yaml": frozenset(
+        {
+            "government_body",
+            "unnamed_government",
+            "attribution_before",
+            "attribution_possessive",
+            "attribution_after",
+            "attribution_gap",
+            "list_item",
+            "heading_max",
+            "anaphora",
+            "carry_paragraphs",
+            "inclusive_before",
+            "scopes",
+        }
+    ),
     "reconcile.yaml": frozenset(
         {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report"}
     ),

@@ -65,6 +65,27 @@ CREATE TABLE IF NOT EXISTS claims (
 );
 """
 
+# Columns added after the first release, each with how an older file is upgraded in place:
+# `ALTER TABLE ... ADD COLUMN` fills existing rows with the default, so a database written
+# before them opens as if it had been written now (claims with no originator or scope, not
+# superseded; sources extracted). New files get them the same way, after `_DDL`, so both
+# have the same columns in the same order.
+_ADDED_COLUMNS = (
+    ("claims", "originator", "VARCHAR", False),
+    ("claims", "scope", "VARCHAR", False),
+    ("claims", "superseded", "BOOLEAN DEFAULT false", True),
+    ("sources", "origin", "VARCHAR DEFAULT 'extracted'", True),
+)
+
+# Claims an analyst hides from reconciliation without deleting them (`metrics exclude`).
+_EXCLUSIONS_DDL = """
+CREATE TABLE IF NOT EXISTS exclusions (
+    claim_id    VARCHAR PRIMARY KEY,
+    why         VARCHAR NOT NULL,
+    excluded_at TIMESTAMP
+);
+"""
+
 # What reconciliation derives from `claims`; the pipeline rebuilds it whole in the ingest
 # transaction, so it always matches the claims it was computed from. Columns follow
 # `metrics.reconcile`.
@@ -192,7 +213,24 @@ class Store:
         self.con = _connect(self.path, read_only, wait)
         if not read_only:
             self.con.execute(_DDL)
+            self._add_columns()
+            self.con.execute(_EXCLUSIONS_DDL)
             self.con.execute(_RECONCILE_DDL)
+
+    def _add_columns(self) -> None:
+        """Give a file written before `_ADDED_COLUMNS` existed those columns, in place."""
+        present = set(
+            self.con.execute(
+                "SELECT table_name, column_name FROM duckdb_columns() "
+                "WHERE schema_name = 'main' AND table_name IN ('claims', 'sources')"
+            ).fetchall()
+        )
+        for table, column, definition, not_null in _ADDED_COLUMNS:
+            if (table, column) in present:
+                continue
+            self.con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            if not_null:
+                self.con.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL")
 
     def __enter__(self) -> Store:
         return self
