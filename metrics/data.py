@@ -119,6 +119,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "anaphora",
             "carry_paragraphs",
             "inclusive_before",
+            "scope_clause_breaks",
             "scopes",
         }
     ),

@@ -14,6 +14,7 @@ import contextlib
 import re
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
@@ -360,6 +361,37 @@ class Store:
             with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it too
                 self.con.unregister("_batch_sources")
                 self.con.unregister("_batch_claims")
+
+    def manual_sources(self, claims_file: str) -> dict[str, str]:
+        """`source_id` -> fingerprint of the sources `metrics add-claims` stored from a claims
+        file of this name (empty when none)."""
+        rows = self.con.execute(
+            "SELECT source_id, content_sha256 FROM sources WHERE origin = 'manual' "
+            "AND json_extract_string(meta, '$.claims_file') = ?",
+            [claims_file],
+        ).fetchall()
+        return dict(rows)
+
+    def has_claim(self, claim_id: str) -> bool:
+        return bool(self.con.execute("SELECT 1 FROM claims WHERE claim_id = ?", [claim_id]).fetchall())
+
+    def exclude(self, claim_id: str, why: str, at: datetime) -> None:
+        """Record that `claim_id` is hidden from reconciliation (again: the newer reason)."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO exclusions (claim_id, why, excluded_at) VALUES (?, ?, ?)",
+            [claim_id, why, at],
+        )
+
+    def include(self, claim_id: str) -> bool:
+        """Drop the exclusion of `claim_id`; False when it was not excluded."""
+        found = self.con.execute(
+            "DELETE FROM exclusions WHERE claim_id = ? RETURNING claim_id", [claim_id]
+        ).fetchall()
+        return bool(found)
+
+    def exclusions(self) -> pd.DataFrame:
+        """Every excluded claim with the reason and when."""
+        return self.con.execute("SELECT * FROM exclusions ORDER BY excluded_at, claim_id").df()
 
     def reconciliation_missing(self) -> bool:
         """Claims are stored but no reconciliation of them (a file from before it existed)."""

@@ -69,6 +69,7 @@ class _Rules:
     governments: dict[str, str]  # country -> its government's name
     scopes: tuple[_Scope, ...]
     scope_keys: re.Pattern[str]  # the scopes' key words, in lower-case text
+    scope_clause_breaks: re.Pattern[str]
     inclusive: re.Pattern[str]  # searched in the text before a scope phrase
 
 
@@ -154,6 +155,7 @@ def _rules() -> _Rules:
         governments={e["country"]: e["name"] for e in entries if e["kind"] == "government"},
         scopes=scopes,
         scope_keys=re.compile("|".join(sorted({k for s in scopes for k in s.keys}, key=len, reverse=True))),
+        scope_clause_breaks=re.compile(_alternation(data["scope_clause_breaks"])),
         inclusive=re.compile(inclusive, re.IGNORECASE),
     )
 
@@ -378,7 +380,7 @@ class ProvenanceReader:
         phrases = self._scope_phrases(start, end)
         if not phrases:
             return None
-        first, last = self._clause_of(start, end, claim.char_start)
+        first, last = self._scope_clause(start, end, claim.char_start)
         found = {
             scope.label
             for a, b, scope in phrases
@@ -387,6 +389,18 @@ class ProvenanceReader:
             and not (scope.implied_by_entity and scope.implied_by_entity.search(claim.entity or ""))
         }
         return found.pop() if len(found) == 1 else None
+
+    def _scope_clause(self, start: int, end: int, offset: int) -> tuple[int, int]:
+        """The part of the sentence `text[start:end]` around `offset` that a scope phrase
+        must be in: cut only at contrasts and asides, not at "and"."""
+        first, last = start, end
+        for m in self.rules.scope_clause_breaks.finditer(self.text, start, end):
+            if m.end() <= offset:
+                first = m.end()
+            elif m.start() >= offset:
+                last = m.start()
+                break
+        return first, last
 
     def _scope_phrases(self, start: int, end: int) -> list[tuple[int, int, _Scope]]:
         """The scope phrases of the sentence `text[start:end]` (found once), without those
