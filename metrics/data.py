@@ -109,7 +109,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     "provenance.yaml": frozenset(
         {
             "government_body",
-            "unnamed_government",
+            "unnamed",
             "attribution_before",
             "attribution_possessive",
             "attribution_after",

@@ -25,24 +25,27 @@ from metrics.extract.segment import clauses, paragraphs, sentences
 from metrics.lexicon.textscan import finditer, group_end, top_level_alternatives
 from metrics.models import Claim
 
-_GOVERNMENT = ""
-"""The name of an unnamed government body ("the ministry said"): the government of the
-claim's country, decided per claim."""
+_UNNAMED = "\x01"
+"""Begins the name of an unnamed body ("the ministry said", "the Statistics Agency"), which
+is followed by its kind: the organisation of that kind and country is decided per claim."""
 _BESIDE = 12
 """Characters between an organisation's name and a ministry or president word that make the
 word part of the name ("the KTZ President", "President of the EBRD")."""
-_AMBIGUOUS = "\0"
 _CLAUSE_END = re.compile(r"[.;!?\"“”\n]")
 """A paragraph attributing figures to several organisations: it passes none on."""
 
 
 @dataclass(frozen=True)
 class Mention:
-    """An organisation named in the text (`name` from originators.yaml, or `_GOVERNMENT`)."""
+    """An organisation named in the text: `name` from originators.yaml, or `_UNNAMED` + kind."""
 
     start: int
     end: int
     name: str
+
+
+_AMBIGUOUS = Mention(-1, -1, "")
+"""A paragraph attributing figures to several organisations: it passes none on."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,9 @@ class _Rules:
     carry_paragraphs: int
     list_item: re.Pattern[str]
     heading_max: int
-    governments: dict[str, str]  # country -> its government's name
+    by_kind: dict[tuple[str, str], str]  # (kind, country) -> name
+    countries: dict[str, str]  # name -> country
+    unnamed: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, kind)
     scopes: tuple[_Scope, ...]
     scope_keys: re.Pattern[str]  # the scopes' key words, in lower-case text
     scope_clause_breaks: re.Pattern[str]
@@ -140,8 +145,8 @@ def _rules() -> _Rules:
     )
     return _Rules(
         names=re.compile(
-            rf"(?=[A-Zmgc])(?:(?<!\w)(?:{_by_first_letter([a for a, _ in named])})(?!\w)"
-            rf"|{_alternation(data['unnamed_government'])})"
+            rf"(?=[A-Zmgcs])(?:(?<!\w)(?:{_by_first_letter([a for a, _ in named])})(?!\w)"
+            rf"|{_alternation(p for body in data['unnamed'] for p in body['patterns'])})"
         ),
         aliases=tuple((re.compile(alias), name) for alias, name in named),
         before=re.compile(before),
@@ -152,7 +157,11 @@ def _rules() -> _Rules:
         carry_paragraphs=int(data["carry_paragraphs"]),
         list_item=re.compile(data["list_item"]),
         heading_max=int(data["heading_max"]),
-        governments={e["country"]: e["name"] for e in entries if e["kind"] == "government"},
+        by_kind={(e["kind"], e["country"]): e["name"] for e in entries if e["country"]},
+        countries={e["name"]: e["country"] for e in entries if e["country"]},
+        unnamed=tuple(
+            (re.compile(_alternation(body["patterns"])), body["kind"]) for body in data["unnamed"]
+        ),
         scopes=scopes,
         scope_keys=re.compile("|".join(sorted({k for s in scopes for k in s.keys}, key=len, reverse=True))),
         scope_clause_breaks=re.compile(_alternation(data["scope_clause_breaks"])),
@@ -164,6 +173,12 @@ def _rules() -> _Rules:
 def _name_of(words: str) -> str | None:
     """The organisation whose alias `words` are, None for an unnamed government body."""
     return next((n for alias, n in _rules().aliases if alias.fullmatch(words)), None)
+
+
+@cache
+def _kind_of(words: str) -> str:
+    """The kind of the unnamed body `words` name ("the ministry": government)."""
+    return next((kind for pattern, kind in _rules().unnamed if pattern.fullmatch(words)), "")
 
 
 def originator_named(name: str) -> str | None:
@@ -222,7 +237,7 @@ class ProvenanceReader:
         self._attributions: dict[int, bool] = {}  # by mention start
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self._clause_spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        self._carries: dict[int, str | None] = {}
+        self._carries: dict[int, Mention | None] = {}
         self._scoped: dict[int, list[tuple[int, int, _Scope]]] = {}  # by sentence start
 
     # -- originator ------------------------------------------------------------------
@@ -234,8 +249,7 @@ class ProvenanceReader:
             return None
         mentions = self._mentions_in(number)
         if not mentions:
-            name = self._carried(number)
-            return None if name is None else self._resolved(name, claim.entity)
+            return self._resolved(self._carried(number), claim.entity)
         start, end = self._sentence(claim)
         in_sentence = [m for m in mentions if start <= m.start < end]
         if in_sentence:
@@ -245,37 +259,45 @@ class ProvenanceReader:
                 key=lambda m: (
                     not clause[0] <= m.start < clause[1],
                     not self._attributed(m),
-                    m.name == _GOVERNMENT,
+                    m.name.startswith(_UNNAMED),
                     abs(m.start - claim.char_start),
                 ),
             )
-            return self._resolved(best.name, claim.entity)
+            return self._resolved(best, claim.entity)
         attributed = [m for m in mentions if self._attributed(m)]
         before = [m for m in attributed if m.end <= start]
         after = [m for m in attributed if m.start >= end]
         if before or after:
-            best = before[-1] if before else after[0]
-            return self._resolved(best.name, claim.entity)
-        name = self._carried(number)
-        return None if name is None else self._resolved(name, claim.entity)
+            return self._resolved(before[-1] if before else after[0], claim.entity)
+        return self._resolved(self._carried(number), claim.entity)
 
-    def _resolved(self, name: str, entity: str | None) -> str | None:
-        """A name, or for an unnamed government body the government of the entity's country."""
-        if name != _GOVERNMENT:
-            return name
-        if not entity:
+    def _resolved(self, mention: Mention | None, entity: str | None) -> str | None:
+        """The name of `mention`; for an unnamed body, the one of its kind of the country
+        named last before it in its paragraph ("the Kazakh Deputy Prime Minister ... the
+        Prime Minister's office"), else of the country the claim's entity starts with."""
+        if mention is None or not mention.name.startswith(_UNNAMED):
+            return mention.name if mention else None
+        rules = self.rules
+        number = self._paragraph_of(mention.start)
+        named_before = [
+            m for m in self._mentions_in(number) if m.end <= mention.start and m.name in rules.countries
+        ]
+        if named_before:
+            country = rules.countries[named_before[-1].name]
+        elif entity:
+            country = re.split(r"[- ]", entity, maxsplit=1)[0]
+        else:
             return None
-        country = re.split(r"[- ]", entity, maxsplit=1)[0]
-        return self.rules.governments.get(country)
+        return rules.by_kind.get((mention.name[len(_UNNAMED) :], country))
 
-    def _carried(self, number: int) -> str | None:
+    def _carried(self, number: int) -> Mention | None:
         """The attribution paragraph `number` takes from the paragraphs before it, if every
         step back is linked: a list item or lead, a pronoun, or a metric in common."""
         if number not in self._carries:
             self._carries[number] = self._carry(number)
         return self._carries[number]
 
-    def _carry(self, number: int) -> str | None:
+    def _carry(self, number: int) -> Mention | None:
         rules = self.rules
         source, steps = number - 1, 0
         while source >= 0 and steps < rules.carry_paragraphs and not self._heading(source):
@@ -287,7 +309,7 @@ class ProvenanceReader:
             source -= 1
         else:
             return None
-        if own == _AMBIGUOUS:
+        if own is _AMBIGUOUS:
             return None
         metrics = set(self._metrics.get(number, ()))
         for current in range(number, source, -1):  # each step back must be linked
@@ -304,13 +326,13 @@ class ProvenanceReader:
             metrics |= previous_metrics
         return own
 
-    def _own_attribution(self, number: int) -> str | None:
-        """The one organisation paragraph `number` names as a source, `_AMBIGUOUS` for
-        several, None for none."""
-        names = {m.name for m in self._mentions_in(number) if self._attributed(m)}
-        if len(names) > 1:
+    def _own_attribution(self, number: int) -> Mention | None:
+        """The one organisation paragraph `number` names as a source (its first mention),
+        `_AMBIGUOUS` for several, None for none."""
+        attributed = [m for m in self._mentions_in(number) if self._attributed(m)]
+        if len({m.name for m in attributed}) > 1:
             return _AMBIGUOUS
-        return next(iter(names), None)
+        return attributed[0] if attributed else None
 
     def _heading(self, number: int) -> bool:
         text = self._paragraphs[number][1].strip()
@@ -342,7 +364,7 @@ class ProvenanceReader:
                 named.append((m.start(), m.end(), name))
         found = [Mention(a, b, name) for a, b, name in named]
         found += [
-            Mention(a, b, _GOVERNMENT)
+            Mention(a, b, _UNNAMED + _kind_of(self.text[a:b]))
             for a, b in unnamed
             # "KTZ President", "President of the EBRD": the name holds
             if not any(x - _BESIDE < b and a < y + _BESIDE for x, y, _ in named)

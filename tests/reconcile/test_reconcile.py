@@ -95,6 +95,9 @@ def claim(**overrides: Any) -> Row:
         "char_start": 0,
         "char_end": 16,
         "extractor": "test",
+        "originator": None,
+        "scope": None,
+        "superseded": False,
     }
     row.update(overrides)
     assert set(row) == set(CLAIM_COLUMNS)
