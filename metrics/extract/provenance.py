@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
+from typing import Any
 
 from metrics.data import load
 from metrics.extract.segment import clauses, paragraphs, sentences
@@ -71,8 +72,8 @@ class _Rules:
     heading_max: int
     by_kind: dict[tuple[str, str], str]  # (kind, country) -> name
     countries: dict[str, str]  # name -> country
-    unnamed: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, kind)
-    unnamed_keys: tuple[str, ...]  # lower-case words the unnamed bodies' patterns begin with
+    # each lower-case word unnamed bodies begin with, and the (pattern, kind) of those bodies
+    unnamed_by_key: tuple[tuple[str, tuple[tuple[re.Pattern[str], str], ...]], ...]
     scopes: tuple[_Scope, ...]
     scope_keys: re.Pattern[str]  # the scopes' key words, in lower-case text
     scope_clause_breaks: re.Pattern[str]
@@ -119,6 +120,15 @@ def _by_first_letter(patterns: list[str]) -> str:
     return "|".join(lettered + [f"(?:{p})" for p in others])
 
 
+def _by_key(bodies: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The unnamed bodies of provenance.yaml by each of their key words."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for body in bodies:
+        for key in body["keys"]:
+            out.setdefault(key, []).append(body)
+    return out
+
+
 @cache
 def _rules() -> _Rules:
     data = load("provenance.yaml")
@@ -157,10 +167,10 @@ def _rules() -> _Rules:
         heading_max=int(data["heading_max"]),
         by_kind={(e["kind"], e["country"]): e["name"] for e in entries if e["country"]},
         countries={e["name"]: e["country"] for e in entries if e["country"]},
-        unnamed=tuple(
-            (re.compile(_alternation(body["patterns"])), body["kind"]) for body in data["unnamed"]
+        unnamed_by_key=tuple(
+            (key, tuple((re.compile(_alternation(b["patterns"])), b["kind"]) for b in bodies))
+            for key, bodies in _by_key(data["unnamed"]).items()
         ),
-        unnamed_keys=tuple(sorted({key for body in data["unnamed"] for key in body["keys"]})),
         scopes=scopes,
         scope_keys=re.compile("|".join(sorted({k for s in scopes for k in s.keys}, key=len, reverse=True))),
         scope_clause_breaks=re.compile(_alternation(data["scope_clause_breaks"])),
@@ -227,7 +237,7 @@ class ProvenanceReader:
         self._metrics: dict[int, set[str]] = {}
         for claim in claims:
             self._metrics.setdefault(self._paragraph_of(claim.char_start), set()).add(claim.metric)
-        self._mention_starts: list[int] = []  # set with `_all_mentions`
+        self._mentions: dict[int, list[Mention]] = {}  # by paragraph
         self._attributions: dict[int, bool] = {}  # by mention start
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self._clause_spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -337,51 +347,53 @@ class ProvenanceReader:
         )
 
     def _mentions_in(self, number: int) -> list[Mention]:
-        """The organisations paragraph `number` names, in text order."""
-        mentions = self._all_mentions
+        """The organisations paragraph `number` names, in text order (found once): only
+        the paragraphs a claim needs are searched."""
+        known = self._mentions.get(number)
+        if known is not None:
+            return known
+        rules, text = self.rules, self.text
         start, para = self._paragraphs[number]
-        first = bisect.bisect_left(self._mention_starts, start)
-        last = bisect.bisect_left(self._mention_starts, start + len(para))
-        return mentions[first:last]
-
-    @cached_property
-    def _all_mentions(self) -> list[Mention]:
-        """Every organisation the text names, in text order: one scan of the whole text."""
-        rules = self.rules
+        end = start + len(para)
         named = [
             Mention(m.start(), m.end(), name)
-            for m in rules.names.finditer(self.text)
+            for m in rules.names.finditer(text, start, end)
             if (name := _name_of(m.group())) is not None
         ]
         found = named + [
             mention
-            for mention in self._unnamed_mentions()
+            for mention in self._unnamed_mentions(start, end)
             # "KTZ President", "President of the EBRD": the name holds
             if not any(
                 m.start - _BESIDE < mention.end and mention.start < m.end + _BESIDE for m in named
             )
         ]
         found.sort(key=lambda mention: mention.start)
-        self._mention_starts = [mention.start for mention in found]
+        self._mentions[number] = found
         return found
 
-    def _unnamed_mentions(self) -> list[Mention]:
-        """Unnamed bodies ("the ministry"), found from their key words with `str.find`: a
-        handful of literal searches cost far less than a pattern tried at every letter."""
-        text, lowered = self.text, self.text.lower()
+    def _unnamed_mentions(self, start: int, end: int) -> list[Mention]:
+        """Unnamed bodies ("the ministry") in `text[start:end]`, found from their key words
+        with `str.find`: a few literal searches cost far less than a pattern tried at every
+        letter."""
+        text, lowered = self.text, self._lowered
         if len(lowered) != len(text):  # a character whose lower case is longer: no offsets
             return []
         found: dict[int, Mention] = {}
-        for key in self.rules.unnamed_keys:
-            at = lowered.find(key)
+        for key, rules in self.rules.unnamed_by_key:
+            at = lowered.find(key, start, end)
             while at >= 0:
                 if at not in found:
-                    for pattern, kind in self.rules.unnamed:
-                        if m := pattern.match(text, at):
+                    for pattern, kind in rules:
+                        if m := pattern.match(text, at, end):
                             found[at] = Mention(at, m.end(), _UNNAMED + kind)
                             break
-                at = lowered.find(key, at + 1)
+                at = lowered.find(key, at + 1, end)
         return list(found.values())
+
+    @cached_property
+    def _lowered(self) -> str:
+        return self.text.lower()
 
     def _attributed(self, mention: Mention) -> bool:
         """Whether the text names `mention` as the source of something ("according to X",
