@@ -114,6 +114,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "attribution_possessive",
             "attribution_after",
             "attribution_gap",
+            "other_speaker",
             "list_item",
             "heading_max",
             "anaphora",

@@ -66,6 +66,7 @@ class _Rules:
     possessive: re.Pattern[str]  # matched at the end of a name: "'s data"
     verbs: re.Pattern[str]  # searched after a name, up to `gap`: "expects"
     gap: int
+    other_speaker: re.Pattern[str]  # between a name and a verb: the verb is someone else's
     anaphora: re.Pattern[str]
     carry_paragraphs: int
     list_item: re.Pattern[str]
@@ -161,6 +162,7 @@ def _rules() -> _Rules:
         possessive=re.compile(parenthesis + f"(?:{_alternation(data['attribution_possessive'])})"),
         verbs=re.compile(rf"(?<!\w)(?:{_by_first_letter(data['attribution_after'])})"),
         gap=int(data["attribution_gap"]),
+        other_speaker=re.compile(rf"(?:{data['other_speaker']})\Z"),
         anaphora=re.compile(_alternation(data["anaphora"])),
         carry_paragraphs=int(data["carry_paragraphs"]),
         list_item=re.compile(data["list_item"]),
@@ -268,11 +270,9 @@ class ProvenanceReader:
                 ),
             )
             return self._resolved(best, claim.entity)
-        attributed = [m for m in mentions if self._attributed(m)]
-        before = [m for m in attributed if m.end <= start]
-        after = [m for m in attributed if m.start >= end]
-        if before or after:
-            return self._resolved(before[-1] if before else after[0], claim.entity)
+        before = [m for m in mentions if m.end <= start and self._attributed(m)]
+        if before:  # not one after: it may be the next figure's ("... 7%. The IMF predicts 5%")
+            return self._resolved(before[-1], claim.entity)
         return self._resolved(self._carried(number), claim.entity)
 
     def _resolved(self, mention: Mention | None, entity: str | None) -> str | None:
@@ -410,9 +410,12 @@ class ProvenanceReader:
         return known
 
     def _verb_after(self, end: int) -> bool:
-        """Whether an attribution verb follows `end` within the gap, in the same clause."""
-        stop = _CLAUSE_END.search(self.text, end, end + self.rules.gap)
-        return bool(self.rules.verbs.search(self.text, end, stop.start() if stop else end + self.rules.gap))
+        """Whether an attribution verb follows `end` within the gap, in the same clause,
+        and not as another speaker's ("... Chinese President Xi, Trend reports")."""
+        text, rules = self.text, self.rules
+        stop = _CLAUSE_END.search(text, end, end + rules.gap)
+        verb = rules.verbs.search(text, end, stop.start() if stop else end + rules.gap)
+        return verb is not None and not rules.other_speaker.search(text, end, verb.start())
 
     # -- scope -----------------------------------------------------------------------
     def scope(self, claim: Claim) -> str | None:
