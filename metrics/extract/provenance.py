@@ -258,6 +258,8 @@ class ProvenanceReader:
             return self._resolved(self._carried(number), claim.entity)
         start, end = self._sentence(claim)
         in_sentence = [m for m in mentions if start <= m.start < end]
+        if len(in_sentence) == 1:
+            return self._resolved(in_sentence[0], claim.entity)
         if in_sentence:
             clause = self._clause_of(start, end, claim.char_start)
             best = min(
