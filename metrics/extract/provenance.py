@@ -423,6 +423,8 @@ class ProvenanceReader:
     def scope(self, claim: Claim) -> str | None:
         """The one scope phrase in `claim`'s clause that its metric and entity do not
         already mean; None for none, or for several ("by road and rail": the whole flow)."""
+        if claim.quote and not self.rules.scope_keys.search(claim.quote.lower()):
+            return None  # no key word in the words quoted around the figure: no scope
         start, end = self._sentence(claim)
         if start < 0:
             return None
