@@ -7,9 +7,10 @@ is, this decides whose it is, from the words around the claim's offsets. The rul
 order they are tried in, are data: `metrics/data/provenance.yaml` (its header says how each
 is used) with the organisations of `metrics/data/originators.yaml`.
 
-Only sentences that hold a claim are searched, then, for a claim whose sentence names
-nobody, its paragraph and the few paragraphs before it: the cost follows the claims, not
-the text.
+Only paragraphs that hold a claim are searched for organisations, and the few before one
+whose claims need them; scope phrases only in a claim's sentence, and only when it holds a
+scope's key word: the cost follows the claims, not the text (about 5 % of extraction time
+on synthetic news).
 """
 
 from __future__ import annotations
