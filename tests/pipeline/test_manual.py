@@ -208,7 +208,7 @@ def test_an_older_database_is_upgraded_in_place(
         assert list(store.query("SELECT * FROM claims").columns) == list(CLAIM_COLUMNS)
 
 
-def test_add_claims_and_exclude_end_to_end(tmp_path: Path, claims_csv: Path, write) -> None:
+def test_add_claims_end_to_end(tmp_path: Path, claims_csv: Path, write) -> None:
     runner = CliRunner()
     db = str(tmp_path / "m.duckdb")
     result = runner.invoke(cli, ["add-claims", str(claims_csv), "--db", db])
@@ -217,19 +217,31 @@ def test_add_claims_and_exclude_end_to_end(tmp_path: Path, claims_csv: Path, wri
     result = runner.invoke(cli, ["add-claims", str(claims_csv), "--db", db])
     assert "claims.csv: unchanged" in result.output
     bad = write("bad.csv", "\n".join([HEADER, ROW_PORT.replace(",t,", ",kg,")]) + "\n")
-    result = runner.invoke(cli, ["add-claims", str(bad), "--db", db])
+    result = runner.invoke(cli, ["add-claims", str(bad), str(claims_csv), "--db", db])
     assert result.exit_code == 1
     assert "Error: bad.csv:2: unit" in result.output
-    with Store(db, read_only=True) as store:
+    assert "claims.csv: unchanged" in result.output  # the other file still goes on
+    sql = runner.invoke(cli, ["sql", "SELECT count(*) AS n FROM claims", "--db", db, "--format", "csv"])
+    assert sql.output.splitlines() == ["n", "3"]
+
+
+def test_exclude_end_to_end(tmp_path: Path, claims_csv: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "m.duckdb")
+    with Store(db) as store:
+        add_claims(store, claims_csv)
         claim_id = store.claims()["claim_id"][0]
     result = runner.invoke(cli, ["exclude", claim_id, "--why", "a typo", "--db", db])
     assert result.exit_code == 0, result.output
+    assert f"{claim_id}: excluded" in result.output
     assert runner.invoke(cli, ["exclude", claim_id, "--db", db]).exit_code == 2  # no --why
     sql = runner.invoke(cli, ["sql", "SELECT why FROM exclusions", "--db", db, "--format", "csv"])
     assert sql.output.splitlines() == ["why", "a typo"]
     result = runner.invoke(cli, ["exclude", claim_id, "--undo", "--db", db])
     assert result.exit_code == 0, result.output
-    assert runner.invoke(cli, ["exclude", claim_id, "--undo", "--db", db]).exit_code == 1
+    again = runner.invoke(cli, ["exclude", claim_id, "--undo", "--db", db])
+    assert again.exit_code == 1
+    assert "is not excluded" in again.output
 
 
 def test_gold_claims_load_with_their_originators(tmp_path: Path) -> None:
