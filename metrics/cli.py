@@ -7,7 +7,12 @@ a cron job can tell "busy" from "broken"; usage errors keep click's exit status 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
+import io
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +29,7 @@ from metrics.output import (
     RESOLVED_TABLE_COLUMNS,
     catalog_text,
     format_frame,
+    terminal_text,
 )
 from metrics.reconcile import summarize
 from metrics.report import write_report
@@ -33,6 +39,10 @@ from metrics.store import DEFAULT_DB, DatabaseLocked, Store
 from metrics.vocab import PointState, Status
 
 DEFAULT_SOURCES = Path("sources")
+SQL_TIMEOUT = 5.0
+"""Seconds a `metrics sql` query may run (datasette stops its queries after one)."""
+SQL_MAX_ROWS = 1000
+"""Rows `metrics sql` prints as a table; more would scroll past anyone reading them."""
 DEFAULT_REPORT = Path("reports/index.html")
 
 # What to do about each unreadable file, appended to the error message.
@@ -55,6 +65,7 @@ SOURCE_HINTS = {
         "name the metric and unit in a header or caption (see `metrics catalog`), "
         "or put `caption:` in a .meta.yaml file beside it"
     ),
+    Reason.OUTSIDE_FOLDER: "ingest it with --follow-symlinks if you trust where it leads",
 }
 
 
@@ -69,22 +80,46 @@ class _Locked(click.ClickException):
 
 
 class _Group(click.Group):
-    """Turns library errors raised by any command into a readable `Error:` line."""
+    """Turns library errors raised by any command into a readable `Error:` line, with any
+    character a terminal would act on (in a file name, a title) printed escaped."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                sys.stdout.flush()  # a full disk under `> file` fails here, not at exit
+        except OSError as exc:
+            if exc.errno not in _DISK_FULL:
+                raise
+            _stdout_to_devnull()
+            where = f" writing {exc.filename}" if exc.filename else ""
+            message = f"no space left on the device{where}: free some space and run it again"
+            raise click.ClickException(terminal_text(message)) from exc
         except DatabaseLocked as exc:
-            raise _Locked(str(exc)) from exc
+            raise _Locked(terminal_text(str(exc))) from exc
         except SourceError as exc:
-            raise click.ClickException(f"{exc}; {SOURCE_HINTS[exc.reason]}") from exc
+            message = f"{exc}; {SOURCE_HINTS[exc.reason]}"
+            raise click.ClickException(terminal_text(message)) from exc
         except SchemaViolation as exc:
+            lines = str(exc).splitlines()  # the failure cases are a table: keep its lines
             raise click.ClickException(
-                f"{exc}\nThe extractor produced rows outside the claim contract: "
+                "\n".join(map(terminal_text, lines))
+                + "\nThe extractor produced rows outside the claim contract: "
                 "please report it together with the file."
             ) from exc
         except MetricsError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(terminal_text(str(exc))) from exc
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _stdout_to_devnull() -> None:
+    """Send what is left in stdout's buffer nowhere: the device is full, and Python would
+    otherwise fail again flushing it at exit, with a message of its own."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 db_option = click.option(
@@ -119,6 +154,12 @@ quiet_option = click.option(
     "-q",
     is_flag=True,
     help="No line per file: only the failures and the summary (for cron and big batches).",
+)
+follow_symlinks_option = click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read files whose symlinks lead outside the folder being ingested (refused by "
+    "default: a link in a downloaded folder could point at any file of yours).",
 )
 strict_option = click.option(
     "--strict",
@@ -175,9 +216,10 @@ parquet_dir_option = click.option(
 
 
 def ingest_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--quiet, --strict, --max-size, --jobs, --engine, --scheduler and --parquet-dir,
-    shared by ingest and run."""
+    """--quiet, --strict, --max-size, --follow-symlinks, --jobs, --engine, --scheduler and
+    --parquet-dir, shared by ingest and run."""
     for option in (
+        follow_symlinks_option,
         parquet_dir_option,
         scheduler_option,
         engine_option,
@@ -202,6 +244,7 @@ def _ingest(
     engine: str,
     scheduler: str | None,
     parquet_dir: Path | None,
+    follow_symlinks: bool,
 ) -> pipeline.IngestSummary:
     """`pipeline.ingest` on the engine the options name, printing each file's outcome."""
     runner: Engine | None = None
@@ -225,6 +268,7 @@ def _ingest(
             engine=runner,
             max_bytes=round(max_size * 2**20) or None,
             strict=strict,
+            follow_symlinks=follow_symlinks,
         )
 
 
@@ -285,7 +329,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path, **options: Any
 
 
 def _progress(file: Path, outcome: str) -> None:
-    click.echo(f"{file}: {outcome}", err=True)
+    click.echo(terminal_text(f"{file}: {outcome}"), err=True)
 
 
 def _report_failures(ctx: click.Context, failed: list[tuple[str, str]]) -> None:
@@ -293,7 +337,7 @@ def _report_failures(ctx: click.Context, failed: list[tuple[str, str]]) -> None:
         hints = [
             hint for r, hint in SOURCE_HINTS.items() if message.startswith(f"{file}: {r.value}")
         ]
-        click.echo(f"Error: {'; '.join([message, *hints])}", err=True)
+        click.echo(f"Error: {terminal_text('; '.join([message, *hints]))}", err=True)
     if failed:
         ctx.exit(1)
 
@@ -463,14 +507,30 @@ def claims(
 @cli.command()
 @click.argument("query")
 @format_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=SQL_TIMEOUT,
+    metavar="SECONDS",
+    show_default=True,
+    help="Stop a query still running after this long (0: no limit).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=SQL_MAX_ROWS,
+    show_default=True,
+    help="Rows shown in a table (0: all); --format csv or json always gives every row.",
+)
 @db_options
-def sql(query: str, fmt: str, db: Path, wait: float) -> None:
+def sql(query: str, fmt: str, timeout: float, max_rows: int, db: Path, wait: float) -> None:
     """Run a read-only SQL query on the sources and claims tables and the views.
 
     One SELECT (WITH, FROM-first, SHOW, DESCRIBE and SUMMARIZE too); anything that could
     change the database or write elsewhere (DROP, DELETE, COPY ... TO, ATTACH, INSTALL,
-    SET, PRAGMA, ...) is refused. The file is opened read-only, so this works next to
-    notebooks that read it too.
+    SET, PRAGMA, ...) is refused, and so is reading any file, URL or database but this one
+    (read_text, read_csv, FROM 'file.csv', glob). The file is opened read-only, so this
+    works next to notebooks that read it too.
 
     Example:
 
@@ -478,9 +538,20 @@ def sql(query: str, fmt: str, db: Path, wait: float) -> None:
         metrics sql "SELECT s.path, c.metric, c.value, c.unit
                      FROM claims c JOIN sources s USING (source_id)"
     """
+    cap = max_rows if fmt == "table" and max_rows else None
     with Store(db, read_only=True, wait=wait) as store:
-        frame = store.query(query)
-    _echo_frame(frame, fmt)
+        result = store.query_rows(query, timeout=timeout, max_rows=cap)
+    _echo_frame(result.frame, fmt)
+    if result.cut != 0:
+        shown = len(result.frame)
+        what = (
+            f"the first {shown:,} rows shown, more were cut (counting them ran past --timeout)"
+            if result.cut is None
+            else f"{shown:,} of {result.total:,} rows shown"
+        )
+        click.echo(
+            f"{what}; --max-rows 0 shows all, --format csv or json gives every row", err=True
+        )
 
 
 @cli.command()

@@ -43,6 +43,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "up_to_as_direction",
             "count_subject",
             "restates_previous",
+            "revision_verbs",
+            "revision_objects",
             "change_subject_increase",
             "change_subject_decrease",
             "change_subject_links",
@@ -60,6 +62,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "cause_list_stops",
             "figure_anaphora",
             "pronoun_subjects",
+            "speaker_titles",
             "leading_phrase_openers",
             "whole_trade_words",
             "route_nouns",
@@ -70,6 +73,9 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "not_port_names",
             "joined_ports_before",
             "joined_ports_after",
+            "operator_words",
+            "country_ports_after",
+            "country_ports_before",
         }
     ),
     "coordination.yaml": frozenset(

@@ -23,6 +23,7 @@ class Reason(Enum):
     ENCRYPTED = "encrypted PDF (it needs a password)"
     BROKEN = "cannot be parsed"
     NO_METRIC = "no table with a recognisable metric"
+    OUTSIDE_FOLDER = "a symlink that leads outside the folder being ingested"
 
 
 class MetricsError(Exception):

@@ -1,8 +1,16 @@
-"""Query results as text: an aligned table for a terminal, CSV or JSON for other tools."""
+"""Query results as text: an aligned table for a terminal, CSV or JSON for other tools.
+
+Text from sources is untrusted twice over here: a CSV cell a spreadsheet would run as a
+formula is written as text (`spreadsheet_safe`, also used by the report's CSV downloads),
+and a character a terminal would act on (an escape sequence that clears the screen or sets
+the window title, a carriage return, a bidirectional override) is printed as its escape
+(`terminal_text`), in tables and in error lines.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -57,13 +65,50 @@ def format_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] =
     a claim's 18 columns do not fit a terminal.
     """
     if fmt == "csv":
-        return frame.to_csv(index=False)
+        return frame.apply(_spreadsheet_column).to_csv(index=False)
     if fmt == "json":
         text = frame.to_json(
             orient="records", date_format="iso", date_unit="s", force_ascii=False, indent=2
         )
-        return f"{text}\n"
+        # pandas escapes the controls in strings but C1 and bidirectional ones; \uXXXX reads
+        # back the same, and the newlines between values are JSON's own
+        return _TERMINAL_CONTROLS.sub(_json_escape, text) + "\n"
     return f"{text_table(frame[list(table_columns)] if table_columns else frame)}\n"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[-+][\d.,% ]*")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+cmd|...`,
+    `@SUM(...)`, OWASP's list of first characters) gets a leading apostrophe, which shows it
+    as the text it is; numbers, and text that is a signed number ("-6.7%"), stay as they are."""
+    formula = isinstance(value, str) and value.startswith(_FORMULA_START)
+    return "'" + value if formula and not _SIGNED_NUMBER.fullmatch(value) else value
+
+
+def _spreadsheet_column(column: pd.Series) -> pd.Series:
+    """The column with `spreadsheet_safe` text cells; numbers and dates are never formulas."""
+    text = pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
+    return column.map(spreadsheet_safe) if text else column
+
+
+_TERMINAL_CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f"  # C0 and C1 controls: ESC, CSI, BEL, CR, backspace, ...
+    "\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidirectional marks and overrides
+    "\u2028\u2029]"  # line and paragraph separators
+)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return match[0] if match[0] == "\n" else f"\\u{ord(match[0]):04x}"
+
+
+def terminal_text(text: str) -> str:
+    """`text` with every character a terminal would act on written as its Python escape
+    (`\\x1b`, `\\r`, `\\u202e`), so a title cannot clear the screen or retitle the window."""
+    return _TERMINAL_CONTROLS.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def catalog_text(catalog: Catalog) -> str:
@@ -85,7 +130,7 @@ def text_table(frame: pd.DataFrame) -> str:
         return "(no rows)"
     columns = []
     for name, series in frame.items():
-        cells = [str(name), *_cells(series)]
+        cells = [terminal_text(str(name)), *_cells(series)]
         width = max(map(len, cells))
         numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
         columns.append([cell.rjust(width) if numeric else cell.ljust(width) for cell in cells])
@@ -103,6 +148,6 @@ def _cells(series: pd.Series) -> list[str]:
         if pd.api.types.is_scalar(value) and pd.isna(value)
         else f"{value:,.15g}"
         if isinstance(value, float)
-        else " ".join(str(value).splitlines())
+        else terminal_text(" ".join(str(value).splitlines()))
         for value in series
     ]

@@ -20,6 +20,7 @@ import pandas as pd
 from metrics.errors import Reason, SourceError
 from metrics.models import source_id_of
 from metrics.read import content_hash, document_path, iter_source_files
+from metrics.read.walk import outside_root
 from metrics.reconcile import Reconciliation, reconcile
 from metrics.run.local import run_local
 from metrics.run.shards import Engine, Extractor, Outcome, ShardResult, make_shards, same_path
@@ -70,6 +71,7 @@ def ingest(
     engine: Engine | None = None,
     max_bytes: int | None = MAX_FILE_BYTES,
     strict: bool = False,
+    follow_symlinks: bool = False,
 ) -> IngestSummary:
     """Load, extract and store every article file under `paths` (files or folders).
 
@@ -84,10 +86,12 @@ def ingest(
     (`metrics.run.run_dask` on a Dask cluster). Everything that passed is written, and the
     reconciliation tables rebuilt from the new claims, in one transaction; if that fails
     it is rolled back and `StoreError` is raised, leaving the stored data as it was.
+    A file whose symlink leads outside the folder it was found in (or, named itself, its
+    own folder) fails unread unless `follow_symlinks`.
     """
     stored = store.stored_hashes()
     ingested_at = datetime.now(UTC).replace(tzinfo=None)  # TIMESTAMP has no zone: UTC
-    todo, settled = screen(iter_source_files(paths), stored, max_bytes)
+    todo, settled = screen(iter_source_files(paths), stored, max_bytes, follow_symlinks)
     shards = make_shards(todo, jobs)
     results = (
         run_local(shards, ingested_at, extractor, jobs)
@@ -101,6 +105,7 @@ def screen(
     files: list[tuple[Path, Path]],
     stored: dict[str, tuple[str, str]],
     max_bytes: int | None = MAX_FILE_BYTES,
+    follow_symlinks: bool = False,
 ) -> tuple[list[tuple[Path, Path]], list[Outcome]]:
     """(files to extract, outcomes of the files settled without extracting them).
 
@@ -115,6 +120,10 @@ def screen(
     todo, settled = [], []
     for file, root in files:
         path = document_path(file, root)
+        if not follow_symlinks and (target := outside_root(file, root)):
+            message = str(SourceError(str(file), Reason.OUTSIDE_FOLDER, f"to {target}"))
+            settled.append(Outcome(str(file), path, "failed", message))
+            continue
         try:
             size = file.stat().st_size
             too_large = size > ceiling

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -169,6 +171,31 @@ _RECONCILE_TABLES = {
 }
 
 
+SCHEMA_VERSION = 2
+"""The layout of the tables this version of metrics writes, recorded in the file's `meta`
+table. Raise it whenever a change to the tables would make an older metrics misread a file
+(and make the writer bring older files up to date before it records the new number).
+2: claims.originator, scope, superseded, sources.origin and `exclusions` (`_ADDED_COLUMNS`),
+which an older metrics would ignore, reconciling excluded claims and hand-entered ones'
+originators as if they were not there."""
+
+_META_DDL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"
+
+SANDBOX: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,  # no file, URL or database but this one; no extension
+    "autoinstall_known_extensions": False,  # nothing is ever downloaded
+    "autoload_known_extensions": False,
+    "lock_configuration": True,  # and no SET undoes any of it
+}
+"""DuckDB settings of every connection the store opens: DuckDB's recipe for running SQL
+from someone you do not trust. The database file itself (and DuckDB's own temporary files)
+are still read and written; `read_text('/etc/passwd')`, `FROM 'file.csv'`, `glob('/**')`,
+`read_csv('https://...')`, `ATTACH`, `INSTALL` and `LOAD` fail."""
+
+_SQLITE_HEADER = b"SQLite format 3\0"
+_DUCKDB_MAGIC = (8, b"DUCK")  # offset and bytes of DuckDB's file signature
+
+
 class StoreError(MetricsError):
     """The database cannot be opened, queried or written; the message says what to do."""
 
@@ -199,7 +226,10 @@ class Store:
     `Store(":memory:")` is a throwaway database for tests. `read_only=True` never creates
     anything and lets other readers open the same file at the same time. A file another
     process is writing (or, for a writer, reading) raises `DatabaseLocked`, after retrying
-    for up to `wait` seconds.
+    for up to `wait` seconds. A file that is not a metrics database (SQLite, text, a DuckDB
+    file of other tables, one written by a newer metrics) raises `StoreError` before
+    anything touches it. Every connection is opened in the `SANDBOX`: SQL run on
+    `store.con`, as on `query`, reads this database and nothing else.
     """
 
     def __init__(
@@ -211,12 +241,23 @@ class Store:
                 f"no database at {self.path}: run `metrics ingest` first "
                 "or point --db / METRICS_DB at an existing file"
             )
+        if self.path != ":memory:":
+            _check_signature(self.path)
         self.con = _connect(self.path, read_only, wait)
-        if not read_only:
-            self.con.execute(_DDL)
-            self._add_columns()
-            self.con.execute(_EXCLUSIONS_DDL)
-            self.con.execute(_RECONCILE_DDL)
+        try:
+            _check_schema(self.con, self.path)
+            if not read_only:
+                self.con.execute(_DDL)
+                self._add_columns()
+                self.con.execute(_EXCLUSIONS_DDL)
+                self.con.execute(_RECONCILE_DDL)
+                _record_schema_version(self.con)
+        except duckdb.Error as exc:  # a full disk, a file system that refuses writes
+            self.con.close()
+            raise StoreError(f"cannot prepare {self.path}: {_one_line(exc)}") from exc
+        except BaseException:
+            self.con.close()
+            raise
 
     def _add_columns(self) -> None:
         """Give a file written before `_ADDED_COLUMNS` existed those columns, in place."""
@@ -246,7 +287,10 @@ class Store:
 
     def close(self) -> None:
         """Release the file so other processes (a notebook, `metrics sql`) can open it."""
-        self.con.close()
+        try:
+            self.con.close()
+        except duckdb.Error as exc:  # the last checkpoint could not be written (disk full)
+            raise StoreError(f"closing {self.path} failed: {_one_line(exc)}") from exc
 
     def claims(
         self,
@@ -266,30 +310,61 @@ class Store:
         )
         return self.con.execute(sql, params).df()
 
-    def query(self, sql: str) -> pd.DataFrame:
+    def query(self, sql: str, *, timeout: float | None = None) -> pd.DataFrame:
         """Run one SELECT and return its result.
 
-        Ad hoc SQL reads: anything that could change the database or the machine around it
-        (DROP, DELETE, COPY ... TO, ATTACH, INSTALL, SET, PRAGMA, EXPORT, ...) is refused
-        before it runs, whether or not the file is open read-only. A failing or refused
-        query raises `StoreError`.
+        Ad hoc SQL reads the database and nothing else: anything that could change the
+        database or the machine around it (DROP, DELETE, COPY ... TO, ATTACH, INSTALL, SET,
+        PRAGMA, EXPORT, ...) is refused before it runs, whether or not the file is open
+        read-only, and the connection's `SANDBOX` refuses to read any other file or URL.
+        A query still running after `timeout` seconds is stopped. A failing, refused or
+        stopped query raises `StoreError`.
         """
+        return self.query_rows(sql, timeout=timeout).frame
+
+    def query_rows(
+        self, sql: str, *, timeout: float | None = None, max_rows: int | None = None
+    ) -> QueryResult:
+        """`query`, keeping only the first `max_rows` rows (None: all) and counting the rest.
+
+        The rows past `max_rows` are counted as they stream by, never held; when the time
+        runs out while counting them, the first rows are still returned and `total` is None.
+        """
+        statement = _one_select(sql)
+        kept: list[pd.DataFrame] = []
         try:
-            statements = duckdb.extract_statements(sql)
-        except duckdb.Error as exc:
-            raise StoreError(f"query failed: {exc}") from exc
-        if len(statements) != 1:
-            raise StoreError(f"query refused: {len(statements)} statements; give one SELECT")
-        kind = statements[0].type
-        if kind != duckdb.StatementType.SELECT:
+            with _time_limit(self.con, timeout):
+                self.con.execute(statement)
+                if max_rows is None:
+                    frame = self.con.fetchdf()
+                    return QueryResult(frame, len(frame))
+                rows = 0
+                while rows <= max_rows:  # one row more than is kept: were any cut?
+                    chunk = self.con.fetch_df_chunk(1)
+                    kept.append(chunk)
+                    rows += len(chunk)
+                    if chunk.empty:
+                        break
+                head = pd.concat(kept, ignore_index=True)
+                total = len(head)
+                if total > max_rows:
+                    while not (chunk := self.con.fetch_df_chunk(_COUNT_VECTORS)).empty:
+                        total += len(chunk)
+                return QueryResult(head.head(max_rows), total)
+        except duckdb.InterruptException as exc:
+            if max_rows is not None and sum(map(len, kept)) > max_rows:  # while counting
+                return QueryResult(pd.concat(kept, ignore_index=True).head(max_rows), None)
             raise StoreError(
-                f"query refused: {kind.name} is not a SELECT; this SQL only reads "
-                "(SELECT, WITH ... SELECT, FROM, SHOW, DESCRIBE, SUMMARIZE)"
-            )
-        try:
-            return self.con.execute(statements[0]).df()
+                f"query stopped after {timeout or 0:g} s, its time limit: narrow it "
+                "(WHERE, LIMIT) or allow more time with --timeout SECONDS"
+            ) from exc
+        except duckdb.PermissionException as exc:
+            raise StoreError(
+                f"query refused: it reads outside the database ({_one_line(exc)}); "
+                "this SQL reads only the tables and views of the database"
+            ) from exc
         except duckdb.Error as exc:
-            raise StoreError(f"query failed: {exc}") from exc
+            raise StoreError(f"query failed: {_one_line(exc)}") from exc
 
     def reconciliation(self) -> Reconciliation:
         """The stored reconciliation, as the report and notebooks read it."""
@@ -335,7 +410,7 @@ class Store:
         except duckdb.Error as exc:
             with contextlib.suppress(duckdb.TransactionException):  # a failed COMMIT ends it
                 self.con.execute("ROLLBACK")
-            raise StoreError(f"nothing was stored, the write failed: {exc}") from exc
+            raise StoreError(f"nothing was stored, the write failed: {_one_line(exc)}") from exc
         except BaseException:
             with contextlib.suppress(duckdb.TransactionException):
                 self.con.execute("ROLLBACK")
@@ -434,6 +509,133 @@ class Store:
                 self.con.unregister("_frame")
 
 
+@dataclass(frozen=True)
+class QueryResult:
+    """The rows a query returned, or its first rows when there were more than asked for."""
+
+    frame: pd.DataFrame
+    total: int | None  # rows the query returned; None: more than `frame`, not all counted
+
+    @property
+    def cut(self) -> int | None:
+        """How many rows were left out of `frame` (None: some, not counted)."""
+        return None if self.total is None else self.total - len(self.frame)
+
+
+_COUNT_VECTORS = 64  # vectors of 2,048 rows fetched at a time while counting cut rows
+
+
+def _one_select(sql: str) -> duckdb.Statement:
+    """The one SELECT statement of `sql`, or `StoreError` saying why it is refused."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise StoreError(f"query failed: {_one_line(exc)}") from exc
+    if len(statements) != 1:
+        raise StoreError(f"query refused: {len(statements)} statements; give one SELECT")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise StoreError(
+            f"query refused: {kind.name} is not a SELECT; this SQL only reads "
+            "(SELECT, WITH ... SELECT, FROM, SHOW, DESCRIBE, SUMMARIZE)"
+        )
+    return statements[0]
+
+
+@contextlib.contextmanager
+def _time_limit(con: duckdb.DuckDBPyConnection, seconds: float | None) -> Iterator[None]:
+    """Interrupt what `con` runs once `seconds` have passed (DuckDB then raises
+    `InterruptException`); None or 0: no limit. Interrupting an idle connection is harmless,
+    so a timer that fires just as the query ends does no damage."""
+    if not seconds:
+        yield
+        return
+    timer = threading.Timer(seconds, con.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _one_line(exc: BaseException) -> str:
+    """DuckDB's message without its line breaks and the `LINE 1: ... ^^^` pointer."""
+    lines = [line.strip() for line in str(exc).splitlines()]
+    kept = [line for line in lines if line and not line.startswith("LINE ") and set(line) != {"^"}]
+    return " ".join(kept)
+
+
+def _check_signature(path: str) -> None:
+    """Refuse a file that is not a DuckDB database before DuckDB sees it: DuckDB would try
+    to load (and, left to itself, download) its SQLite extension for a SQLite file."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(16)
+    except FileNotFoundError:
+        return  # a new database
+    except OSError as exc:
+        raise StoreError(f"cannot open {path}: {exc.strerror or exc}") from exc
+    offset, magic = _DUCKDB_MAGIC
+    if head.startswith(_SQLITE_HEADER):
+        what = "a SQLite database"
+    elif not head:
+        what = "an empty file"
+    elif head[offset : offset + len(magic)] != magic:
+        what = "another kind of file"
+    else:
+        return
+    raise StoreError(
+        f"{path} is {what}, not a metrics database (a DuckDB file): point --db (or METRICS_DB) at the file "
+        "`metrics ingest` wrote, or at a new file"
+    )
+
+
+def _check_schema(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Refuse a DuckDB file whose tables are not ours, or were written by a newer metrics.
+
+    A file with no tables at all is a new (or never-ingested) database, and one with any of
+    ours is ours (a writer stopped while creating them leaves some).
+    """
+    tables = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND schema_name = 'main'"
+        ).fetchall()
+    }
+    if tables and not tables & {"sources", "claims", "meta", *_RECONCILE_TABLES}:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreError(
+            f"{path} is a DuckDB database but not a metrics one (its tables: {shown}; no "
+            "sources, claims): point --db (or METRICS_DB) at another file"
+        )
+    version = schema_version(con) if "meta" in tables else None
+    if version is not None and version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer metrics (schema version {version}; this one "
+            f"reads up to {SCHEMA_VERSION}): upgrade metrics to read it"
+        )
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version a database file records (None: a file from before versions were
+    recorded, which is version 1)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        return None
+    try:
+        return int(row[0])
+    except ValueError:
+        return None
+
+
+def _record_schema_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Write `SCHEMA_VERSION` beside the tables the writer has just brought up to date."""
+    con.execute(_META_DDL)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
 def _where(filters: dict[str, str | None]) -> tuple[str, list[str]]:
     """` WHERE a = ? AND b = ?` for the filters that are set, and their values."""
     used = {column: value for column, value in filters.items() if value is not None}
@@ -457,11 +659,11 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
     deadline = started + wait
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only)
+            return duckdb.connect(path, read_only=read_only, config=SANDBOX)
         except duckdb.Error as exc:
             message = str(exc)
             if _LOCK_CONFLICT.search(message) is None:
-                raise StoreError(f"cannot open {path}: {exc}") from exc
+                raise StoreError(f"cannot open {path}: {_one_line(exc)}") from exc
             now = time.monotonic()
             if now >= deadline:
                 holder = _LOCK_PID.search(message)

@@ -19,8 +19,10 @@ from metrics.extract.entities import (
     dashed_aside_mentions,
     entity_rules,
     joined_ports,
+    named_operators,
     named_ports,
     named_routes,
+    speaker_mentions,
     subject_of,
     topic_of,
 )
@@ -33,6 +35,7 @@ NAMED_ROUTE = "named_route"
 """The entity kind of a route the text names by its two ends ("the Poti–Constanta line")."""
 RAILWAY = "railway"
 PORT = "port"
+OPERATOR = "operator"
 _ROUTE_KINDS = ("route", RAILWAY)
 
 _DATELINE = re.compile(
@@ -113,6 +116,8 @@ class DocumentContext:
                 if not any(e.start < b and e.end > a for e in mentions)
             ]
             mentions.sort(key=lambda e: e.start)
+        if any(word in lowered for word in self._operator_words):
+            mentions = self._with_operators(text, mentions)
         routes = named_routes(text) if "route" in lowered or "line" in lowered else []
         routes = [  # a route the catalog names ("Trans-Caspian route") is the catalog's
             (a, b, name)
@@ -135,13 +140,50 @@ class DocumentContext:
                     name = topic or named[before - 1].name
                     mentions.append(EntityMention(m.start(), m.end(), name, kind, False))
         mentions.sort(key=lambda e: e.start)
+        if "port" in lowered:
+            mentions = self._with_country_ports(text, mentions)
         aside = (
             appositive_mentions(text, mentions)
             | dashed_aside_mentions(text, mentions, routes)
             | cause_mentions(mentions, self.cause_spans)
+            | speaker_mentions(text, mentions)
         )
         kept = [e for i, e in enumerate(mentions) if i not in aside]
         return sorted(kept + self._pronoun_subjects(kept), key=lambda e: e.start)
+
+    @staticmethod
+    def _with_country_ports(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
+        """A country's ports taken together are "<country> seaports": "the country's port
+        capacity will reach 30 Mt" is neither the country's figure nor one port's."""
+        rules = entity_rules()
+        found = []
+        for e in mentions:
+            if e.kind != "country":
+                found.append(e)
+                continue
+            after = rules.country_ports_after.match(text, e.end)
+            before = rules.country_ports_before.search(text, max(0, e.start - 20), e.start)
+            if after or before:
+                e = EntityMention(e.start, after.end() if after else e.end, f"{e.name} seaports", PORT, e.explicit)
+            found.append(e)
+        return found
+
+    @property
+    def _operator_words(self) -> list[str]:
+        return [w.lower() for w in entity_rules().named_operator_words]
+
+    def _with_operators(self, text: str, mentions: list[EntityMention]) -> list[EntityMention]:
+        """A company named after its country's possessive is the company, "<country> <name>":
+        "Turkmenistan's Merchant Marine Fleet carried 1.2 Mt" is the fleet's figure."""
+        for start, end, name in named_operators(text):
+            country = next((e for e in mentions if e.start == start and e.kind == "country"), None)
+            if country is None:
+                continue
+            mentions = [e for e in mentions if not start <= e.start < end]
+            label = name if name.startswith(country.name) else f"{country.name} {name}"
+            mentions.append(EntityMention(start, end, label, OPERATOR, True))
+        mentions.sort(key=lambda e: e.start)
+        return mentions
 
     def _pronoun_subjects(self, mentions: list[EntityMention]) -> list[EntityMention]:
         """"It registered 5.1% growth" after "... Kazakhstan accounts for 60% of the region's

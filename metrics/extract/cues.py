@@ -58,6 +58,7 @@ class ProseCues:
     change_subject: re.Pattern[str]  # "the increase in X amounted to": group `down` if a fall
     restates_previous: re.Pattern[str]  # ", which is ": the rate is the figure before's change
     count_subject: re.Pattern[str]  # "the number of trucks ... reached": `rest` after "of"
+    revision: re.Pattern[str]  # "raised its 2025 forecast": the "from" figure is a vintage
 
 
 @cache
@@ -112,6 +113,11 @@ def prose_cues() -> ProseCues:
         ),
         count_subject=re.compile(
             rf"\b(?:{_cue(data, 'count_subject')})\s+(?P<rest>[^\d,;:()]*)\Z", re.IGNORECASE
+        ),
+        revision=re.compile(
+            rf"\b(?:{_cue(data, 'revision_verbs')})\s+(?:[\w'’-]+\s+){{0,6}}?"
+            rf"(?:{_cue(data, 'revision_objects')})\b",
+            re.IGNORECASE,
         ),
     )
 

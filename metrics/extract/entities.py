@@ -55,6 +55,11 @@ class EntityRules:
     named_port: re.Pattern[str]  # "Port Veln", "the Veln Commercial Sea Port"
     not_port_names: frozenset[str]
     joined_ports: re.Pattern[str]  # "the ports of Aktau and Kuryk", "Poti and Batumi ports"
+    country_ports_after: re.Pattern[str]  # "['s] seaports" right after a country
+    country_ports_before: re.Pattern[str]  # "ports of (the) " right before a country
+    named_operator: re.Pattern[str]  # "Turkmenistan's Merchant Marine Fleet"
+    named_operator_words: tuple[str, ...]  # the words that end a company's name
+    speaker_title: re.Pattern[str]  # "the deputy chairman of ": ends right before a name
 
 
 def _cause_list_items(new_clause_words: list[str]) -> str:
@@ -95,6 +100,20 @@ def entity_rules() -> EntityRules:
         named_port=_named_port(data["port_words_before"], data["port_words_after"]),
         not_port_names=frozenset(data["not_port_names"]),
         joined_ports=_joined_ports(data["joined_ports_before"], data["joined_ports_after"]),
+        country_ports_after=re.compile("|".join(data["country_ports_after"]), re.IGNORECASE),
+        country_ports_before=re.compile("|".join(data["country_ports_before"]), re.IGNORECASE),
+        named_operator=re.compile(
+            r"\b[A-Z][\w-]+['’]s\s+(?P<name>(?:[A-Z][\w-]+\s+){0,3}?(?:"
+            + alternation(data["operator_words"], space=ONE_SPACE)
+            + r"))\b"
+        ),
+        named_operator_words=tuple(data["operator_words"]),
+        speaker_title=re.compile(
+            r"\b(?:(?:deputy|vice|acting|board)[\s-]+)*(?:"
+            + alternation(data["speaker_titles"], space=ONE_SPACE)
+            + r")\s+of\s+(?:the\s+)?\Z",
+            re.IGNORECASE,
+        ),
         pronoun_subject=re.compile(
             r"\s*(?:" + alternation(data["pronoun_subjects"], space=ONE_SPACE) + r")\b"
         ),
@@ -155,6 +174,15 @@ def named_ports(text: str, rules: EntityRules | None = None) -> list[tuple[int, 
         if name not in rules.not_port_names:
             found.append((m.start(), m.end(), f"{name} port"))
     return found
+
+
+def named_operators(text: str, rules: EntityRules | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the companies `text` names after an owner's possessive:
+    "Georgia's Black Sea Shipping Company" -> "Black Sea Shipping Company", starting where
+    the owner does. Whether the owner is a country is the caller's to check (the catalog
+    knows)."""
+    rules = rules or entity_rules()
+    return [(m.start(), m.end(), m["name"]) for m in rules.named_operator.finditer(text)]
 
 
 def named_routes(text: str, rules: EntityRules | None = None) -> list[tuple[int, int, str]]:
@@ -398,6 +426,28 @@ def dashed_aside_mentions(
         if "," in body or _DESCRIPTIVE_WORD.search(body):
             spans.append((m.start("body"), m.end("body")))
     return {i for i, e in enumerate(mentions) if any(a <= e.start < b for a, b in spans)}
+
+
+_TITLE_REACH = 60  # characters before a name where its speaker's title may start
+
+
+def speaker_mentions(text: str, mentions: Sequence[Mention], rules: EntityRules | None = None) -> set[int]:
+    """Indices of organisations named in a speaker's title: "..., the deputy chairman of
+    Veln Railways (VR) said" speaks for the railway; the figure is about what the clause
+    names. Countries and regions stay: a minister of Georgia speaks of Georgia's figures.
+    The organisation's short name in brackets right after it goes with it."""
+    rules = rules or entity_rules()
+    found: set[int] = set()
+    for i, e in enumerate(mentions):
+        if e.kind in PAIR_KINDS:
+            continue
+        if i - 1 in found and mentions[i - 1].name == e.name and e.start - mentions[i - 1].end <= 2:
+            found.add(i)  # "Kazakhstan Temir Zholy (KTZ)"
+        elif text.endswith(" ", 0, e.start) and rules.speaker_title.search(
+            text, max(0, e.start - _TITLE_REACH), e.start
+        ):
+            found.add(i)
+    return found
 
 
 def subject_of(

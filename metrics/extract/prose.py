@@ -38,6 +38,7 @@ from metrics.models import Claim, Document, Quantity
 from metrics.vocab import CURRENCY_UNITS, Measure, Qualifier, Status, Unit
 
 EXTRACTOR = "regex-v1"
+_FROM_BEFORE = re.compile(r"\bfrom\s*\Z", re.IGNORECASE)  # "from" right before a figure
 _PASSIVE_STATUS = re.compile(
     r"[^,;]{0,30}?\b(?:is|are|was|were)\s+((?:expected|projected|forecast|estimated|planned|targeted|set)\b)",
     re.IGNORECASE,
@@ -303,7 +304,8 @@ class ProseExtractor:
         status = prose_status(status_before, status_after, period, metric, self.doc.published)
         if status == Status.ACTUAL:
             period = self.dating.year_so_far(s, period, index) or period
-        origin = self._is_origin(s, q)
+        vintage = self._is_earlier_vintage(s, q)
+        origin = not vintage and self._is_origin(s, q)
         today = False  # the origin of a change still to come: today's figure
         if origin:
             if deadline or (status in (Status.FORECAST, Status.TARGET) and period is None):
@@ -466,10 +468,21 @@ class ProseExtractor:
         carried = self.dating.context_period(s, metric, Status.ACTUAL, index)
         return Status.ACTUAL if has_ended(carried, self.doc.published) else None
 
+    def _is_earlier_vintage(self, s: Sentence, q: Quantity) -> bool:
+        """The figure a forecast or target was revised from: "raised its 2025 forecast to
+        5.5% from 5.0%" (the 5.0% is the forecaster's earlier forecast, not an actual).
+
+        The revision may open the sentence before the clause splitter's clause ("revised its
+        projection for trade between A and B from X to Y"), but no comma or semicolon may
+        stand between it and the figure."""
+        if not _FROM_BEFORE.search(s.text, max(0, q.start - 6), q.start):
+            return False
+        revisions = list(prose_cues().revision.finditer(s.text, 0, q.start))
+        return bool(revisions) and not re.search(r"[,;]", s.text[revisions[-1].end() : q.start])
+
     def _is_origin(self, s: Sentence, q: Quantity) -> bool:
         """The starting point of a change written "from X to Y"."""
-        before = s.text[max(0, q.start - 6) : q.start]
-        return bool(re.search(r"\bfrom\s*\Z", before, re.IGNORECASE)) and bool(
+        return bool(_FROM_BEFORE.search(s.text, max(0, q.start - 6), q.start)) and bool(
             re.match(r"[^,;]{0,25}?\bto\b", s.text[q.end :], re.IGNORECASE)
         )
 

@@ -63,7 +63,10 @@ FORMATS: dict[str, SourceFormat] = {
 }
 """File suffix -> its format and reader; other files are not sources."""
 
-_KNOWN_KEYS = ("title", "url", "publisher", "published")
+_TEXT_KEYS = ("title", "url", "publisher")
+"""Metadata stored as one text value each: a list or mapping there is refused, not stored
+as its Python text ("['https://a', 'https://b']")."""
+_KNOWN_KEYS = (*_TEXT_KEYS, "published")
 
 
 def load_document(path: Path, root: Path | None = None) -> Document:
@@ -98,6 +101,8 @@ def load_document(path: Path, root: Path | None = None) -> Document:
     raw = read_bytes(name, path)
     sidecar_raw, sidecar = read_sidecar(name, path)
     content = source_format.read(name, raw)
+    _check_text_keys(name, content.header, Reason.BAD_FRONT_MATTER)
+    _check_text_keys(name, sidecar, Reason.BAD_SIDECAR)
     header = {**content.header, **sidecar}
     # A bare CSV cannot say "thousand tonnes of freight"; its sidecar's `caption` can.
     caption = _as_text(header.get("caption")) or ""
@@ -146,6 +151,17 @@ def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
                 seen.add(key)
                 found.append((file, root))
     return found
+
+
+def _check_text_keys(name: str, header: dict[str, object], reason: Reason) -> None:
+    """Refuse `url: [a, b]` and the like: which of the values is the source's is a choice
+    only its author can make."""
+    for key in _TEXT_KEYS:
+        value = header.get(key)
+        if isinstance(value, list | dict):
+            kind = "list" if isinstance(value, list) else "mapping"
+            detail = f"{key} is a {kind}; give one value (keep others under another key)"
+            raise SourceError(name, reason, detail)
 
 
 def _as_text(value: object) -> str | None:

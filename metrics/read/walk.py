@@ -49,8 +49,28 @@ def content_hash(path: Path) -> str:
     Re-ingesting an unchanged folder compares this and skips the parsing. Raises `OSError`
     when the file cannot be read (`load_document` then says why).
     """
+    sidecar = sidecar_of(path)
+    return sha256(path.read_bytes(), sidecar.read_bytes() if sidecar else b"")
+
+
+def sidecar_of(path: Path) -> Path | None:
+    """The sidecar `NAME.meta.yaml` beside `path`, if there is one.
+
+    A file whose name is near the system's limit (255 bytes) can have none: the sidecar's
+    name would be too long to exist, which is no error of the file's.
+    """
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    return sha256(path.read_bytes(), sidecar.read_bytes() if sidecar.is_file() else b"")
+    try:
+        return sidecar if sidecar.is_file() else None
+    except OSError:  # ENAMETOOLONG
+        return None
+
+
+def outside_root(file: Path, root: Path) -> str | None:
+    """Where `file` really is, when a symlink (the file, or a folder on its way) leads out
+    of `root`, the folder being ingested; None when it stays inside."""
+    real = Path(os.path.realpath(file))
+    return None if real.is_relative_to(os.path.realpath(root)) else str(real)
 
 
 def sha256(raw: bytes, sidecar_raw: bytes) -> str:
@@ -77,8 +97,8 @@ def stat_failure(path: Path) -> str:
 
 def read_sidecar(name: str, path: Path) -> tuple[bytes, dict[str, Any]]:
     """The sidecar's bytes (for the hash) and its keys; nothing when there is no sidecar."""
-    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    if not sidecar.is_file():
+    sidecar = sidecar_of(path)
+    if sidecar is None:
         return b"", {}
     raw = read_bytes(str(sidecar), sidecar)
     try:

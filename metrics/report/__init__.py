@@ -13,7 +13,9 @@ with one partial per section.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,12 +25,20 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from metrics.errors import MetricsError
 from metrics.reconcile import Reconciliation
 from metrics.report.charts import format_number
 from metrics.report.context import ReportSettings, http_only, report_context, report_settings
 from metrics.store import Store
 
-__all__ = ["ReportSettings", "ReportSummary", "render_report", "report_settings", "write_report"]
+__all__ = [
+    "ReportError",
+    "ReportSettings",
+    "ReportSummary",
+    "render_report",
+    "report_settings",
+    "write_report",
+]
 
 
 @dataclass(frozen=True)
@@ -68,11 +78,27 @@ def write_report(
     if metrics is not None:
         recon, claims, sources = _narrowed(recon, claims, sources, set(metrics))
     page, charts = render_report(recon, claims, sources, title=title)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    partial.replace(out)  # a reader never sees half a report
+    _write_whole(out, page)
     return ReportSummary(out, charts, out.stat().st_size)
+
+
+class ReportError(MetricsError):
+    """The report cannot be written where it was asked for (a full disk, permissions)."""
+
+
+def _write_whole(out: Path, page: str) -> None:
+    """Write `page` to a file beside `out`, then put it in place: a reader never sees half
+    a report, and a write that fails (disk full) leaves no half file behind. The temporary
+    name is short, so an `out` whose name is near the system's limit works too."""
+    partial = out.with_name(f".report-{os.getpid()}.partial")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(page, encoding="utf-8")
+        partial.replace(out)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise ReportError(f"cannot write the report {out}: {exc.strerror or exc}") from exc
 
 
 def _narrowed(

@@ -22,6 +22,7 @@ from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
 from metrics import data
+from metrics.output import spreadsheet_safe
 from metrics.reconcile import Reconciliation
 from metrics.reconcile.frames import records, with_dates
 from metrics.report.charts import STYLE, TEMPLATE, Chart, safe_json, trends
@@ -93,20 +94,9 @@ def _chart_section(chart: Chart) -> dict[str, Any]:
         "subtitle": chart.subtitle,
         "figure_json": chart.figure_json,
         "table": chart.points.to_dict("records"),
-        "csv": chart.points.map(_spreadsheet_text).to_csv(index=False),
+        "csv": chart.points.map(spreadsheet_safe).to_csv(index=False),
         "aggregated": chart.aggregated,
     }
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_SIGNED_NUMBER = re.compile(r"[-+][\d.,% ]*")
-
-
-def _spreadsheet_text(value: Any) -> Any:
-    """A CSV cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`)
-    gets a leading apostrophe, which shows it as the text it is; signed numbers stay."""
-    formula = isinstance(value, str) and value.startswith(_FORMULA_START)
-    return "'" + value if formula and not _SIGNED_NUMBER.fullmatch(value) else value
 
 
 def _conflicts(

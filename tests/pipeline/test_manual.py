@@ -25,7 +25,7 @@ from metrics.manual import (
 )
 from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS
 from metrics.pipeline import ingest
-from metrics.store import Store, StoreError
+from metrics.store import SCHEMA_VERSION, Store, StoreError, schema_version
 
 HEADER = ",".join(REQUIRED_FIELDS) + ",originator,scope,superseded"
 ROW_ADB = (
@@ -204,6 +204,7 @@ def test_an_older_database_is_upgraded_in_place(
         assert store.exclusions().empty
         assert add_claims(store, claims_csv).claims == 3  # and it works as a new one
         assert ingest(store, [tmp_path / "docs"], extractor=fake_extractor).skipped == 1
+        assert schema_version(store.con) == SCHEMA_VERSION == 2
     with Store(path) as store:  # opening an upgraded file again changes nothing
         assert list(store.query("SELECT * FROM claims").columns) == list(CLAIM_COLUMNS)
 

@@ -224,11 +224,6 @@ def test_read_only_needs_an_existing_database(tmp_path: Path) -> None:
         Store(tmp_path / "missing.duckdb", read_only=True)
 
 
-def test_not_a_database(write) -> None:
-    with pytest.raises(StoreError, match="cannot open"):
-        Store(write("m.duckdb", "just text"))
-
-
 def test_real_corpus_is_ingested_once(tmp_path: Path, corpus_docs: Path, real_extractor) -> None:
     with Store(tmp_path / "corpus.duckdb") as store:
         first = ingest(store, [corpus_docs])
