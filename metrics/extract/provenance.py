@@ -245,6 +245,7 @@ class ProvenanceReader:
         self._sentences: dict[int, list[tuple[int, int]]] = {}
         self._clause_spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self._carries: dict[int, Mention | None] = {}
+        self._keyed: dict[str, bool] = {}  # by quote
         self._scoped: dict[int, list[tuple[int, int, _Scope]]] = {}  # by sentence start
 
     # -- originator ------------------------------------------------------------------
@@ -424,7 +425,7 @@ class ProvenanceReader:
     def scope(self, claim: Claim) -> str | None:
         """The one scope phrase in `claim`'s clause that its metric and entity do not
         already mean; None for none, or for several ("by road and rail": the whole flow)."""
-        if claim.quote and not self.rules.scope_keys.search(claim.quote.lower()):
+        if claim.quote and not self._has_scope_key(claim.quote):
             return None  # no key word in the words quoted around the figure: no scope
         start, end = self._sentence(claim)
         if start < 0:
@@ -441,6 +442,14 @@ class ProvenanceReader:
             and not (scope.implied_by_entity and scope.implied_by_entity.search(claim.entity or ""))
         }
         return found.pop() if len(found) == 1 else None
+
+    def _has_scope_key(self, quote: str) -> bool:
+        """Whether `quote` holds a scope's key word (found once per quote: the claims of
+        one sentence share it)."""
+        known = self._keyed.get(quote)
+        if known is None:
+            known = self._keyed[quote] = bool(self.rules.scope_keys.search(quote.lower()))
+        return known
 
     def _scope_clause(self, start: int, end: int, offset: int) -> tuple[int, int]:
         """The part of the sentence `text[start:end]` around `offset` that a scope phrase
