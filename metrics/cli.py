@@ -603,5 +603,76 @@ def catalog() -> None:
     click.echo(catalog_text(load_catalog()))
 
 
+@cli.command("add-claims")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--docs",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder holding the documents the rows' `doc` names: their front matter fills "
+    "title, url and publisher, and the text around each quote its originator and scope.",
+)
+@db_options
+@click.pass_context
+def add_claims(
+    ctx: click.Context, files: tuple[Path, ...], docs: Path | None, db: Path, wait: float
+) -> None:
+    """Store hand-entered claims from CSV or JSON-lines files, beside the extracted ones.
+
+    Rows follow the gold annotations' layout: doc, quote, metric, entity, value, unit,
+    period, status, measure, base_period, qualifier, published; optionally title, url,
+    publisher, originator, scope, superseded, value_text. A file is stored whole or not at
+    all: every bad row is reported with its line and nothing of that file is stored (exit
+    status 1). Loading the same file again changes nothing; a changed file replaces what it
+    stored before. The reconciliation is rebuilt.
+
+    Example:
+
+    \b
+        metrics add-claims ../shared/corpus/gold.jsonl --docs ../shared/corpus/docs
+    """
+    from metrics import manual  # like `extract`: only this command reads documents
+
+    failed = False
+    with Store(db, wait=wait) as store:
+        for file in files:
+            summary = manual.add_claims(store, file, docs)
+            click.echo(f"{db}: {summary}")
+            for error in summary.errors:
+                click.echo(f"Error: {error}", err=True)
+            failed = failed or bool(summary.errors)
+    if failed:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.argument("claim_id")
+@click.option("--why", help="Why the claim is wrong or out of scope (kept with it).")
+@click.option("--undo", is_flag=True, help="Count the claim in the reconciliation again.")
+@db_options
+def exclude(claim_id: str, why: str | None, undo: bool, db: Path, wait: float) -> None:
+    """Hide a claim from the reconciliation without deleting it, and rebuild it.
+
+    The claim stays in `claims`; the table `exclusions` holds it with the reason. Take the
+    id from `metrics claims --format csv` or `metrics conflicts`.
+
+    Example:
+
+    \b
+        metrics exclude 3f2a9c0d1e4b5a67 --why "Jan-Apr 2025 growth, not 2024"
+        metrics exclude 3f2a9c0d1e4b5a67 --undo
+    """
+    from metrics import manual
+
+    if not undo and why is None:
+        raise click.UsageError("say why with --why TEXT (or give --undo)")
+    with Store(db, wait=wait) as store:
+        if undo:
+            manual.restore_claim(store, claim_id)
+            click.echo(f"{claim_id}: counts again; reconciliation rebuilt")
+        else:
+            manual.exclude_claim(store, claim_id, why or "")
+            click.echo(f"{claim_id}: excluded; reconciliation rebuilt")
+
+
 def _echo_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = ()) -> None:
     click.echo(format_frame(frame, fmt, table_columns), nl=False)

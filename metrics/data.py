@@ -113,6 +113,24 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     ),
     "originators.yaml": frozenset({"originators"}),
     "limits.yaml": frozenset({"file_budget", "html", "tables", "xlsx", "pdf"}),
+    "provenance.yaml": frozenset(
+        {
+            "government_body",
+            "unnamed",
+            "attribution_before",
+            "attribution_possessive",
+            "attribution_after",
+            "attribution_gap",
+            "other_speaker",
+            "list_item",
+            "heading_max",
+            "anaphora",
+            "carry_paragraphs",
+            "inclusive_before",
+            "scope_clause_breaks",
+            "scopes",
+        }
+    ),
     "reconcile.yaml": frozenset(
         {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report",
          "undated_reasons", "mirror_agency_kinds", "plausibility", "additive"}

@@ -121,6 +121,11 @@ class Claim:
     char_start: int
     char_end: int
     extractor: str
+    # Provenance (issue 16), after the columns older databases have, so an upgraded table
+    # keeps the same column order as a new one.
+    originator: str | None = None  # who states the figure: a `name` of originators.yaml
+    scope: str | None = None  # a coverage restriction ("via seaports"): a label of scopes.yaml
+    superseded: bool = False  # an earlier vintage a revision sentence restates
 
 
 CLAIM_COLUMNS: tuple[str, ...] = tuple(Claim.__dataclass_fields__)
@@ -135,4 +140,5 @@ SOURCE_COLUMNS: tuple[str, ...] = (
     "format",
     "ingested_at",
     "meta",
+    "origin",
 )

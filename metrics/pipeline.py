@@ -243,6 +243,12 @@ def reconcile_store(store: Store, batch_claims: int = RECONCILE_BATCH) -> Reconc
     return store.reconciliation()
 
 
+def rebuild_reconciliation(store: Store) -> None:
+    """Recompute the reconciliation tables inside the caller's `Store.transaction`, for a
+    writer that changes claims in its own transaction (hand-entered claims, exclusions)."""
+    _rebuild(store)
+
+
 def _rebuild(store: Store, batch_claims: int = RECONCILE_BATCH) -> None:
     """Recompute the reconciliation tables, a batch of metrics at a time (in a transaction).
 

@@ -16,13 +16,24 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from metrics.data import load
 from metrics.errors import SchemaViolation
 from metrics.models import CLAIM_COLUMNS, SOURCE_COLUMNS, SOURCE_FORMATS, Claim, Document
-from metrics.vocab import Measure, Qualifier, Status, Unit
+from metrics.vocab import Measure, Qualifier, SourceOrigin, Status, Unit
 
 _POINT = r"\d{4}(?:-(?:H[12]|Q[1-4]|0[1-9]|1[0-2]))?"  # 2024, 2024-H1, 2024-Q1, 2024-05
 PERIOD_PATTERN = rf"^{_POINT}(?:\.\.{_POINT})?$"
 """Period labels: a year, half, quarter or month, or a range `A..B` of those."""
+
+
+def originator_names() -> list[str]:
+    """What `claims.originator` may hold: the organisations of originators.yaml."""
+    return [entry["name"] for entry in load("originators.yaml")["originators"]]
+
+
+def scope_labels() -> list[str]:
+    """What `claims.scope` may hold: the labels of provenance.yaml's scopes."""
+    return [entry["label"] for entry in load("provenance.yaml")["scopes"]]
 
 
 class ClaimSchema(pa.DataFrameModel):
@@ -46,6 +57,9 @@ class ClaimSchema(pa.DataFrameModel):
     char_start: Series[int] = pa.Field(ge=0)
     char_end: Series[int]
     extractor: Series[str]
+    originator: Series[str] = pa.Field(nullable=True, isin=originator_names())
+    scope: Series[str] = pa.Field(nullable=True, isin=scope_labels())
+    superseded: Series[bool]
 
     class Config:
         strict = True
@@ -84,6 +98,7 @@ class SourceSchema(pa.DataFrameModel):
     format: Series[str] = pa.Field(isin=SOURCE_FORMATS)
     ingested_at: Series[pa.DateTime]
     meta: Series[str]
+    origin: Series[str] = pa.Field(isin=list(SourceOrigin))
 
     class Config:
         strict = True
@@ -105,7 +120,11 @@ def claims_frame(claims: Iterable[Claim]) -> pd.DataFrame:
     return pd.DataFrame([astuple(claim) for claim in claims], columns=list(CLAIM_COLUMNS))
 
 
-def sources_frame(documents: Iterable[Document], ingested_at: datetime) -> pd.DataFrame:
+def sources_frame(
+    documents: Iterable[Document],
+    ingested_at: datetime,
+    origin: SourceOrigin = SourceOrigin.EXTRACTED,
+) -> pd.DataFrame:
     """Source rows for `documents`; the text itself stays in the files."""
     rows = [
         {
@@ -119,6 +138,7 @@ def sources_frame(documents: Iterable[Document], ingested_at: datetime) -> pd.Da
             "format": doc.format,
             "ingested_at": ingested_at,
             "meta": json.dumps(doc.meta, ensure_ascii=False, sort_keys=True, default=str),
+            "origin": str(origin),
         }
         for doc in documents
     ]

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
@@ -67,6 +68,27 @@ CREATE TABLE IF NOT EXISTS claims (
     char_start   INTEGER NOT NULL,
     char_end     INTEGER NOT NULL,
     extractor    VARCHAR NOT NULL
+);
+"""
+
+# Columns added after the first release, each with how an older file is upgraded in place:
+# `ALTER TABLE ... ADD COLUMN` fills existing rows with the default, so a database written
+# before them opens as if it had been written now (claims with no originator or scope, not
+# superseded; sources extracted). New files get them the same way, after `_DDL`, so both
+# have the same columns in the same order.
+_ADDED_COLUMNS = (
+    ("claims", "originator", "VARCHAR", False),
+    ("claims", "scope", "VARCHAR", False),
+    ("claims", "superseded", "BOOLEAN DEFAULT false", True),
+    ("sources", "origin", "VARCHAR DEFAULT 'extracted'", True),
+)
+
+# Claims an analyst hides from reconciliation without deleting them (`metrics exclude`).
+_EXCLUSIONS_DDL = """
+CREATE TABLE IF NOT EXISTS exclusions (
+    claim_id    VARCHAR PRIMARY KEY,
+    why         VARCHAR NOT NULL,
+    excluded_at TIMESTAMP
 );
 """
 
@@ -223,10 +245,13 @@ _RECONCILE_TABLES = {
 }
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The layout of the tables this version of metrics writes, recorded in the file's `meta`
 table. Raise it whenever a change to the tables would make an older metrics misread a file
-(and make the writer bring older files up to date before it records the new number)."""
+(and make the writer bring older files up to date before it records the new number).
+2: claims.originator, scope, superseded, sources.origin and `exclusions` (`_ADDED_COLUMNS`),
+which an older metrics would ignore, reconciling excluded claims and hand-entered ones'
+originators as if they were not there."""
 
 _META_DDL = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)"
 
@@ -297,6 +322,8 @@ class Store:
             _check_schema(self.con, self.path)
             if not read_only:
                 self.con.execute(_DDL)
+                self._add_columns()
+                self.con.execute(_EXCLUSIONS_DDL)
                 self.con.execute(_RECONCILE_DDL)
                 self.con.execute(_VERDICT_DDL)
                 _record_schema_version(self.con)
@@ -306,6 +333,21 @@ class Store:
         except BaseException:
             self.con.close()
             raise
+
+    def _add_columns(self) -> None:
+        """Give a file written before `_ADDED_COLUMNS` existed those columns, in place."""
+        present = set(
+            self.con.execute(
+                "SELECT table_name, column_name FROM duckdb_columns() "
+                "WHERE schema_name = 'main' AND table_name IN ('claims', 'sources')"
+            ).fetchall()
+        )
+        for table, column, definition, not_null in _ADDED_COLUMNS:
+            if (table, column) in present:
+                continue
+            self.con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            if not_null:
+                self.con.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL")
 
     def __enter__(self) -> Store:
         return self
@@ -470,6 +512,37 @@ class Store:
             with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it too
                 self.con.unregister("_batch_sources")
                 self.con.unregister("_batch_claims")
+
+    def manual_sources(self, claims_file: str) -> dict[str, str]:
+        """`source_id` -> fingerprint of the sources `metrics add-claims` stored from a claims
+        file of this name (empty when none)."""
+        rows = self.con.execute(
+            "SELECT source_id, content_sha256 FROM sources WHERE origin = 'manual' "
+            "AND json_extract_string(meta, '$.claims_file') = ?",
+            [claims_file],
+        ).fetchall()
+        return dict(rows)
+
+    def has_claim(self, claim_id: str) -> bool:
+        return bool(self.con.execute("SELECT 1 FROM claims WHERE claim_id = ?", [claim_id]).fetchall())
+
+    def exclude(self, claim_id: str, why: str, at: datetime) -> None:
+        """Record that `claim_id` is hidden from reconciliation (again: the newer reason)."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO exclusions (claim_id, why, excluded_at) VALUES (?, ?, ?)",
+            [claim_id, why, at],
+        )
+
+    def include(self, claim_id: str) -> bool:
+        """Drop the exclusion of `claim_id`; False when it was not excluded."""
+        found = self.con.execute(
+            "DELETE FROM exclusions WHERE claim_id = ? RETURNING claim_id", [claim_id]
+        ).fetchall()
+        return bool(found)
+
+    def exclusions(self) -> pd.DataFrame:
+        """Every excluded claim with the reason and when."""
+        return self.con.execute("SELECT * FROM exclusions ORDER BY excluded_at, claim_id").df()
 
     def reconciliation_missing(self) -> bool:
         """Claims are stored but no reconciliation of them (a file from before it existed)."""

@@ -36,6 +36,15 @@ class Qualifier(StrEnum):
     AT_MOST = "at_most"
 
 
+class SourceOrigin(StrEnum):
+    """How a source's claims came in: read from the file by the extractor, or entered by
+    hand (`metrics add-claims`), so a reader can tell the extractor's figures from an
+    analyst's."""
+
+    EXTRACTED = "extracted"
+    MANUAL = "manual"
+
+
 class Unit(StrEnum):
     """The base units a claim's value is stored in (scales like "million" are applied)."""
 

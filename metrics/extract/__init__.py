@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date
 
 from metrics.extract.prose import ProseExtractor
+from metrics.extract.provenance import with_provenance
 from metrics.extract.tables import require_readable_tables, table_claims
 from metrics.lexicon.catalog import Catalog, load_catalog
 from metrics.models import Claim, Document
@@ -27,11 +28,13 @@ __all__ = [
 def extract_claims(document: Document, catalog: Catalog | None = None) -> list[Claim]:
     """Every claim in `document`: its prose's in text order, then its tables'.
 
-    The same document gives the same claims.
+    The same document gives the same claims. Prose claims carry who states them and their
+    scope where the text says (`provenance`); table claims have neither yet.
     """
     catalog = catalog or load_catalog()
     prose = replace(document, text=document.prose, tables=()) if document.tables else document
-    return ProseExtractor(prose, catalog).run() + table_claims(document, catalog)
+    prose_claims = with_provenance(prose.text, ProseExtractor(prose, catalog).run())
+    return prose_claims + table_claims(document, catalog)
 
 
 def extract_text(

@@ -103,6 +103,9 @@ def claim(**overrides: Any) -> Row:
         "char_start": 0,
         "char_end": 16,
         "extractor": "test",
+        "originator": None,
+        "scope": None,
+        "superseded": False,
     }
     row.update(overrides)
     optional = set(OPTIONAL_CLAIM_COLUMNS)  # originator, scope, superseded: given or absent

@@ -48,6 +48,7 @@ def claim(claim_id: str, source_id: str, metric: str, entity: str, millions: flo
         "period_start": p.start, "period_end": p.end, "status": status, "measure": "level",
         "base_period": None, "qualifier": "exact", "quote": f"{entity} carried {text} in {period} ({source_id}).",
         "char_start": 0, "char_end": len(text), "extractor": "test",
+        "originator": None, "scope": None, "superseded": False,
     }  # fmt: skip
 
 
