@@ -308,3 +308,4 @@ class Reading:
     base: Period | None
     status: str
     qualifier: str
+    superseded: bool = False  # the earlier vintage of a revised forecast ("to 5.5% from 5.0%")

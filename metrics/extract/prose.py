@@ -38,6 +38,7 @@ from metrics.models import Claim, Document, Quantity
 from metrics.vocab import CURRENCY_UNITS, Measure, Qualifier, Status, Unit
 
 EXTRACTOR = "regex-v1"
+_CLAUSE_PUNCTUATION = re.compile(r";|,(?!\d)")  # not the comma of "900,000"
 _FROM_BEFORE = re.compile(r"\bfrom\s*\Z", re.IGNORECASE)  # "from" right before a figure
 _PASSIVE_STATUS = re.compile(
     r"[^,;]{0,30}?\b(?:is|are|was|were)\s+((?:expected|projected|forecast|estimated|planned|targeted|set)\b)",
@@ -356,7 +357,9 @@ class ProseExtractor:
         self.previous_metric = metric.id
         self.previous_entity = entity
         self.previous_at = index
-        reading = Reading(q, metric, entity, value, unit, measure, period, base, status, qualifier)
+        reading = Reading(
+            q, metric, entity, value, unit, measure, period, base, status, qualifier, vintage
+        )
         self.previous_reading = reading
         if measure == Measure.LEVEL and unit not in (Unit.PERCENT, Unit.COUNT):
             self.previous_amount = reading
@@ -478,7 +481,7 @@ class ProseExtractor:
         if not _FROM_BEFORE.search(s.text, max(0, q.start - 6), q.start):
             return False
         revisions = list(prose_cues().revision.finditer(s.text, 0, q.start))
-        return bool(revisions) and not re.search(r"[,;]", s.text[revisions[-1].end() : q.start])
+        return bool(revisions) and not _CLAUSE_PUNCTUATION.search(s.text, revisions[-1].end(), q.start)
 
     def _is_origin(self, s: Sentence, q: Quantity) -> bool:
         """The starting point of a change written "from X to Y"."""
@@ -768,4 +771,5 @@ class ProseExtractor:
             char_start=start,
             char_end=end,
             extractor=EXTRACTOR,
+            superseded=r.superseded,
         )

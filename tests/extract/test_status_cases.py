@@ -1,5 +1,7 @@
 """Status cases: invented sentences and the status (and "up to" qualifier) of one figure each.
 
+Cases of revisions also say whether the figure is the superseded, earlier vintage.
+
 `tests/cases/status_cases.yaml` holds, per rule of `metrics/extract/status.py`, at least
 ten phrasings written for this suite. A case names its figure by value; the text must yield
 a claim with that value, and the claim must have the case's status and, where given, its
@@ -35,6 +37,7 @@ class StatusCase:
     value: float
     status: str
     qualifier: str | None
+    superseded: bool | None  # given where the rule decides it: an earlier vintage or not
 
 
 def load_cases() -> list[StatusCase]:
@@ -48,6 +51,7 @@ def load_cases() -> list[StatusCase]:
             float(item["value"]),
             item["status"],
             item.get("qualifier"),
+            item.get("superseded"),
         )
         for rule, items in raw.items()
         for item in items
@@ -78,6 +82,8 @@ def test_status_case(case: StatusCase) -> None:
     assert claim is not None, f"{case.id}: no claim of {case.value:g} in {found} «{case.text}»"
     got = (claim.status, claim.qualifier if case.qualifier else None)
     assert got == (case.status, case.qualifier), f"{case.id}: «{case.text}» -> {found}"
+    if case.superseded is not None:
+        assert claim.superseded is case.superseded, f"{case.id}: superseded {claim.superseded}"
 
 
 def test_status_cases_file() -> None:
