@@ -1147,12 +1147,12 @@ _SPORTS = (
     "{ordinal} of the season.",
     "More than {crowd:,} spectators watched the final, which went to extra time.",
     "The young goalkeeper, who joined the club at {age}, kept his {small}th clean sheet.",
-    "The tennis final ended {goals}-{small}, {small2}-{goals2} after a long tie-break.",
+    "The tennis final ended {goals}-{small}, {small2}-{goals2} after a tense tie-break.",
 )
 _CULTURE = (
     "The festival opens on {month} {day} in {city_title} with {small} concerts on {small2} stages.",
     "Tickets for the concert cost between {price} and {price2} and sold out in {minute} minutes.",
-    "The novel, her {ordinal} book, runs to {pages} pages and took {small} years to write.",
+    "The novel, her {ordinal} book, has {pages} pages and took {small} years to write.",
     "The museum shows {pieces} works by {small} artists from the {century}th century.",
     "The director, {age}, spent {small} months filming in the mountains above {city_title}.",
     "The orchestra will give {small} performances, the first at {hour}:{minute:02d} on {weekday}.",
@@ -1169,18 +1169,18 @@ _WEATHER = (
 )
 _CITY_LIFE = (
     "The new park on {street_name} Street has {small} playgrounds and {pieces} trees.",
-    "Bus line {small} will run every {minute} minutes from {month} {day}.",
+    "Bus number {small} will come every {minute} minutes from {month} {day}.",
     "The library on {street_name} Street opens at {hour}:{minute:02d} and closes at {hour2}:00.",
-    "Residents of {small2} apartment blocks were without hot water for {small} hours.",
+    "Residents of {small2} apartment houses were without hot water for {small} hours.",
     "The marathon will close {small} streets in the city centre from {hour}:00 on {weekday}.",
     "{name}, {age}, opened a bakery on {street_name} Street {small} years ago.",
 )
 _OFF_TOPIC = {"sports": _SPORTS, "culture": _CULTURE, "weather": _WEATHER, "city": _CITY_LIFE}
 _OFF_TOPIC_HEADLINES = {
     "sports": ("{team} win the derby", "Late goals lift {team}", "A record crowd for the final"),
-    "culture": ("A festival returns to {city}", "The theatre reopens", "A long-awaited novel"),
+    "culture": ("A festival returns to {city}", "The theatre reopens", "A novel at last"),
     "weather": ("Heat wave ahead", "Snow in the mountains", "A wet weekend for {city}"),
-    "city": ("A new park for {city}", "Bus lines change", "Hot water back in the old quarter"),
+    "city": ("A new park for {city}", "Buses change", "Hot water back in the old quarter"),
 }
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
