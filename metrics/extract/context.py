@@ -239,7 +239,7 @@ class DocumentContext:
             found = []
             pattern = self.catalog.sector_pattern
             if pattern is not None:
-                for m in pattern.finditer(sentence.text):
+                for m in finditer(pattern, sentence.text, sentence.lowered):
                     entity = self.catalog.entity_of_match(m)
                     start = sentence.start + m.start()
                     end = sentence.start + m.end()
