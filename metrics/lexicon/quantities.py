@@ -255,8 +255,11 @@ def _quantity_words() -> frozenset[str]:
 def _quantity_word() -> re.Pattern[str]:
     """A run of letters (`_LETTERS`) that is one of `_quantity_words` or ends in "fold",
     found in lower-cased text by one search rather than word by word."""
-    words = alternation(_quantity_words())
-    return re.compile(rf"(?<![a-z])(?:{words})(?![a-z])|fold(?![a-z])")
+    words = _quantity_words()
+    first = "".join(sorted({word[0] for word in words} | {"f"}))  # `re` skips to these
+    return re.compile(
+        rf"(?=[{first}])(?:(?<![a-z])(?:{alternation(words)})(?![a-z])|fold(?![a-z]))"
+    )
 
 
 def might_hold_quantity(text: str) -> bool:
@@ -292,21 +295,22 @@ def find_quantities(text: str) -> list[Quantity]:
             )
         found.append(q)
         consumed = q.end
-    for m in p.multiple_word.finditer(text):
+    # over the lower-cased text when it keeps the offsets (`textscan`); the text as written
+    for m in finditer(p.multiple_word, text, folded):
         found.append(
             Quantity(
                 vocabulary().multiple_words[m.group(0).lower()],
                 "x",
-                m.group(0),
+                text[m.start() : m.end()],
                 m.start(),
                 m.end(),
             )
         )
-    for m in p.fold_word.finditer(text):
+    for m in finditer(p.fold_word, text, folded):
         if not any(q.start <= m.start() < q.end for q in found):
             n = m.group("n").lower()
             value = vocabulary().number_words.get(n, 100.0 if n == "hundred" else 0.0)
-            found.append(Quantity(value, "x", m.group(0), m.start(), m.end()))
+            found.append(Quantity(value, "x", text[m.start() : m.end()], m.start(), m.end()))
     found.sort(key=lambda q: q.start)
     return [
         _changes_from(text, q, found[i + 1] if i + 1 < len(found) else None)
