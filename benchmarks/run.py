@@ -111,6 +111,8 @@ def extraction_figures(
             "bare number regex", docs, lambda d: _BARE_NUMBER.findall(d.text)
         ),
     }
+    if not quantulum_docs:
+        return figures  # --no-quantulum
     try:
         from quantulum3 import parser as quantulum
     except ImportError:
@@ -185,19 +187,31 @@ def main() -> None:
     parser.add_argument(
         "--extract-only", action="store_true", help="only the extraction figures (minutes)"
     )
+    parser.add_argument(
+        "--no-quantulum", action="store_true", help="without quantulum3, most of that time"
+    )
+    parser.add_argument(
+        "--real-mb", type=float, default=_REAL_MB, help=f"real text size ({_REAL_MB:g} MB)"
+    )
     args = parser.parse_args()
+    # quantulum3's samples: documents, or megabytes of real text and of the mixed feed
+    samples = (
+        (0, 0.0, 0.0)
+        if args.no_quantulum
+        else (_QUANTULUM_SAMPLE, _QUANTULUM_REAL_MB, _QUANTULUM_MIXED_MB)
+    )
 
     docs = documents(args.docs)
     extract_claims(docs[0])  # compile the patterns before timing
     results: dict[str, Any] = {"documents": args.docs}
-    results.update(extraction_figures("synthetic news", docs, docs[:_QUANTULUM_SAMPLE]))
-    folder, real = real_documents()
+    results.update(extraction_figures("synthetic news", docs, docs[: samples[0]]))
+    folder, real = real_documents(args.real_mb)
     results["real_text"] = {"folder": folder} | extraction_figures(
-        f"real text ({folder}, repeated)", real, first_megabytes(real, _QUANTULUM_REAL_MB)
+        f"real text ({folder}, repeated)", real, first_megabytes(real, samples[1])
     )
     mixed = documents(args.docs, mixed=True)
     results["mixed_feed"] = extraction_figures(
-        "mixed feed, 1 in 10 on topic", mixed, first_megabytes(mixed, _QUANTULUM_MIXED_MB)
+        "mixed feed, 1 in 10 on topic", mixed, first_megabytes(mixed, samples[2])
     )
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"extraction peak RSS {results['peak_rss_mb']:.0f} MB")
