@@ -34,6 +34,7 @@ from metrics.output import (
 from metrics.reconcile import summarize
 from metrics.report import write_report
 from metrics.run import Engine, default_jobs, extract_file, run_dask
+from metrics.run.budget import FileBudget, default_memory_mb, default_timeout
 from metrics.schema import claims_frame
 from metrics.store import DEFAULT_DB, DatabaseLocked, Store
 from metrics.vocab import PointState, Status
@@ -61,6 +62,10 @@ SOURCE_HINTS = {
     Reason.NO_TEXT_IN_PDF: "run OCR on the scan (e.g. ocrmypdf) and ingest the result",
     Reason.ENCRYPTED: "save an unencrypted copy (e.g. qpdf --decrypt) and ingest that",
     Reason.BROKEN: "download or export the file again",
+    Reason.DATE_OUT_OF_RANGE: "check the year of published",
+    Reason.TIME_BUDGET: "split it, or raise the budget with --file-timeout if the file is genuine",
+    Reason.MEMORY_BUDGET: "split it, or raise the budget with --file-memory if the file is genuine",
+    Reason.CRASHED: "please report it together with the file",
     Reason.NO_METRIC: (
         "name the metric and unit in a header or caption (see `metrics catalog`), "
         "or put `caption:` in a .meta.yaml file beside it"
@@ -215,15 +220,37 @@ parquet_dir_option = click.option(
 )
 
 
+file_timeout_option = click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0),
+    default=default_timeout(),
+    metavar="SECONDS",
+    show_default=True,
+    help="Reading and extracting one file may take this long; a file that takes longer "
+    "fails alone (0: no limit). Not applied by --engine dask.",
+)
+file_memory_option = click.option(
+    "--file-memory",
+    type=click.IntRange(min=0),
+    default=default_memory_mb(),
+    metavar="MB",
+    show_default=True,
+    help="Reading and extracting one file may add this much memory to its process; a file "
+    "that needs more fails alone (0: no limit). Not applied by --engine dask.",
+)
+
+
 def ingest_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--quiet, --strict, --max-size, --follow-symlinks, --jobs, --engine, --scheduler and
-    --parquet-dir, shared by ingest and run."""
+    """--quiet, --strict, --max-size, --file-timeout, --file-memory, --follow-symlinks,
+    --jobs, --engine, --scheduler and --parquet-dir, shared by ingest and run."""
     for option in (
         follow_symlinks_option,
         parquet_dir_option,
         scheduler_option,
         engine_option,
         jobs_option,
+        file_memory_option,
+        file_timeout_option,
         max_size_option,
         strict_option,
         quiet_option,
@@ -240,6 +267,8 @@ def _ingest(
     quiet: bool,
     strict: bool,
     max_size: float,
+    file_timeout: float,
+    file_memory: int,
     jobs: int,
     engine: str,
     scheduler: str | None,
@@ -269,6 +298,7 @@ def _ingest(
             max_bytes=round(max_size * 2**20) or None,
             strict=strict,
             follow_symlinks=follow_symlinks,
+            budget=FileBudget(file_timeout or None, file_memory or None),
         )
 
 
@@ -393,7 +423,9 @@ def reconcile(db: Path, wait: float) -> None:
     "--state",
     type=click.Choice([str(state) for state in PointState]),
     help="resolved (a stated figure holds), disputed (sources disagree), ambiguous (one "
-    "article gives several values) or implied (derived, fills a gap).",
+    "article gives several values), implied (derived, fills a gap), spread (forecasters "
+    "disagree: min/median/max), mirror (each partner's agency gives its own figure) or "
+    "implausible (every figure an order of magnitude off).",
 )
 @format_option
 @db_options
@@ -467,12 +499,15 @@ def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: floa
 def extract(file: Path, fmt: str) -> None:
     """Show the claims found in one source file without storing them.
 
+    The file is read under the default budget of `ingest` (--file-timeout, --file-memory).
+
     Example:
 
     \b
         metrics extract ../shared/corpus/docs/mfa_oceea_meeting_2025.txt --format json
     """
-    _, found = extract_file(file, file.parent)
+    with FileBudget.default().applied(str(file)):
+        _, found = extract_file(file, file.parent)
     _echo_frame(claims_frame(found), fmt, CLAIM_TABLE_COLUMNS)
 
 

@@ -112,9 +112,12 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
         {"modes", "all_modes", "mode_neutral_metrics", "metric_by_mode"}
     ),
     "originators.yaml": frozenset({"originators"}),
+    "limits.yaml": frozenset({"file_budget", "html", "tables", "xlsx", "pdf"}),
     "reconcile.yaml": frozenset(
-        {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report"}
+        {"approx_tolerance", "publisher_noise", "republished_from", "progress_units", "report",
+         "undated_reasons", "mirror_agency_kinds", "plausibility", "additive"}
     ),
+    "populations.yaml": frozenset({"populations"}),
 }
 """Top-level keys each YAML file must hold; a file not listed here is only checked to be a
 mapping."""

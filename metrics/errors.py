@@ -24,6 +24,10 @@ class Reason(Enum):
     BROKEN = "cannot be parsed"
     NO_METRIC = "no table with a recognisable metric"
     OUTSIDE_FOLDER = "a symlink that leads outside the folder being ingested"
+    DATE_OUT_OF_RANGE = "published is out of range"
+    TIME_BUDGET = "exceeded the time budget"
+    MEMORY_BUDGET = "exceeded the memory budget"
+    CRASHED = "crashed the process reading it"
 
 
 class MetricsError(Exception):

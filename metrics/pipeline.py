@@ -19,9 +19,10 @@ import pandas as pd
 
 from metrics.errors import Reason, SourceError
 from metrics.models import source_id_of
-from metrics.read import content_hash, document_path, iter_source_files
-from metrics.read.walk import outside_root
+from metrics.read import SIDECAR_SUFFIX, content_hash, document_path, iter_source_files
+from metrics.read.walk import outside_root, sidecar_of
 from metrics.reconcile import Reconciliation, reconcile
+from metrics.run.budget import FileBudget
 from metrics.run.local import run_local
 from metrics.run.shards import Engine, Extractor, Outcome, ShardResult, make_shards, same_path
 from metrics.store import Store, StoreError
@@ -72,11 +73,14 @@ def ingest(
     max_bytes: int | None = MAX_FILE_BYTES,
     strict: bool = False,
     follow_symlinks: bool = False,
+    budget: FileBudget | None = None,
 ) -> IngestSummary:
     """Load, extract and store every article file under `paths` (files or folders).
 
-    A file that cannot be read, is larger than `max_bytes` (None: no limit) or whose
-    claims fail the schema goes to `IngestSummary.failed` and the others go on; with
+    A file that cannot be read, is larger than `max_bytes` (None: no limit; its sidecar
+    too), takes longer or more memory to read and extract than `budget` allows (None: the
+    defaults of `metrics/data/limits.yaml`; `FileBudget()`: no limit) or whose rows fail
+    the schema goes to `IngestSummary.failed` and the others go on; with
     `strict`, any such failure raises `IngestAborted` and nothing is stored. A file whose
     content hash is already stored under its `source_id` is skipped, and so is a copy
     of another file; a changed file replaces its earlier source row and claims. `jobs`
@@ -94,7 +98,7 @@ def ingest(
     todo, settled = screen(iter_source_files(paths), stored, max_bytes, follow_symlinks)
     shards = make_shards(todo, jobs)
     results = (
-        run_local(shards, ingested_at, extractor, jobs)
+        run_local(shards, ingested_at, extractor, jobs, budget or FileBudget.default())
         if engine is None
         else engine(shards, ingested_at, extractor=extractor)
     )
@@ -111,7 +115,8 @@ def screen(
 
     Settled are a file stored with the same content (`"unchanged"`), a new file that is a
     copy of another file of this batch or of a stored one (skipped: a copy would count as
-    a second source agreeing with the first) and a file over `max_bytes` (`"failed"`).
+    a second source agreeing with the first) and a file over `max_bytes`, or whose sidecar
+    is (`"failed"`).
     `stored` maps `source_id` to `(content_sha256, path)`. Hashing the bytes is far cheaper
     than parsing them, so re-ingesting an unchanged folder starts no worker.
     """
@@ -125,15 +130,18 @@ def screen(
             settled.append(Outcome(str(file), path, "failed", message))
             continue
         try:
-            size = file.stat().st_size
-            too_large = size > ceiling
+            size, sidecar_size = file.stat().st_size, _sidecar_size(file)
+            too_large = max(size, sidecar_size) > ceiling
             sha = "" if too_large else content_hash(file)  # a refused file is never read
         except OSError:
             todo.append((file, root))  # load_document will say what is wrong with it
             continue
         known = stored.get(source_id_of(path))
         if too_large:
-            limit = f"{size / 2**20:.1f} MB, over the limit of {ceiling / 2**20:g} MB"
+            largest = max(size, sidecar_size)
+            limit = f"{largest / 2**20:.1f} MB, over the limit of {ceiling / 2**20:g} MB"
+            if sidecar_size > ceiling:
+                limit = f"its sidecar {file.name}{SIDECAR_SUFFIX}: {limit}"
             message = str(SourceError(str(file), Reason.TOO_LARGE, limit))
             settled.append(Outcome(str(file), path, "failed", message))
         elif known is not None and known[0] == sha:
@@ -145,6 +153,13 @@ def screen(
             first_with.setdefault(sha, path)
             todo.append((file, root))
     return todo, settled
+
+
+def _sidecar_size(file: Path) -> int:
+    """The size of `file`'s sidecar (0 without one): it is read with the file, so it is
+    held to the same limit."""
+    sidecar = sidecar_of(file)
+    return sidecar.stat().st_size if sidecar else 0
 
 
 def load_results(

@@ -27,7 +27,10 @@ from metrics.errors import MetricsError
 from metrics.reconcile import Reconciliation
 
 DEFAULT_DB = Path("metrics.duckdb")
-VIEWS = ("resolved", "conflicts", "implied", "forecast_errors", "target_history", "targets")
+VIEWS = (
+    "resolved", "conflicts", "implied", "forecast_errors", "target_history", "targets",
+    *("undated", "revisions", "spreads", "mirror_statistics", "implausible"),  # issue 16
+)  # fmt: skip
 """The reconciliation's stable names for ad hoc SQL (see the README for example queries)."""
 
 T = TypeVar("T")
@@ -110,23 +113,6 @@ CREATE TABLE IF NOT EXISTS recon_targets (
     progress_pct DOUBLE, required_growth_pct DOUBLE, recent_growth_pct DOUBLE,
     outlook VARCHAR
 );
-CREATE OR REPLACE VIEW resolved AS
-    SELECT metric, entity, period, measure, unit, base_period, status, state, value, low,
-           high, value_text, rule, conflict, n_claims, n_sources, publisher, published, url,
-           quote, claim_id, point_id, period_start, period_end
-    FROM recon_resolved
-    ORDER BY metric, entity, measure, unit, period_start, period;
-CREATE OR REPLACE VIEW conflicts AS
-    SELECT r.metric, r.entity, r.period, r.measure, r.unit, r.base_period,
-           r.state, r.value AS resolved_value, r.value_text AS resolved_text,
-           t.verdict, t.rule, t.reason, c.status, c.value, c.value_text, c.qualifier,
-           t.low, t.high, s.publisher, s.published, s.url, c.quote, t.claim_id, t.point_id
-    FROM resolution_trail t
-    JOIN recon_resolved r ON r.point_id = t.point_id
-    JOIN claims c ON c.claim_id = t.claim_id
-    JOIN sources s ON s.source_id = c.source_id
-    WHERE r.conflict
-    ORDER BY r.metric, r.entity, r.period, r.measure, r.unit, s.published, c.char_start;
 CREATE OR REPLACE VIEW implied AS
     SELECT * EXCLUDE (implied_id), implied_id FROM recon_implied
     ORDER BY metric, entity, measure, unit, period_start, period;
@@ -138,6 +124,93 @@ CREATE OR REPLACE VIEW targets AS
     SELECT * FROM recon_targets ORDER BY metric, entity, unit, deadline;
 """
 
+# Issue 16: scope and originator columns added to tables of older files (the tables are
+# rebuilt from the claims on every reconcile, so only their shape has to follow), the
+# undated claims' table, and the views of the verdicts read from the trail.
+_VERDICT_DDL = """
+ALTER TABLE recon_resolved ADD COLUMN IF NOT EXISTS scope VARCHAR;
+ALTER TABLE recon_implied ADD COLUMN IF NOT EXISTS scope VARCHAR;
+ALTER TABLE resolution_trail ADD COLUMN IF NOT EXISTS originator VARCHAR;
+ALTER TABLE resolution_trail ADD COLUMN IF NOT EXISTS superseded_by VARCHAR;
+ALTER TABLE recon_forecast_errors ADD COLUMN IF NOT EXISTS actual_basis VARCHAR;
+CREATE TABLE IF NOT EXISTS recon_undated (
+    claim_id VARCHAR, source_id VARCHAR, metric VARCHAR, entity VARCHAR, status VARCHAR,
+    measure VARCHAR, unit VARCHAR, base_period VARCHAR, scope VARCHAR, value DOUBLE,
+    value_text VARCHAR, originator VARCHAR, publisher VARCHAR, published DATE, url VARCHAR,
+    quote VARCHAR, reason VARCHAR
+);
+CREATE OR REPLACE VIEW resolved AS
+    SELECT metric, entity, period, measure, unit, base_period, scope, status, state, value,
+           low, high, value_text, rule, conflict, n_claims, n_sources, publisher, published,
+           url, quote, claim_id, point_id, period_start, period_end
+    FROM recon_resolved
+    ORDER BY metric, entity, measure, unit, period_start, period;
+CREATE OR REPLACE VIEW conflicts AS
+    SELECT r.metric, r.entity, r.period, r.measure, r.unit, r.base_period,
+           r.state, r.value AS resolved_value, r.value_text AS resolved_text,
+           t.verdict, t.rule, t.reason, c.status, c.value, c.value_text, c.qualifier,
+           t.low, t.high, t.originator, s.publisher, s.published, s.url, c.quote, t.claim_id,
+           t.point_id, r.scope
+    FROM resolution_trail t
+    JOIN recon_resolved r ON r.point_id = t.point_id
+    JOIN claims c ON c.claim_id = t.claim_id
+    JOIN sources s ON s.source_id = c.source_id
+    WHERE r.conflict
+    ORDER BY r.metric, r.entity, r.period, r.measure, r.unit, s.published, c.char_start;
+CREATE OR REPLACE VIEW undated AS
+    SELECT * FROM recon_undated ORDER BY metric, entity, published, claim_id;
+CREATE OR REPLACE VIEW revisions AS
+    SELECT r.metric, r.entity, r.period, r.measure, r.unit, r.base_period, r.scope,
+           t.originator, o.status, o.value AS old_value, o.value_text AS old_text,
+           os.published AS old_published, n.value AS new_value, n.value_text AS new_text,
+           ns.published AS new_published, t.reason, o.quote AS old_quote,
+           n.quote AS new_quote, t.claim_id AS old_claim_id,
+           t.superseded_by AS new_claim_id, t.point_id
+    FROM resolution_trail t
+    JOIN recon_resolved r ON r.point_id = t.point_id
+    JOIN claims o ON o.claim_id = t.claim_id
+    JOIN sources os ON os.source_id = o.source_id
+    LEFT JOIN claims n ON n.claim_id = t.superseded_by
+    LEFT JOIN sources ns ON ns.source_id = n.source_id
+    WHERE t.verdict = 'superseded' AND t.rule = 'revision'
+    ORDER BY r.metric, r.entity, r.period, t.originator, os.published;
+CREATE OR REPLACE VIEW spreads AS
+    SELECT r.metric, r.entity, r.period, r.measure, r.unit, r.base_period, r.scope,
+           count(*) AS n_forecasts, count(DISTINCT t.originator) AS n_forecasters,
+           r.low AS min_value, r.value AS median_value, r.high AS max_value,
+           string_agg(t.originator || ': ' || c.value_text || ' (' ||
+                      coalesce(CAST(s.published AS VARCHAR), 'undated') || ')', '; '
+                      ORDER BY c.value, t.originator) AS forecasts,
+           r.value_text AS summary, r.point_id
+    FROM recon_resolved r
+    JOIN resolution_trail t ON t.point_id = r.point_id AND t.verdict = 'spread'
+    JOIN claims c ON c.claim_id = t.claim_id
+    JOIN sources s ON s.source_id = c.source_id
+    WHERE r.state = 'spread'
+    GROUP BY ALL
+    ORDER BY r.metric, r.entity, r.period;
+CREATE OR REPLACE VIEW mirror_statistics AS
+    SELECT r.metric, r.entity, r.period, r.measure, r.unit, r.scope, t.originator,
+           c.value, c.value_text, t.reason, s.publisher, s.published, s.url, c.quote,
+           t.claim_id, r.point_id
+    FROM recon_resolved r
+    JOIN resolution_trail t ON t.point_id = r.point_id AND t.verdict = 'mirror'
+    JOIN claims c ON c.claim_id = t.claim_id
+    JOIN sources s ON s.source_id = c.source_id
+    WHERE r.state = 'mirror'
+    ORDER BY r.metric, r.entity, r.period, c.value DESC;
+CREATE OR REPLACE VIEW implausible AS
+    SELECT r.metric, r.entity, r.period, r.measure, r.unit, r.scope, c.status, c.value,
+           c.value_text, t.reason AS arithmetic, r.state AS point_state, t.originator,
+           s.publisher, s.published, s.url, c.quote, t.claim_id, t.point_id
+    FROM resolution_trail t
+    JOIN recon_resolved r ON r.point_id = t.point_id
+    JOIN claims c ON c.claim_id = t.claim_id
+    JOIN sources s ON s.source_id = c.source_id
+    WHERE t.verdict = 'implausible'
+    ORDER BY r.metric, r.entity, r.period;
+"""
+
 # Table name -> the `Reconciliation` field written to it.
 _RECONCILE_TABLES = {
     "recon_resolved": "resolved",
@@ -146,6 +219,7 @@ _RECONCILE_TABLES = {
     "recon_forecast_errors": "forecast_errors",
     "recon_target_history": "target_history",
     "recon_targets": "targets",
+    "recon_undated": "undated",
 }
 
 
@@ -224,6 +298,7 @@ class Store:
             if not read_only:
                 self.con.execute(_DDL)
                 self.con.execute(_RECONCILE_DDL)
+                self.con.execute(_VERDICT_DDL)
                 _record_schema_version(self.con)
         except duckdb.Error as exc:  # a full disk, a file system that refuses writes
             self.con.close()
@@ -336,8 +411,9 @@ class Store:
         return Reconciliation(**frames)
 
     def view(self, name: str, **filters: str | None) -> pd.DataFrame:
-        """One of the reconciliation views (`resolved`, `conflicts`, `implied`,
-        `forecast_errors`, `target_history`, `targets`), narrowed by exact column matches."""
+        """One of the reconciliation views (`VIEWS`: `resolved`, `conflicts`, `implied`,
+        `forecast_errors`, `target_history`, `targets`, `undated`, `revisions`, `spreads`,
+        `mirror_statistics`, `implausible`), narrowed by exact column matches."""
         if name not in VIEWS:
             raise StoreError(f"no view {name!r}; the views are {', '.join(VIEWS)}")
         where, params = _where(filters)
@@ -409,14 +485,31 @@ class Store:
         ).fetchall()
 
     def rows_of_metrics(self, metrics: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(claims of `metrics`, the sources they came from), as reconciliation reads them."""
-        claims = self.con.execute("SELECT * FROM claims WHERE metric IN ?", [metrics]).df()
+        """(claims of `metrics`, the sources they came from), as reconciliation reads them.
+
+        Claims listed in an `exclusions` table (an analyst's `metrics exclude`) are left out.
+        """
+        excluded = (
+            " AND claim_id NOT IN (SELECT claim_id FROM exclusions)"
+            if self._has_table("exclusions")
+            else ""
+        )
+        claims = self.con.execute(
+            f"SELECT * FROM claims WHERE metric IN ?{excluded}", [metrics]
+        ).df()
         sources = self.con.execute(
             "SELECT * FROM sources WHERE source_id IN "
             "(SELECT source_id FROM claims WHERE metric IN ?)",
             [metrics],
         ).df()
         return claims, sources
+
+    def _has_table(self, name: str) -> bool:
+        found = self.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
+            [name],
+        ).fetchone()
+        return bool(found and found[0])
 
     def clear_reconciliation(self) -> None:
         """Empty the reconciliation tables, before they are written again from the claims."""

@@ -85,6 +85,9 @@ class Verdict(StrEnum):
     OUTVOTED = "outvoted"
     DISPUTED = "disputed"
     AMBIGUOUS = "ambiguous"
+    SPREAD = "spread"  # one forecaster's latest figure among other forecasters' figures
+    MIRROR = "mirror"  # one partner's agency reporting a flow the other partner reports too
+    IMPLAUSIBLE = "implausible"  # an order of magnitude off related figures: never the value
 
 
 class PointState(StrEnum):
@@ -94,3 +97,6 @@ class PointState(StrEnum):
     DISPUTED = "disputed"
     AMBIGUOUS = "ambiguous"
     IMPLIED = "implied"
+    SPREAD = "spread"  # forecasters disagree: min, median and max of their latest figures
+    MIRROR = "mirror"  # mirror statistics: each partner's agency gives its own figure
+    IMPLAUSIBLE = "implausible"  # every claim of the point was flagged implausible

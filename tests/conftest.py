@@ -1,8 +1,9 @@
 """Shared fixtures: article files in tmp_path, an in-memory store and a tiny fake extractor.
 
 The fake extractor keeps store and CLI tests about storage, not about extraction quality:
-it turns every "<number> tons" into a claim and every "<number> furlongs" into a claim with
-a unit outside the contract, so a file can be made to fail validation on purpose.
+it turns every "<number> tons" into a claim of 2024 and every "<number> furlongs" into a
+claim with a unit outside the contract, so a file can be made to fail validation on purpose.
+(Dated: reconciliation compares only claims with a period.)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 
@@ -38,9 +40,9 @@ def fake_extract(document: Document) -> list[Claim]:
             value=float(match["number"]),
             unit="t" if match["unit"] == "tons" else "furlongs",
             value_text=match[0],
-            period=None,
-            period_start=None,
-            period_end=None,
+            period="2024",
+            period_start=date(2024, 1, 1),
+            period_end=date(2024, 12, 31),
             status="actual",
             measure="level",
             base_period=None,

@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from metrics.data import load
 from metrics.errors import Reason, SourceError
-from metrics.read.table import clean_cell
+from metrics.read.table import check_table_size, clean_cell
 from metrics.read.text import Content
 
 _BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form")
@@ -31,7 +32,7 @@ def read_html(name: str, raw: bytes) -> Content:
     for element in tree.iter("table"):
         if next(element.iterancestors(*_BOILERPLATE_TAGS), None) is not None:
             continue  # a table in the menu or footer is page furniture
-        rows = _html_table_rows(element)
+        rows = _html_table_rows(name, f"table {len(tables) + 1}", element)
         if rows:
             tables.append((f"table {len(tables) + 1}", rows, _html_caption(element)))
     # Tables first: trafilatura prunes the tree it is given, and parsing twice costs more.
@@ -53,17 +54,27 @@ def read_html(name: str, raw: bytes) -> Content:
     return Content(prose=prose, header=header, tables=tables)
 
 
-def _html_table_rows(element: Any) -> list[list[str]]:
-    """The table's header and body rows as text, merged cells repeated (pandas.read_html)."""
+def _html_table_rows(name: str, table: str, element: Any) -> list[list[str]]:
+    """The table's header and body rows as text, merged cells repeated (pandas.read_html).
+
+    Spans are clamped as browsers clamp them, and a table that would still hold more cells
+    than any table may is refused before pandas builds it.
+    """
     import lxml.html
     import pandas as pd
 
-    width = max(
-        (sum(_span(cell) for cell in row.xpath("./td|./th")) for row in element.iter("tr")),
-        default=0,
-    )
+    _clamp_spans(element)
+    rows = list(element.iter("tr"))
+    width = max((sum(_span(cell) for cell in row.xpath("./td|./th")) for row in rows), default=0)
     if width == 0:
         return []
+    # a rowspan past the last row adds rows (pandas repeats the cell into them)
+    depth = (
+        len(rows)
+        + max((_span(cell, "rowspan") for cell in element.iter("td", "th")), default=1)
+        - 1
+    )
+    check_table_size(name, table, depth, depth * width)
     markup = lxml.html.tostring(element, encoding="unicode")
     try:
         frame = pd.read_html(
@@ -88,11 +99,21 @@ def _html_table_rows(element: Any) -> list[list[str]]:
     return rows
 
 
-def _span(cell: Any) -> int:
+def _span(cell: Any, attribute: str = "colspan") -> int:
     try:
-        return max(1, int(cell.get("colspan", 1)))
+        return max(1, int(cell.get(attribute, 1)))
     except ValueError:
         return 1
+
+
+def _clamp_spans(element: Any) -> None:
+    """Cap every colspan and rowspan at the HTML standard's limits (`limits.yaml` html)."""
+    limits = load("limits.yaml")["html"]
+    caps = {"colspan": int(limits["max_colspan"]), "rowspan": int(limits["max_rowspan"])}
+    for cell in element.iter("td", "th"):
+        for attribute, cap in caps.items():
+            if _span(cell, attribute) > cap:
+                cell.set(attribute, str(cap))
 
 
 def _header_cell(value: object) -> str:

@@ -8,12 +8,30 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from metrics.data import load
 from metrics.errors import Reason, SourceError
 from metrics.models import Table
 from metrics.read.text import Content, decode
+
+
+def table_limits() -> tuple[int, int]:
+    """(rows, cells) a table may have at most: `limits.yaml` tables."""
+    limits = load("limits.yaml")["tables"]
+    return int(limits["max_rows"]), int(limits["max_cells"])
+
+
+def check_table_size(name: str, table: str, rows: int, cells: int) -> None:
+    """Refuse a table past `table_limits`, before it is built rather than after."""
+    max_rows, max_cells = table_limits()
+    if rows > max_rows:
+        raise SourceError(name, Reason.TOO_LARGE, f"{table} has more than {max_rows:,} rows")
+    if cells > max_cells:
+        raise SourceError(name, Reason.TOO_LARGE, f"{table} has more than {max_cells:,} cells")
 
 
 def read_csv(name: str, raw: bytes) -> Content:
@@ -23,23 +41,27 @@ def read_csv(name: str, raw: bytes) -> Content:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
+    max_rows, max_cells = table_limits()
+    rows, cells = [], 0
     try:
-        rows = [
-            [clean_cell(cell) for cell in row] for row in csv.reader(io.StringIO(text), dialect)
-        ]
+        for record in csv.reader(io.StringIO(text), dialect):
+            row = [clean_cell(cell) for cell in record]
+            if any(row):
+                rows.append(row)
+                cells += len(row)
+                if len(rows) > max_rows or cells > max_cells:
+                    check_table_size(name, Path(name).name, len(rows), cells)
     except csv.Error as exc:
         raise SourceError(name, Reason.BROKEN, str(exc)) from None
-    rows = [row for row in rows if any(row)]
     return Content(prose="", tables=[(Path(name).name, rows, "")] if rows else [])
 
 
 def read_xlsx(name: str, raw: bytes) -> Content:
     """One table per sheet; numbers as Excel shows them (no `2760.0` for 2760)."""
-    import zipfile
-
     import pandas as pd
 
     try:
+        _check_workbook_size(name, zipfile.ZipFile(io.BytesIO(raw)))
         sheets = pd.read_excel(io.BytesIO(raw), sheet_name=None, header=None, dtype=object)
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
         raise SourceError(name, Reason.BROKEN, f"not a readable .xlsx workbook: {exc}") from None
@@ -52,6 +74,40 @@ def read_xlsx(name: str, raw: bytes) -> Content:
         if rows:
             tables.append((f"sheet {sheet}", rows, ""))
     return Content(prose="", tables=tables)
+
+
+_CELL_REFERENCE = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
+
+
+def _check_workbook_size(name: str, workbook: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose parts would inflate past the limit, or a sheet whose cells
+    reach farther than a table may, before anything is parsed.
+
+    zipfile inflates no part past the size the zip's directory declares, so the declared
+    sizes bound what reading costs. pandas pads every row to the widest, up to the last
+    row holding a cell, so one cell at XFD1048576 would make 17 billion.
+    """
+    limit = load("limits.yaml")["xlsx"]["max_uncompressed_mb"] * 2**20
+    declared = sum(part.file_size for part in workbook.infolist())
+    if declared > limit:
+        detail = f"{declared / 2**20:,.0f} MB uncompressed, over the limit of {limit / 2**20:g} MB"
+        raise SourceError(name, Reason.TOO_LARGE, detail)
+    for part in workbook.infolist():
+        if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+            last_row = last_column = 0
+            for column, row in _CELL_REFERENCE.findall(workbook.read(part)):
+                last_row = max(last_row, int(row))
+                last_column = max(last_column, _column_number(column))
+            sheet = f"worksheet {Path(part.filename).name}"
+            check_table_size(name, sheet, last_row, last_row * last_column)
+
+
+def _column_number(letters: bytes) -> int:
+    """`b"A"` is 1, `b"XFD"` is 16384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
 
 
 def _excel_cell(value: object) -> str:

@@ -11,6 +11,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 import yaml
@@ -29,25 +30,49 @@ class Content:
     )  # name, rows, caption
 
 
-def _safe_loader() -> type[yaml.SafeLoader]:
-    """The safe loader of libyaml when PyYAML was built with it: the same documents, read
-    about ten times faster, which is most of what reading a short article costs."""
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
-
-
-class _TextDatesLoader(_safe_loader()):  # type: ignore[misc]
-    """SafeLoader that leaves dates as text.
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text and refuses aliases.
 
     PyYAML turns `2024-13-45` into a bare ValueError instead of a YAML error, and would hand
     `meta` date objects that JSON cannot hold; parsing `published` ourselves avoids both.
+    An alias (`*name`) repeats a node without copying it, so a kilobyte of nested aliases
+    ("billion laughs") becomes gigabytes once the metadata is written out as JSON; metadata
+    has no use for them.
     """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", self.peek_event().start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _loader_for(text: str) -> type[yaml.SafeLoader]:
+    """libyaml's safe loader, with `_TextDatesLoader`'s resolvers, when PyYAML has it and
+    `text` holds no `*` (every alias does): it reads the same mapping about ten times
+    faster, which is most of what reading a short article costs, but composes in C, where
+    `compose_node` cannot refuse an alias. Otherwise `_TextDatesLoader`."""
+    fast = _FAST_TEXT_DATES_LOADER
+    return fast if fast is not None and "*" not in text else _TextDatesLoader
+
+
+def _fast_text_dates_loader() -> type[yaml.SafeLoader] | None:
+    base = getattr(yaml, "CSafeLoader", None)
+    if base is None:
+        return None
+    loader: type[yaml.SafeLoader] = type("_FastTextDatesLoader", (base,), {})
+    loader.yaml_implicit_resolvers = _TextDatesLoader.yaml_implicit_resolvers
+    return loader
+
+
+_FAST_TEXT_DATES_LOADER = _fast_text_dates_loader()
 
 _FRONT_MATTER = re.compile(
     r"""
@@ -97,7 +122,10 @@ def yaml_mapping(text: str) -> dict[str, Any]:
     Empty YAML is no keys. Raises `yaml.YAMLError` or `ValueError` (an explicit
     `!!timestamp`) for bad YAML and `NotAMapping` for YAML that is not a mapping.
     """
-    header = yaml.load(text, Loader=_TextDatesLoader)  # safe: a SafeLoader
+    try:
+        header = yaml.load(text, Loader=_loader_for(text))  # safe: a SafeLoader
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise yaml.YAMLError("nested too deeply") from None
     if header is None:
         return {}
     if not isinstance(header, dict):
@@ -106,7 +134,8 @@ def yaml_mapping(text: str) -> dict[str, Any]:
 
 
 def as_date(name: str, value: object) -> date | None:
-    """An ISO date no later than tomorrow (a publisher a time zone ahead is already there).
+    """An ISO date no later than tomorrow (a publisher a time zone ahead is already there)
+    and no earlier than `earliest_date`.
 
     A future date is a typo, and reconciliation would take the article for the newest.
     """
@@ -120,8 +149,20 @@ def as_date(name: str, value: object) -> date | None:
         else:
             if published > date.today() + timedelta(days=1):
                 raise SourceError(name, Reason.FUTURE_DATE, published.isoformat())
+            if published < earliest_date():
+                detail = f"{published}: before {earliest_date()}, the earliest date stored"
+                raise SourceError(name, Reason.DATE_OUT_OF_RANGE, detail)
             return published
     raise SourceError(name, Reason.BAD_DATE, repr(value))
+
+
+@cache
+def earliest_date() -> date:
+    """The first whole day pandas' datetime64[ns] holds (1677-09-22): the rows pass through
+    it on their way to the store, so an older date would fail the whole shard."""
+    import pandas as pd
+
+    return date.fromisoformat(pd.Timestamp.min.ceil("D").date().isoformat())
 
 
 def date_line(name: str, body: str) -> date | None:

@@ -1,18 +1,26 @@
 """Reconciliation: which figure holds for each claim key, why, and how the figures relate.
 
-Claims are compared only within one *point*: metric, entity, period, measure, unit and base
-period (a growth "vs 2019" is not the growth "vs 2023"), with targets kept apart from
-estimates (actuals and forecasts). Inside a point every claim is read as the interval its
+Claims are compared only within one *point*: metric, entity, period, measure, unit, base
+period (a growth "vs 2019" is not the growth "vs 2023") and scope ("via seaports" is not
+the whole route), with targets kept apart from estimates (actuals and forecasts). Claims
+without a period are never compared: they are listed as `undated`. Inside a point every claim is read as the interval its
 wording allows ("4.5 million" is 4.45-4.55 million, "more than 2.76" has no upper end), and
 two claims agree when their intervals overlap.
 
 One value per point is chosen by a cascade whose every step is written to the trail:
 
+0. `implausible`: a figure an order of magnitude off related figures (`plausibility`)
+   is set aside, never the value.
 1. `actual_over_forecast`: for a period that had ended when the latest claim was published,
    an actual outranks forecasts; while the period still runs, a forecast for the whole
    period outranks a partial actual.
-2. `revision`: a later statement by the same originator that disagrees with its earlier one
-   supersedes it (the ALFRED vintage model: a revision, not a conflict).
+2. `revision`: a later statement by the same originator (the claim's `originator`, else
+   its publisher) that does not restate its earlier one supersedes it, as does the new
+   figure of a revision sentence the vintage it names (the ALFRED vintage model: a
+   revision, not a conflict).
+   Then `mirror`: the two partners' own agencies disagreeing about one flow are mirror
+   statistics, both kept; and `spread`: forecasters disagreeing form a spread (min,
+   median, max of each one's latest figure). Neither is a conflict.
 3. `independent_majority`: claims that still disagree are split into groups sharing a
    common value; the group backed by more independent origins wins if it has at least two
    (an outlet's several houses and a text republished word for word count once);

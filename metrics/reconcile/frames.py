@@ -1,8 +1,13 @@
 """Frame helpers: claims made ready for reconciling, and the conversions every stage shares.
 
 `prepare` joins claims to their sources and adds what every rule reads (interval,
-originator, point id); the rest move frames between pandas columns and plain Python rows
-without copying text a million times.
+originator, scope, point id, plausibility); the rest move frames between pandas columns
+and plain Python rows without copying text a million times.
+
+The claim columns `originator`, `scope` and `superseded` are optional: a claims frame
+without them (from a store or extractor that does not write them yet) reads as all NULL
+and all False, so every claim's originator falls back to its publisher, every figure
+covers the whole flow, and no claim is an earlier vintage named in a revision sentence.
 """
 
 from __future__ import annotations
@@ -17,12 +22,17 @@ from numpy.typing import ArrayLike
 
 from metrics.reconcile.intervals import claim_interval
 from metrics.reconcile.origins import independent_origins, originator
+from metrics.reconcile.plausibility import implausible_reasons
 from metrics.vocab import Status
 
 Row = dict[str, Any]
 
-POINT_KEY = ["metric", "entity", "period", "measure", "unit", "base_period", "kind"]
-"""What makes two claims statements of the same figure; `kind` is `estimate` or `target`."""
+POINT_KEY = ["metric", "entity", "period", "measure", "unit", "base_period", "kind", "scope"]
+"""What makes two claims statements of the same figure; `kind` is `estimate` or `target`,
+`scope` a restriction of coverage ("via seaports", "transit"; NULL: the whole flow)."""
+
+OPTIONAL_CLAIM_COLUMNS = {"originator": None, "scope": None, "superseded": False}
+"""Claim columns a claims frame may lack, and what their absence means."""
 
 _SOURCE_FIELDS = ["publisher", "published", "url"]
 _INTERVAL_INPUTS = ["value", "value_text", "qualifier"]
@@ -38,6 +48,7 @@ def prepare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     frame = as_objects(with_dates(claims, "period_start", "period_end")).merge(
         as_objects(provenance), on="source_id", how="left"
     )  # objects before the join: it copies pointers, not text
+    _fill_optional_columns(frame)
     bounds = frame[_INTERVAL_INPUTS].drop_duplicates()
     intervals = [
         claim_interval(*row) for row in zip(*map(bounds.get, _INTERVAL_INPUTS), strict=True)
@@ -47,22 +58,51 @@ def prepare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     located = frame[_INTERVAL_INPUTS].merge(bounds, on=_INTERVAL_INPUTS, how="left")
     frame = frame.assign(low=located["low"].to_numpy(), high=located["high"].to_numpy())
     names = {p: originator(p) for p in frame["publisher"].dropna().unique()}
-    origin = frame["publisher"].map(names)
+    stated = frame["originator"]
+    keys = {n: n.lower() for n in stated.dropna().unique()}  # "ADB" and "adb" are one
+    origin = stated.map(keys).where(stated.notna(), frame["publisher"].map(names))
     fallback = "source:" + frame["source_id"].astype(str)  # a publisher-less source is its own
     frame["origin"] = origin.where(origin.notna(), fallback).astype(object)
+    shown = stated.where(stated.notna(), frame["publisher"])
+    frame["originator"] = shown.where(shown.notna(), frame["origin"]).astype(object)
     frame["origin_group"] = independent_origins(frame)
     frame["kind"] = np.where(frame["status"] == Status.TARGET, "target", "estimate").astype(object)
     frame["point_id"] = point_ids(frame)
+    frame["implausible"] = implausible_reasons(frame)
     return frame
+
+
+def _fill_optional_columns(frame: pd.DataFrame) -> None:
+    """Give `frame` (prepare's own, so changed in place rather than copied: a million
+    claims) every OPTIONAL_CLAIM_COLUMNS column, absent ones at their default; an empty
+    scope counts as none."""
+    for column, default in OPTIONAL_CLAIM_COLUMNS.items():
+        if column not in frame.columns:
+            frame[column] = default
+    scope = frame["scope"].astype(object)
+    named = scope.dropna()
+    blank = scope.isna()
+    blank[named.index] = named.astype(str).str.strip() == ""  # only the few stated scopes
+    frame["scope"] = scope.where(~blank, None)
+    frame["originator"] = frame["originator"].astype(object).where(frame["originator"].notna(), None)
+    frame["superseded"] = frame["superseded"].fillna(False).astype(bool)
 
 
 def point_ids(frame: pd.DataFrame) -> pd.Series:
     """A stable id per point: the start of the SHA-1 of its POINT_KEY joined by `|`
-    (a missing part as the empty string), computed in DuckDB, in the frame's order."""
-    parts = ", ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in POINT_KEY)
+    (a missing part as the empty string), computed in DuckDB, in the frame's order.
+
+    A scope is appended only when there is one, so figures of the whole flow keep the
+    ids they had before scope was part of the key."""
+    unscoped = [k for k in POINT_KEY if k != "scope"]
+    parts = ", ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in unscoped)
+    keys = frame.reindex(columns=POINT_KEY)  # a frame without scope is of the whole flow
     with duckdb.connect() as con:
-        con.register("keys", frame[POINT_KEY])
-        ids = con.sql(f"SELECT left(sha1(concat_ws('|', {parts})), 16) AS id FROM keys").df()["id"]
+        con.register("keys", keys.assign(scope=keys["scope"].astype(object)))
+        ids = con.sql(
+            f"SELECT left(sha1(concat_ws('|', {parts}) || coalesce('|scope:' || CAST(scope AS VARCHAR), '')), 16)"
+            " AS id FROM keys"
+        ).df()["id"]
     return pd.Series(ids.to_numpy(), index=frame.index, dtype=object)
 
 

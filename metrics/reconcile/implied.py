@@ -2,14 +2,14 @@
 
 A growth with a level for its base period implies the level of its own period (and with
 a level for its own period, the base level); a pair of levels a year apart implies their
-growth. Where a stated figure exists the implied one checks it; where none does, the
-implied value fills the gap in the series.
+growth; a flow's level for part of a year implies at least that much for the year. Where
+a stated figure exists the implied one checks it; where none does, the implied value
+fills the gap in the series (a lower bound alone fills none).
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -22,26 +22,22 @@ from metrics.models import Period
 from metrics.reconcile.cascade import RESOLVED_COLUMNS, signed
 from metrics.reconcile.frames import as_objects, concat, point_ids
 from metrics.reconcile.intervals import Interval, interval_product, interval_quotient
+from metrics.reconcile.plausibility import human_number as _human
+from metrics.reconcile.settings import settings
 from metrics.vocab import RATE_UNITS, Measure, PointState, Status, Unit
 
 IMPLIED_COLUMNS = [
     "implied_id", "metric", "entity", "period", "period_start", "period_end", "measure",
     "unit", "base_period", "status", "value", "low", "high", "formula", "inputs", "consistency",
-    "stated_value", "stated_text", "stated_claim_id",
+    "stated_value", "stated_text", "stated_claim_id", "scope",
 ]  # fmt: skip
 """Level units whose change in % is ambiguous (points or percent): they imply nothing."""
 _IMPLIED_INPUTS = ["metric", "entity", "period", "measure", "unit", "base_period", "status",
-                   "value", "low", "high", "value_text", "claim_id"]  # fmt: skip
+                   "value", "low", "high", "value_text", "claim_id", "scope"]  # fmt: skip
+_SERIES = ["metric", "entity", "scope"]
+"""A series: figures of different scope ("via seaports", the whole route) imply nothing
+about each other. Inside this module an unscoped figure has scope "" (a join key)."""
 _LEVEL_VALUES = ["value", "low", "high", "value_text", "claim_id"]
-
-
-def _human(value: float) -> str:
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"), (1e3, " thousand")):  # fmt: skip
-        if abs(value) >= size:
-            return f"{value / size:.4g}{word}"
-    return f"{value:.4g}"
 
 
 def _span(interval: Interval) -> str:
@@ -70,20 +66,24 @@ def implied_values(resolved: pd.DataFrame) -> pd.DataFrame:
     only the formulas are written row by row.
     """
     points = resolved.loc[resolved["state"] == PointState.RESOLVED, _IMPLIED_INPUTS]
-    points = as_objects(points, ["entity", "period", "base_period"])
+    points = as_objects(points, ["entity", "period", "base_period", "scope"])
+    points = points.assign(scope=points["scope"].fillna(""))
     levels = points[(points["measure"] == Measure.LEVEL) & points["period"].notna()]
-    levels = levels.drop_duplicates(["metric", "entity", "period", "unit", "status"], keep="last")
+    levels = levels.drop_duplicates([*_SERIES, "period", "unit", "status"], keep="last")
     growths = points[
         (points["measure"] == Measure.GROWTH) & points["base_period"].notna() & points["period"].notna()
     ]
-    frame = concat([_levels_from_growth(growths, levels), _growth_from_levels(levels, growths)])
+    frame = concat([
+        _levels_from_growth(growths, levels), _growth_from_levels(levels, growths),
+        _years_from_parts(levels),
+    ])  # fmt: skip
     return frame.drop_duplicates("implied_id").reset_index(drop=True)
 
 
 def _side(levels: pd.DataFrame, prefix: str, keys: dict[str, str]) -> pd.DataFrame:
     """`levels` ready to join: the `keys` columns renamed to the other side's names, the
     values prefixed (`before_value`, `after_claim_id`)."""
-    frame = levels[["metric", "entity", *keys, *_LEVEL_VALUES]]
+    frame = levels[[*_SERIES, *keys, *_LEVEL_VALUES]]
     return frame.rename(columns={**keys, **{v: f"{prefix}_{v}" for v in _LEVEL_VALUES}})
 
 
@@ -101,16 +101,16 @@ def _levels_from_growth(growths: pd.DataFrame, levels: pd.DataFrame) -> pd.DataF
         how=[f"× {t}" if u == "x" else f"× (1 + {t})"
              for t, u in zip(map(signed, g["value"], g["value_text"]), g["unit"], strict=True)],
     )  # fmt: skip
-    units = levels[["metric", "entity", "unit"]].drop_duplicates()
+    units = levels[[*_SERIES, "unit"]].drop_duplicates()
     units = units[~units["unit"].isin(RATE_UNITS)].rename(columns={"unit": "level_unit"})
-    pairs = g.merge(units, on=["metric", "entity"]).sort_values(["_order", "level_unit"])
+    pairs = g.merge(units, on=_SERIES).sort_values(["_order", "level_unit"])
     actual = levels[levels["status"] == Status.ACTUAL]
     pairs = pairs.merge(
         _side(actual, "before", {"period": "base_period", "unit": "level_unit"}),
-        how="left", on=["metric", "entity", "base_period", "level_unit"],
+        how="left", on=[*_SERIES, "base_period", "level_unit"],
     ).merge(
         _side(levels, "after", {"period": "period", "unit": "level_unit", "status": "status"}),
-        how="left", on=["metric", "entity", "period", "level_unit", "status"],
+        how="left", on=[*_SERIES, "period", "level_unit", "status"],
     )  # fmt: skip
     has_before = pairs["before_claim_id"].notna()
     forward = pairs[has_before]
@@ -164,15 +164,15 @@ def _growth_from_levels(levels: pd.DataFrame, growths: pd.DataFrame) -> pd.DataF
     actual = levels[levels["status"] == Status.ACTUAL]
     pairs = after.merge(
         _side(actual, "before", {"period": "base_period", "unit": "unit"}),
-        on=["metric", "entity", "base_period", "unit"],
+        on=[*_SERIES, "base_period", "unit"],
     )
     pairs = pairs[(pairs["before_value"] > 0) & (pairs["before_low"] > 0)]
     stated = growths[(growths["unit"] == Unit.PCT_CHANGE) & (growths["status"] == Status.ACTUAL)]
-    stated = stated.drop_duplicates(["metric", "entity", "period", "base_period"], keep="last")
+    stated = stated.drop_duplicates([*_SERIES, "period", "base_period"], keep="last")
     pairs = pairs.merge(
         _side(stated, "stated", {"period": "period", "base_period": "base_period"}),
         how="left",
-        on=["metric", "entity", "period", "base_period"],
+        on=[*_SERIES, "period", "base_period"],
     )
     low, high = interval_quotient(
         (pairs["low"], pairs["high"]), (pairs["before_low"], pairs["before_high"])
@@ -187,6 +187,41 @@ def _growth_from_levels(levels: pd.DataFrame, growths: pd.DataFrame) -> pd.DataF
             "{text} ({period}) ÷ {before} ({base}) - 1 = {low:+.1f}% to {high:+.1f}%",
             text=pairs["value_text"], period=pairs["period"], before=pairs["before_value_text"],
             base=pairs["base_period"], low=low.tolist(), high=high.tolist(),
+        ),
+    )  # fmt: skip
+
+
+@cache
+def _year_holding(label: str) -> str | None:
+    """The year a part of a year lies in ("2022-01..2022-10" -> "2022"), else None."""
+    period = _period(label)
+    year = str(period.start.year)
+    return year if period.end.year == period.start.year and label != year else None
+
+
+def _years_from_parts(levels: pd.DataFrame) -> pd.DataFrame:
+    """Each actual level of a flow for part of a year, with the year's stated level: the
+    year holds at least the part, checked against the stated year (never a gap filled)."""
+    s = settings()
+    actual = levels[
+        (levels["status"] == Status.ACTUAL)
+        & levels["unit"].isin(s.additive_units)
+        & ~levels["metric"].isin(s.not_additive_metrics)
+    ]
+    years = {label: _year_holding(label) for label in actual["period"].unique()}
+    parts = actual.assign(year=actual["period"].map(years).astype(object))
+    pairs = parts[parts["year"].notna()].merge(
+        _side(actual, "stated", {"period": "year", "unit": "unit"}), on=[*_SERIES, "year", "unit"]
+    )
+    low, high = pairs["low"].to_numpy(dtype=float), np.full(len(pairs), np.inf)
+    return _implied(
+        pairs, period=pairs["year"], measure=Measure.LEVEL, unit=pairs["unit"],
+        status=Status.ACTUAL, value=pairs["value"], low=low, high=high,
+        inputs=[pairs["claim_id"]], stated="stated",
+        formula=_texts(
+            "{text} ({period}) is part of {year}: {year} holds at least {low} {unit}",
+            text=pairs["value_text"], period=pairs["period"], year=pairs["year"],
+            low=[_human(x) for x in low.tolist()], unit=pairs["unit"],
         ),
     )  # fmt: skip
 
@@ -213,8 +248,10 @@ def _implied(
         "metric": rows["metric"], "entity": rows["entity"], "period": period,
         "measure": measure, "unit": unit, "base_period": base_period, "status": status,
         "value": value, "low": low, "high": high, "formula": formula,
-        "inputs": inputs[0] + "," + inputs[1], "consistency": "fills_gap",
+        "inputs": inputs[0] + "," + inputs[1] if len(inputs) > 1 else inputs[0],
+        "consistency": "fills_gap",
         "stated_value": None, "stated_text": None, "stated_claim_id": None,
+        "scope": rows["scope"].where(rows["scope"] != "", None),
     }, index=rows.index)  # fmt: skip
     if stated is not None:
         figure = rows[[f"{stated}_{v}" for v in _LEVEL_VALUES]].set_axis(_LEVEL_VALUES, axis=1)
@@ -235,9 +272,10 @@ def _implied(
     periods = {label: _period(label) for label in frame["period"].unique()}
     frame["period_start"] = frame["period"].map(lambda label: periods[label].start)
     frame["period_end"] = frame["period"].map(lambda label: periods[label].end)
+    second = inputs[1] if len(inputs) > 1 else [""] * len(frame)
     frame["implied_id"] = [
         hashlib.sha1(f"{measure}|{p}|{a}|{b}".encode()).hexdigest()[:16]
-        for p, a, b in zip(frame["period"], inputs[0], inputs[1], strict=True)
+        for p, a, b in zip(frame["period"], inputs[0], second, strict=True)
     ]
     return frame[IMPLIED_COLUMNS]
 

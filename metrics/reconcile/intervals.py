@@ -26,9 +26,13 @@ Interval = tuple[float, float]
 def claim_interval(value: float, value_text: str, qualifier: str) -> Interval:
     """The values a claim allows, from the precision it was written with and its hedge.
 
-    "2.76 million tons" -> [2.755, 2.765] million; a range "8-9%" -> [7.5, 9.5];
+    "2.76 million tons" -> [2.755, 2.765) million; a range "8-9%" -> [7.5, 9.5);
     `at_least` drops the upper end, `at_most` the lower one; `approx` widens a single
     figure to the `approx_tolerance` share of it where that is wider than its rounding.
+
+    The upper end is open (the float just below it), as rounding half up makes it:
+    "2.7 million" (2.65-2.75) and "2.8 million" (2.75-2.85) share no value, so they
+    disagree, while each agrees with 2.76 million.
     """
     q, step = _precision(value_text)
     scale = value / q.value if q is not None and q.value else 1.0
@@ -45,6 +49,8 @@ def claim_interval(value: float, value_text: str, qualifier: str) -> Interval:
         high = math.inf
     elif qualifier == "at_most":
         low = -math.inf
+    if low < high < math.inf:
+        high = math.nextafter(high, -math.inf)
     return low, high
 
 

@@ -55,9 +55,10 @@ def target_history(
     history: list[Row] = []
     chains: list[_Chain] = []
     groups: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
-    stated = prepared[prepared["status"] == Status.TARGET]
-    for record in records(stated):
-        key = (record["metric"], record["entity"] or "", record["measure"], record["unit"])
+    stated = prepared[(prepared["status"] == Status.TARGET) & prepared["period"].notna()]
+    for record in records(stated):  # a target without a deadline is listed as undated
+        key = (record["metric"], record["entity"] or "", record["measure"], record["unit"],
+               record.get("scope") or "")  # fmt: skip
         groups[key].append(record)
     for key in sorted(groups):
         group_chains: list[_Chain] = []

@@ -121,6 +121,7 @@ def _narrowed(
         forecast_errors=kept(recon.forecast_errors),
         target_history=kept(recon.target_history),
         targets=kept(recon.targets),
+        undated=kept(recon.undated),
     )
     return recon, claims, sources.assign(claims=sources["source_id"].map(counts))
 

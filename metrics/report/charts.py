@@ -47,7 +47,7 @@ STYLE = {
     "disputed": {"color": "#c23b3b"},
     "target": {"color": "#2e8b57"},
 }
-UNSETTLED = ("disputed", "ambiguous")  # no value chosen: charted as a band of every value
+UNSETTLED = ("disputed", "ambiguous", "spread", "mirror")  # charted as a band of every value
 TEMPLATE = "plotly_white"  # embedded once and applied by the page, not copied per figure
 QUOTE_WIDTH = 90  # characters per hover line
 DERIVED = "derived from other figures"  # who states an implied value

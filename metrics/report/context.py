@@ -25,8 +25,14 @@ from metrics import data
 from metrics.output import spreadsheet_safe
 from metrics.reconcile import Reconciliation
 from metrics.reconcile.frames import records, with_dates
+from metrics.reconcile.verdicts import (
+    implausible_rows,
+    point_members,
+    revision_rows,
+    verdict_counts,
+)
 from metrics.report.charts import STYLE, TEMPLATE, Chart, safe_json, trends
-from metrics.vocab import PointState
+from metrics.vocab import PointState, Verdict
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,15 @@ def report_context(
         "targets": recon.targets,
         "target_history": history,
         "sources": sources,
+        "undated": with_dates(recon.undated, "published"),
+        "revisions": revision_rows(recon, claims),
+        "implausible": implausible_rows(recon, claims),
     }
-    totals = {name: len(frame) for name, frame in tables.items()} | {"conflicts": conflicting}
+    spreads, n_spreads = _grouped(point_members(recon, claims, Verdict.SPREAD), limits.table_rows_max)
+    mirrors, n_mirrors = _grouped(point_members(recon, claims, Verdict.MIRROR), limits.table_rows_max)
+    totals = {name: len(frame) for name, frame in tables.items()} | {
+        "conflicts": conflicting, "spreads": n_spreads, "mirrors": n_mirrors,
+    }  # fmt: skip
     return {
         "title": title,
         "generated": (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
@@ -78,6 +91,8 @@ def report_context(
         "counts": _counts(recon, claims, sources, conflicting),
         "charts": [_chart_section(chart) for chart in charted.charts],
         "conflicts": conflicts,
+        "spreads": spreads,
+        "mirrors": mirrors,
         "totals": totals,
         "max_charts": limits.max_charts,
         "claim_markers_max": limits.claim_markers_max,
@@ -115,6 +130,18 @@ def _conflicts(
     return groups, len(conflicting)
 
 
+def _grouped(members: pd.DataFrame, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` points of `members` (one row per member claim), each with its
+    members, and how many points there are."""
+    points: dict[str, dict[str, Any]] = {}
+    for row in records(members):
+        if row["point_id"] not in points and len(points) < limit:
+            points[row["point_id"]] = {**row, "members": []}
+        if row["point_id"] in points:
+            points[row["point_id"]]["members"].append(row)
+    return list(points.values()), int(members["point_id"].nunique())
+
+
 def _counts(
     recon: Reconciliation, claims: pd.DataFrame, sources: pd.DataFrame, conflicts: int
 ) -> dict[str, int]:
@@ -132,7 +159,7 @@ def _counts(
         "forecast_errors": len(recon.forecast_errors),
         "targets": len(recon.targets),
         "revisions": int(recon.targets["revisions"].fillna(0).sum()),
-    }
+    } | {f"verdict_{name}": n for name, n in verdict_counts(recon).items()}
 
 
 def http_only(url: Any) -> str | None:

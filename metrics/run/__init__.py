@@ -2,10 +2,11 @@
 
 `extract_shard` is the unit of work (read, extract and validate a shard of files) and
 `extract_file` the same for one file; `run_local` runs shards here or in worker processes,
-`run_dask` on a Dask cluster. Every engine yields `ShardResult`s in shard order for the one
-writer, `metrics.pipeline`, to store.
+each file under a `FileBudget` of time and memory, `run_dask` on a Dask cluster. Every
+engine yields `ShardResult`s in shard order for the one writer, `metrics.pipeline`, to store.
 """
 
+from metrics.run.budget import FileBudget
 from metrics.run.dask_cluster import DaskEngineError, run_dask
 from metrics.run.local import default_jobs, run_local
 from metrics.run.shards import (
@@ -24,6 +25,7 @@ __all__ = [
     "DaskEngineError",
     "Engine",
     "Extractor",
+    "FileBudget",
     "Outcome",
     "Shard",
     "ShardResult",

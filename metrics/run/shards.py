@@ -9,7 +9,7 @@ loads the `ShardResult`s as they come. The same shard always gives the same rows
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ import pandas as pd
 from metrics.errors import SchemaViolation, SourceError
 from metrics.models import Claim, Document
 from metrics.read import document_path, load_document
+from metrics.run.budget import FileBudget
 from metrics.schema import (
     claims_frame,
     describe_failures,
@@ -105,25 +106,35 @@ def extract_file(
 
 
 def extract_shard(
-    shard: Shard, ingested_at: datetime, extractor: Extractor | None = None
+    shard: Shard,
+    ingested_at: datetime,
+    extractor: Extractor | None = None,
+    budget: FileBudget | None = None,
+    starting: Callable[[int | None], None] | None = None,
 ) -> ShardResult:
     """Read and extract every file of `shard`; the same shard always gives the same rows.
 
-    A file that cannot be read, or whose claims break the schema, fails alone with a
-    message naming it.
+    A file that cannot be read, exceeds its `budget` (none: unbounded) or whose rows break
+    the schema fails alone with a message naming it. `starting(i)` is called before the
+    i-th file is read and `starting(None)` after the last, so a process watching this one
+    knows which file it is on.
     """
     outcomes: dict[str, Outcome] = {}
     seen: set[str] = set()
     extracted: list[tuple[str, Document, list[Claim]]] = []
-    for file_name, root in shard.files:
+    budget = budget or FileBudget()
+    for index, (file_name, root) in enumerate(shard.files):
         file = Path(file_name)
         path = document_path(file, Path(root))
         if path in seen:
             outcomes[file_name] = Outcome(file_name, path, "failed", same_path(file_name, path))
             continue
         seen.add(path)
+        if starting is not None:
+            starting(index)
         try:
-            doc, claims = extract_file(file, Path(root), extractor)
+            with budget.applied(file_name):
+                doc, claims = extract_file(file, Path(root), extractor)
         except SourceError as exc:
             outcomes[file_name] = Outcome(file_name, path, "failed", str(exc))
             continue
@@ -134,16 +145,21 @@ def extract_shard(
             continue
         extracted.append((file_name, doc, claims))
         outcomes[file_name] = Outcome(file_name, path, _count(len(claims)))
+    if starting is not None:
+        starting(None)  # validating the shard is no file's time
 
-    frames, rejected = _validated(extracted)
+    sources, rejected = _validated_sources(extracted, ingested_at)
+    extracted = [entry for entry in extracted if entry[0] not in rejected]
+    claim_rows, rejected_claims = _validated(extracted)
+    if rejected_claims:  # a file's rows are stored whole or not at all
+        rejected.update(rejected_claims)
+        sources = sources[~sources["path"].isin(_paths_of(extracted, rejected_claims))]
     for file_name, message in rejected.items():
         outcomes[file_name] = Outcome(file_name, outcomes[file_name].path, "failed", message)
-    docs = [doc for file_name, doc, _ in extracted if file_name not in rejected]
-    sources = sources_frame(docs, ingested_at)
     return ShardResult(
         shard.number,
-        validate_sources(sources) if docs else sources,
-        frames,
+        sources.reset_index(drop=True),
+        claim_rows,
         tuple(outcomes[file_name] for file_name, _ in shard.files),
     )
 
@@ -154,6 +170,39 @@ def same_path(file_name: str, path: str) -> str:
         f"{file_name}: same path {path!r} as another file in this batch; "
         "ingest the two folders separately"
     )
+
+
+def _validated_sources(
+    extracted: list[tuple[str, Document, list[Claim]]], ingested_at: datetime
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The source rows, all checked at once; only when that fails, file by file.
+
+    Returns the valid rows and a message per rejected file, like `_validated`.
+    """
+    everything = sources_frame((doc for _, doc, _ in extracted), ingested_at)
+    if everything.empty:
+        return everything, {}
+    try:
+        return validate_sources(everything), {}
+    except SchemaViolation:
+        pass
+    kept, rejected = [], {}
+    for file_name, doc, _ in extracted:
+        try:
+            kept.append(validate_sources(sources_frame([doc], ingested_at)))
+        except SchemaViolation as exc:
+            rejected[file_name] = (
+                f"{file_name}: its source row failed validation ({describe_failures(exc)})"
+            )
+    if not kept:
+        return sources_frame([], ingested_at), rejected
+    return pd.concat(kept, ignore_index=True), rejected
+
+
+def _paths_of(
+    extracted: list[tuple[str, Document, list[Claim]]], file_names: Container[str]
+) -> set[str]:
+    return {doc.path for file_name, doc, _ in extracted if file_name in file_names}
 
 
 def _validated(

@@ -195,7 +195,8 @@ def test_failed_transaction_rolls_back(store: Store, docs: Path, fake_extractor)
         pytest.param({"metric": "gdp"}, [], id="other-metric"),
         pytest.param({"entity": "TITR", "status": "actual"}, [300, 2600, 4500], id="two"),
         pytest.param({"status": "target"}, [], id="status"),
-        pytest.param({"period": "2024"}, [], id="period"),
+        pytest.param({"period": "2024"}, [300, 2600, 4500], id="period"),
+        pytest.param({"period": "2023"}, [], id="other-period"),
     ],
 )
 def test_claims_filters(store: Store, docs: Path, fake_extractor, filters, values) -> None:

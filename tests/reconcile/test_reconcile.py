@@ -43,7 +43,15 @@ from metrics.reconcile import (
     resolve_point,
     target_history,
 )
+from metrics.reconcile.frames import OPTIONAL_CLAIM_COLUMNS
 from metrics.reconcile.intervals import disagreements
+from metrics.reconcile.settings import settings
+from metrics.reconcile.verdicts import (
+    UNDATED_COLUMNS,
+    point_members,
+    revision_rows,
+    verdict_counts,
+)
 
 Row = dict[str, Any]
 
@@ -97,7 +105,8 @@ def claim(**overrides: Any) -> Row:
         "extractor": "test",
     }
     row.update(overrides)
-    assert set(row) == set(CLAIM_COLUMNS)
+    optional = set(OPTIONAL_CLAIM_COLUMNS)  # originator, scope, superseded: given or absent
+    assert set(CLAIM_COLUMNS) - optional <= set(row) <= set(CLAIM_COLUMNS) | optional
     return row
 
 
@@ -131,7 +140,11 @@ def source(source_id: str, publisher: str | None, published: str | date | None) 
 
 
 def frames(claims: list[Row], sources: list[Row]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return pd.DataFrame(claims, columns=list(CLAIM_COLUMNS)), pd.DataFrame(sources)
+    """The claims and sources as frames; an optional claim column only when a claim sets
+    it (a frame without one must read as all NULL / False)."""
+    given = [c for c in OPTIONAL_CLAIM_COLUMNS if any(c in row for row in claims)]
+    columns = list(dict.fromkeys([*CLAIM_COLUMNS, *given]))
+    return pd.DataFrame(claims, columns=columns), pd.DataFrame(sources)
 
 
 def run(claims: list[Row], sources: list[Row]):
@@ -246,6 +259,18 @@ def test_claim_interval(
     assert low <= value <= high
 
 
+def test_rounding_intervals_are_open_above() -> None:
+    """"2.7 million" and "2.8 million" meet at 2.75, which rounds to 2.8 only: no value
+    is allowed by both; each shares values with 2.76 million."""
+    low_27, high_27 = claim_interval(2.7e6, "2.7 million tons", "exact")
+    low_28, high_28 = claim_interval(2.8e6, "2.8 million tons", "exact")
+    at_276 = claim_interval(2.76e6, "2.76 million tons", "exact")
+    assert high_27 < 2.75e6 == low_28 and high_27 == pytest.approx(2.75e6)
+    assert not overlaps((low_27, high_27), (low_28, high_28))
+    assert overlaps((low_28, high_28), at_276) and not overlaps((low_27, high_27), at_276)
+    assert claim_interval(4.5e6, "no figure here", "exact") == (4.5e6, 4.5e6)
+
+
 OVERLAPS = cases("overlaps", a=interval, b=interval, expected=as_is)
 
 
@@ -357,7 +382,10 @@ def test_cascade(case: Point) -> None:
     else:
         assert row["value"] == pytest.approx(case.value)
         chosen = [c for c, (v, _) in case.verdicts.items() if v == "chosen"]
-        assert row["claim_id"] == chosen[0]
+        if chosen:
+            assert row["claim_id"] == chosen[0]
+        else:  # a spread's value is the median of its forecasters, no one claim's
+            assert row["state"] == "spread" and pd.isna(row["claim_id"])
 
     assert verdicts(trail) == case.verdicts
     assert set(trail["point_id"]) == {row["point_id"]}
@@ -890,3 +918,159 @@ def test_disagreements_count_and_name_the_claims_that_do_not_overlap(bounds) -> 
         assert listed == sorted(listed)
         if len(apart) <= 5:
             assert listed == apart
+
+
+# --- issue 16: undated claims, revisions, spreads, mirror statistics, plausibility ---------
+
+UNDATED_SOURCES = sources_of(CASES["sources"]["forecasts"])
+UNDATED = cases("undated", claims=claims_of, undated=as_is, resolved=as_is)
+
+
+@pytest.mark.parametrize(("claims", "undated", "resolved"), UNDATED)
+def test_undated_claims_are_listed_not_compared(
+    claims: list[Row], undated: dict[str, str], resolved: int
+) -> None:
+    result = run(claims, UNDATED_SOURCES)
+    listed = result.undated.set_index("claim_id")
+    assert list(result.undated.columns) == UNDATED_COLUMNS
+    assert dict(listed["status"]) == undated
+    for claim_id, status in undated.items():
+        assert listed.loc[claim_id, "reason"] == settings().undated_reasons[status]
+    assert len(result.resolved[result.resolved["state"] != "implied"]) == resolved
+    assert not set(undated) & set(result.trail["claim_id"])  # never in the cascade
+    assert not set(undated) & set(result.target_history["claim_id"])
+    assert not set(undated) & set(result.forecast_errors["forecast_claim_id"])
+    assert not result.resolved["conflict"].any()
+
+
+def test_spread_keeps_min_median_max_and_names_the_forecasters() -> None:
+    case = next(c for c in CASES["cascade"] if c["id"] == "spread-of-forecasters")
+    result = run(claims_of(case["claims"]), sources_of(case["sources"]))
+    row = only(result.resolved, state="spread")
+    assert (row["low"], row["value"], row["high"]) == (4.2e6, 4.6e6, 5.0e6)
+    assert row["value_text"].startswith("3 forecasters: 4.2 million tons to 5.0 million tons")
+    assert not row["conflict"]
+    reasons = result.trail.set_index("claim_id")["reason"]
+    assert "forecast by IMF" in reasons["imf"] and "median 4.6 million" in reasons["imf"]
+    claims = pd.DataFrame(claims_of(case["claims"])).assign(publisher="x", published=None)
+    members = point_members(result, claims, "spread")
+    assert sorted(members["member_originator"]) == ["ADB", "IMF", "World Bank"]
+
+
+def test_mirror_statistics_show_both_figures() -> None:
+    case = next(c for c in CASES["cascade"] if c["id"] == "mirror-statistics")
+    result = run(claims_of(case["claims"]), sources_of(case["sources"]))
+    row = only(result.resolved, state="mirror")
+    assert (row["low"], row["high"]) == (1.96e9, 3.8e9)
+    assert "$3.8 billion (China customs)" in row["value_text"]
+    assert "about $1.96 billion (Tajikistan statistics agency)" in row["value_text"]
+    reason = result.trail.set_index("claim_id").loc["tj", "reason"]
+    assert "Tajikistan's agency" in reason and "China's agency China customs gives $3.8 billion" in reason
+    assert result.forecast_errors.empty  # no actual was chosen, none to score against
+
+
+REVISIONS = [
+    pytest.param(case, id=case["id"]) for case in CASES["cascade"] if case["id"].startswith("revision-")
+]
+
+
+@pytest.mark.parametrize("case", REVISIONS)
+def test_revisions_table_gives_old_and_new_vintage(case: dict[str, Any]) -> None:
+    claims = claims_of(case["claims"])
+    sources = sources_of(case["sources"])
+    result = run(claims, sources)
+    published = {s["source_id"]: s["published"] for s in sources}
+    frame = pd.DataFrame(claims).assign(published=lambda f: f["source_id"].map(published))
+    rows = revision_rows(result, frame)
+    old = next(c for c, v in case["verdicts"].items() if v[0] == "superseded")
+    new = next(c for c, v in case["verdicts"].items() if v[0] == "chosen")
+    spec = next(c for c in case["claims"] if c["id"] == old)
+    originator = spec.get("originator") or case["sources"][spec["source"]][0]
+    (row,) = rows.itertuples()
+    assert (row.old_claim_id, row.new_claim_id, row.originator) == (old, new, originator)
+    assert row.old_published <= row.new_published
+    assert verdict_counts(result)["revisions"] == 1
+
+
+FORECAST_BASIS_SOURCES = sources_of(CASES["sources"]["forecast_basis"])
+FORECAST_BASIS = [pytest.param(case, id=case["id"]) for case in CASES["forecast_basis"]]
+
+
+@pytest.mark.parametrize("case", FORECAST_BASIS)
+def test_forecast_scored_against_the_best_supported_actual(case: dict[str, Any]) -> None:
+    errors = run(claims_of(case["claims"]), FORECAST_BASIS_SOURCES).forecast_errors
+    assert sorted(errors["forecast_claim_id"]) == sorted(case.get("scored", ["f"]))
+    row = only(errors, forecast_claim_id="f")
+    assert row["actual_claim_id"] == case["actual"]
+    assert row["actual_basis"] == case["basis"]
+    actual = next(c for c in claims_of(case["claims"]) if c["claim_id"] == case["actual"])
+    assert row["error"] == pytest.approx(4.2e6 - actual["value"])
+
+
+PER_HEAD = [pytest.param(case, id=case["id"]) for case in CASES["per_head"]]
+
+
+@pytest.mark.parametrize("case", PER_HEAD)
+def test_gdp_against_gdp_per_capita_and_population(case: dict[str, Any]) -> None:
+    common = {"source_id": "s1", "entity": case["entity"], "period": "2023", "unit": "USD"}
+    gdp = claim(claim_id="gdp", metric="gdp", value=case["gdp"]["value"],
+                value_text=case["gdp"]["text"], **common)  # fmt: skip
+    head = claim(claim_id="head", metric="gdp_per_capita", value=case["per_capita"]["value"],
+                 value_text=case["per_capita"]["text"], char_start=80, **common)  # fmt: skip
+    result = run([gdp, head], [source("s1", TREND, "2024-03-15")])
+    point = only(result.resolved, metric="gdp")
+    verdict = result.trail.set_index("claim_id").loc["gdp"]
+    if case["flagged"]:
+        assert (point["state"], verdict["verdict"]) == ("implausible", "implausible")
+        assert pd.isna(point["value"])
+        for fragment in case["arithmetic"]:
+            assert fragment in verdict["reason"]
+    else:
+        assert (point["state"], verdict["verdict"]) == ("resolved", "chosen")
+    assert only(result.resolved, metric="gdp_per_capita")["state"] == "resolved"
+
+
+def test_scope_keeps_implied_values_apart() -> None:
+    """Growth via the seaports implies nothing from the whole route's level, and the
+    reverse; within one scope it does."""
+    seaports = {"scope": "via seaports"}
+    apart = [LEVEL_2023, growth("g24", "s2", 62, "2024", "2023", **seaports)]
+    assert implied_from(apart)[1].empty
+    together = [mt("l23", "s1", 2.76, "2023", **seaports),
+                growth("g24", "s2", 62, "2024", "2023", **seaports)]  # fmt: skip
+    resolved, implied = implied_from(together)
+    row = only(implied, measure="level", period="2024")
+    assert row["scope"] == "via seaports"
+    gap = only(fill_gaps(resolved, implied), state="implied")
+    assert gap["scope"] == "via seaports"
+
+
+def test_frames_without_the_optional_columns_read_as_null() -> None:
+    """Before the extractor writes originator/scope/superseded, claims come without them."""
+    claims, sources = frames([mt("a", "s1", 4.5), mt("b", "s2", 4.2)],
+                             [source("s1", KAZINFORM, "2025-05-15"), source("s2", ASTANA, "2025-05-15")])  # fmt: skip
+    claims = claims.drop(columns=[c for c in OPTIONAL_CLAIM_COLUMNS if c in claims.columns])
+    prepared = prepare(claims, sources).set_index("claim_id")
+    assert prepared.loc["a", "originator"] == KAZINFORM  # the publisher stands in
+    assert prepared.loc["a", "origin"] == "kazinform"
+    assert prepared["scope"].isna().all() and not prepared["superseded"].any()
+    assert prepared.loc["a", "point_id"] == prepared.loc["b", "point_id"]
+
+
+PARTS_OF_A_YEAR = cases("parts_of_a_year", claims=claims_of, check=as_is)
+
+
+@pytest.mark.parametrize(("claims", "check"), PARTS_OF_A_YEAR)
+def test_part_of_a_year_cannot_exceed_the_year(claims: list[Row], check: str | None) -> None:
+    _, implied = implied_from(claims)
+    found = implied[implied["inputs"] == "part"]
+    if check is None:
+        assert found.empty
+        return
+    (row,) = found.itertuples()
+    part = claims[0]
+    assert (row.period, row.measure, row.consistency, row.stated_claim_id) == (
+        "2022" if part["period"].startswith("2022") else "2024", "level", check, "year")
+    assert row.high == float("inf") and row.low <= part["value"]
+    assert f"is part of {row.period}: {row.period} holds at least" in row.formula
+    assert row.formula.endswith(check)
