@@ -210,16 +210,16 @@ def may_hold_claims(cut: list[Sentence], text: str, catalog: Catalog) -> bool:
     claim (the metric of the figure before, a list's lead, a conversion) needs a claim
     before it. So with none of the three anywhere, there is none at all.
     """
-    lowered = text.lower()
-    if any(noun in lowered for noun in catalog.count_nouns):
-        return True
-    for s in cut:
+    for s in cut:  # first: an article on topic has a cue early, and its spans are kept
         for entry in catalog.metrics_cued_by(s.word_keys):
             metric = catalog.metrics[entry]
             if s.cue_spans(metric.cues, metric.cue_keys) or (
                 metric.weak_cues and s.cue_spans(metric.weak_cues, metric.weak_cue_keys)
             ):
                 return True
+    lowered = text.lower()
+    if any(noun in lowered for noun in catalog.count_nouns):
+        return True
     sectors = catalog.sector_pattern
     return sectors is not None and any(
         might_hold_quantity(s.text) and sectors.search(s.text) for s in cut
