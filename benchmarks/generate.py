@@ -1130,12 +1130,124 @@ def generate_documents(count: int, seed: int = 0) -> Iterator[tuple[str, str]]:
         yield _document(seed, index)
 
 
-def write_corpus(folder: Path, count: int, seed: int = 0) -> tuple[int, int]:
-    """Write the documents as .md files (sharded into subfolders of 1,000 files each: 0000/, 0001/, ...), return (files, bytes)."""
+# --- off-topic news, for a mixed feed --------------------------------------------------------
+# Sports, culture, weather and city life with numbers in them (scores, ages, temperatures,
+# attendances, ticket prices, times) and none of the words that name a metric, so that a
+# feed of mostly such articles shows what reading a document with nothing to claim costs.
+
+_TEAMS = ("Steppe Eagles", "Caspian Waves", "Mountain Lions", "River Falcons", "Old Town Rovers",
+          "Harbour United", "Valley Wolves", "Desert Foxes")  # fmt: skip
+_SPORTS = (
+    "The {team} beat the {team2} {goals}-{goals2} on {weekday} in front of {crowd:,} fans.",
+    "{name}, {age}, scored twice in the last {minute} minutes to seal the win.",
+    "The {team} have won {small} of their last {small2} matches and sit {ordinal} in the table.",
+    "The marathon was won by {name} in {hour} hours {minute} minutes and {second} seconds.",
+    "{name} finished the 100 metres in {sprint} seconds, a personal best.",
+    "The coach said the squad would rest before the cup match on {month} {day}, the "
+    "{ordinal} of the season.",
+    "More than {crowd:,} spectators watched the final, which went to extra time.",
+    "The young goalkeeper, who joined the club at {age}, kept his {small}th clean sheet.",
+    "The tennis final ended {goals}-{small}, {small2}-{goals2} after a tense tie-break.",
+)
+_CULTURE = (
+    "The festival opens on {month} {day} in {city_title} with {small} concerts on {small2} stages.",
+    "Tickets for the concert cost between {price} and {price2} and sold out in {minute} minutes.",
+    "The novel, her {ordinal} book, has {pages} pages and took {small} years to write.",
+    "The museum shows {pieces} works by {small} artists from the {century}th century.",
+    "The director, {age}, spent {small} months filming in the mountains above {city_title}.",
+    "The orchestra will give {small} performances, the first at {hour}:{minute:02d} on {weekday}.",
+    "The restored theatre, built in {since}, reopens with {seats} seats after {small} years.",
+    "The film won {small} awards, including best actress for {name}.",
+)
+_WEATHER = (
+    "Temperatures will rise to {temp} degrees on {weekday} and fall to {small} at night.",
+    "Up to {rain} millimetres of rain are forecast for the weekend in {city_title}.",
+    "Winds of {wind} metres per second are expected in the afternoon.",
+    "The heat wave of {since} brought {small} nights above {temp} degrees.",
+    "Snow depth in the mountains reached {rain} centimetres by {month} {day}.",
+    "Forecasters expect {small} sunny afternoons in a row before the rain returns on {weekday}.",
+)
+_CITY_LIFE = (
+    "The new park on {street_name} Street has {small} playgrounds and {pieces} trees.",
+    "Bus number {small} will come every {minute} minutes from {month} {day}.",
+    "The library on {street_name} Street opens at {hour}:{minute:02d} and closes at {hour2}:00.",
+    "Residents of {small2} apartment houses were without hot water for {small} hours.",
+    "The marathon will close {small} streets in the city centre from {hour}:00 on {weekday}.",
+    "{name}, {age}, opened a bakery on {street_name} Street {small} years ago.",
+)
+_OFF_TOPIC = {"sports": _SPORTS, "culture": _CULTURE, "weather": _WEATHER, "city": _CITY_LIFE}
+_OFF_TOPIC_HEADLINES = {
+    "sports": ("{team} win the derby", "Late goals lift {team}", "A record crowd for the final"),
+    "culture": ("A festival returns to {city}", "The theatre reopens", "A novel at last"),
+    "weather": ("Heat wave ahead", "Snow in the mountains", "A wet weekend for {city}"),
+    "city": ("A new park for {city}", "Buses change", "Hot water back in the old quarter"),
+}
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _off_topic_sentence(w: _Writer, template: str) -> str:
+    city, _ = w.pick(_CITIES)
+    team, team2 = w.rng.sample(_TEAMS, 2)
+    first = w.pick(_MEN + _WOMEN)
+    name = f"{first} {w.pick(_SURNAMES)[0]}"
+    return template.format(
+        team=team, team2=team2, goals=w.between(1, 5), goals2=w.between(0, 3),
+        weekday=w.pick(_WEEKDAYS), crowd=w.between(3, 80) * 1000 + w.between(0, 999),
+        name=name, age=w.between(17, 78), minute=w.between(2, 59), second=w.between(1, 59),
+        small=w.between(2, 12), small2=w.between(13, 30), ordinal=w.pick(_ORDINALS),
+        hour=w.between(1, 11), hour2=w.between(17, 21), sprint=_dec(w.between(990, 1120) / 100, 2),
+        month=w.pick(_MONTHS), day=w.between(1, 28), city_title=city.title(),
+        price=f"{w.between(2, 9) * 1000:,} tenge", price2=f"{w.between(10, 40) * 1000:,} tenge",
+        pages=w.between(180, 900), pieces=w.between(40, 600), century=w.between(15, 19),
+        since=w.between(1890, 2021), seats=w.between(300, 1500), temp=w.between(25, 42),
+        rain=w.between(5, 80), wind=w.between(8, 25), street_name=w.pick(_STREETS),
+    )  # fmt: skip
+
+
+def off_topic_document(seed: int, index: int) -> tuple[str, str]:
+    """An article on sports, culture, weather or city life: numbers but no metric to claim."""
+    rng = random.Random(f"off:{seed}:{index}")
+    published = date.fromordinal(rng.randint(_FIRST_DAY, _LAST_DAY))
+    w = _Writer(rng, published)
+    topic = w.pick(tuple(_OFF_TOPIC))
+    city, _ = w.pick(_CITIES)
+    title = w.pick(_OFF_TOPIC_HEADLINES[topic]).format(team=w.pick(_TEAMS), city=city.title())
+    templates = _OFF_TOPIC[topic]
+    body = [
+        " ".join(_off_topic_sentence(w, w.pick(templates)) for _ in range(w.between(2, 5)))
+        for _ in range(w.between(4, 12))
+    ]
+    front = (
+        "---\n"
+        f'title: "{title}"\n'
+        f'url: "https://example.org/{topic}/{published:%Y/%m}/{_slug(title)}-{seed}-{index}"\n'
+        f'publisher: "{w.pick(PUBLISHERS)}"\n'
+        f"published: {published.isoformat()}\n"
+        'note: "synthetic benchmark document; every figure and name is invented"\n'
+        "---\n"
+    )
+    return f"offtopic_{seed}_{index:07d}.md", front + "\n\n".join(body) + "\n"
+
+
+def mixed_feed(count: int, seed: int = 0, on_topic_every: int = 10) -> Iterator[tuple[str, str]]:
+    """A media-monitoring feed: one document in `on_topic_every` on the topics the extractor
+    reads (`generate_documents`), the others off-topic news (`off_topic_document`)."""
+    for index in range(count):
+        if index % on_topic_every == 0:
+            yield _document(seed, index)
+        else:
+            yield off_topic_document(seed, index)
+
+
+def write_corpus(folder: Path, count: int, seed: int = 0, mixed: bool = False) -> tuple[int, int]:
+    """Write the documents as .md files (sharded into subfolders of 1,000 files each: 0000/, 0001/, ...), return (files, bytes).
+
+    `mixed`: a feed of one on-topic document in ten (`mixed_feed`)."""
     folder = Path(folder)
     files = total = 0
     shard = folder
-    for index, (name, text) in enumerate(generate_documents(count, seed)):
+    documents = mixed_feed(count, seed) if mixed else generate_documents(count, seed)
+    for index, (name, text) in enumerate(documents):
         if index % SHARD_SIZE == 0:
             shard = folder / f"{index // SHARD_SIZE:04d}"
             shard.mkdir(parents=True, exist_ok=True)
@@ -1151,11 +1263,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write into")
     parser.add_argument("--count", type=int, required=True, help="number of documents")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--mixed", action="store_true", help="1 in 10 on topic, the rest not")
     args = parser.parse_args(argv)
     if args.count < 0:
         parser.error("--count must not be negative")
     start = time.perf_counter()
-    files, size = write_corpus(args.out_dir, args.count, args.seed)
+    files, size = write_corpus(args.out_dir, args.count, args.seed, args.mixed)
     elapsed = time.perf_counter() - start
     print(f"wrote {files:,} files, {size / 1e6:.1f} MB to {args.out_dir} in {elapsed:.1f} s")
 

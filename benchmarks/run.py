@@ -5,8 +5,11 @@ Run from the repository root (quantulum3 is optional: `pip install -e '.[bench]'
     .venv/bin/python benchmarks/run.py                      # about 10 minutes on 2 cores
     .venv/bin/python benchmarks/run.py --large 100000       # adds the 100,000-document ingest
 
-On a synthetic news corpus (benchmarks/generate.py) it measures: extraction throughput in
-one process beside a bare number-finding regex and quantulum3 on the same text; `metrics
+It measures extraction throughput in one process, each beside a bare number-finding regex and
+quantulum3 on the same text, on three feeds: the synthetic news corpus (benchmarks/generate.py),
+real text (the shared corpus's articles, else the sample sources/, repeated to ~5 MB) and a
+mixed feed where one article in ten is on topic (what a document with nothing to claim costs).
+`--extract-only` stops there. On the synthetic corpus it then measures `metrics
 ingest` end to end with 1 and 2 processes, then again over the unchanged folder; the
 peak memory of an ingest as the corpus grows; reconciliation and the report at 10^4 and
 10^6 claims. Every ingest and reconciliation runs in its own process so that each peak is
@@ -29,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import write_corpus  # a script beside this one
+from generate import write_corpus  # scripts beside this one
 
 from metrics.extract import extract_claims
 from metrics.models import Document
@@ -37,34 +40,94 @@ from metrics.read import iter_source_files, load_document
 
 HERE = Path(__file__).parent
 RESULTS = HERE / "results.json"
+REAL_TEXT = (HERE.parent.parent / "shared" / "corpus" / "docs", HERE.parent / "sources")
 _BARE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _QUANTULUM_SAMPLE = 200  # documents: quantulum3 is slow enough that a sample tells its rate
+_QUANTULUM_REAL_MB = 0.25  # of real text, for the same reason
+_QUANTULUM_MIXED_MB = 0.1  # of the mixed feed, whose many numbers slow quantulum3 down most
+_REAL_MB = 5.0  # real text is repeated to this size
 
 
-def documents(count: int) -> list[Document]:
-    """The synthetic corpus, written and loaded once so only extraction is timed."""
+def documents(count: int, mixed: bool = False) -> list[Document]:
+    """The synthetic corpus (`mixed`: the mixed feed), written and loaded once so only
+    extraction is timed."""
     with tempfile.TemporaryDirectory() as folder:
-        write_corpus(Path(folder), count)
+        write_corpus(Path(folder), count, mixed=mixed)
         return [load_document(file, root) for file, root in iter_source_files([folder])]
+
+
+def real_documents(megabytes: float = _REAL_MB) -> tuple[str, list[Document]]:
+    """(folder, its documents repeated to about `megabytes` of text): real articles, whose
+    sentences are longer and less regular than the generator's."""
+    folder = next(path for path in REAL_TEXT if path.is_dir())
+    docs = [load_document(file, root) for file, root in iter_source_files([folder])]
+    size = sum(len(d.text.encode("utf-8")) for d in docs)
+    return str(folder), docs * max(1, round(megabytes * 1e6 / size))
+
+
+def first_megabytes(docs: list[Document], megabytes: float) -> list[Document]:
+    """The documents from the first up to about `megabytes` of text."""
+    out, size = [], 0
+    for d in docs:
+        if size >= megabytes * 1e6:
+            break
+        out.append(d)
+        size += len(d.text.encode("utf-8"))
+    return out
 
 
 def rate(label: str, docs: list[Document], work: Callable[[Document], Sized]) -> dict[str, float]:
     """Time `work` over `docs`; MB/s and documents/s of text in, one process."""
     size = sum(len(d.text.encode("utf-8")) for d in docs)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     found = sum(len(work(d)) for d in docs)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     figures = {
         "documents": len(docs),
         "mb": size / 1e6,
         "seconds": seconds,
         "mb_per_s": size / 1e6 / seconds,
         "docs_per_s": len(docs) / seconds,
+        "cpu_mb_per_s": size / 1e6 / cpu_seconds,  # the same on a machine shared with others
         "found": found,
     }
     print(
         f"{label:<28} {figures['mb_per_s']:8.3f} MB/s {figures['docs_per_s']:9.1f} docs/s "
-        f"({len(docs):,} docs, {figures['mb']:.1f} MB, {found:,} found)"
+        f"({figures['cpu_mb_per_s']:.3f} MB/s of CPU; {len(docs):,} docs, "
+        f"{figures['mb']:.1f} MB, {found:,} found)"
+    )
+    return figures
+
+
+def extraction_figures(
+    label: str, docs: list[Document], quantulum_docs: list[Document]
+) -> dict[str, Any]:
+    """`extract_claims`, the bare number regex and quantulum3 (on `quantulum_docs`, a
+    sample) over the same feed, one after the other in this process."""
+    print(f"-- {label}")
+    figures: dict[str, Any] = {
+        "metrics_extract": rate("metrics extract_claims", docs, extract_claims),
+        "bare_number_regex": rate(
+            "bare number regex", docs, lambda d: _BARE_NUMBER.findall(d.text)
+        ),
+    }
+    if not quantulum_docs:
+        return figures  # --no-quantulum
+    try:
+        from quantulum3 import parser as quantulum
+    except ImportError:
+        print("quantulum3 not installed: pip install -e '.[bench]' to compare")
+        return figures
+    figures["quantulum3"] = rate(
+        "quantulum3 parse", quantulum_docs, lambda d: quantulum.parse(d.text)
+    )
+    # by CPU time: wall time swings with whatever else the machine runs between the two
+    ours, theirs = figures["metrics_extract"], figures["quantulum3"]
+    figures["ratio_vs_quantulum3"] = ours["cpu_mb_per_s"] / theirs["cpu_mb_per_s"]
+    figures["ratio_vs_quantulum3_wall"] = ours["mb_per_s"] / theirs["mb_per_s"]
+    print(
+        f"metrics / quantulum3 throughput: {figures['ratio_vs_quantulum3']:.1f}x "
+        f"({figures['ratio_vs_quantulum3_wall']:.1f}x by wall time)"
     )
     return figures
 
@@ -121,28 +184,41 @@ def main() -> None:
         default=[10_000, 1_000_000],
         help="claim counts for reconciliation and the report (10000 1000000)",
     )
+    parser.add_argument(
+        "--extract-only", action="store_true", help="only the extraction figures (minutes)"
+    )
+    parser.add_argument(
+        "--no-quantulum", action="store_true", help="without quantulum3, most of that time"
+    )
+    parser.add_argument(
+        "--real-mb", type=float, default=_REAL_MB, help=f"real text size ({_REAL_MB:g} MB)"
+    )
     args = parser.parse_args()
+    # quantulum3's samples: documents, or megabytes of real text and of the mixed feed
+    samples = (
+        (0, 0.0, 0.0)
+        if args.no_quantulum
+        else (_QUANTULUM_SAMPLE, _QUANTULUM_REAL_MB, _QUANTULUM_MIXED_MB)
+    )
 
     docs = documents(args.docs)
     extract_claims(docs[0])  # compile the patterns before timing
     results: dict[str, Any] = {"documents": args.docs}
-    results["metrics_extract"] = rate("metrics extract_claims", docs, extract_claims)
-    results["bare_number_regex"] = rate(
-        "bare number regex", docs, lambda d: _BARE_NUMBER.findall(d.text)
+    results.update(extraction_figures("synthetic news", docs, docs[: samples[0]]))
+    folder, real = real_documents(args.real_mb)
+    results["real_text"] = {"folder": folder} | extraction_figures(
+        f"real text ({folder}, repeated)", real, first_megabytes(real, samples[1])
     )
-    try:
-        from quantulum3 import parser as quantulum
-    except ImportError:
-        print("quantulum3 not installed: pip install -e '.[bench]' to compare")
-    else:
-        sample = docs[:_QUANTULUM_SAMPLE]
-        results["quantulum3"] = rate("quantulum3 parse", sample, lambda d: quantulum.parse(d.text))
-        ours = results["metrics_extract"]["mb_per_s"]
-        results["ratio_vs_quantulum3"] = ours / results["quantulum3"]["mb_per_s"]
-        print(f"metrics / quantulum3 throughput: {results['ratio_vs_quantulum3']:.1f}x")
+    mixed = documents(args.docs, mixed=True)
+    results["mixed_feed"] = extraction_figures(
+        "mixed feed, 1 in 10 on topic", mixed, first_megabytes(mixed, samples[2])
+    )
     results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"extraction peak RSS {results['peak_rss_mb']:.0f} MB")
-    del docs
+    del docs, real, mixed
+    if args.extract_only:
+        print(json.dumps(results))  # results.json keeps the last full run
+        return
 
     results["ingest"] = ingest_figures(args.ingest, [1, 2])
     if args.large:

@@ -158,6 +158,11 @@ def _text(name: str) -> str:
         raise DataFileError(f"metrics/data/{name}: cannot be read ({exc})") from exc
 
 
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it: the same data, read ten times faster, which
+every process that extracts pays once at start (about 75 ms of pure-Python parsing)."""
+
+
 @cache
 def load(name: str) -> dict[str, Any]:
     """The YAML mapping of `metrics/data/{name}`, parsed once; callers must not change it.
@@ -166,7 +171,7 @@ def load(name: str) -> dict[str, Any]:
     its `REQUIRED_KEYS`.
     """
     try:
-        data = yaml.safe_load(_text(name))
+        data = yaml.load(_text(name), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise DataFileError(f"metrics/data/{name}: not valid YAML ({exc})") from exc
     if not isinstance(data, dict):

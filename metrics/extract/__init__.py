@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from metrics.extract.prose import ProseExtractor
+from metrics.extract.prose import ProseExtractor, may_hold_claims
 from metrics.extract.provenance import with_provenance
+from metrics.extract.segment import sentences
 from metrics.extract.tables import require_readable_tables, table_claims
 from metrics.lexicon.catalog import Catalog, load_catalog
 from metrics.models import Claim, Document
@@ -33,7 +34,10 @@ def extract_claims(document: Document, catalog: Catalog | None = None) -> list[C
     """
     catalog = catalog or load_catalog()
     prose = replace(document, text=document.prose, tables=()) if document.tables else document
-    prose_claims = with_provenance(prose.text, ProseExtractor(prose, catalog).run())
+    cut = sentences(prose.text, prose.published)
+    if not may_hold_claims(cut, prose.text, catalog):
+        return table_claims(document, catalog)  # an article on something else
+    prose_claims = with_provenance(prose.text, ProseExtractor(prose, catalog, cut).run())
     return prose_claims + table_claims(document, catalog)
 
 

@@ -67,10 +67,13 @@ class EntityMention:
 class DocumentContext:
     """What the extractor knows about a whole document while reading one sentence."""
 
-    def __init__(self, document: Document, catalog: Catalog) -> None:
+    def __init__(
+        self, document: Document, catalog: Catalog, cut: list[Sentence] | None = None
+    ) -> None:
+        """`cut`: the document's `sentences`, when the caller has cut them already."""
         self.document = document
         self.catalog = catalog
-        self.sentences = sentences(document.text, document.published)
+        self.sentences = sentences(document.text, document.published) if cut is None else cut
         self._sentence_starts = [s.start for s in self.sentences]
         self.paragraphs: dict[int, list[Sentence]] = {}
         for s in self.sentences:
@@ -236,7 +239,7 @@ class DocumentContext:
             found = []
             pattern = self.catalog.sector_pattern
             if pattern is not None:
-                for m in pattern.finditer(sentence.text):
+                for m in finditer(pattern, sentence.text, sentence.lowered):
                     entity = self.catalog.entity_of_match(m)
                     start = sentence.start + m.start()
                     end = sentence.start + m.end()

@@ -200,13 +200,43 @@ def _readable_table(catalog: Catalog) -> _Readable:
     return _READABLE_TABLE[0][1]
 
 
+def may_hold_claims(cut: list[Sentence], text: str, catalog: Catalog) -> bool:
+    """False only when the prose of `text` (cut into the sentences `cut`) is sure to give
+    no claim, which is cheaper to tell than to read it: most articles of a news feed are
+    about something else.
+
+    A document's first claim needs a figure that names its metric (`_metric`): a cue or
+    weak cue of the metric in its sentence or the one before (`_cue_reach`), a noun the
+    metric counts after a bare number, or a sector at a percentage. Every later way to a
+    claim (the metric of the figure before, a list's lead, a conversion) needs a claim
+    before it. So with none of the three anywhere, there is none at all.
+    """
+    for s in cut:  # first: an article on topic has a cue early, and its spans are kept
+        for entry in catalog.metrics_cued_by(s.word_keys):
+            metric = catalog.metrics[entry]
+            if s.cue_spans(metric.cues, metric.cue_keys) or (
+                metric.weak_cues and s.cue_spans(metric.weak_cues, metric.weak_cue_keys)
+            ):
+                return True
+    lowered = text.lower()
+    if any(noun in lowered for noun in catalog.count_nouns):
+        return True
+    sectors = catalog.sector_pattern
+    return sectors is not None and any(
+        might_hold_quantity(s.text) and sectors.search(s.text) for s in cut
+    )
+
+
 class ProseExtractor:
     """Reads one document's prose, sentence by sentence, each figure against those before it."""
 
-    def __init__(self, document: Document, catalog: Catalog) -> None:
+    def __init__(
+        self, document: Document, catalog: Catalog, cut: list[Sentence] | None = None
+    ) -> None:
+        """`cut`: the document's sentences (`segment.sentences`), when already cut."""
         self.doc = document
         self.catalog = catalog
-        self.context = DocumentContext(document, catalog)
+        self.context = DocumentContext(document, catalog, cut)
         self.dating = PeriodReader(self.context, document.published)
         self.modes = ModeReader(self.context.sentences, document.title)
         self.previous_metric: str | None = None
@@ -534,12 +564,23 @@ class ProseExtractor:
         cued = self._cued.get(s.start)
         if cued is None:
             cued = self._cued[s.start] = self.catalog.metrics_cued_by(s.word_keys)
+        # a metric with no cue in the sentence can still be the figure's only as the metric
+        # of the figure before, by what a bare number counts, or by its sector (`_cue_reach`)
+        uncued_open = self.pointing_back or q.unit == ""
         for entry, metric, unit, claim_measure in self._readable_as(q.unit, measure):
             if unit == Unit.COUNT and not _counts(q, metric):
                 continue
-            if metric.id in sector_metrics and sector_at_figure is None:
+            in_sectors = metric.id in sector_metrics
+            if (
+                entry not in cued
+                and not in_sectors
+                and not uncued_open
+                and metric.id != self.previous_metric
+            ):
+                continue  # `_cue_reach` would find none
+            if in_sectors and sector_at_figure is None:
                 _, sector_at_figure = self._sector(s, q, clause)
-            if sector_at_figure and metric.id in sector_metrics:
+            if sector_at_figure and in_sectors:
                 cue: tuple[float, int] | None = (0, 0)  # "construction (10.3%)"
             else:
                 cue = self._cue_reach(s, q, clause, metric, entry in cued)

@@ -121,11 +121,15 @@ class Catalog:
         )
 
     def entity_of_match(self, match: re.Match[str]) -> Entity:
-        """The entity a match of `entity_pattern` names: its group `e<i>` is the i-th entity."""
-        group = next(name for name, text in match.groupdict().items() if text)
+        """The entity a match of `entity_pattern` names: its group `e<i>` is the i-th entity.
+
+        Each group `e<i>` holds a whole alternative, so it is the last group of the match to
+        close: `lastgroup` names it without looking at every group of the pattern."""
+        group = match.lastgroup
+        assert group is not None
         return self._entities_by_index[int(group[1:])]
 
-    @property
+    @cached_property
     def _entities_by_index(self) -> list[Entity]:
         return list(self.entity_kinds.values())
 

@@ -47,12 +47,19 @@ class Number:
     plain_year: bool  # four bare digits that read as a year
 
 
+_BLANK = re.compile(SPACE)
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?")
+
+
 def digits_value(raw: str) -> float:
     """'1,234.5' -> 1234.5; '2,76' -> 2.76 (decimal comma); '1 234' -> 1234."""
-    s = re.sub(SPACE, "", raw)
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+    if raw.isdecimal():  # most numbers: "2024", "15"
+        return float(raw)
+    s = _BLANK.sub("", raw)
+    if _COMMA_THOUSANDS.fullmatch(s):
         return float(s.replace(",", ""))
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", s):
+    if _DOT_THOUSANDS.fullmatch(s):
         return float(s.replace(".", "").replace(",", "."))
     return float(s.replace(",", "."))
 

@@ -53,6 +53,27 @@ _TextDatesLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+
+def _loader_for(text: str) -> type[yaml.SafeLoader]:
+    """libyaml's safe loader, with `_TextDatesLoader`'s resolvers, when PyYAML has it and
+    `text` holds no `*` (every alias does): it reads the same mapping about ten times
+    faster, which is most of what reading a short article costs, but composes in C, where
+    `compose_node` cannot refuse an alias. Otherwise `_TextDatesLoader`."""
+    fast = _FAST_TEXT_DATES_LOADER
+    return fast if fast is not None and "*" not in text else _TextDatesLoader
+
+
+def _fast_text_dates_loader() -> type[yaml.SafeLoader] | None:
+    base = getattr(yaml, "CSafeLoader", None)
+    if base is None:
+        return None
+    loader: type[yaml.SafeLoader] = type("_FastTextDatesLoader", (base,), {})
+    loader.yaml_implicit_resolvers = _TextDatesLoader.yaml_implicit_resolvers
+    return loader
+
+
+_FAST_TEXT_DATES_LOADER = _fast_text_dates_loader()
+
 _FRONT_MATTER = re.compile(
     r"""
     \A---[ \t]*\r?\n        # opening fence on the first line
@@ -102,7 +123,7 @@ def yaml_mapping(text: str) -> dict[str, Any]:
     `!!timestamp`) for bad YAML and `NotAMapping` for YAML that is not a mapping.
     """
     try:
-        header = yaml.load(text, Loader=_TextDatesLoader)  # safe: a SafeLoader
+        header = yaml.load(text, Loader=_loader_for(text))  # safe: a SafeLoader
     except RecursionError:  # PyYAML composes nested collections recursively
         raise yaml.YAMLError("nested too deeply") from None
     if header is None:
