@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import math
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -28,8 +29,10 @@ from typing import Any
 import pandas as pd
 
 from metrics.errors import MetricsError, SchemaViolation, SourceError
+from metrics.extract.prose import revised_from
 from metrics.extract.provenance import originator_named, scope_named, with_provenance
 from metrics.extract.rules import claim_id as make_claim_id
+from metrics.extract.segment import sentences
 from metrics.lexicon.periods import period_from_label
 from metrics.lexicon.quantities import find_quantities
 from metrics.models import SOURCE_FORMATS, Claim, Document
@@ -373,7 +376,9 @@ def _with_provenance(
     claims: list[Claim], sources: dict[str, Document], documents: dict[str, Document]
 ) -> list[Claim]:
     """Claims with the originator and scope their document's text gives, where the row
-    gave none. The whole sentence around a quote is read, not only the quote."""
+    gave none, and marked superseded where the text revises them ("raised its forecast to
+    5.5% from 5.0%": the 5.0%). The whole sentence around a quote is read, not only the
+    quote."""
     by_doc: dict[str, list[int]] = {}
     for n, claim in enumerate(claims):
         by_doc.setdefault(sources[claim.source_id].meta["doc"], []).append(n)
@@ -383,8 +388,17 @@ def _with_provenance(
         if document is None:
             continue
         probes = [replace(claims[n], quote="") for n in numbers]  # "": cut the sentence anew
+        cut = sentences(document.text, document.published)
+        starts = [s.start for s in cut]
         for n, found in zip(numbers, with_provenance(document.text, probes), strict=True):
-            out[n] = replace(claims[n], originator=found.originator, scope=found.scope)
+            sentence = cut[max(0, bisect_right(starts, found.char_start) - 1)]
+            vintage = revised_from(sentence.text, found.char_start - sentence.start)
+            out[n] = replace(
+                claims[n],
+                originator=found.originator,
+                scope=found.scope,
+                superseded=claims[n].superseded or vintage,
+            )
     return out
 
 

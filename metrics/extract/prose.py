@@ -227,6 +227,20 @@ def may_hold_claims(cut: list[Sentence], text: str, catalog: Catalog) -> bool:
     )
 
 
+
+def revised_from(sentence: str, at: int) -> bool:
+    """Whether the figure at `at` in `sentence` is the one a forecast or target was revised
+    from: "raised its 2025 forecast to 5.5% from 5.0%" (the 5.0% is the forecaster's earlier
+    forecast, not an actual). Hand-entered claims are read by the same rule.
+
+    The revision may open the sentence before the clause splitter's clause ("revised its
+    projection for trade between A and B from X to Y"), but no clause punctuation may stand
+    between it and the figure."""
+    if not _FROM_BEFORE.search(sentence, max(0, at - 6), at):
+        return False
+    revisions = list(prose_cues().revision.finditer(sentence, 0, at))
+    return bool(revisions) and not _CLAUSE_PUNCTUATION.search(sentence, revisions[-1].end(), at)
+
 class ProseExtractor:
     """Reads one document's prose, sentence by sentence, each figure against those before it."""
 
@@ -335,7 +349,7 @@ class ProseExtractor:
         status = prose_status(status_before, status_after, period, metric, self.doc.published)
         if status == Status.ACTUAL:
             period = self.dating.year_so_far(s, period, index) or period
-        vintage = self._is_earlier_vintage(s, q)
+        vintage = revised_from(s.text, q.start)
         origin = not vintage and self._is_origin(s, q)
         today = False  # the origin of a change still to come: today's figure
         if origin:
@@ -500,18 +514,6 @@ class ProseExtractor:
             return None
         carried = self.dating.context_period(s, metric, Status.ACTUAL, index)
         return Status.ACTUAL if has_ended(carried, self.doc.published) else None
-
-    def _is_earlier_vintage(self, s: Sentence, q: Quantity) -> bool:
-        """The figure a forecast or target was revised from: "raised its 2025 forecast to
-        5.5% from 5.0%" (the 5.0% is the forecaster's earlier forecast, not an actual).
-
-        The revision may open the sentence before the clause splitter's clause ("revised its
-        projection for trade between A and B from X to Y"), but no comma or semicolon may
-        stand between it and the figure."""
-        if not _FROM_BEFORE.search(s.text, max(0, q.start - 6), q.start):
-            return False
-        revisions = list(prose_cues().revision.finditer(s.text, 0, q.start))
-        return bool(revisions) and not _CLAUSE_PUNCTUATION.search(s.text, revisions[-1].end(), q.start)
 
     def _is_origin(self, s: Sentence, q: Quantity) -> bool:
         """The starting point of a change written "from X to Y"."""
