@@ -129,6 +129,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "inclusive_before",
             "scope_clause_breaks",
             "scopes",
+            "place_scope_openers",
+            "place_scope_label",
         }
     ),
     "reconcile.yaml": frozenset(

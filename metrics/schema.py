@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from operator import attrgetter
@@ -32,8 +33,15 @@ def originator_names() -> list[str]:
 
 
 def scope_labels() -> list[str]:
-    """What `claims.scope` may hold: the labels of provenance.yaml's scopes."""
+    """What `claims.scope` may hold besides "through <place>": the labels of provenance.yaml's
+    scopes."""
     return [entry["label"] for entry in load("provenance.yaml")["scopes"]]
+
+
+def place_scope_pattern() -> str:
+    """The "through <place>" scopes (provenance.yaml place_scope_label), as a pattern."""
+    label = load("provenance.yaml")["place_scope_label"]
+    return "^" + re.escape(label).replace(re.escape("{place}"), r"\S.*") + "$"
 
 
 class ClaimSchema(pa.DataFrameModel):
@@ -58,12 +66,18 @@ class ClaimSchema(pa.DataFrameModel):
     char_end: Series[int]
     extractor: Series[str]
     originator: Series[str] = pa.Field(nullable=True, isin=originator_names())
-    scope: Series[str] = pa.Field(nullable=True, isin=scope_labels())
+    scope: Series[str] = pa.Field(nullable=True)
     superseded: Series[bool]
 
     class Config:
         strict = True
         coerce = True
+
+    @pa.check("scope")
+    @classmethod
+    def scope_known(cls, scope: pd.Series) -> pd.Series[bool]:
+        """A scope is one of provenance.yaml's labels or a "through <place>" scope."""
+        return scope.isin(scope_labels()) | scope.str.match(place_scope_pattern())
 
     @pa.check("value")
     @classmethod

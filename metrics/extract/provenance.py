@@ -24,6 +24,7 @@ from typing import Any
 
 from metrics.data import load
 from metrics.extract.segment import clauses, paragraphs, sentences
+from metrics.lexicon.catalog import load_catalog
 from metrics.lexicon.textscan import finditer, group_end, top_level_alternatives
 from metrics.models import Claim
 
@@ -79,6 +80,8 @@ class _Rules:
     scopes: tuple[_Scope, ...]
     scope_keys: re.Pattern[str]  # the scopes' key words, in lower-case text
     scope_clause_breaks: re.Pattern[str]
+    place_opener: re.Pattern[str]  # "through (the territory of) ", before a country
+    place_label: str  # "through {place}"
     inclusive: re.Pattern[str]  # searched in the text before a scope phrase
 
 
@@ -156,6 +159,7 @@ def _rules() -> _Rules:
         )
         for scope in data["scopes"]
     )
+    place_keys = {opener.split()[0].lower() for opener in data["place_scope_openers"]}
     return _Rules(
         names=re.compile(rf"(?=[A-Z])(?<!\w)(?:{_by_first_letter([a for a, _ in named])})(?!\w)"),
         aliases=tuple((re.compile(alias), name) for alias, name in named),
@@ -175,8 +179,14 @@ def _rules() -> _Rules:
             for key, bodies in _by_key(data["unnamed"]).items()
         ),
         scopes=scopes,
-        scope_keys=re.compile("|".join(sorted({k for s in scopes for k in s.keys}, key=len, reverse=True))),
+        scope_keys=re.compile(
+            "|".join(sorted({k for s in scopes for k in s.keys} | place_keys, key=len, reverse=True))
+        ),
         scope_clause_breaks=re.compile(_alternation(data["scope_clause_breaks"])),
+        place_opener=re.compile(
+            r"\b(?:" + "|".join(map(re.escape, data["place_scope_openers"])) + r")\s+", re.IGNORECASE
+        ),
+        place_label=data["place_scope_label"],
         inclusive=re.compile(inclusive, re.IGNORECASE),
     )
 
@@ -247,6 +257,7 @@ class ProvenanceReader:
         self._carries: dict[int, Mention | None] = {}
         self._keyed: dict[str, bool] = {}  # by quote
         self._scoped: dict[int, list[tuple[int, int, _Scope]]] = {}  # by sentence start
+        self._placed: dict[int, list[tuple[int, int, str]]] = {}  # by sentence start
 
     # -- originator ------------------------------------------------------------------
     def originator(self, claim: Claim) -> str | None:
@@ -431,7 +442,8 @@ class ProvenanceReader:
         if start < 0:
             return None
         phrases = self._scope_phrases(start, end)
-        if not phrases:
+        places = self._place_phrases(start, end)
+        if not phrases and not places:
             return None
         first, last = self._scope_clause(start, end, claim.char_start)
         found = {
@@ -441,7 +453,32 @@ class ProvenanceReader:
             and not (scope.implied_by_metric and scope.implied_by_metric.match(claim.metric))
             and not (scope.implied_by_entity and scope.implied_by_entity.search(claim.entity or ""))
         }
+        entity = claim.entity or ""
+        own = set(re.split(r"[-–]", entity))  # "Tajikistan-China": both sides its own
+        found |= {
+            self.rules.place_label.format(place=place)
+            for a, b, place in places
+            if first <= a and b <= last and place not in own and not entity.startswith(place + " ")
+        }
         return found.pop() if len(found) == 1 else None
+
+    def _place_phrases(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """(start, end, place) of the "through <country>" phrases of the sentence
+        `text[start:end]`, found once: a country or region of the catalog right after an
+        opener."""
+        known = self._placed.get(start)
+        if known is None:
+            known = []
+            catalog = load_catalog()
+            for m in self.rules.place_opener.finditer(self.text, start, end):
+                place = catalog.entity_pattern.match(self.text, m.end(), end)
+                if place is None or self.text.startswith(("'s", "’s"), place.end()):
+                    continue  # "via Kazakhstan's seaports": the ports, not the country
+                entity = catalog.entity_of_match(place)
+                if entity.kind in ("country", "region"):
+                    known.append((m.start(), place.end(), entity.name))
+            self._placed[start] = known
+        return known
 
     def _has_scope_key(self, quote: str) -> bool:
         """Whether `quote` holds a scope's key word (found once per quote: the claims of
