@@ -15,12 +15,11 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
-from metrics import pipeline
+from metrics.defaults import DEFAULT_DB, MAX_FILE_BYTES
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
 from metrics.output import (
     CLAIM_TABLE_COLUMNS,
@@ -31,13 +30,17 @@ from metrics.output import (
     format_frame,
     terminal_text,
 )
-from metrics.reconcile import summarize
-from metrics.report import write_report
-from metrics.run import Engine, default_jobs, extract_file, run_dask
 from metrics.run.budget import FileBudget, default_memory_mb, default_timeout
-from metrics.schema import claims_frame
-from metrics.store import DEFAULT_DB, DatabaseLocked, Store
 from metrics.vocab import PointState, Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from metrics import pipeline
+
+# pandas, pandera, DuckDB and plotly take a second to import: each command imports what it
+# needs when it runs, so `metrics --help` and `metrics --version` answer at once
+# (tests/test_cli_startup.py).
 
 DEFAULT_SOURCES = Path("sources")
 SQL_TIMEOUT = 5.0
@@ -101,8 +104,6 @@ class _Group(click.Group):
             where = f" writing {exc.filename}" if exc.filename else ""
             message = f"no space left on the device{where}: free some space and run it again"
             raise click.ClickException(terminal_text(message)) from exc
-        except DatabaseLocked as exc:
-            raise _Locked(terminal_text(str(exc))) from exc
         except SourceError as exc:
             message = f"{exc}; {SOURCE_HINTS[exc.reason]}"
             raise click.ClickException(terminal_text(message)) from exc
@@ -114,6 +115,10 @@ class _Group(click.Group):
                 "please report it together with the file."
             ) from exc
         except MetricsError as exc:
+            from metrics.store import DatabaseLocked  # loaded already if it was raised
+
+            if isinstance(exc, DatabaseLocked):
+                raise _Locked(terminal_text(str(exc))) from exc
             raise click.ClickException(terminal_text(str(exc))) from exc
 
 
@@ -174,7 +179,7 @@ strict_option = click.option(
 max_size_option = click.option(
     "--max-size",
     type=click.FloatRange(min=0),
-    default=pipeline.MAX_FILE_BYTES / 2**20,
+    default=MAX_FILE_BYTES / 2**20,
     metavar="MB",
     show_default=True,
     help="Refuse files larger than this (0: no limit); no article is this long, and a text "
@@ -191,7 +196,7 @@ jobs_option = click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
-    default=default_jobs,
+    default=lambda: _default_jobs(),
     show_default="the number of CPUs",
     help="Processes extracting in parallel (1 extracts in this process); with --engine "
     "dask, the workers of the local cluster.",
@@ -240,6 +245,12 @@ file_memory_option = click.option(
 )
 
 
+def _default_jobs() -> int:
+    from metrics.run.local import default_jobs
+
+    return default_jobs()
+
+
 def ingest_options(command: Callable[..., None]) -> Callable[..., None]:
     """--quiet, --strict, --max-size, --file-timeout, --file-memory, --follow-symlinks,
     --jobs, --engine, --scheduler and --parquet-dir, shared by ingest and run."""
@@ -276,6 +287,10 @@ def _ingest(
     follow_symlinks: bool,
 ) -> pipeline.IngestSummary:
     """`pipeline.ingest` on the engine the options name, printing each file's outcome."""
+    from metrics import pipeline
+    from metrics.run import Engine, run_dask
+    from metrics.store import Store
+
     runner: Engine | None = None
     if engine == "local" and (scheduler or parquet_dir):
         raise click.UsageError("--scheduler and --parquet-dir need --engine dask")
@@ -317,6 +332,9 @@ format_option = click.option(
 
 
 @click.group(cls=_Group)
+@click.version_option(
+    package_name="metrics", prog_name="metrics", message="%(prog)s %(version)s"
+)
 def cli() -> None:
     """Pull quantitative claims out of news articles, reconcile them and chart the trends.
 
@@ -390,6 +408,10 @@ def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, **opti
         metrics run                       # sources/ -> metrics.duckdb -> reports/index.html
         metrics run ../shared/corpus/docs --db corpus.duckdb --out reports/corpus.html
     """
+    from metrics.reconcile import summarize
+    from metrics.report import write_report
+    from metrics.store import Store
+
     summary = _ingest(db, paths or (DEFAULT_SOURCES,), **options)
     click.echo(f"{db}: {summary}")
     with Store(db, read_only=True, wait=options["wait"]) as store:  # the report only reads
@@ -411,6 +433,10 @@ def reconcile(db: Path, wait: float) -> None:
     \b
         metrics reconcile --db corpus.duckdb
     """
+    from metrics import pipeline
+    from metrics.reconcile import summarize
+    from metrics.store import Store
+
     with Store(db, wait=wait) as store:
         click.echo(f"reconciled: {summarize(pipeline.reconcile_store(store))}")
 
@@ -445,6 +471,8 @@ def resolved(
     \b
         metrics resolved --metric titr_cargo_volume --entity TITR
     """
+    from metrics.store import Store
+
     with Store(db, read_only=True, wait=wait) as store:
         frame = store.view("resolved", metric=metric, entity=entity, period=period, state=state)
     _echo_frame(frame, fmt, RESOLVED_TABLE_COLUMNS)
@@ -463,6 +491,8 @@ def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path, wait: 
     \b
         metrics conflicts --format csv > conflicts.csv
     """
+    from metrics.store import Store
+
     with Store(db, read_only=True, wait=wait) as store:
         frame = store.view("conflicts", metric=metric, entity=entity)
     _echo_frame(frame, fmt, CONFLICT_TABLE_COLUMNS)
@@ -488,6 +518,9 @@ def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: floa
         metrics report --out reports/index.html
         metrics report --metric inflation --metric gdp_growth --out reports/macro.html
     """
+    from metrics.report import write_report
+    from metrics.store import Store
+
     with Store(db, read_only=True, wait=wait) as store:
         summary = write_report(store, out, title=title, metrics=metrics or None)
     click.echo(f"report: {summary}")
@@ -506,6 +539,9 @@ def extract(file: Path, fmt: str) -> None:
     \b
         metrics extract ../shared/corpus/docs/mfa_oceea_meeting_2025.txt --format json
     """
+    from metrics.run import extract_file
+    from metrics.schema import claims_frame
+
     with FileBudget.default().applied(str(file)):
         _, found = extract_file(file, file.parent)
     _echo_frame(claims_frame(found), fmt, CLAIM_TABLE_COLUMNS)
@@ -534,6 +570,8 @@ def claims(
     \b
         metrics claims --metric titr_cargo_volume --status target --format csv
     """
+    from metrics.store import Store
+
     with Store(db, read_only=True, wait=wait) as store:
         frame = store.claims(metric=metric, entity=entity, period=period, status=status)
     _echo_frame(frame, fmt, CLAIM_TABLE_COLUMNS)
@@ -573,6 +611,8 @@ def sql(query: str, fmt: str, timeout: float, max_rows: int, db: Path, wait: flo
         metrics sql "SELECT s.path, c.metric, c.value, c.unit
                      FROM claims c JOIN sources s USING (source_id)"
     """
+    from metrics.store import Store
+
     cap = max_rows if fmt == "table" and max_rows else None
     with Store(db, read_only=True, wait=wait) as store:
         result = store.query_rows(query, timeout=timeout, max_rows=cap)
@@ -631,6 +671,7 @@ def add_claims(
         metrics add-claims ../shared/corpus/gold.jsonl --docs ../shared/corpus/docs
     """
     from metrics import manual  # like `extract`: only this command reads documents
+    from metrics.store import Store
 
     failed = False
     with Store(db, wait=wait) as store:
@@ -662,6 +703,7 @@ def exclude(claim_id: str, why: str | None, undo: bool, db: Path, wait: float) -
         metrics exclude 3f2a9c0d1e4b5a67 --undo
     """
     from metrics import manual
+    from metrics.store import Store
 
     if not undo and why is None:
         raise click.UsageError("say why with --why TEXT (or give --undo)")

@@ -5,6 +5,9 @@ formula is written as text (`spreadsheet_safe`, also used by the report's CSV do
 and a character a terminal would act on (an escape sequence that clears the screen or sets
 the window title, a carriage return, a bidirectional override) is printed as its escape
 (`terminal_text`), in tables and in error lines.
+
+pandas is imported by the functions that use it, not with the module: the command line
+imports this one to start, and should answer `--help` without loading pandas.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 if TYPE_CHECKING:
+    import pandas as pd
+
     from metrics.lexicon.catalog import Catalog
 
 OUTPUT_FORMATS = ("table", "csv", "json")
@@ -90,6 +93,8 @@ def spreadsheet_safe(value: Any) -> Any:
 
 def _spreadsheet_column(column: pd.Series) -> pd.Series:
     """The column with `spreadsheet_safe` text cells; numbers and dates are never formulas."""
+    import pandas as pd
+
     text = pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
     return column.map(spreadsheet_safe) if text else column
 
@@ -113,6 +118,8 @@ def terminal_text(text: str) -> str:
 
 def catalog_text(catalog: Catalog) -> str:
     """The metric ids and the entity names of `catalog`, as two aligned tables."""
+    import pandas as pd
+
     metrics = pd.DataFrame(
         [(m.id, m.unit, m.measure, m.meaning) for m in catalog.metrics.values()],
         columns=["id", "unit", "measure", "meaning"],
@@ -126,6 +133,8 @@ def catalog_text(catalog: Catalog) -> str:
 
 def text_table(frame: pd.DataFrame) -> str:
     """Aligned plain text: text left, numbers right, nulls blank, no scientific notation."""
+    import pandas as pd
+
     if frame.empty:
         return "(no rows)"
     columns = []
@@ -138,6 +147,8 @@ def text_table(frame: pd.DataFrame) -> str:
 
 
 def _cells(series: pd.Series) -> list[str]:
+    import pandas as pd
+
     if pd.api.types.is_datetime64_any_dtype(series):
         # DuckDB DATE columns arrive as midnight timestamps: show them as dates
         known = series.dropna()
