@@ -8,6 +8,7 @@ a cron job can tell "busy" from "broken"; usage errors keep click's exit status 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import errno
 import functools
 import io
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from metrics import pipeline
+    from metrics.store import Store
 
 # pandas, pandera, DuckDB and plotly take a second to import: each command imports what it
 # needs when it runs, so `metrics --help` and `metrics --version` answer at once
@@ -301,6 +303,7 @@ def _ingest(
             parquet_dir=parquet_dir or db.with_suffix(".parquet"),
             workers=jobs,
         )
+    _require_sources(paths)
     if scheduler:
         paths = tuple(p.resolve() for p in paths)  # remote workers run in another directory
     with Store(db, wait=wait) as store:
@@ -376,6 +379,27 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path, **options: Any
     _report_failures(ctx, summary.failed)
 
 
+def _require_sources(paths: tuple[Path, ...]) -> None:
+    """Refuse, before the database is opened or created, a batch in which no path names a
+    source file: an empty or mistyped folder should not look like a successful ingest."""
+    from metrics.read import FORMATS
+    from metrics.read.walk import folder_sources
+
+    for path in paths:
+        if path.is_dir() and next(folder_sources(path, FORMATS), None) is not None:
+            return
+        if not path.is_dir() and (path.exists() or path.is_symlink()):
+            return  # a file named on its own is read (or refused with its reason)
+    where = ", ".join(
+        f"{path}/" if path.is_dir() else f"{path} (it does not exist)" for path in paths
+    )
+    raise click.ClickException(
+        terminal_text(
+            f"no source files found in {where}; sources are {', '.join(FORMATS)} files"
+        )
+    )
+
+
 def _progress(file: Path, outcome: str) -> None:
     click.echo(terminal_text(f"{file}: {outcome}"), err=True)
 
@@ -412,6 +436,11 @@ def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, **opti
     from metrics.report import write_report
     from metrics.store import Store
 
+    if not paths and not DEFAULT_SOURCES.is_dir():
+        raise click.ClickException(
+            f"no {DEFAULT_SOURCES}/ folder here: name the articles' files or folders "
+            f"(metrics run PATH...), or run it in a folder holding {DEFAULT_SOURCES}/"
+        )
     summary = _ingest(db, paths or (DEFAULT_SOURCES,), **options)
     click.echo(f"{db}: {summary}")
     with Store(db, read_only=True, wait=options["wait"]) as store:  # the report only reads
@@ -475,6 +504,8 @@ def resolved(
 
     with Store(db, read_only=True, wait=wait) as store:
         frame = store.view("resolved", metric=metric, entity=entity, period=period, state=state)
+        if frame.empty:
+            _check_filters(store, metric=metric, entity=entity)
     _echo_frame(frame, fmt, RESOLVED_TABLE_COLUMNS)
 
 
@@ -495,6 +526,8 @@ def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path, wait: 
 
     with Store(db, read_only=True, wait=wait) as store:
         frame = store.view("conflicts", metric=metric, entity=entity)
+        if frame.empty:
+            _check_filters(store, metric=metric, entity=entity)
     _echo_frame(frame, fmt, CONFLICT_TABLE_COLUMNS)
 
 
@@ -522,6 +555,13 @@ def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: floa
     from metrics.store import Store
 
     with Store(db, read_only=True, wait=wait) as store:
+        stored = {metric for metric, _ in store.claims_per_metric()}
+        for metric in metrics:
+            if metric not in stored:
+                _check_filters(store, metric=metric)
+                raise click.ClickException(
+                    terminal_text(f"no claims of metric {metric!r} in {db}: nothing to report")
+                )
         summary = write_report(store, out, title=title, metrics=metrics or None)
     click.echo(f"report: {summary}")
 
@@ -574,6 +614,8 @@ def claims(
 
     with Store(db, read_only=True, wait=wait) as store:
         frame = store.claims(metric=metric, entity=entity, period=period, status=status)
+        if frame.empty:
+            _check_filters(store, metric=metric, entity=entity)
     _echo_frame(frame, fmt, CLAIM_TABLE_COLUMNS)
 
 
@@ -714,6 +756,30 @@ def exclude(claim_id: str, why: str | None, undo: bool, db: Path, wait: float) -
         else:
             manual.exclude_claim(store, claim_id, why or "")
             click.echo(f"{claim_id}: excluded; reconciliation rebuilt")
+
+
+def _check_filters(store: Store, *, metric: str | None, entity: str | None = None) -> None:
+    """Refuse a --metric or --entity that names nothing stored and nothing in the catalog,
+    suggesting the closest names, so a typo is not mistaken for "no such figures"."""
+    from metrics.lexicon.catalog import load_catalog
+
+    catalog = load_catalog()
+    for kind, value, column, listed in (
+        ("metric", metric, "metric", catalog.metrics),
+        ("entity", entity, "entity", catalog.entities),
+    ):
+        if value is None:
+            continue
+        stored = store.query(f"SELECT DISTINCT {column} FROM claims WHERE {column} IS NOT NULL")
+        known = {*stored[column], *listed}
+        if value in known:
+            continue
+        by_folded = {name.casefold(): name for name in known}
+        close = difflib.get_close_matches(value.casefold(), by_folded, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(by_folded[c] for c in close)}?" if close else ""
+        raise click.ClickException(
+            terminal_text(f"no such {kind} {value!r}{hint} (`metrics catalog` lists them)")
+        )
 
 
 def _echo_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = ()) -> None:
