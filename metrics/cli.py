@@ -13,6 +13,7 @@ import errno
 import functools
 import io
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -551,13 +552,18 @@ def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: floa
         metrics report --out reports/index.html
         metrics report --metric inflation --metric gdp_growth --out reports/macro.html
     """
+    import duckdb
+
     from metrics.report import write_report
     from metrics.store import Store
 
     with Store(db, read_only=True, wait=wait) as store:
-        stored = {metric for metric, _ in store.claims_per_metric()}
+        stored: set[str] | None = None
+        # a file from before the claims table existed: write_report says what to do
+        with contextlib.suppress(duckdb.CatalogException):
+            stored = {metric for metric, _ in store.claims_per_metric()} if metrics else None
         for metric in metrics:
-            if metric not in stored:
+            if stored is not None and metric not in stored:
                 _check_filters(store, metric=metric)
                 raise click.ClickException(
                     terminal_text(f"no claims of metric {metric!r} in {db}: nothing to report")
@@ -616,7 +622,10 @@ def claims(
         frame = store.claims(metric=metric, entity=entity, period=period, status=status)
         if frame.empty:
             _check_filters(store, metric=metric, entity=entity)
-    _echo_frame(frame, fmt, CLAIM_TABLE_COLUMNS)
+        if fmt == "table":  # csv and json have source_id, to join with the sources table
+            paths = store.query("SELECT source_id, path AS source FROM sources")
+            frame = frame.merge(paths, on="source_id", how="left")
+    _echo_frame(frame, fmt, (*CLAIM_TABLE_COLUMNS, "source"))
 
 
 @cli.command()
@@ -672,17 +681,19 @@ def sql(query: str, fmt: str, timeout: float, max_rows: int, db: Path, wait: flo
 
 
 @cli.command()
-def catalog() -> None:
+@format_option
+def catalog(fmt: str) -> None:
     """List the metric ids and entity names claims are filed under.
 
     Example:
 
     \b
         metrics catalog
+        metrics catalog --format csv > catalog.csv
     """
     from metrics.lexicon.catalog import load_catalog  # like `extract`: only this command needs it
 
-    click.echo(catalog_text(load_catalog()))
+    click.echo(catalog_text(load_catalog(), fmt, _table_width()), nl=False)
 
 
 @cli.command("add-claims")
@@ -783,4 +794,12 @@ def _check_filters(store: Store, *, metric: str | None, entity: str | None = Non
 
 
 def _echo_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = ()) -> None:
-    click.echo(format_frame(frame, fmt, table_columns), nl=False)
+    click.echo(format_frame(frame, fmt, table_columns, _table_width()), nl=False)
+
+
+def _table_width() -> int | None:
+    """The terminal's width for tables, when one shows them (or COLUMNS says it); a table
+    piped to a file or another program keeps its whole values."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return shutil.get_terminal_size().columns
+    return None
