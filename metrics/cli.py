@@ -15,7 +15,7 @@ import io
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -307,11 +307,11 @@ def _ingest(
     _require_sources(paths)
     if scheduler:
         paths = tuple(p.resolve() for p in paths)  # remote workers run in another directory
-    with Store(db, wait=wait) as store:
+    with Store(db, wait=wait) as store, _progress_of(paths, quiet) as progress:
         return pipeline.ingest(
             store,
             paths,
-            progress=None if quiet else _progress,
+            progress=progress,
             jobs=jobs,
             engine=runner,
             max_bytes=round(max_size * 2**20) or None,
@@ -399,6 +399,34 @@ def _require_sources(paths: tuple[Path, ...]) -> None:
             f"no source files found in {where}; sources are {', '.join(FORMATS)} files"
         )
     )
+
+
+PROGRESS_BAR_FILES = 20
+"""From this many files on, a terminal shows one progress bar instead of a line per file."""
+
+
+@contextlib.contextmanager
+def _progress_of(paths: tuple[Path, ...], quiet: bool) -> Iterator[pipeline.Progress | None]:
+    """What to tell the user per file: nothing with --quiet; a progress bar on stderr for a
+    batch of many files when stderr is a terminal; else a line per file (logs keep them)."""
+    if quiet:
+        yield None
+        return
+    if _stderr_is_terminal():
+        from metrics.read import iter_source_files
+
+        total = len(iter_source_files(paths))
+        if total >= PROGRESS_BAR_FILES:
+            from tqdm import tqdm
+
+            with tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True) as bar:
+                yield lambda file, outcome: bar.update()
+            return
+    yield _progress
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 def _progress(file: Path, outcome: str) -> None:
