@@ -166,7 +166,8 @@ quiet_option = click.option(
     "--quiet",
     "-q",
     is_flag=True,
-    help="No line per file: only the failures and the summary (for cron and big batches).",
+    help="No line per file and no progress bar: only the failures and the summary (for cron "
+    "and big batches).",
 )
 follow_symlinks_option = click.option(
     "--follow-symlinks",
