@@ -1,0 +1,132 @@
+"""The report of the repository's sample sources, as a new user first sees it (issue 19):
+one offline file of at most 2 MB whose every chart the embedded plotly.js bundle can draw,
+which fits a phone's width, and whose counts are the ones `metrics run` prints.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from paths import SAMPLES
+from plotly.offline import get_plotlyjs_version
+
+from metrics.cli import cli
+from metrics.report.context import plotly_basic_js
+
+BASIC_TRACES = {"scatter", "bar", "pie"}  # what plotly.js's basic bundle draws
+PHONE_WIDTH = 390  # CSS pixels of a common phone
+
+
+class _Scripts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._open: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self._open = dict(attrs)
+            self.scripts.append((self._open, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._open = None if tag == "script" else self._open
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """`metrics run` on the samples: its output and the report it wrote."""
+    root = tmp_path_factory.mktemp("samples")
+    db, out = root / "m.duckdb", root / "reports" / "index.html"
+    result = CliRunner().invoke(cli, ["run", str(SAMPLES), "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return result.stdout, out
+
+
+def test_the_sample_report_is_one_file_of_at_most_2_mb(sample_run: tuple[str, Path]) -> None:
+    _, report = sample_run
+    page = report.read_text(encoding="utf-8")
+    assert report.stat().st_size <= 2_000_000
+    parsed = _Scripts()
+    parsed.feed(page)
+    assert not any("src" in attrs for attrs, _ in parsed.scripts)  # nothing fetched: offline
+    assert not re.search(r"<(link|img|iframe)\b", page)
+    assert [text for _, text in parsed.scripts if len(text) > 500_000] == [plotly_basic_js()]
+
+
+def test_the_bundle_draws_every_chart(sample_run: tuple[str, Path]) -> None:
+    parsed = _Scripts()
+    parsed.feed(sample_run[1].read_text(encoding="utf-8"))
+    figures = [json.loads(text) for attrs, text in parsed.scripts if attrs.get("class") == "figure"]
+    assert len(figures) >= 10
+    used = {trace.get("type", "scatter") for figure in figures for trace in figure["data"]}
+    assert used <= BASIC_TRACES, used - BASIC_TRACES
+
+
+def test_the_bundle_is_the_plotly_js_of_the_pinned_plotly() -> None:
+    """A plotly upgrade changes the figures' JSON: metrics/report/vendor/README.md says how to
+    take the basic bundle of the new plotly.js."""
+    header = plotly_basic_js()[:300]
+    assert re.search(r"plotly\.js \(basic - minified\) v(\S+)", header)[1] == get_plotlyjs_version()
+
+
+# --- a phone, in headless Chromium ------------------------------------------------------
+
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+         "--disable-background-networking", "--disable-component-update",
+         "--allow-file-access-from-files", "--virtual-time-budget=15000"]  # fmt: skip
+# Chromium's window is at least 500 pixels wide, so the phone is a frame of PHONE_WIDTH; once
+# the charts are drawn the probe writes on the outer page what the report measures inside.
+PROBE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="phone" src="{src}" style="border:0;width:{width}px;height:3000px"></iframe>
+<script>
+document.getElementById("phone").addEventListener("load", function () {{ setTimeout(function () {{
+  var d = document.getElementById("phone").contentDocument;
+  var charts = Array.from(d.querySelectorAll(".chart")).map(function (c) {{
+    var svg = c.querySelector("svg.main-svg");
+    return {{id: c.id, width: svg ? +svg.getAttribute("width") : 0,
+            right: c.getBoundingClientRect().right,
+            ticks: c.querySelectorAll(".xtick").length,
+            buttons: Array.from(c.querySelectorAll(".modebar-btn")).map(function (b) {{
+              return b.getAttribute("data-title"); }})}};
+  }});
+  document.body.setAttribute("data-probe", JSON.stringify({{
+    viewport: d.documentElement.clientWidth, page: d.documentElement.scrollWidth,
+    charts: charts}}));
+}}, 3000); }});
+</script></body></html>"""
+
+
+def test_at_phone_width_every_chart_fits_and_exports(
+    chromium: str, sample_run: tuple[str, Path], tmp_path: Path
+) -> None:
+    report = sample_run[1]
+    probe = report.parent / "phone.html"
+    probe.write_text(PROBE.format(src=report.name, width=PHONE_WIDTH), encoding="utf-8")
+    result = subprocess.run(
+        [chromium, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=600,3000",
+         "--dump-dom", probe.as_uri()],
+        capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = re.search(r'data-probe="([^"]*)"', result.stdout)
+    assert found, result.stdout[-2000:]
+    seen = json.loads(found[1].replace("&quot;", '"').replace("&amp;", "&"))
+    assert seen["viewport"] <= PHONE_WIDTH
+    assert seen["page"] <= seen["viewport"], "something is wider than the phone"
+    assert len(seen["charts"]) >= 10
+    for chart in seen["charts"]:
+        assert 0 < chart["width"] <= seen["viewport"], chart
+        assert chart["right"] <= seen["viewport"], chart
+        assert chart["ticks"] >= 1, chart
+        assert {"Download plot as a PNG", "Download plot as SVG"} <= set(chart["buttons"]), chart
