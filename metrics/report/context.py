@@ -116,13 +116,19 @@ def report_context(
 
 def _chart_section(chart: Chart) -> dict[str, Any]:
     """A chart as the page shows it: the figure, its data table and the table as a CSV."""
+    flat = chart.points.assign(sources=[
+        "; ".join(f"{name} {url}" if url else name for name, url in credit)
+        for credit in chart.points["sources"]
+    ])  # fmt: skip
     return {
         "slug": chart.slug,
         "title": chart.title,
+        "metric": chart.metric,
         "subtitle": chart.subtitle,
+        "sources": chart.sources,
         "figure_json": chart.figure_json,
         "table": chart.points.to_dict("records"),
-        "csv": chart.points.map(spreadsheet_safe).to_csv(index=False),
+        "csv": flat.map(spreadsheet_safe).to_csv(index=False),
         "aggregated": chart.aggregated,
     }
 

@@ -80,6 +80,37 @@ def test_the_bundle_is_the_plotly_js_of_the_pinned_plotly() -> None:
     assert re.search(r"plotly\.js \(basic - minified\) v(\S+)", header)[1] == get_plotlyjs_version()
 
 
+def _titr_table(report: Path) -> list[str]:
+    raw = report.read_text(encoding="utf-8")
+    article = re.search(
+        r'<article class="series" id="[^"]*titr-cargo-volume-titr-level-annual".*?</article>',
+        raw,
+        re.S,
+    )
+    assert article, "no chart of TITR freight"
+    return re.findall(
+        r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", article[0], re.S)[1], re.S
+    )
+
+
+def test_a_figure_is_credited_to_every_source_that_states_it(sample_run: tuple[str, Path]) -> None:
+    """TITR freight 2023, 2.76 Mt: the sentence chosen names no publisher, two outlets that
+    state the same figure do."""
+    (row,) = [r for r in _titr_table(sample_run[1]) if "<td>2023</td><td>actual</td>" in r]
+    assert "The Astana Times</a>" in row and "Kazinform (Qazinform)</a>" in row
+
+
+def test_derived_figures_are_rounded_for_reading(sample_run: tuple[str, Path]) -> None:
+    implied = [r for r in _titr_table(sample_run[1]) if "<td>implied</td>" in r]
+    assert implied
+    for row in implied:
+        value = re.search(r'<td class="num">([^<]*)</td>', row)[1]
+        assert len(value.replace(",", "").rstrip("0")) <= 5, value  # 4 significant digits
+    raw = sample_run[1].read_text(encoding="utf-8")
+    tables_and_csv = re.sub(r"<script.*?</script>", "", raw, flags=re.S)
+    assert not re.search(r"\d\.\d{6,}", tables_and_csv)  # no 1672727.2727272727
+
+
 # --- a phone, in headless Chromium ------------------------------------------------------
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
@@ -96,7 +127,8 @@ document.getElementById("phone").addEventListener("load", function () {{ setTime
     var svg = c.querySelector("svg.main-svg");
     return {{id: c.id, width: svg ? +svg.getAttribute("width") : 0,
             right: c.getBoundingClientRect().right,
-            ticks: c.querySelectorAll(".xtick").length,
+            ticks: Array.from(c.querySelectorAll(".xtick text")).map(function (t) {{
+              return t.textContent; }}),
             buttons: Array.from(c.querySelectorAll(".modebar-btn")).map(function (b) {{
               return b.getAttribute("data-title"); }})}};
   }});
@@ -128,5 +160,5 @@ def test_at_phone_width_every_chart_fits_and_exports(
     for chart in seen["charts"]:
         assert 0 < chart["width"] <= seen["viewport"], chart
         assert chart["right"] <= seen["viewport"], chart
-        assert chart["ticks"] >= 1, chart
+        assert chart["ticks"] and len(set(chart["ticks"])) == len(chart["ticks"]), chart
         assert {"Download plot as a PNG", "Download plot as SVG"} <= set(chart["buttons"]), chart
