@@ -323,3 +323,11 @@ def test_a_chart_s_table_gives_quote_publisher_link_and_a_plain_date(report: Pat
     (actual_2023,) = [r for r in rows if "<td>2023</td><td>actual</td>" in r]
     assert '<a href="https://a.example/titr">Paper A</a>' in actual_2023
     assert "00:00:00" not in article
+
+
+def test_a_real_conflict_says_why_in_one_line(report: Path) -> None:
+    raw = report.read_text(encoding="utf-8")
+    section = re.search(r'<section id="conflicts">(.*?)</section>', raw, re.S)[1]
+    shown = section.split('<details class="folded"')[0]
+    assert "port_cargo_throughput · Aktau port · 2023" in shown
+    assert '<p class="why">2 sources state 2.6 million tonnes to 3.1 million tonnes (19% apart); no rule settles it' in shown

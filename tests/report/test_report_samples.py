@@ -162,3 +162,33 @@ def test_at_phone_width_every_chart_fits_and_exports(
         assert chart["right"] <= seen["viewport"], chart
         assert chart["ticks"] and len(set(chart["ticks"])) == len(chart["ticks"]), chart
         assert {"Download plot as a PNG", "Download plot as SVG"} <= set(chart["buttons"]), chart
+
+
+def _visible(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_conflicts_show_real_disagreements_and_fold_the_rest(sample_run: tuple[str, Path]) -> None:
+    """In the samples no two sources disagree: the five figures an article gives several
+    values for, and TITR 2023 written 2,76 / 2.76 / 2.8 million tons, are counted and folded."""
+    raw = sample_run[1].read_text(encoding="utf-8")
+    section = re.search(r'<section id="conflicts">(.*?)</section>', raw, re.S)[1]
+    shown = section.split('<details class="folded"')[0]
+    assert "No conflicting claims" in shown and "<table>" not in shown
+    ambiguous = re.search(r'id="conflicts-ambiguous">\s*<summary><b>(\d+)</b>', section)
+    rounding = re.search(r'id="conflicts-rounding">\s*<summary><b>(\d+)</b>', section)
+    assert (int(ambiguous[1]), int(rounding[1])) == (5, 1)
+    folded = _visible(section.split('id="conflicts-rounding"')[1])
+    assert (
+        "3 sources state 2,76 million tons to 2.8 million tons (1% apart): the same figure"
+        in folded
+    )
+    assert section.count('<p class="why">One article (') == 5
+
+
+def test_implied_checks_card_reads_as_words(sample_run: tuple[str, Path]) -> None:
+    cards = _visible(
+        re.search(r'<ul class="counts".*?</ul>', sample_run[1].read_text(encoding="utf-8"), re.S)[0]
+    )
+    assert "3 implied checks, all consistent" in cards
+    assert " / " not in cards
