@@ -125,9 +125,9 @@ def day(when: Any) -> str:
     return when.date().isoformat() if isinstance(when, datetime) else str(when)
 
 
-def readable_number(value: Any) -> Any:
-    """A derived figure rounded to the 4 significant digits its inputs carry at best:
-    401,481.481481 reads 401,500. Stated figures keep every digit their source gave."""
+def readable_number(value: Any, digits: int) -> Any:
+    """A derived figure rounded to the significant `digits` its inputs carry at best:
+    401,481.481481 reads 401,500 (4 digits). Stated figures keep every digit given."""
     if (
         not isinstance(value, (int, float))
         or isinstance(value, bool)
@@ -135,19 +135,19 @@ def readable_number(value: Any) -> Any:
         or value == 0
     ):
         return value
-    rounded = float(f"{value:.4g}")
+    rounded = float(f"{value:.{digits}g}")
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def short_figure(value: float, unit: str) -> str:
+def short_figure(value: float, unit: str, digits: int) -> str:
     """A figure for a label on a chart: 4,500,000 t -> 4.5 million tonnes; 6.7 % -> 6.7 %."""
     label = UNIT_LABELS.get(unit, unit)
     if unit in ("%", "pct_change", "pp"):
-        return f"{value:.4g} {'%' if unit != 'pp' else 'pp'}"
+        return f"{value:.{digits}g} {'%' if unit != 'pp' else 'pp'}"
     for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
         if abs(value) >= size * (10 if size == 1e3 else 1):
-            return f"{value / size:.4g} {word} {label}"
-    return f"{format_number(readable_number(value))} {label}"
+            return f"{value / size:.{digits}g} {word} {label}"
+    return f"{format_number(readable_number(value, digits))} {label}"
 
 
 def format_number(value: Any, digits: int = 4) -> str:
@@ -256,6 +256,7 @@ def trends(
             n,
             ranges.get(i),
             int(stated_claims[i]),
+            limits.significant_digits,
         )
         for n, i in enumerate(charted)
     ]
@@ -359,7 +360,8 @@ def _ranges(points: pd.DataFrame, trail: pd.DataFrame, claims: pd.DataFrame) -> 
 class _Drawing:
     """A figure being drawn, and the data table of every point drawn on it."""
 
-    def __init__(self) -> None:
+    def __init__(self, digits: int) -> None:
+        self.digits = digits  # significant digits of a derived value or a label
         self.figure = go.Figure()
         self.table: Rows = []
         self.periods: dict[str, str] = {}  # where each period drawn sits on the axis
@@ -381,7 +383,7 @@ class _Drawing:
         for i in items:
             self.periods[i["x"]] = i["period"]
             self.table.append({"period": i["period"], "kind": kind,
-                               "value": readable_number(i["y"]) if kind == "implied" else i["y"],
+                               "value": readable_number(i["y"], self.digits) if kind == "implied" else i["y"],
                                "as written": i["written"], "sources": i["credit"],
                                "published": day(i["when"]), "quote": i["quote"] or ""})  # fmt: skip
 
@@ -431,6 +433,7 @@ def _chart(
     number: int,
     ranges: Rows | None,
     claims: int,
+    digits: int,
 ) -> Chart:
     """One series: resolved actuals, forecasts, implied values, disputes and targets.
 
@@ -438,7 +441,7 @@ def _chart(
     the range of the values stated for it instead of a marker per claim.
     """
     metric, entity, measure, unit, base, period_class = key
-    drawing = _Drawing()
+    drawing = _Drawing(digits)
     _draw_resolved(drawing, key, rows, outranked, supporters, aggregated=ranges is not None)
     for r in (r for r in rows if r["state"] in UNSETTLED):
         _add_band(drawing.figure, r)
@@ -513,7 +516,7 @@ def _label_end(drawing: _Drawing, items: Rows, kind: str, unit: str) -> None:
     drawing.figure.add_annotation(
         x=last["x"], y=last["y"], xref="x", yref="y", showarrow=False, xanchor="right",
         yanchor="bottom" if above else "top", yshift=8 if above else -8,
-        text=escape(f"{short_figure(last['y'], unit)} ({last['period']})"),
+        text=escape(f"{short_figure(last['y'], unit, drawing.digits)} ({last['period']})"),
         font={"size": 12, "color": STYLE[kind]["color"]}, bgcolor="rgba(255,255,255,0.8)",
         name=f"{kind} end",
     )  # fmt: skip

@@ -41,6 +41,7 @@ class ReportSettings:
     max_charts: int
     claim_markers_max: int
     table_rows_max: int
+    significant_digits: int
 
 
 @cache

@@ -85,7 +85,12 @@ def traces(figure: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def limit(monkeypatch: pytest.MonkeyPatch, **values: int) -> None:
-    base = {"max_charts": 50, "claim_markers_max": 40, "table_rows_max": 300}
+    base = {
+        "max_charts": 50,
+        "claim_markers_max": 40,
+        "table_rows_max": 300,
+        "significant_digits": 4,
+    }
     monkeypatch.setattr(context, "report_settings", lambda: ReportSettings(**{**base, **values}))
 
 
