@@ -192,3 +192,12 @@ def test_implied_checks_card_reads_as_words(sample_run: tuple[str, Path]) -> Non
     )
     assert "3 implied checks, all consistent" in cards
     assert " / " not in cards
+
+
+def test_no_table_shows_a_midnight_time(sample_run: tuple[str, Path]) -> None:
+    """Every date of every table (forecast errors, targets, sources, ...) as 2024-07-03."""
+    tables = re.sub(
+        r"<script.*?</script>", "", sample_run[1].read_text(encoding="utf-8"), flags=re.S
+    )
+    assert re.findall(r"\d{4}-\d\d-\d\d", tables)
+    assert "00:00:00" not in tables
