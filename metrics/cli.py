@@ -22,6 +22,7 @@ import pandas as pd
 
 from metrics import pipeline
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
+from metrics.export import EXPORT_FORMATS, export_tables
 from metrics.output import (
     CLAIM_TABLE_COLUMNS,
     CONFLICT_TABLE_COLUMNS,
@@ -676,3 +677,38 @@ def exclude(claim_id: str, why: str | None, undo: bool, db: Path, wait: float) -
 
 def _echo_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = ()) -> None:
     click.echo(format_frame(frame, fmt, table_columns), nl=False)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="parquet",
+    show_default=True,
+    help="parquet keeps the column types (pandas, R, DuckDB); csv opens in a spreadsheet.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("export"),
+    show_default=True,
+    help="Folder to write into (created if needed); files of the same names are replaced.",
+)
+@db_options
+def export(fmt: str, out: Path, db: Path, wait: float) -> None:
+    """Write sources, claims and every reconciliation view to files, one per table.
+
+    For pandas, R, Excel or datasette: `sources`, `claims`, `resolved`, `conflicts`,
+    `implied`, `forecast_errors`, ... as OUT/NAME.parquet or OUT/NAME.csv.
+
+    Example:
+
+    \b
+        metrics export --format csv --out export/
+        python -c "import pandas as pd; print(pd.read_parquet('export/resolved.parquet'))"
+    """
+    with Store(db, read_only=True, wait=wait) as store:
+        exported = export_tables(store, out, fmt)
+    for table in exported:
+        click.echo(f"{table.path}: {table.rows:,} rows")
