@@ -241,10 +241,28 @@ file_memory_option = click.option(
 )
 
 
+def _use_catalog(ctx: click.Context, param: click.Parameter, path: Path | None) -> None:
+    """Check the user catalog before any file is read, and set it for the workers too."""
+    from metrics.lexicon.catalog import use_catalog, user_catalog
+
+    use_catalog(path or user_catalog())
+
+
+catalog_option = click.option(
+    "--catalog",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    callback=_use_catalog,
+    expose_value=False,
+    help="Your own catalog on top of the packaged one (default: ./metrics.yaml if there is "
+    "one, or $METRICS_CATALOG): metrics, entity aliases and cue words to add or override.",
+)
+
+
 def ingest_options(command: Callable[..., None]) -> Callable[..., None]:
     """--quiet, --strict, --max-size, --file-timeout, --file-memory, --follow-symlinks,
-    --jobs, --engine, --scheduler and --parquet-dir, shared by ingest and run."""
+    --jobs, --engine, --scheduler, --parquet-dir and --catalog, shared by ingest and run."""
     for option in (
+        catalog_option,
         follow_symlinks_option,
         parquet_dir_option,
         scheduler_option,
@@ -497,6 +515,7 @@ def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: floa
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @format_option
+@catalog_option
 def extract(file: Path, fmt: str) -> None:
     """Show the claims found in one source file without storing them.
 
@@ -591,6 +610,7 @@ def sql(query: str, fmt: str, timeout: float, max_rows: int, db: Path, wait: flo
 
 
 @cli.command()
+@catalog_option
 def catalog() -> None:
     """List the metric ids and entity names claims are filed under.
 
@@ -602,6 +622,7 @@ def catalog() -> None:
     from metrics.lexicon.catalog import load_catalog  # like `extract`: only this command needs it
 
     click.echo(catalog_text(load_catalog()))
+    _echo_catalog_origins(load_catalog().origins)
 
 
 @cli.command("add-claims")
@@ -712,3 +733,15 @@ def export(fmt: str, out: Path, db: Path, wait: float) -> None:
         exported = export_tables(store, out, fmt)
     for table in exported:
         click.echo(f"{table.path}: {table.rows:,} rows")
+
+
+def _echo_catalog_origins(origins: dict[str, str]) -> None:
+    """Which entries a user catalog added or overrode, after `catalog_text`'s tables."""
+    from metrics.lexicon.catalog import PACKAGED
+
+    by_file: dict[str, list[str]] = {}
+    for entry, file in origins.items():
+        by_file.setdefault(file, []).append(entry)
+    for file, entries in by_file.items():
+        click.echo(f"\nfrom {file}: {', '.join(entries)}")
+    click.echo(f"\n{'every other entry' if origins else 'every entry'} from {PACKAGED}")
