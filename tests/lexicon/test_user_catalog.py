@@ -193,7 +193,9 @@ def test_an_invalid_catalog_stops_the_command_before_any_file(own_folder: Path) 
     (own_folder / "a.txt").write_text(SENTENCE)
     result = CliRunner().invoke(cli, ["ingest", "a.txt", "--db", "m.duckdb"])
     assert result.exit_code == 1
-    assert f"Error: {own_folder / 'metrics.yaml'}: metric wheat_harvest: unknown unit" in result.output
+    assert (
+        f"Error: {own_folder / 'metrics.yaml'}: metric wheat_harvest: unknown unit" in result.output
+    )
     assert not (own_folder / "m.duckdb").exists()
 
 
