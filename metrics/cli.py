@@ -736,7 +736,8 @@ def export(fmt: str, out: Path, db: Path, wait: float) -> None:
 
 
 def _echo_catalog_origins(origins: dict[str, str]) -> None:
-    """Which entries a user catalog added or overrode, after `catalog_text`'s tables."""
+    """Which entries a user catalog added or overrode, after `catalog_text`'s tables (nothing
+    without one: every entry is then the packaged catalog's)."""
     from metrics.lexicon.catalog import PACKAGED
 
     by_file: dict[str, list[str]] = {}
@@ -744,4 +745,5 @@ def _echo_catalog_origins(origins: dict[str, str]) -> None:
         by_file.setdefault(file, []).append(entry)
     for file, entries in by_file.items():
         click.echo(f"\nfrom {file}: {', '.join(entries)}")
-    click.echo(f"\n{'every other entry' if origins else 'every entry'} from {PACKAGED}")
+    if origins:
+        click.echo(f"\nevery other entry from {PACKAGED}")

@@ -182,10 +182,11 @@ def test_catalog_command_shows_where_each_entry_came_from(own_folder: Path) -> N
     assert f"every other entry from {PACKAGED}" in result.output
 
 
-def test_catalog_command_without_a_user_catalog(own_folder: Path) -> None:
+def test_catalog_command_without_a_user_catalog_names_no_file(own_folder: Path) -> None:
     result = CliRunner().invoke(cli, ["catalog"])
     assert result.exit_code == 0, result.output
-    assert f"every entry from {PACKAGED}" in result.output and "wheat_harvest" not in result.output
+    assert "titr_cargo_volume" in result.output
+    assert "wheat_harvest" not in result.output and "\nfrom " not in result.output
 
 
 def test_an_invalid_catalog_stops_the_command_before_any_file(own_folder: Path) -> None:
