@@ -15,6 +15,7 @@ from metrics.errors import CatalogError
 from metrics.extract import extract_text
 from metrics.lexicon.catalog import CATALOG_ENV, PACKAGED, load_catalog, use_catalog
 from metrics.pipeline import ingest
+from metrics.run.shards import MIN_SHARD
 from metrics.store import Store
 
 WHEAT = """\
@@ -200,21 +201,25 @@ def test_an_invalid_catalog_stops_the_command_before_any_file(own_folder: Path) 
     assert not (own_folder / "m.duckdb").exists()
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_ingest_extracts_with_the_user_catalog_in_every_worker(own_folder: Path, jobs: int) -> None:
+def test_ingest_extracts_with_the_user_catalog_in_every_worker(own_folder: Path) -> None:
+    """Enough files for two shards, so workers extract them; the first ingest starts the
+    fork server without the user catalog, so the second one's workers cannot inherit it."""
+    docs = own_folder / "docs"
+    docs.mkdir()
+    count = 2 * MIN_SHARD + 1
+    for number in range(count):
+        harvest = SENTENCE.replace("17", str(10 + number))
+        (docs / f"a{number}.txt").write_text(f"---\npublished: 2025-03-01\n---\n{harvest}\n")
     (own_folder / "mine.yaml").write_text(WHEAT)
-    for number in range(3):
-        (own_folder / "docs").mkdir(exist_ok=True)
-        (own_folder / "docs" / f"a{number}.txt").write_text(
-            f"---\npublished: 2025-03-01\n---\n{SENTENCE.replace('17', str(17 + number))}\n"
-        )
-    result = CliRunner().invoke(
-        cli, ["ingest", "docs", "--catalog", "mine.yaml", "--jobs", str(jobs), "--db", "m.duckdb"]
-    )
-    assert result.exit_code == 0, result.output
-    with Store(own_folder / "m.duckdb", read_only=True) as store:
+    runner = CliRunner()
+    for db, catalog in (("before.duckdb", []), ("after.duckdb", ["--catalog", "mine.yaml"])):
+        result = runner.invoke(cli, ["ingest", "docs", "--jobs", "2", "--db", db, *catalog])
+        assert result.exit_code == 0, result.output
+    with Store(own_folder / "before.duckdb", read_only=True) as store:
+        assert store.claims(metric="wheat_harvest").empty
+    with Store(own_folder / "after.duckdb", read_only=True) as store:
         values = sorted(store.claims(metric="wheat_harvest")["value"])
-    assert values == [17e6, 18e6, 19e6]
+    assert values == [(10 + number) * 1e6 for number in range(count)]
 
 
 def test_a_changed_catalog_needs_a_new_database_for_stored_files(own_folder: Path) -> None:
