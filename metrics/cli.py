@@ -23,6 +23,7 @@ import click
 
 from metrics.defaults import DEFAULT_DB, MAX_FILE_BYTES
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
+from metrics.export import EXPORT_FORMATS, export_tables
 from metrics.output import (
     CLAIM_TABLE_COLUMNS,
     CONFLICT_TABLE_COLUMNS,
@@ -255,10 +256,28 @@ def _default_jobs() -> int:
     return default_jobs()
 
 
+def _use_catalog(ctx: click.Context, param: click.Parameter, path: Path | None) -> None:
+    """Check the user catalog before any file is read, and set it for the workers too."""
+    from metrics.lexicon.catalog import use_catalog, user_catalog
+
+    use_catalog(path or user_catalog())
+
+
+catalog_option = click.option(
+    "--catalog",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    callback=_use_catalog,
+    expose_value=False,
+    help="Your own catalog on top of the packaged one (default: ./metrics.yaml if there is "
+    "one, or $METRICS_CATALOG): metrics, entity aliases and cue words to add or override.",
+)
+
+
 def ingest_options(command: Callable[..., None]) -> Callable[..., None]:
     """--quiet, --strict, --max-size, --file-timeout, --file-memory, --follow-symlinks,
-    --jobs, --engine, --scheduler and --parquet-dir, shared by ingest and run."""
+    --jobs, --engine, --scheduler, --parquet-dir and --catalog, shared by ingest and run."""
     for option in (
+        catalog_option,
         follow_symlinks_option,
         parquet_dir_option,
         scheduler_option,
@@ -604,6 +623,7 @@ def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: floa
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @format_option
+@catalog_option
 def extract(file: Path, fmt: str) -> None:
     """Show the claims found in one source file without storing them.
 
@@ -710,6 +730,7 @@ def sql(query: str, fmt: str, timeout: float, max_rows: int, db: Path, wait: flo
 
 
 @cli.command()
+@catalog_option
 @format_option
 def catalog(fmt: str) -> None:
     """List the metric ids and entity names claims are filed under.
@@ -723,6 +744,8 @@ def catalog(fmt: str) -> None:
     from metrics.lexicon.catalog import load_catalog  # like `extract`: only this command needs it
 
     click.echo(catalog_text(load_catalog(), fmt, _table_width()), nl=False)
+    if fmt == "table":  # csv and json are read by programs: one table, one object
+        _echo_catalog_origins(load_catalog().origins)
 
 
 @cli.command("add-claims")
@@ -832,3 +855,54 @@ def _table_width() -> int | None:
     if sys.stdout.isatty() or os.environ.get("COLUMNS"):
         return shutil.get_terminal_size().columns
     return None
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    default="parquet",
+    show_default=True,
+    help="parquet keeps the column types (pandas, R, DuckDB); csv opens in a spreadsheet.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("export"),
+    show_default=True,
+    help="Folder to write into (created if needed); files of the same names are replaced.",
+)
+@db_options
+def export(fmt: str, out: Path, db: Path, wait: float) -> None:
+    """Write sources, claims and every reconciliation view to files, one per table.
+
+    For pandas, R, Excel or datasette: `sources`, `claims`, `resolved`, `conflicts`,
+    `implied`, `forecast_errors`, ... as OUT/NAME.parquet or OUT/NAME.csv.
+
+    Example:
+
+    \b
+        metrics export --format csv --out export/
+        python -c "import pandas as pd; print(pd.read_parquet('export/resolved.parquet'))"
+    """
+    from metrics.store import Store
+
+    with Store(db, read_only=True, wait=wait) as store:
+        exported = export_tables(store, out, fmt)
+    for table in exported:
+        click.echo(f"{table.path}: {table.rows:,} rows")
+
+
+def _echo_catalog_origins(origins: dict[str, str]) -> None:
+    """Which entries a user catalog added or overrode, after `catalog_text`'s tables (nothing
+    without one: every entry is then the packaged catalog's)."""
+    from metrics.lexicon.catalog import PACKAGED
+
+    by_file: dict[str, list[str]] = {}
+    for entry, file in origins.items():
+        by_file.setdefault(file, []).append(entry)
+    for file, entries in by_file.items():
+        click.echo(f"\nfrom {file}: {', '.join(entries)}")
+    if origins:
+        click.echo(f"\nevery other entry from {PACKAGED}")

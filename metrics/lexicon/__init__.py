@@ -7,7 +7,16 @@ their cue words and entity aliases, and `textscan` runs the big case-insensitive
 of all three fast. Nothing here knows what a claim is.
 """
 
-from metrics.lexicon.catalog import Catalog, Entity, Metric, cue_keys, load_catalog, parse_catalog
+from metrics.lexicon.catalog import (
+    Catalog,
+    Entity,
+    Metric,
+    cue_keys,
+    load_catalog,
+    parse_catalog,
+    use_catalog,
+    user_catalog,
+)
 from metrics.lexicon.periods import (
     PERIOD_RULES,
     SAME_PERIOD,
@@ -55,6 +64,8 @@ __all__ = [
     "rounding_step",
     "shift_years",
     "unit_of_label",
+    "use_catalog",
+    "user_catalog",
     "year_period",
     "year_span",
 ]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from metrics import data as package_data
 from metrics.errors import CatalogError
@@ -57,6 +62,7 @@ class Catalog:
     entity_pattern: re.Pattern[str]  # one named group per entity (sectors apart)
     anaphora: dict[str, re.Pattern[str]]  # kind -> phrases that point back
     sector_pattern: re.Pattern[str] | None = None  # entities of kind `sector`, same groups
+    origins: dict[str, str] = field(default_factory=dict)  # see `user_catalog`
 
     @cached_property
     def count_nouns(self) -> frozenset[str]:
@@ -276,7 +282,191 @@ def _entity_alternation(entities: dict[int, Entity]) -> re.Pattern[str]:
     return re.compile(skip_to(aliases) + r"\b(?:" + "|".join(groups) + r")", re.IGNORECASE)
 
 
-@cache
+PACKAGED = "metrics/data/catalog.yaml"
+"""How `Catalog.origins` names the packaged catalog."""
+USER_CATALOG = Path("metrics.yaml")
+"""A user's own catalog in the working folder, read on top of the packaged one."""
+CATALOG_ENV = "METRICS_CATALOG"
+"""The user catalog's path (an empty value: none, not even ./metrics.yaml). `use_catalog`
+sets it, so worker processes, which inherit it, extract with the same catalog."""
+
+_METRIC_KEYS = frozenset({
+    "meaning", "unit", "measure", "units", "cues", "weak_cues", "priority", "entity",
+    "entity_kinds", "entity_label", "rate", "undated", "future", "count_nouns",
+    "entity_required", "entity_leads_clause", "metric",
+})  # fmt: skip
+_NEW_METRIC_KEYS = frozenset({"meaning", "unit", "measure", "units", "cues"})
+_LIST_KEYS = frozenset({"units", "cues", "weak_cues", "entity_kinds", "count_nouns", "aliases"})
+_ENTITY_KEYS = frozenset({"kind", "aliases"})
+_EXTRA = {"extra_cues": "cues", "extra_weak_cues": "weak_cues", "extra_aliases": "aliases"}
+"""Keys that append to a list of the packaged entry instead of replacing it."""
+
+
 def load_catalog() -> Catalog:
-    """The packaged catalog, parsed once."""
-    return parse_catalog(package_data.load("catalog.yaml"))
+    """The packaged catalog with the user catalog (`user_catalog`) on top, parsed once per
+    version of the user's file."""
+    user = user_catalog()
+    if user is None:
+        return _catalog(None, None)
+    try:
+        stamp = user.stat()
+    except OSError as exc:
+        raise CatalogError(f"{user}: cannot read the catalog ({exc.strerror})") from exc
+    return _catalog(str(user), (stamp.st_mtime_ns, stamp.st_size))
+
+
+def user_catalog() -> Path | None:
+    """The user catalog in force: `$METRICS_CATALOG`, else ./metrics.yaml if there is one."""
+    chosen = os.environ.get(CATALOG_ENV)
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    return USER_CATALOG.resolve() if USER_CATALOG.is_file() else None
+
+
+def use_catalog(path: Path | str | None) -> Catalog:
+    """Extract with `path` on top of the packaged catalog from now on, in this process and
+    the worker processes it starts (None: the packaged catalog alone); checks it first."""
+    previous = os.environ.get(CATALOG_ENV)
+    os.environ[CATALOG_ENV] = str(Path(path).resolve()) if path else ""
+    try:
+        return load_catalog()
+    except CatalogError:
+        if previous is None:
+            del os.environ[CATALOG_ENV]
+        else:
+            os.environ[CATALOG_ENV] = previous
+        raise
+
+
+@cache
+def _catalog(user: str | None, stamp: tuple[int, int] | None) -> Catalog:
+    """`stamp` (mtime, size) makes an edited user catalog a new cache entry."""
+    data = package_data.load("catalog.yaml")
+    if user is None:
+        return parse_catalog(data)
+    merged, origins = merge_user_catalog(data, _read_user_catalog(Path(user)), user)
+    try:
+        catalog = parse_catalog(merged)
+    except CatalogError as exc:
+        raise CatalogError(f"{user}: {exc}") from exc
+    catalog.origins.update(origins)
+    return catalog
+
+
+def _read_user_catalog(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read the catalog ({exc.strerror})") from exc
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path}: not valid YAML ({_first_line(exc)})") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path}: expected `metrics:` and `entities:` sections, not a list")
+    return data
+
+
+def _first_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+def merge_user_catalog(
+    packaged: dict[str, Any], user: dict[str, Any], where: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(`packaged` with `user`'s entries added or overriding, the file each user entry
+    came from: `"metric <id>"` / `"entity <name>"` -> `where`).
+
+    An entry of `user` that the packaged catalog has replaces the keys it gives
+    (`extra_cues`, `extra_weak_cues` and `extra_aliases` append instead); a new metric
+    needs `meaning`, `unit`, `measure`, `units` and `cues`, a new entity `kind` and
+    `aliases`. Raises `CatalogError` naming `where` and the entry."""
+    unknown = set(user) - {"metrics", "entities"}
+    if unknown:
+        raise CatalogError(
+            f"{where}: unknown section {', '.join(sorted(unknown))}; "
+            "a user catalog has `metrics:` and `entities:`"
+        )
+    merged = copy.deepcopy(packaged)
+    origins = {}
+    for section, allowed, required, kind in (
+        ("metrics", _METRIC_KEYS, _NEW_METRIC_KEYS, "metric"),
+        ("entities", _ENTITY_KEYS, _ENTITY_KEYS, "entity"),
+    ):
+        entries = user.get(section) or {}
+        if not isinstance(entries, dict):
+            raise CatalogError(f"{where}: {section}: expected entries by name, not a list")
+        for name, spec in entries.items():
+            entry = f"{kind} {name}"
+            merged[section][name] = _merged_entry(
+                merged[section].get(name), spec, allowed, required, f"{where}: {entry}"
+            )
+            origins[entry] = where
+    for name in user.get("metrics") or {}:
+        _check_metric(merged["metrics"][name], merged["entities"], f"{where}: metric {name}")
+    for name in user.get("entities") or {}:
+        _check_patterns(merged["entities"][name]["aliases"], f"{where}: entity {name}: aliases")
+    return merged, origins
+
+
+def _merged_entry(
+    packaged: dict[str, Any] | None,
+    spec: Any,
+    allowed: frozenset[str],
+    required: frozenset[str],
+    where: str,
+) -> dict[str, Any]:
+    if not isinstance(spec, dict):
+        raise CatalogError(f"{where}: expected keys such as {', '.join(sorted(required))}")
+    extras = {key for key in _EXTRA if _EXTRA[key] in allowed}
+    unknown = set(spec) - allowed - extras
+    if unknown:
+        raise CatalogError(
+            f"{where}: unknown key {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(sorted(allowed | extras))}"
+        )
+    for key, value in spec.items():
+        if (key in _LIST_KEYS or key in _EXTRA) and not (
+            isinstance(value, list) and all(isinstance(item, str) for item in value)
+        ):
+            raise CatalogError(f"{where}: {key} must be a list of strings")
+    entry = dict(packaged or {})
+    entry.update({key: value for key, value in spec.items() if key not in _EXTRA})
+    for key, value in spec.items():
+        if key in _EXTRA:
+            entry[_EXTRA[key]] = [*(entry.get(_EXTRA[key]) or []), *value]
+    missing = required - set(entry)
+    if missing:
+        new = "a new entry" if packaged is None else "this entry"
+        raise CatalogError(f"{where}: {new} needs {', '.join(sorted(missing))}")
+    return entry
+
+
+def _check_metric(spec: dict[str, Any], entities: dict[str, Any], where: str) -> None:
+    """What `parse_catalog` would refuse, said with the user's file and entry."""
+    if spec["unit"] not in set(Unit):
+        raise CatalogError(f"{where}: unknown unit {spec['unit']!r}; units: {', '.join(Unit)}")
+    if spec["measure"] not in set(Measure):
+        raise CatalogError(
+            f"{where}: unknown measure {spec['measure']!r}; measures: {', '.join(Measure)}"
+        )
+    unknown = sorted(set(spec["units"]) - set(Unit))
+    if unknown:
+        raise CatalogError(f"{where}: unknown units {', '.join(unknown)}; units: {', '.join(Unit)}")
+    if spec.get("entity") and spec["entity"] not in entities:
+        raise CatalogError(f"{where}: unknown entity {spec['entity']!r} (see `metrics catalog`)")
+    _check_patterns(spec["cues"], f"{where}: cues")
+    if spec.get("weak_cues"):  # none or an empty list: the metric has no weak cues
+        _check_patterns(spec["weak_cues"], f"{where}: weak_cues")
+
+
+def _check_patterns(patterns: list[str], where: str) -> None:
+    """Each pattern a regular expression the catalog can join with the others."""
+    if not patterns:
+        raise CatalogError(f"{where}: empty pattern list")
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise CatalogError(f"{where}: bad pattern {pattern!r} ({exc})") from exc
+    _compile(patterns, where)

@@ -45,7 +45,12 @@ from metrics.reconcile.frames import POINT_KEY, prepare, records, with_dates
 from metrics.reconcile.implied import IMPLIED_COLUMNS, fill_gaps, implied_values
 from metrics.reconcile.intervals import claim_interval, overlaps
 from metrics.reconcile.origins import originator
-from metrics.reconcile.reconciliation import Reconciliation, reconcile, summarize
+from metrics.reconcile.reconciliation import (
+    Reconciliation,
+    reconcile,
+    summarize,
+    summary_counts,
+)
 from metrics.reconcile.settings import Settings, settings
 from metrics.reconcile.targets import TARGET_COLUMNS, TARGET_HISTORY_COLUMNS, target_history
 
@@ -72,6 +77,7 @@ __all__ = [
     "resolve_point",
     "settings",
     "summarize",
+    "summary_counts",
     "target_history",
     "with_dates",
 ]

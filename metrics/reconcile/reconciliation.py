@@ -54,20 +54,36 @@ def reconcile(claims: pd.DataFrame, sources: pd.DataFrame) -> Reconciliation:
     )
 
 
-def summarize(recon: Reconciliation) -> str:
-    """One line on what a reconciliation found, for the command line."""
+def summary_counts(recon: Reconciliation) -> dict[str, int]:
+    """The counts of a reconciliation that the command line prints and the report's cards
+    show, computed once so the two always agree."""
     states = recon.resolved["state"].value_counts()
     checks = recon.implied["consistency"].value_counts()
-    verdicts = verdict_counts(recon)
+    return {
+        "resolved": int(states.get("resolved", 0)),
+        "disputed": int(states.get("disputed", 0)),
+        "ambiguous": int(states.get("ambiguous", 0)),
+        "conflicts": int(recon.resolved["conflict"].fillna(False).astype(bool).sum()),
+        "gaps_filled": int(states.get("implied", 0)),
+        "consistent": int(checks.get("consistent", 0)),
+        "inconsistent": int(checks.get("inconsistent", 0)),
+        "forecast_errors": len(recon.forecast_errors),
+        "targets": len(recon.targets),
+        "target_revisions": int(recon.targets["revisions"].fillna(0).sum()),
+    } | {f"verdict_{name}": n for name, n in verdict_counts(recon).items()}
+
+
+def summarize(recon: Reconciliation) -> str:
+    """One line on what a reconciliation found, for the command line."""
+    n = summary_counts(recon)
     return (
-        f"{states.get('resolved', 0)} figures resolved, {states.get('disputed', 0)} disputed, "
-        f"{states.get('ambiguous', 0)} ambiguous, "
-        f"{int(recon.resolved['conflict'].fillna(False).astype(bool).sum())} with conflicts, "
-        f"{states.get('implied', 0)} gaps filled by implied values; implied checks "
-        f"{checks.get('consistent', 0)} consistent, {checks.get('inconsistent', 0)} inconsistent; "
-        f"{len(recon.forecast_errors)} forecast errors; {len(recon.targets)} targets "
-        f"with {int(recon.targets['revisions'].fillna(0).sum())} revisions; "
-        f"{verdicts['revisions']} vintages revised by their originator, "
-        f"{verdicts['spreads']} forecast spreads, {verdicts['mirrors']} mirror statistics, "
-        f"{verdicts['implausible']} implausible, {verdicts['undated']} undated"
+        f"{n['resolved']} figures resolved, {n['disputed']} disputed, "
+        f"{n['ambiguous']} ambiguous, {n['conflicts']} with conflicts, "
+        f"{n['gaps_filled']} gaps filled by implied values; implied checks "
+        f"{n['consistent']} consistent, {n['inconsistent']} inconsistent; "
+        f"{n['forecast_errors']} forecast errors; {n['targets']} targets "
+        f"with {n['target_revisions']} revisions; "
+        f"{n['verdict_revisions']} vintages revised by their originator, "
+        f"{n['verdict_spreads']} forecast spreads, {n['verdict_mirrors']} mirror statistics, "
+        f"{n['verdict_implausible']} implausible, {n['verdict_undated']} undated"
     )

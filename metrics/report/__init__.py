@@ -27,7 +27,7 @@ import pandas as pd
 
 from metrics.errors import MetricsError
 from metrics.reconcile import Reconciliation
-from metrics.report.charts import format_number
+from metrics.report.charts import day, format_number
 from metrics.report.context import ReportSettings, http_only, report_context, report_settings
 from metrics.store import Store
 
@@ -150,6 +150,7 @@ def _template() -> jinja2.Template:
         keep_trailing_newline=True,  # a partial ends its line, as it would inline
     )
     env.filters["number"] = format_number
+    env.filters["day"] = day
     env.filters["http_only"] = http_only
     env.filters["tojson_compact"] = lambda value: json.dumps(value, ensure_ascii=False)
     return env.get_template("report.html.j2")

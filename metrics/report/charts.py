@@ -15,8 +15,9 @@ import html
 import re
 import textwrap
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -62,6 +63,7 @@ LEFT_OUT_COLUMNS = ["metric", "entity", "measure", "unit", "base_period", "perio
 _MEMBER_KEY = ["metric", "entity", "period", "measure", "unit"]
 
 Rows = list[dict[str, Any]]
+Credit = list[tuple[str, str | None]]  # who states a figure, and the web address saying so
 ByFigure = dict[tuple[Any, ...], Rows]
 
 
@@ -71,9 +73,11 @@ class Chart:
 
     slug: str
     title: str
+    metric: str
     subtitle: str
     figure_json: str
     points: pd.DataFrame
+    sources: Credit  # every publisher of a point drawn, first seen first
     aggregated: bool = False  # drawn as ranges of stated values per period
 
 
@@ -104,14 +108,46 @@ def _quote(text: str | None) -> str:
     return "<br>".join(escape(line) for line in textwrap.wrap(short, QUOTE_WIDTH))
 
 
-def _hover(period: str, written: str, who: str | None, when: Any, quote: str | None) -> list[str]:
+def _hover(period: str, written: str, credit: Credit, when: Any, quote: str | None) -> list[str]:
     return [
         escape(period or ""),
         escape(written or ""),
-        escape(who or "publisher not named"),
-        escape(str(when) if when else ""),
+        escape(", ".join(name for name, _ in credit)),
+        escape(day(when)),
         _quote(quote),
     ]
+
+
+def day(when: Any) -> str:
+    """A publication date as a reader writes it: 2024-02-27, never 2024-02-27 00:00:00."""
+    if when is None or (not isinstance(when, str) and pd.isna(when)):
+        return ""
+    return when.date().isoformat() if isinstance(when, datetime) else str(when)
+
+
+def readable_number(value: Any, digits: int) -> Any:
+    """A derived figure rounded to the significant `digits` its inputs carry at best:
+    401,481.481481 reads 401,500 (4 digits). Stated figures keep every digit given."""
+    if (
+        not isinstance(value, (int, float))
+        or isinstance(value, bool)
+        or not np.isfinite(value)
+        or value == 0
+    ):
+        return value
+    rounded = float(f"{value:.{digits}g}")
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def short_figure(value: float, unit: str, digits: int) -> str:
+    """A figure for a label on a chart: 4,500,000 t -> 4.5 million tonnes; 6.7 % -> 6.7 %."""
+    label = UNIT_LABELS.get(unit, unit)
+    if unit in ("%", "pct_change", "pp"):
+        return f"{value:.{digits}g} {'%' if unit != 'pp' else 'pp'}"
+    for size, word in ((1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
+        if abs(value) >= size * (10 if size == 1e3 else 1):
+            return f"{value / size:.{digits}g} {word} {label}"
+    return f"{format_number(readable_number(value, digits))} {label}"
 
 
 def format_number(value: Any, digits: int = 4) -> str:
@@ -132,9 +168,11 @@ def safe_json(text: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _metric_label(metric: str) -> str:
-    found = _meanings().get(metric)
-    return f"{found} ({metric})" if found else metric
+def plain_title(metric: str, entity: str | None, unit: str) -> str:
+    """What a chart shows, in words: "Freight carried along the Trans-Caspian route /
+    Middle Corridor — TITR, tonnes" (the metric id goes beside it, in small print)."""
+    meaning = _meanings().get(metric) or metric.replace("_", " ")
+    return f"{meaning[:1].upper()}{meaning[1:]} — {entity or 'unspecified'}, {UNIT_LABELS.get(unit, unit)}"
 
 
 @cache
@@ -205,7 +243,8 @@ def trends(
     ranges = _ranges(stated[np.isin(code, list(big))], recon.trail, claims)
     shown = [r for i in charted if i not in big for r in rows[i]]
     members = _members([r for r in shown if r["state"] in UNSETTLED], claims)
-    outranked = _outranked(recon.forecast_errors, shown)
+    outranked = _outranked(recon.forecast_errors, shown, claims)
+    supporters = _supporters(shown, recon.trail, claims)
     charts = [
         _chart(
             series[i],
@@ -213,9 +252,11 @@ def trends(
             targets.get(series[i], []) if series[i][5] == "annual" else [],
             members,
             outranked,
+            supporters,
             n,
             ranges.get(i),
             int(stated_claims[i]),
+            limits.significant_digits,
         )
         for n, i in enumerate(charted)
     ]
@@ -232,7 +273,7 @@ def trends(
 
 def _targets(history: pd.DataFrame, claims: pd.DataFrame) -> ByFigure:
     """Target statements by the annual series they are drawn on, at their deadline."""
-    deadlines = claims[["claim_id", "period_start", "period_end"]]
+    deadlines = claims[["claim_id", "period_start", "period_end", "url", "path"]]
     targets: ByFigure = {}
     for row in records(history.merge(deadlines, on="claim_id", how="left")):
         key = (row["metric"], row["entity"] or "", row["measure"], row["unit"], None, "annual")
@@ -253,15 +294,47 @@ def _members(unsettled: Rows, claims: pd.DataFrame) -> ByFigure:
     return members
 
 
-def _outranked(forecast_errors: pd.DataFrame, rows: Rows) -> ByFigure:
+def _outranked(forecast_errors: pd.DataFrame, rows: Rows, claims: pd.DataFrame) -> ByFigure:
     """Forecasts that met an actual, by the figure they are drawn beside (charted only)."""
     charted = {(r["metric"], r["entity"] or "") for r in rows}
     pairs = zip(forecast_errors["metric"], forecast_errors["entity"].fillna(""), strict=True)
+    drawn = forecast_errors[[pair in charted for pair in pairs]]
+    if drawn.empty:
+        return {}
+    where = claims[["claim_id", "url", "path"]].rename(columns={"claim_id": "forecast_claim_id"})
     outranked: ByFigure = {}
-    for r in records(forecast_errors[[pair in charted for pair in pairs]]):
+    for r in records(drawn.merge(where, on="forecast_claim_id", how="left")):
         key = (r["metric"], r["entity"] or "", r["period"], r["measure"], r["unit"])
         outranked.setdefault(key, []).append(r)
     return outranked
+
+
+def _supporters(rows: Rows, trail: pd.DataFrame, claims: pd.DataFrame) -> dict[str, Credit]:
+    """Who states each resolved figure drawn: the source of the claim chosen, then every
+    source that agrees with it, so a figure whose chosen sentence names no publisher is
+    still credited to the outlets that state it too."""
+    wanted = [r["point_id"] for r in rows if r["state"] == PointState.RESOLVED]
+    backing = trail[trail["point_id"].isin(wanted) & trail["verdict"].isin(["chosen", "agrees"])]
+    backing = backing.assign(agreeing=backing["verdict"] != "chosen").merge(
+        claims[["claim_id", "publisher", "url", "path", "published"]], on="claim_id"
+    )
+    credit: dict[str, Credit] = {}
+    for row in records(backing.sort_values(["agreeing", "published"], kind="stable")):
+        named = credit.setdefault(row["point_id"], [])
+        said = _credit(row)[0]
+        if said[0] not in {name for name, _ in named}:
+            named.append(said)
+    return credit
+
+
+def _credit(said: dict[str, Any]) -> Credit:
+    """The source of one claim; one without a publisher is named by its file."""
+    path = said.get("path")
+    name = said.get("publisher") or (
+        f"publisher not named ({PurePath(path).name})" if path else "publisher not named"
+    )
+    url = said.get("url")
+    return [(name, url if isinstance(url, str) else None)]
 
 
 def _ranges(points: pd.DataFrame, trail: pd.DataFrame, claims: pd.DataFrame) -> dict[int, Rows]:
@@ -287,9 +360,11 @@ def _ranges(points: pd.DataFrame, trail: pd.DataFrame, claims: pd.DataFrame) -> 
 class _Drawing:
     """A figure being drawn, and the data table of every point drawn on it."""
 
-    def __init__(self) -> None:
+    def __init__(self, digits: int) -> None:
+        self.digits = digits  # significant digits of a derived value or a label
         self.figure = go.Figure()
         self.table: Rows = []
+        self.periods: dict[str, str] = {}  # where each period drawn sits on the axis
 
     def add(self, name: str, kind: str, items: Rows, **style: Any) -> None:
         """One trace of `items` (made by `_item`), each also a row of the table."""
@@ -306,32 +381,45 @@ class _Drawing:
             )
         )
         for i in items:
-            self.table.append({"period": i["period"], "kind": kind, "value": i["y"],
-                               "as written": i["written"], "source": i["who"] or "",
-                               "published": str(i["when"] or "")})  # fmt: skip
+            self.periods[i["x"]] = i["period"]
+            self.table.append({"period": i["period"], "kind": kind,
+                               "value": readable_number(i["y"], self.digits) if kind == "implied" else i["y"],
+                               "as written": i["written"], "sources": i["credit"],
+                               "published": day(i["when"]), "quote": i["quote"] or ""})  # fmt: skip
 
 
-def _item(row: dict[str, Any], y: float, written: str, who: Any, when: Any, quote: Any) -> dict[str, Any]:  # fmt: skip
-    """A point at the middle of `row`'s period, with its hover."""
+def _item(row: dict[str, Any], y: float, written: str, credit: Credit, when: Any, quote: Any) -> dict[str, Any]:  # fmt: skip
+    """A point on `row`'s period (see `_x`), with its hover."""
     return {
-        "x": _midpoint(row["period_start"], row["period_end"]),
+        "x": _x(row["period_start"], row["period_end"]),
         "y": y,
         "period": row["period"],
         "written": written,
-        "who": who,
+        "credit": credit,
         "when": when,
-        "hover": _hover(row["period"], written, who, when, quote),
+        "quote": quote,
+        "hover": _hover(row["period"], written, credit, when, quote),
     }
 
 
-def _stated_item(row: dict[str, Any], claim: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A figure as stated: by `row` itself, or by one `claim` of the period of `row`."""
+def _stated_item(
+    row: dict[str, Any],
+    claim: dict[str, Any] | None = None,
+    supporters: dict[str, Credit] | None = None,
+) -> dict[str, Any]:
+    """A figure as stated: by `row` itself (credited to every source that states it), or by
+    one `claim` of the period of `row`."""
     said = row if claim is None else claim
-    return _item(row, said["value"], said["value_text"], said["publisher"], said["published"],
+    credit = (supporters or {}).get(row.get("point_id", "")) if claim is None else None
+    return _item(row, said["value"], said["value_text"], credit or _credit(said), said["published"],
                  said["quote"])  # fmt: skip
 
 
-def _midpoint(start: date, end: date) -> str:
+def _x(start: date, end: date) -> str:
+    """Where a period sits on the time axis: a whole year on its year's tick (1 January),
+    any other period at its middle."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return start.isoformat()
     return (start + (end - start) / 2).isoformat()
 
 
@@ -341,9 +429,11 @@ def _chart(
     targets: Rows,
     members: ByFigure,
     outranked: ByFigure,
+    supporters: dict[str, Credit],
     number: int,
     ranges: Rows | None,
     claims: int,
+    digits: int,
 ) -> Chart:
     """One series: resolved actuals, forecasts, implied values, disputes and targets.
 
@@ -351,8 +441,8 @@ def _chart(
     the range of the values stated for it instead of a marker per claim.
     """
     metric, entity, measure, unit, base, period_class = key
-    drawing = _Drawing()
-    _draw_resolved(drawing, key, rows, outranked, aggregated=ranges is not None)
+    drawing = _Drawing(digits)
+    _draw_resolved(drawing, key, rows, outranked, supporters, aggregated=ranges is not None)
     for r in (r for r in rows if r["state"] in UNSETTLED):
         _add_band(drawing.figure, r)
         if ranges is not None:
@@ -372,47 +462,103 @@ def _chart(
         legend={"orientation": "h", "y": -0.15},
         hoverlabel={"align": "left"},
         yaxis={"title": {"text": label}, "exponentformat": "B", "rangemode": "tozero" if measure == Measure.LEVEL else "normal"},
-        xaxis={"type": "date", **({"dtick": "M12", "tickformat": "%Y"} if period_class == "annual" else {"tickformat": "%b %Y"})},
+        xaxis={"type": "date", **_ticks(drawing.periods, period_class)},
     )  # fmt: skip
-    title = f"{_metric_label(metric)} — {entity or 'unspecified'}"
-    what = f"{measure}, {label}, {period_class}" + (f", vs {base}" if base else "")
+    title = plain_title(metric, entity, unit)
+    what = f"{measure}, {period_class}" + (f", vs {base}" if base else "")
     if ranges is not None:
         what += f"; {claims:,} claims, drawn as the range stated for each period"
     slug = re.sub(r"[^a-z0-9]+", "-", f"{number + 1} {metric} {entity} {measure} {period_class}".lower()).strip("-")  # fmt: skip
     return Chart(
         slug=slug,
         title=title,
+        metric=metric,
         subtitle=what,
         figure_json=safe_json(drawing.figure.to_json()),
         points=pd.DataFrame(drawing.table).sort_values(["period", "kind"], kind="stable"),
+        sources=_publishers(drawing.table),
         aggregated=ranges is not None,
     )
 
 
+def _publishers(table: Rows) -> Credit:
+    """Every publisher of a point drawn, first seen first (sources without a publisher
+    last), with the first web address."""
+    found: dict[str, str | None] = {}
+    for row in table:
+        for name, url in row["sources"]:
+            if name != DERIVED and (name not in found or found[name] is None):
+                found[name] = url
+    return sorted(found.items(), key=lambda item: item[0].startswith("publisher not named"))
+
+
+def _ticks(drawn: dict[str, str], period_class: str | None) -> dict[str, Any]:
+    """Annual series tick each year (where their points sit). Others tick each period drawn,
+    named as the table names it, while there are few, so a series of one month reads
+    "2023-04" once rather than "Apr 2023" at every automatic tick."""
+    if period_class == "annual":
+        return {"dtick": "M12", "tickformat": "%Y"}
+    periods = sorted(drawn.items())
+    if 0 < len(periods) <= 12:
+        return {"tickmode": "array", "tickvals": [x for x, _ in periods],
+                "ticktext": [escape(period) for _, period in periods]}  # fmt: skip
+    return {"tickformat": "%b %Y"}
+
+
+def _label_end(drawing: _Drawing, items: Rows, kind: str, unit: str) -> None:
+    """The value at the end of a line written beside it, so the chart says what holds
+    without hovering: the latest actual above its point, the last forecast below (the two
+    often end on one period)."""
+    if not items:
+        return
+    last = items[-1]
+    above = kind == "actual"
+    drawing.figure.add_annotation(
+        x=last["x"], y=last["y"], xref="x", yref="y", showarrow=False, xanchor="right",
+        yanchor="bottom" if above else "top", yshift=8 if above else -8,
+        text=escape(f"{short_figure(last['y'], unit, drawing.digits)} ({last['period']})"),
+        font={"size": 12, "color": STYLE[kind]["color"]}, bgcolor="rgba(255,255,255,0.8)",
+        name=f"{kind} end",
+    )  # fmt: skip
+
+
 def _draw_resolved(
-    drawing: _Drawing, key: tuple[Any, ...], rows: Rows, outranked: ByFigure, *, aggregated: bool
+    drawing: _Drawing,
+    key: tuple[Any, ...],
+    rows: Rows,
+    outranked: ByFigure,
+    supporters: dict[str, Credit],
+    *,
+    aggregated: bool,
 ) -> None:
     """Actuals as a line, forecasts (with those an actual outranked, unless the series is
     `aggregated`) as a dashed line, implied values as hollow diamonds."""
     metric, entity, measure, unit, _, _ = key
     resolved = [r for r in rows if r["state"] == PointState.RESOLVED]
-    actual = [_stated_item(r) for r in resolved if r["status"] == Status.ACTUAL]
+    actual = [
+        _stated_item(r, supporters=supporters) for r in resolved if r["status"] == Status.ACTUAL
+    ]
     drawing.add("Actual", "actual", actual, mode="lines+markers",
         line={"color": STYLE["actual"]["color"], "width": 2.5}, marker={"size": 8})  # fmt: skip
+    _label_end(drawing, actual, "actual", unit)
 
-    forecasts = [_stated_item(r) for r in resolved if r["status"] == Status.FORECAST]
+    forecasts = [
+        _stated_item(r, supporters=supporters) for r in resolved if r["status"] == Status.FORECAST
+    ]
     for r in resolved:
         if r["status"] != Status.ACTUAL or aggregated:
             continue
         for f in outranked.get((metric, entity, r["period"], measure, unit), []):
-            forecasts.append(_item(r, f["forecast_value"], f["forecast_text"], f["forecaster"],
+            forecasts.append(_item(r, f["forecast_value"], f["forecast_text"],
+                                   _credit({**f, "publisher": f["forecaster"]}),
                                    f["forecast_published"], f["forecast_quote"]))  # fmt: skip
     forecasts.sort(key=lambda i: i["x"])
     drawing.add("Forecast", "forecast", forecasts, mode="lines+markers",
         line={"color": STYLE["forecast"]["color"], "dash": "dash"},
         marker={"symbol": "circle-open", "size": 9})  # fmt: skip
+    _label_end(drawing, forecasts, "forecast", unit)
 
-    implied = [_item(r, r["value"], r["value_text"], DERIVED, None, None)
+    implied = [_item(r, r["value"], r["value_text"], [(DERIVED, None)], None, None)
                for r in rows if r["state"] == PointState.IMPLIED]  # fmt: skip
     drawing.add("Implied (derived)", "implied", implied, mode="markers",
         marker={"symbol": "diamond-open", "size": 10, "color": STYLE["implied"]["color"]})  # fmt: skip
@@ -423,7 +569,7 @@ def _draw_ranges(drawing: _Drawing, ranges: Rows) -> None:
     spread = []
     for r in ranges:
         counted = f"{r['claims']:,} claims in {r['articles']:,} articles"
-        spread.append({**_item(r, r["middle"], counted, None, None, None), "hover": [
+        spread.append({**_item(r, r["middle"], counted, [], None, None), "hover": [
             escape(r["period"]), counted,
             f"from {format_number(r['low'])} to {format_number(r['high'])}",
             f"(median {format_number(r['middle'])})", "",
@@ -441,7 +587,10 @@ def _draw_ranges(drawing: _Drawing, ranges: Rows) -> None:
 
 def _add_band(fig: go.Figure, row: dict[str, Any]) -> None:
     """A shaded band over a disputed period, spanning every source's value."""
-    x0, x1 = row["period_start"].isoformat(), row["period_end"].isoformat()
+    start, end = row["period_start"], row["period_end"]
+    middle = date.fromisoformat(_x(start, end))
+    half = (end - start) / 2  # centred where the period's points sit (a year on its tick)
+    x0, x1 = (middle - half).isoformat(), (middle + half).isoformat()
     fig.add_trace(
         go.Scatter(
             name=f"{row['state'].capitalize()} {row['period']}: range",
@@ -465,7 +614,7 @@ def _draw_targets(drawing: _Drawing, targets: Rows) -> None:
 
     def marker(t: dict[str, Any]) -> dict[str, Any]:
         return _item(t, t["value"], f"target {t['value_text']} by {t['deadline']}",
-                     t["publisher"], t["published"], t["quote"])  # fmt: skip
+                     _credit(t), t["published"], t["quote"])  # fmt: skip
 
     drawing.add("Target", "target", [marker(t) for t in current], mode="markers",
         marker={"symbol": "star", "size": 14, "color": STYLE["target"]["color"]})  # fmt: skip

@@ -14,22 +14,21 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from importlib import resources
 from typing import Any
 
 import pandas as pd
 import plotly.io as pio
 from plotly.io.json import to_json_plotly
-from plotly.offline import get_plotlyjs
 
 from metrics import data
 from metrics.output import spreadsheet_safe
-from metrics.reconcile import Reconciliation
+from metrics.reconcile import Reconciliation, summary_counts
 from metrics.reconcile.frames import records, with_dates
 from metrics.reconcile.verdicts import (
     implausible_rows,
     point_members,
     revision_rows,
-    verdict_counts,
 )
 from metrics.report.charts import STYLE, TEMPLATE, Chart, safe_json, trends
 from metrics.vocab import PointState, Verdict
@@ -42,12 +41,22 @@ class ReportSettings:
     max_charts: int
     claim_markers_max: int
     table_rows_max: int
+    significant_digits: int
 
 
 @cache
 def report_settings() -> ReportSettings:
     """The `report:` settings of `metrics/data/reconcile.yaml`."""
     return ReportSettings(**data.load("reconcile.yaml")["report"])
+
+
+@cache
+def plotly_basic_js() -> str:
+    """plotly.js's basic bundle (scatter, bar, pie), which draws every chart of the report
+    in a quarter of the full bundle's size (vendor/README.md says where it comes from)."""
+    return (
+        resources.files("metrics.report").joinpath("vendor/plotly-basic.min.js").read_text("utf-8")
+    )
 
 
 def report_context(
@@ -65,7 +74,7 @@ def report_context(
     history = with_dates(recon.target_history, "published", "previous_published")
     sources = with_dates(sources, "published")
     charted = trends(resolved, claims, history, recon, limits)
-    conflicts, conflicting = _conflicts(recon, claims, limits.table_rows_max)
+    conflicts = _conflicts(recon, claims, limits.table_rows_max)
     tables = {
         "single": charted.single,
         "left_out": charted.left_out,
@@ -78,17 +87,22 @@ def report_context(
         "revisions": revision_rows(recon, claims),
         "implausible": implausible_rows(recon, claims),
     }
-    spreads, n_spreads = _grouped(point_members(recon, claims, Verdict.SPREAD), limits.table_rows_max)
-    mirrors, n_mirrors = _grouped(point_members(recon, claims, Verdict.MIRROR), limits.table_rows_max)
+    spreads, n_spreads = _grouped(
+        point_members(recon, claims, Verdict.SPREAD), limits.table_rows_max
+    )
+    mirrors, n_mirrors = _grouped(
+        point_members(recon, claims, Verdict.MIRROR), limits.table_rows_max
+    )
     totals = {name: len(frame) for name, frame in tables.items()} | {
-        "conflicts": conflicting, "spreads": n_spreads, "mirrors": n_mirrors,
+        "conflicts": conflicts["n_real"], "ambiguous": conflicts["n_ambiguous"],
+        "rounding": conflicts["n_rounding"], "spreads": n_spreads, "mirrors": n_mirrors,
     }  # fmt: skip
     return {
         "title": title,
         "generated": (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
-        "plotly_js": get_plotlyjs(),
+        "plotly_js": plotly_basic_js(),
         "template_json": safe_json(to_json_plotly(pio.templates[TEMPLATE])),
-        "counts": _counts(recon, claims, sources, conflicting),
+        "counts": _counts(recon, claims, sources),
         "charts": [_chart_section(chart) for chart in charted.charts],
         "conflicts": conflicts,
         "spreads": spreads,
@@ -103,31 +117,79 @@ def report_context(
 
 def _chart_section(chart: Chart) -> dict[str, Any]:
     """A chart as the page shows it: the figure, its data table and the table as a CSV."""
+    flat = chart.points.assign(sources=[
+        "; ".join(f"{name} {url}" if url else name for name, url in credit)
+        for credit in chart.points["sources"]
+    ])  # fmt: skip
     return {
         "slug": chart.slug,
         "title": chart.title,
+        "metric": chart.metric,
         "subtitle": chart.subtitle,
+        "sources": chart.sources,
         "figure_json": chart.figure_json,
         "table": chart.points.to_dict("records"),
-        "csv": chart.points.map(spreadsheet_safe).to_csv(index=False),
+        "csv": flat.map(spreadsheet_safe).to_csv(index=False),
         "aggregated": chart.aggregated,
     }
 
 
-def _conflicts(
-    recon: Reconciliation, claims: pd.DataFrame, limit: int
-) -> tuple[list[dict[str, Any]], int]:
-    """The first `limit` points with disagreeing claims, each claim with its verdict and
-    quote, and how many points disagree in all."""
-    conflicting = recon.resolved[recon.resolved["conflict"].fillna(False).astype(bool)]
-    points = conflicting.head(limit)
-    trail = recon.trail[recon.trail["point_id"].isin(points["point_id"])]
-    trail = trail.merge(claims, on="claim_id", suffixes=("", "_claim"))
+def _conflicts(recon: Reconciliation, claims: pd.DataFrame, limit: int) -> dict[str, Any]:
+    """Real disagreements (sources that state different values for one figure), each with
+    a one-line why; then what only looks like one, counted and folded: several values in
+    one article (ambiguous) and sources whose values agree within their rounding. The
+    first `limit` points of each, with every claim, its verdict and quote."""
+    resolved = recon.resolved
+    flagged = resolved["conflict"].fillna(False).astype(bool)
+    ambiguous = resolved["state"] == PointState.AMBIGUOUS
+    trail = recon.trail
+    agreeing = (
+        trail[trail["verdict"] == Verdict.AGREES]
+        .merge(claims[["claim_id", "value"]], on="claim_id")
+        .merge(resolved[["point_id", "value"]], on="point_id", suffixes=("", "_resolved"))
+    )
+    rounded = agreeing.loc[agreeing["value"] != agreeing["value_resolved"], "point_id"].unique()
+    groups = {
+        "real": resolved[flagged & ~ambiguous],
+        "ambiguous": resolved[flagged & ambiguous],
+        "rounding": resolved[~flagged & resolved["point_id"].isin(rounded)],
+    }
+    shown = pd.concat([frame.head(limit) for frame in groups.values()])
     members: dict[str, list[dict[str, Any]]] = {}
-    for row in records(trail.sort_values("published", kind="stable")):  # oldest first
+    stated = trail[trail["point_id"].isin(shown["point_id"])].merge(
+        claims, on="claim_id", suffixes=("", "_claim")
+    )
+    for row in records(stated.sort_values("published", kind="stable")):  # oldest first
         members.setdefault(row["point_id"], []).append(row)
-    groups = [{**point, "claims": members.get(point["point_id"], [])} for point in records(points)]
-    return groups, len(conflicting)
+    found: dict[str, Any] = {}
+    for name, frame in groups.items():
+        points = [
+            {**p, "claims": members.get(p["point_id"], [])} for p in records(frame.head(limit))
+        ]
+        found[name] = [{**p, "why": _why(p)} for p in points]
+        found[f"n_{name}"] = len(frame)
+    return found
+
+
+def _why(point: dict[str, Any]) -> str:
+    """One line on why the claims of a point differ, or why that is no disagreement."""
+    stated = point["claims"]
+    values = sorted({(c["value"], c["value_text"]) for c in stated if c["value"] is not None})
+    publishers = sorted({c.get("publisher") or "an unnamed source" for c in stated})
+    if point["state"] == PointState.AMBIGUOUS:
+        return (f"One article ({', '.join(publishers)}) gives {len(values)} values for this figure; "
+                "they probably describe different things, so none is taken.")  # fmt: skip
+    if not values:
+        return ""
+    (low, low_text), (high, high_text) = values[0], values[-1]
+    apart = f" ({abs(high - low) / abs(low):.0%} apart)" if low else ""
+    said = f"{len(publishers)} sources state {low_text} to {high_text}{apart}"
+    if point["state"] == PointState.RESOLVED and not point["conflict"]:
+        return f"{said}: the same figure within the rounding of each, so they agree."
+    if point["state"] == PointState.DISPUTED:
+        return f"{said}; no rule settles it, so the figure stays disputed."
+    rule = str(point["rule"]).replace("_", " ").replace(",", ", then ")
+    return f"{said}; {point['value_text']} was taken by the rule {rule}."
 
 
 def _grouped(members: pd.DataFrame, limit: int) -> tuple[list[dict[str, Any]], int]:
@@ -142,24 +204,10 @@ def _grouped(members: pd.DataFrame, limit: int) -> tuple[list[dict[str, Any]], i
     return list(points.values()), int(members["point_id"].nunique())
 
 
-def _counts(
-    recon: Reconciliation, claims: pd.DataFrame, sources: pd.DataFrame, conflicts: int
-) -> dict[str, int]:
-    resolved = recon.resolved
-    return {
-        "sources": len(sources),
-        "claims": len(claims),
-        "figures": int((resolved["state"] != PointState.IMPLIED).sum()),
-        "disputed": int((resolved["state"] == PointState.DISPUTED).sum()),
-        "ambiguous": int((resolved["state"] == PointState.AMBIGUOUS).sum()),
-        "conflicts": conflicts,
-        "consistent": int((recon.implied["consistency"] == "consistent").sum()),
-        "inconsistent": int((recon.implied["consistency"] == "inconsistent").sum()),
-        "gaps_filled": int((resolved["state"] == PointState.IMPLIED).sum()),
-        "forecast_errors": len(recon.forecast_errors),
-        "targets": len(recon.targets),
-        "revisions": int(recon.targets["revisions"].fillna(0).sum()),
-    } | {f"verdict_{name}": n for name, n in verdict_counts(recon).items()}
+def _counts(recon: Reconciliation, claims: pd.DataFrame, sources: pd.DataFrame) -> dict[str, int]:
+    """The cards at the top: the command line's counts (`summary_counts`), and the size of
+    what they were drawn from."""
+    return {"sources": len(sources), "claims": len(claims)} | summary_counts(recon)
 
 
 def http_only(url: Any) -> str | None:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from metrics.errors import MetricsError, Reason, SourceError
+from metrics.lexicon.catalog import use_catalog, user_catalog
 from metrics.read import document_path
 from metrics.run.budget import FileBudget
 from metrics.run.shards import Extractor, Outcome, Shard, ShardResult, extract_shard
@@ -257,7 +258,7 @@ class _Pool:
         ours, theirs = context.Pipe()
         process = context.Process(
             target=_serve,
-            args=(theirs, self.ingested_at, self.extractor, self.budget),
+            args=(theirs, self.ingested_at, self.extractor, self.budget, user_catalog()),
             daemon=True,
         )
         process.start()
@@ -303,10 +304,18 @@ def _with_failures(result: ShardResult, original: Shard, failed: dict[str, Outco
 
 
 def _serve(
-    conn: Connection, ingested_at: datetime, extractor: Extractor | None, budget: FileBudget
+    conn: Connection,
+    ingested_at: datetime,
+    extractor: Extractor | None,
+    budget: FileBudget,
+    catalog: Path | None,
 ) -> None:
-    """A worker: extract the shards sent until told to stop, saying which file it starts."""
+    """A worker: extract the shards sent until told to stop, saying which file it starts.
+
+    The fork server started with the environment of its first ingest, so the user catalog
+    this ingest uses (`catalog`) is set here, not inherited."""
     _exit_with_parent()
+    use_catalog(catalog)
 
     def starting(index: int | None) -> None:
         conn.send((index, time.monotonic()))

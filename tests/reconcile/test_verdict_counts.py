@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from paths import SAMPLES
 
 from metrics.cli import cli
 from metrics.models import CLAIM_COLUMNS
@@ -114,7 +115,7 @@ def _counts(runner: CliRunner, db: Path, out: Path) -> tuple[dict[str, int], ...
     assert page.exit_code == 0, page.output
     html = out.read_text(encoding="utf-8")
     reported = {
-        name: int(re.search(rf"<li><b>(\d+)</b> {label}</li>", html)[1])  # type: ignore[index]
+        name: int(re.search(rf"<li[^>]*><b>(\d+)</b> {label}</li>", html)[1])  # type: ignore[index]
         for name, label in _REPORTED.items()
     }
     with Store(db, read_only=True) as store:
@@ -186,3 +187,56 @@ def test_report_shows_spreads_and_revisions_as_such(db: Path, tmp_path: Path) ->
     assert "9.9 million tons" in _section(html, "undated")
     conflicts = _section(html, "conflicts")  # none of them is a conflict
     assert "No conflicting claims" in conflicts
+
+
+# Every count of the command line's summary line, by the report card (`data-count`) showing
+# it; the report writes each number as the card's `data-value` (issue 19).
+SUMMARY_CARDS = {
+    r"(\d+) figures resolved": "resolved",
+    r"(\d+) disputed,": "disputed",
+    r"(\d+) ambiguous,": "ambiguous",
+    r"(\d+) with conflicts": "conflicts",
+    r"(\d+) gaps filled by implied values": "gaps_filled",
+    r"implied checks (\d+) consistent": "consistent",
+    r"(\d+) inconsistent": "inconsistent",
+    r"(\d+) forecast errors": "forecast_errors",
+    r"(\d+) targets with": "targets",
+    r"with (\d+) revisions": "target_revisions",
+    r"(\d+) vintages revised": "verdict_revisions",
+    r"(\d+) forecast spreads": "verdict_spreads",
+    r"(\d+) mirror statistics": "verdict_mirrors",
+    r"(\d+) implausible": "verdict_implausible",
+    r"(\d+) undated": "verdict_undated",
+}
+
+
+def cards_match_summary(summary: str, html: str) -> dict[str, int]:
+    """The counts of `summary` (a `reconciled: ...` line), checked against the report's
+    cards; every number of the line is one of SUMMARY_CARDS."""
+    counts = {card: int(re.search(pattern, summary)[1]) for pattern, card in SUMMARY_CARDS.items()}  # type: ignore[index]
+    assert len(re.findall(r"\d+", summary)) == len(SUMMARY_CARDS), summary
+    cards = dict(re.findall(r'data-count="(\w+)" data-value="(\d+)"', html))
+    extra = dict(re.findall(r'data-(inconsistent|target-revisions)="(\d+)"', html))
+    cards |= {"inconsistent": extra["inconsistent"], "target_revisions": extra["target-revisions"]}
+    assert {card: int(cards[card]) for card in counts} == counts
+    return counts
+
+
+def test_every_count_of_the_summary_line_is_a_card(db: Path, tmp_path: Path) -> None:
+    out, runner = tmp_path / "report.html", CliRunner()
+    line = runner.invoke(cli, ["reconcile", "--db", str(db)])
+    assert runner.invoke(cli, ["report", "--db", str(db), "--out", str(out)]).exit_code == 0
+    counts = cards_match_summary(line.stdout, out.read_text(encoding="utf-8"))
+    assert counts["verdict_spreads"] == counts["verdict_mirrors"] == 1
+
+
+def test_the_samples_run_line_and_report_agree(tmp_path: Path) -> None:
+    """`metrics run` on the samples: the line it prints and the report it writes give the
+    same counts (they differed: 64 figures resolved against 71 on the cards)."""
+    out = tmp_path / "reports" / "index.html"
+    args = ["run", str(SAMPLES), "--db", str(tmp_path / "m.duckdb"), "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("reconciled:")]
+    counts = cards_match_summary(line, out.read_text(encoding="utf-8"))
+    assert counts["resolved"] > 10

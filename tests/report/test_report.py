@@ -262,3 +262,72 @@ def test_screenshot_shows_charts(chromium: str, report: Path, tmp_path: Path) ->
     blue = sum(1 for r, g, b in pixels if b > 150 and r < 80)  # the actual line, #1f5fa8
     assert ink > 0.01, "the page is blank"
     assert blue > 200, "no chart line drawn"
+
+
+# --- reading a chart without hovering (issue 19) -----------------------------------------
+
+
+def _article(report: Path, metric: str) -> str:
+    raw = report.read_text(encoding="utf-8")
+    found = re.search(
+        rf'<article class="series" id="([^"]*{metric.replace("_", "-")}[^"]*)">(.*?)</article>',
+        raw,
+        re.S,
+    )
+    assert found, metric
+    return found[0]
+
+
+def test_the_latest_values_are_written_on_the_chart(page: _Page) -> None:
+    labels = {
+        a["name"]: a["text"]
+        for a in _figure(page, "titr_cargo_volume")["layout"]["annotations"]
+        if not a.get("showarrow")
+    }
+    assert labels == {
+        "actual end": "4.5 million tonnes (2024)",
+        "forecast end": "4.2 million tonnes (2024)",
+    }
+
+
+def test_annual_points_sit_on_their_year_s_tick(page: _Page) -> None:
+    figure = _figure(page, "titr_cargo_volume")
+    assert _trace(figure, "Actual")["x"] == ["2023-01-01", "2024-01-01"]
+    assert _trace(figure, "Target")["x"] == ["2027-01-01"]
+    assert figure["layout"]["xaxis"]["dtick"] == "M12"
+    band = _trace(_figure(page, "port_cargo_throughput"), "Disputed 2023: range")
+    assert min(band["x"]) < "2023-01-01" < max(band["x"])  # centred on the tick
+
+
+def test_a_chart_has_a_plain_title_its_metric_id_a_permalink_and_its_sources(report: Path) -> None:
+    article = _article(report, "titr_cargo_volume")
+    slug = re.search(r'id="([^"]+)"', article)[1]
+    heading = re.search(r"<h3>(.*?)</h3>", article, re.S)[1]
+    assert heading.startswith("Freight carried along the Trans-Caspian route")
+    assert "TITR, tonnes" in heading
+    assert '<span class="metric-id">titr_cargo_volume</span>' in heading
+    assert f'<a class="permalink" href="#{slug}"' in heading
+    source = re.search(r'<p class="chart-source">(.*?)</p>', article, re.S)[1]
+    assert '<a href="https://a.example/titr">Paper A</a>' in source
+    assert "Paper B" in source and "Paper C" in source
+    assert "javascript" not in source  # Paper B's address is not a link
+
+
+def test_a_chart_s_table_gives_quote_publisher_link_and_a_plain_date(report: Path) -> None:
+    article = _article(report, "titr_cargo_volume")
+    table = re.search(r"<tbody>(.*?)</tbody>", article, re.S)[1]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    (actual_2024,) = [r for r in rows if "<td>2024</td><td>actual</td>" in r]
+    assert "Paper C" in actual_2024 and "2025-05-14" in actual_2024
+    assert "It was 4.5 million tons in 2024." in actual_2024
+    (actual_2023,) = [r for r in rows if "<td>2023</td><td>actual</td>" in r]
+    assert '<a href="https://a.example/titr">Paper A</a>' in actual_2023
+    assert "00:00:00" not in article
+
+
+def test_a_real_conflict_says_why_in_one_line(report: Path) -> None:
+    raw = report.read_text(encoding="utf-8")
+    section = re.search(r'<section id="conflicts">(.*?)</section>', raw, re.S)[1]
+    shown = section.split('<details class="folded"')[0]
+    assert "port_cargo_throughput · Aktau port · 2023" in shown
+    assert '<p class="why">2 sources state 2.6 million tonnes to 3.1 million tonnes (19% apart); no rule settles it' in shown

@@ -85,7 +85,12 @@ def traces(figure: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def limit(monkeypatch: pytest.MonkeyPatch, **values: int) -> None:
-    base = {"max_charts": 50, "claim_markers_max": 40, "table_rows_max": 300}
+    base = {
+        "max_charts": 50,
+        "claim_markers_max": 40,
+        "table_rows_max": 300,
+        "significant_digits": 4,
+    }
     monkeypatch.setattr(context, "report_settings", lambda: ReportSettings(**{**base, **values}))
 
 
@@ -240,3 +245,30 @@ def test_write_report_of_some_metrics(tmp_path: Path) -> None:
         r'<td class="num">(\d+)</td><td>s\d+\.md</td>', page[page.index('id="sources"') :]
     )
     assert listed == ["1"] * 8  # the ports' articles only, each with its one claim
+
+
+# --- ticks (issue 19) ------------------------------------------------------------------
+
+TICKS = [
+    pytest.param({"2023-04": [2.6, 3.1]}, ["2023-04"], id="one-disputed-month-ticked-once"),
+    pytest.param({"2023-04": [2.6], "2023-05": [2.9]}, ["2023-04", "2023-05"], id="two-months"),
+    pytest.param({"2023-Q1": [1.0], "2023-Q2": [1.2]}, ["2023-Q1", "2023-Q2"], id="two-quarters"),
+]
+
+
+@pytest.mark.parametrize(("periods", "ticks"), TICKS)
+def test_a_series_of_few_periods_ticks_each_period_once(
+    periods: dict[str, list[float]], ticks: list[str]
+) -> None:
+    (figure,) = figures(render(*stated({TITR: periods}))).values()
+    axis = figure["layout"]["xaxis"]
+    assert axis["tickmode"] == "array" and axis["ticktext"] == ticks
+    assert len(set(axis["tickvals"])) == len(ticks)
+    drawn = {x for trace in figure["data"] if trace.get("mode") != "lines" for x in trace["x"]}
+    assert drawn <= set(axis["tickvals"])  # every point sits on its period's tick
+
+
+def test_an_annual_series_ticks_each_year_with_points_on_the_tick() -> None:
+    (figure,) = figures(render(*stated({TITR: {"2022": [2.0], "2023": [2.5]}}))).values()
+    assert figure["layout"]["xaxis"]["dtick"] == "M12"
+    assert traces(figure)["Actual"]["x"] == ["2022-01-01", "2023-01-01"]

@@ -35,7 +35,6 @@ from typing import Any, NamedTuple
 
 import markupsafe
 import pytest
-from plotly.offline import get_plotlyjs
 from test_report import CHROMIUM_FLAGS
 
 from metrics.lexicon.periods import period_from_label
@@ -43,6 +42,7 @@ from metrics.models import Claim, Document
 from metrics.pipeline import ingest
 from metrics.report import write_report
 from metrics.report.charts import HOVER
+from metrics.report.context import plotly_basic_js
 from metrics.store import Store
 
 
@@ -277,7 +277,7 @@ def test_every_element_is_one_the_template_writes(page: _Page, raw: str) -> None
 
 def test_every_script_is_plotly_a_figure_or_the_page_s_own(page: _Page, raw: str) -> None:
     code = [text for attrs, text in page.scripts if attrs.get("type") != "application/json"]
-    assert code == [get_plotlyjs(), BOOT_SCRIPT]
+    assert code == [plotly_basic_js(), BOOT_SCRIPT]
     assert not any("src" in attrs for attrs, _ in page.scripts)
     data = [
         (attrs, text) for attrs, text in page.scripts if attrs.get("type") == "application/json"
