@@ -8,19 +8,20 @@ a cron job can tell "busy" from "broken"; usage errors keep click's exit status 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import errno
 import functools
 import io
 import os
+import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
-from metrics import pipeline
+from metrics.defaults import DEFAULT_DB, MAX_FILE_BYTES
 from metrics.errors import MetricsError, Reason, SchemaViolation, SourceError
 from metrics.export import EXPORT_FORMATS, export_tables
 from metrics.output import (
@@ -32,13 +33,18 @@ from metrics.output import (
     format_frame,
     terminal_text,
 )
-from metrics.reconcile import summarize
-from metrics.report import write_report
-from metrics.run import Engine, default_jobs, extract_file, run_dask
 from metrics.run.budget import FileBudget, default_memory_mb, default_timeout
-from metrics.schema import claims_frame
-from metrics.store import DEFAULT_DB, DatabaseLocked, Store
 from metrics.vocab import PointState, Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from metrics import pipeline
+    from metrics.store import Store
+
+# pandas, pandera, DuckDB and plotly take a second to import: each command imports what it
+# needs when it runs, so `metrics --help` and `metrics --version` answer at once
+# (tests/test_cli_startup.py).
 
 DEFAULT_SOURCES = Path("sources")
 SQL_TIMEOUT = 5.0
@@ -102,8 +108,6 @@ class _Group(click.Group):
             where = f" writing {exc.filename}" if exc.filename else ""
             message = f"no space left on the device{where}: free some space and run it again"
             raise click.ClickException(terminal_text(message)) from exc
-        except DatabaseLocked as exc:
-            raise _Locked(terminal_text(str(exc))) from exc
         except SourceError as exc:
             message = f"{exc}; {SOURCE_HINTS[exc.reason]}"
             raise click.ClickException(terminal_text(message)) from exc
@@ -115,6 +119,10 @@ class _Group(click.Group):
                 "please report it together with the file."
             ) from exc
         except MetricsError as exc:
+            from metrics.store import DatabaseLocked  # loaded already if it was raised
+
+            if isinstance(exc, DatabaseLocked):
+                raise _Locked(terminal_text(str(exc))) from exc
             raise click.ClickException(terminal_text(str(exc))) from exc
 
 
@@ -159,7 +167,8 @@ quiet_option = click.option(
     "--quiet",
     "-q",
     is_flag=True,
-    help="No line per file: only the failures and the summary (for cron and big batches).",
+    help="No line per file and no progress bar: only the failures and the summary (for cron "
+    "and big batches).",
 )
 follow_symlinks_option = click.option(
     "--follow-symlinks",
@@ -175,7 +184,7 @@ strict_option = click.option(
 max_size_option = click.option(
     "--max-size",
     type=click.FloatRange(min=0),
-    default=pipeline.MAX_FILE_BYTES / 2**20,
+    default=MAX_FILE_BYTES / 2**20,
     metavar="MB",
     show_default=True,
     help="Refuse files larger than this (0: no limit); no article is this long, and a text "
@@ -192,7 +201,7 @@ jobs_option = click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
-    default=default_jobs,
+    default=lambda: _default_jobs(),
     show_default="the number of CPUs",
     help="Processes extracting in parallel (1 extracts in this process); with --engine "
     "dask, the workers of the local cluster.",
@@ -239,6 +248,12 @@ file_memory_option = click.option(
     help="Reading and extracting one file may add this much memory to its process; a file "
     "that needs more fails alone (0: no limit). Not applied by --engine dask.",
 )
+
+
+def _default_jobs() -> int:
+    from metrics.run.local import default_jobs
+
+    return default_jobs()
 
 
 def _use_catalog(ctx: click.Context, param: click.Parameter, path: Path | None) -> None:
@@ -295,6 +310,10 @@ def _ingest(
     follow_symlinks: bool,
 ) -> pipeline.IngestSummary:
     """`pipeline.ingest` on the engine the options name, printing each file's outcome."""
+    from metrics import pipeline
+    from metrics.run import Engine, run_dask
+    from metrics.store import Store
+
     runner: Engine | None = None
     if engine == "local" and (scheduler or parquet_dir):
         raise click.UsageError("--scheduler and --parquet-dir need --engine dask")
@@ -305,13 +324,14 @@ def _ingest(
             parquet_dir=parquet_dir or db.with_suffix(".parquet"),
             workers=jobs,
         )
+    _require_sources(paths)
     if scheduler:
         paths = tuple(p.resolve() for p in paths)  # remote workers run in another directory
-    with Store(db, wait=wait) as store:
+    with Store(db, wait=wait) as store, _progress_of(paths, quiet) as progress:
         return pipeline.ingest(
             store,
             paths,
-            progress=None if quiet else _progress,
+            progress=progress,
             jobs=jobs,
             engine=runner,
             max_bytes=round(max_size * 2**20) or None,
@@ -336,6 +356,9 @@ format_option = click.option(
 
 
 @click.group(cls=_Group)
+@click.version_option(
+    package_name="metrics", prog_name="metrics", message="%(prog)s %(version)s"
+)
 def cli() -> None:
     """Pull quantitative claims out of news articles, reconcile them and chart the trends.
 
@@ -377,6 +400,55 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], db: Path, **options: Any
     _report_failures(ctx, summary.failed)
 
 
+def _require_sources(paths: tuple[Path, ...]) -> None:
+    """Refuse, before the database is opened or created, a batch in which no path names a
+    source file: an empty or mistyped folder should not look like a successful ingest."""
+    from metrics.read import FORMATS
+    from metrics.read.walk import folder_sources
+
+    for path in paths:
+        if path.is_dir() and next(folder_sources(path, FORMATS), None) is not None:
+            return
+        if not path.is_dir() and (path.exists() or path.is_symlink()):
+            return  # a file named on its own is read (or refused with its reason)
+    where = ", ".join(
+        f"{path}/" if path.is_dir() else f"{path} (it does not exist)" for path in paths
+    )
+    raise click.ClickException(
+        terminal_text(
+            f"no source files found in {where}; sources are {', '.join(FORMATS)} files"
+        )
+    )
+
+
+PROGRESS_BAR_FILES = 20
+"""From this many files on, a terminal shows one progress bar instead of a line per file."""
+
+
+@contextlib.contextmanager
+def _progress_of(paths: tuple[Path, ...], quiet: bool) -> Iterator[pipeline.Progress | None]:
+    """What to tell the user per file: nothing with --quiet; a progress bar on stderr for a
+    batch of many files when stderr is a terminal; else a line per file (logs keep them)."""
+    if quiet:
+        yield None
+        return
+    if _stderr_is_terminal():
+        from metrics.read import iter_source_files
+
+        total = len(iter_source_files(paths))
+        if total >= PROGRESS_BAR_FILES:
+            from tqdm import tqdm
+
+            with tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True) as bar:
+                yield lambda file, outcome: bar.update()
+            return
+    yield _progress
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 def _progress(file: Path, outcome: str) -> None:
     click.echo(terminal_text(f"{file}: {outcome}"), err=True)
 
@@ -409,6 +481,15 @@ def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, **opti
         metrics run                       # sources/ -> metrics.duckdb -> reports/index.html
         metrics run ../shared/corpus/docs --db corpus.duckdb --out reports/corpus.html
     """
+    from metrics.reconcile import summarize
+    from metrics.report import write_report
+    from metrics.store import Store
+
+    if not paths and not DEFAULT_SOURCES.is_dir():
+        raise click.ClickException(
+            f"no {DEFAULT_SOURCES}/ folder here: name the articles' files or folders "
+            f"(metrics run PATH...), or run it in a folder holding {DEFAULT_SOURCES}/"
+        )
     summary = _ingest(db, paths or (DEFAULT_SOURCES,), **options)
     click.echo(f"{db}: {summary}")
     with Store(db, read_only=True, wait=options["wait"]) as store:  # the report only reads
@@ -430,6 +511,10 @@ def reconcile(db: Path, wait: float) -> None:
     \b
         metrics reconcile --db corpus.duckdb
     """
+    from metrics import pipeline
+    from metrics.reconcile import summarize
+    from metrics.store import Store
+
     with Store(db, wait=wait) as store:
         click.echo(f"reconciled: {summarize(pipeline.reconcile_store(store))}")
 
@@ -464,8 +549,12 @@ def resolved(
     \b
         metrics resolved --metric titr_cargo_volume --entity TITR
     """
+    from metrics.store import Store
+
     with Store(db, read_only=True, wait=wait) as store:
         frame = store.view("resolved", metric=metric, entity=entity, period=period, state=state)
+        if frame.empty:
+            _check_filters(store, metric=metric, entity=entity)
     _echo_frame(frame, fmt, RESOLVED_TABLE_COLUMNS)
 
 
@@ -482,8 +571,12 @@ def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path, wait: 
     \b
         metrics conflicts --format csv > conflicts.csv
     """
+    from metrics.store import Store
+
     with Store(db, read_only=True, wait=wait) as store:
         frame = store.view("conflicts", metric=metric, entity=entity)
+        if frame.empty:
+            _check_filters(store, metric=metric, entity=entity)
     _echo_frame(frame, fmt, CONFLICT_TABLE_COLUMNS)
 
 
@@ -507,7 +600,22 @@ def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: floa
         metrics report --out reports/index.html
         metrics report --metric inflation --metric gdp_growth --out reports/macro.html
     """
+    import duckdb
+
+    from metrics.report import write_report
+    from metrics.store import Store
+
     with Store(db, read_only=True, wait=wait) as store:
+        stored: set[str] | None = None
+        # a file from before the claims table existed: write_report says what to do
+        with contextlib.suppress(duckdb.CatalogException):
+            stored = {metric for metric, _ in store.claims_per_metric()} if metrics else None
+        for metric in metrics:
+            if stored is not None and metric not in stored:
+                _check_filters(store, metric=metric)
+                raise click.ClickException(
+                    terminal_text(f"no claims of metric {metric!r} in {db}: nothing to report")
+                )
         summary = write_report(store, out, title=title, metrics=metrics or None)
     click.echo(f"report: {summary}")
 
@@ -526,6 +634,9 @@ def extract(file: Path, fmt: str) -> None:
     \b
         metrics extract ../shared/corpus/docs/mfa_oceea_meeting_2025.txt --format json
     """
+    from metrics.run import extract_file
+    from metrics.schema import claims_frame
+
     with FileBudget.default().applied(str(file)):
         _, found = extract_file(file, file.parent)
     _echo_frame(claims_frame(found), fmt, CLAIM_TABLE_COLUMNS)
@@ -554,9 +665,16 @@ def claims(
     \b
         metrics claims --metric titr_cargo_volume --status target --format csv
     """
+    from metrics.store import Store
+
     with Store(db, read_only=True, wait=wait) as store:
         frame = store.claims(metric=metric, entity=entity, period=period, status=status)
-    _echo_frame(frame, fmt, CLAIM_TABLE_COLUMNS)
+        if frame.empty:
+            _check_filters(store, metric=metric, entity=entity)
+        if fmt == "table":  # csv and json have source_id, to join with the sources table
+            paths = store.query("SELECT source_id, path AS source FROM sources")
+            frame = frame.merge(paths, on="source_id", how="left")
+    _echo_frame(frame, fmt, (*CLAIM_TABLE_COLUMNS, "source"))
 
 
 @cli.command()
@@ -593,6 +711,8 @@ def sql(query: str, fmt: str, timeout: float, max_rows: int, db: Path, wait: flo
         metrics sql "SELECT s.path, c.metric, c.value, c.unit
                      FROM claims c JOIN sources s USING (source_id)"
     """
+    from metrics.store import Store
+
     cap = max_rows if fmt == "table" and max_rows else None
     with Store(db, read_only=True, wait=wait) as store:
         result = store.query_rows(query, timeout=timeout, max_rows=cap)
@@ -611,18 +731,21 @@ def sql(query: str, fmt: str, timeout: float, max_rows: int, db: Path, wait: flo
 
 @cli.command()
 @catalog_option
-def catalog() -> None:
+@format_option
+def catalog(fmt: str) -> None:
     """List the metric ids and entity names claims are filed under.
 
     Example:
 
     \b
         metrics catalog
+        metrics catalog --format csv > catalog.csv
     """
     from metrics.lexicon.catalog import load_catalog  # like `extract`: only this command needs it
 
-    click.echo(catalog_text(load_catalog()))
-    _echo_catalog_origins(load_catalog().origins)
+    click.echo(catalog_text(load_catalog(), fmt, _table_width()), nl=False)
+    if fmt == "table":  # csv and json are read by programs: one table, one object
+        _echo_catalog_origins(load_catalog().origins)
 
 
 @cli.command("add-claims")
@@ -653,6 +776,7 @@ def add_claims(
         metrics add-claims ../shared/corpus/gold.jsonl --docs ../shared/corpus/docs
     """
     from metrics import manual  # like `extract`: only this command reads documents
+    from metrics.store import Store
 
     failed = False
     with Store(db, wait=wait) as store:
@@ -684,6 +808,7 @@ def exclude(claim_id: str, why: str | None, undo: bool, db: Path, wait: float) -
         metrics exclude 3f2a9c0d1e4b5a67 --undo
     """
     from metrics import manual
+    from metrics.store import Store
 
     if not undo and why is None:
         raise click.UsageError("say why with --why TEXT (or give --undo)")
@@ -696,8 +821,40 @@ def exclude(claim_id: str, why: str | None, undo: bool, db: Path, wait: float) -
             click.echo(f"{claim_id}: excluded; reconciliation rebuilt")
 
 
+def _check_filters(store: Store, *, metric: str | None, entity: str | None = None) -> None:
+    """Refuse a --metric or --entity that names nothing stored and nothing in the catalog,
+    suggesting the closest names, so a typo is not mistaken for "no such figures"."""
+    from metrics.lexicon.catalog import load_catalog
+
+    catalog = load_catalog()
+    for kind, value, column, listed in (
+        ("metric", metric, "metric", catalog.metrics),
+        ("entity", entity, "entity", catalog.entities),
+    ):
+        if value is None:
+            continue
+        stored = store.query(f"SELECT DISTINCT {column} FROM claims WHERE {column} IS NOT NULL")
+        known = {*stored[column], *listed}
+        if value in known:
+            continue
+        by_folded = {name.casefold(): name for name in known}
+        close = difflib.get_close_matches(value.casefold(), by_folded, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(by_folded[c] for c in close)}?" if close else ""
+        raise click.ClickException(
+            terminal_text(f"no such {kind} {value!r}{hint} (`metrics catalog` lists them)")
+        )
+
+
 def _echo_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = ()) -> None:
-    click.echo(format_frame(frame, fmt, table_columns), nl=False)
+    click.echo(format_frame(frame, fmt, table_columns, _table_width()), nl=False)
+
+
+def _table_width() -> int | None:
+    """The terminal's width for tables, when one shows them (or COLUMNS says it); a table
+    piped to a file or another program keeps its whole values."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return shutil.get_terminal_size().columns
+    return None
 
 
 @cli.command()
@@ -729,6 +886,8 @@ def export(fmt: str, out: Path, db: Path, wait: float) -> None:
         metrics export --format csv --out export/
         python -c "import pandas as pd; print(pd.read_parquet('export/resolved.parquet'))"
     """
+    from metrics.store import Store
+
     with Store(db, read_only=True, wait=wait) as store:
         exported = export_tables(store, out, fmt)
     for table in exported:

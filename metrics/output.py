@@ -5,6 +5,9 @@ formula is written as text (`spreadsheet_safe`, also used by the report's CSV do
 and a character a terminal would act on (an escape sequence that clears the screen or sets
 the window title, a carriage return, a bidirectional override) is printed as its escape
 (`terminal_text`), in tables and in error lines.
+
+pandas is imported by the functions that use it, not with the module: the command line
+imports this one to start, and should answer `--help` without loading pandas.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 if TYPE_CHECKING:
+    import pandas as pd
+
     from metrics.lexicon.catalog import Catalog
 
 OUTPUT_FORMATS = ("table", "csv", "json")
@@ -58,11 +61,14 @@ CONFLICT_TABLE_COLUMNS = (
 )
 
 
-def format_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = ()) -> str:
+def format_frame(
+    frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = (), width: int | None = None
+) -> str:
     """`frame` in one of `OUTPUT_FORMATS`, ending in a newline.
 
     csv and json give every column; the table only `table_columns` (all when empty), since
-    a claim's 18 columns do not fit a terminal.
+    a claim's 18 columns do not fit a terminal, cut to `width` characters a row (None: no
+    limit) as `text_table` does.
     """
     if fmt == "csv":
         return frame.apply(_spreadsheet_column).to_csv(index=False)
@@ -73,7 +79,7 @@ def format_frame(frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] =
         # pandas escapes the controls in strings but C1 and bidirectional ones; \uXXXX reads
         # back the same, and the newlines between values are JSON's own
         return _TERMINAL_CONTROLS.sub(_json_escape, text) + "\n"
-    return f"{text_table(frame[list(table_columns)] if table_columns else frame)}\n"
+    return f"{text_table(frame[list(table_columns)] if table_columns else frame, width)}\n"
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -90,6 +96,8 @@ def spreadsheet_safe(value: Any) -> Any:
 
 def _spreadsheet_column(column: pd.Series) -> pd.Series:
     """The column with `spreadsheet_safe` text cells; numbers and dates are never formulas."""
+    import pandas as pd
+
     text = pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
     return column.map(spreadsheet_safe) if text else column
 
@@ -111,8 +119,10 @@ def terminal_text(text: str) -> str:
     return _TERMINAL_CONTROLS.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
-def catalog_text(catalog: Catalog) -> str:
-    """The metric ids and the entity names of `catalog`, as two aligned tables."""
+def catalog_frames(catalog: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The metric ids and the entity names of `catalog`, as two frames."""
+    import pandas as pd
+
     metrics = pd.DataFrame(
         [(m.id, m.unit, m.measure, m.meaning) for m in catalog.metrics.values()],
         columns=["id", "unit", "measure", "meaning"],
@@ -121,23 +131,85 @@ def catalog_text(catalog: Catalog) -> str:
         [(name, ", ".join(aliases)) for name, aliases in catalog.entities.items()],
         columns=["entity", "aliases"],
     )
-    return f"{text_table(metrics)}\n\n{text_table(entities)}"
+    return metrics, entities
 
 
-def text_table(frame: pd.DataFrame) -> str:
-    """Aligned plain text: text left, numbers right, nulls blank, no scientific notation."""
+def catalog_text(catalog: Catalog, fmt: str = "table", width: int | None = None) -> str:
+    """The metric ids and the entity names of `catalog`, ending in a newline: two aligned
+    tables; one CSV with a `kind` column (metric or entity, `name` for both id and
+    entity); or one JSON object holding the two lists."""
+    import pandas as pd
+
+    metrics, entities = catalog_frames(catalog)
+    if fmt == "table":
+        return f"{text_table(metrics, width)}\n\n{text_table(entities, width)}\n"
+    if fmt == "csv":
+        rows = pd.concat(
+            [
+                metrics.rename(columns={"id": "name"}).assign(kind="metric"),
+                entities.rename(columns={"entity": "name"}).assign(kind="entity"),
+            ],
+            ignore_index=True,
+        )
+        return format_frame(rows[["kind", "name", "unit", "measure", "meaning", "aliases"]], fmt)
+    listed, named = (format_frame(frame, fmt).strip() for frame in (metrics, entities))
+    return f'{{"metrics": {listed}, "entities": {named}}}\n'
+
+
+TEXT_COLUMN_MIN = 8
+"""A text column cut to fit the terminal keeps at least this many characters, so that the
+nine columns of `conflicts` fit 80."""
+CUT = "…"
+
+
+def text_table(frame: pd.DataFrame, width: int | None = None) -> str:
+    """Aligned plain text: text left, numbers right, nulls blank, no scientific notation.
+
+    Rows longer than `width` characters (None: no limit) have their widest text columns cut,
+    each ending in "…", down to `TEXT_COLUMN_MIN`; numbers and dates are never cut, and
+    --format csv or json gives the whole values.
+    """
+    import pandas as pd
+
     if frame.empty:
         return "(no rows)"
-    columns = []
+    columns, numeric, whole = [], [], []
     for name, series in frame.items():
-        cells = [terminal_text(str(name)), *_cells(series)]
-        width = max(map(len, cells))
-        numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
-        columns.append([cell.rjust(width) if numeric else cell.ljust(width) for cell in cells])
-    return "\n".join(" ".join(row).rstrip() for row in zip(*columns, strict=True))
+        columns.append([terminal_text(str(name)), *_cells(series)])
+        is_number = pd.api.types.is_numeric_dtype(series)
+        numeric.append(is_number and not pd.api.types.is_bool_dtype(series))
+        whole.append(is_number or pd.api.types.is_datetime64_any_dtype(series))
+    widths = _fitted_widths(columns, whole, width)
+    aligned = [
+        [_cut(cell, w).rjust(w) if is_number else _cut(cell, w).ljust(w) for cell in cells]
+        for cells, w, is_number in zip(columns, widths, numeric, strict=True)
+    ]
+    return "\n".join(" ".join(row).rstrip() for row in zip(*aligned, strict=True))
+
+
+def _fitted_widths(columns: list[list[str]], whole: list[bool], width: int | None) -> list[int]:
+    """Each column's width: its longest cell, the widest text columns narrowed one character
+    at a time while the row (with one space between columns) is longer than `width`."""
+    widths = [max(map(len, cells)) for cells in columns]
+    if width is None:
+        return widths
+    floors = [w if keep else min(w, TEXT_COLUMN_MIN) for w, keep in zip(widths, whole, strict=True)]
+    while sum(widths) + len(widths) - 1 > width:
+        cuttable = [i for i, w in enumerate(widths) if w > floors[i]]
+        if not cuttable:
+            break  # as narrow as it gets: the terminal wraps what is left
+        widest = max(cuttable, key=widths.__getitem__)
+        widths[widest] -= 1
+    return widths
+
+
+def _cut(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[: width - len(CUT)] + CUT
 
 
 def _cells(series: pd.Series) -> list[str]:
+    import pandas as pd
+
     if pd.api.types.is_datetime64_any_dtype(series):
         # DuckDB DATE columns arrive as midnight timestamps: show them as dates
         known = series.dropna()

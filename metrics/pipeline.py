@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from metrics.defaults import MAX_FILE_BYTES
 from metrics.errors import Reason, SourceError
 from metrics.models import source_id_of
 from metrics.read import SIDECAR_SUFFIX, content_hash, document_path, iter_source_files
@@ -27,9 +28,6 @@ from metrics.run.local import run_local
 from metrics.run.shards import Engine, Extractor, Outcome, ShardResult, make_shards, same_path
 from metrics.store import Store, StoreError
 
-MAX_FILE_BYTES = 32 * 2**20
-"""Files larger than this are refused by default: no article or report is this long, and a
-text dump would hold one worker for minutes (extraction reads about 0.4 MB a second)."""
 RECONCILE_BATCH = 50_000
 """Claims reconciled at a time: a few hundred MB of frames at most, however big the store."""
 

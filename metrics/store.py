@@ -24,10 +24,10 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
+from metrics.defaults import DEFAULT_DB
 from metrics.errors import MetricsError
 from metrics.reconcile import Reconciliation
 
-DEFAULT_DB = Path("metrics.duckdb")
 VIEWS = (
     "resolved", "conflicts", "implied", "forecast_errors", "target_history", "targets",
     *("undated", "revisions", "spreads", "mirror_statistics", "implausible"),  # issue 16
