@@ -77,6 +77,24 @@ def write(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
 
 
 @pytest.fixture
+def stored(tmp_path: Path, write) -> Callable[[dict[str, str]], Path]:
+    """`stored({"docs/a.txt": "Cargo reached 4500 tons."})`: a database file under tmp_path
+    holding those articles, ingested with the conftest extractor."""
+
+    def _stored(articles: dict[str, str]) -> Path:
+        from metrics.pipeline import ingest
+
+        for name, text in articles.items():
+            write(name, text)
+        path = tmp_path / "m.duckdb"
+        with Store(path) as store:
+            ingest(store, [tmp_path / "docs"], extractor=fake_extract)
+        return path
+
+    return _stored
+
+
+@pytest.fixture
 def store() -> Iterator[Store]:
     with Store(":memory:") as fresh:
         yield fresh

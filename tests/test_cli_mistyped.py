@@ -10,18 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from metrics.cli import cli
-from metrics.pipeline import ingest
-from metrics.store import Store
 
 
 @pytest.fixture
-def db(tmp_path: Path, write, fake_extractor) -> Path:
+def db(stored) -> Path:
     """A database holding claims of titr_cargo_volume for TITR (the conftest extractor)."""
-    write("docs/a.txt", "Cargo reached 4500 tons.")
-    path = tmp_path / "m.duckdb"
-    with Store(path) as store:
-        ingest(store, [tmp_path / "docs"], extractor=fake_extractor)
-    return path
+    return stored({"docs/a.txt": "Cargo reached 4500 tons."})
 
 
 def _files(folder: Path) -> set[Path]:

@@ -14,8 +14,6 @@ from click.testing import CliRunner
 
 from metrics.cli import cli
 from metrics.output import CUT, TEXT_COLUMN_MIN, text_table
-from metrics.pipeline import ingest
-from metrics.store import Store
 
 LONG = "a sentence far longer than any terminal column should be allowed to show " * 3
 FRAME = pd.DataFrame(
@@ -42,13 +40,13 @@ def test_columns_keep_a_minimum_when_the_terminal_is_too_narrow() -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path, write, fake_extractor) -> Path:
-    write("docs/a-long-file-name-of-an-article-about-freight.txt", f"{LONG} 4500 tons. {LONG}")
-    write("docs/b.txt", "Aktau handled 2600 tons.")
-    path = tmp_path / "m.duckdb"
-    with Store(path) as store:
-        ingest(store, [tmp_path / "docs"], extractor=fake_extractor)
-    return path
+def db(stored) -> Path:
+    return stored(
+        {
+            "docs/a-long-file-name-of-an-article-about-freight.txt": f"{LONG} 4500 tons. {LONG}",
+            "docs/b.txt": "Aktau handled 2600 tons.",
+        }
+    )
 
 
 @pytest.mark.parametrize(

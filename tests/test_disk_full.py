@@ -23,12 +23,8 @@ FULL = "No space left on device"
 
 
 @pytest.fixture
-def db(tmp_path: Path, write, fake_extractor) -> Path:
-    write("docs/a.txt", "---\npublished: 2025-05-14\n---\nCargo reached 4500 tons.")
-    path = tmp_path / "m.duckdb"
-    with Store(path) as store:
-        ingest(store, [tmp_path / "docs"], extractor=fake_extractor)
-    return path
+def db(stored) -> Path:
+    return stored({"docs/a.txt": "---\npublished: 2025-05-14\n---\nCargo reached 4500 tons."})
 
 
 def _no_traceback(text: str) -> None:

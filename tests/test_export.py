@@ -18,14 +18,14 @@ READERS = {"parquet": pd.read_parquet, "csv": pd.read_csv}
 
 
 @pytest.fixture
-def db(tmp_path: Path, write, fake_extractor) -> Path:
+def db(stored) -> Path:
     """Two articles, three claims (one a formula-looking quote for the CSV check)."""
-    write("docs/a.txt", "---\npublished: 2025-05-14\n---\nCargo reached 4500 tons and 300 tons.")
-    write("docs/b.txt", "Aktau handled 2600 tons.")
-    path = tmp_path / "m.duckdb"
-    with Store(path) as store:
-        ingest(store, [tmp_path / "docs"], extractor=fake_extractor)
-    return path
+    return stored(
+        {
+            "docs/a.txt": "---\npublished: 2025-05-14\n---\nCargo reached 4500 tons and 300 tons.",
+            "docs/b.txt": "Aktau handled 2600 tons.",
+        }
+    )
 
 
 def _stored_rows(db: Path) -> dict[str, int]:

@@ -19,7 +19,6 @@ from click.testing import CliRunner
 
 from metrics import store as store_module
 from metrics.cli import cli
-from metrics.pipeline import ingest
 from metrics.store import SCHEMA_VERSION, Store, StoreError, schema_version
 
 LONG_QUERY = "SELECT count(*) FROM range(1000000000000) t(i) WHERE i % 7 = 3"
@@ -35,12 +34,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path, write, fake_extractor) -> Path:
-    write("docs/a.txt", "---\npublished: 2025-05-14\n---\nCargo reached 4500 tons.")
-    path = tmp_path / "m.duckdb"
-    with Store(path) as store:
-        ingest(store, [tmp_path / "docs"], extractor=fake_extractor)
-    return path
+def db(stored) -> Path:
+    return stored({"docs/a.txt": "---\npublished: 2025-05-14\n---\nCargo reached 4500 tons."})
 
 
 @pytest.fixture(params=["read-only file", "writable file", "in memory"])
