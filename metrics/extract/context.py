@@ -119,7 +119,7 @@ class DocumentContext:
                 if not any(e.start < b and e.end > a for e in mentions)
             ]
             mentions.sort(key=lambda e: e.start)
-        if any(word in lowered for word in self._operator_words):
+        if any(word in lowered for word in entity_rules().operator_words_lowered):
             mentions = self._with_operators(text, mentions)
         routes = named_routes(text) if "route" in lowered or "line" in lowered else []
         routes = [  # a route the catalog names ("Trans-Caspian route") is the catalog's
@@ -170,10 +170,6 @@ class DocumentContext:
                 e = EntityMention(e.start, after.end() if after else e.end, f"{e.name} seaports", PORT, e.explicit)
             found.append(e)
         return found
-
-    @property
-    def _operator_words(self) -> list[str]:
-        return [w.lower() for w in entity_rules().named_operator_words]
 
     def _with_operators(self, text: str, mentions: list[EntityMention]) -> list[EntityMention]:
         """A company named after its country's possessive is the company, "<country> <name>":

@@ -58,7 +58,7 @@ class EntityRules:
     country_ports_after: re.Pattern[str]  # "['s] seaports" right after a country
     country_ports_before: re.Pattern[str]  # "ports of (the) " right before a country
     named_operator: re.Pattern[str]  # "Turkmenistan's Merchant Marine Fleet"
-    named_operator_words: tuple[str, ...]  # the words that end a company's name
+    operator_words_lowered: tuple[str, ...]  # a cheap test before `named_operator`
     speaker_title: re.Pattern[str]  # "the deputy chairman of ": ends right before a name
 
 
@@ -107,7 +107,7 @@ def entity_rules() -> EntityRules:
             + alternation(data["operator_words"], space=ONE_SPACE)
             + r"))\b"
         ),
-        named_operator_words=tuple(data["operator_words"]),
+        operator_words_lowered=tuple(w.lower() for w in data["operator_words"]),
         speaker_title=re.compile(
             r"\b(?:(?:deputy|vice|acting|board)[\s-]+)*(?:"
             + alternation(data["speaker_titles"], space=ONE_SPACE)
