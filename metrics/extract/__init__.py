@@ -13,6 +13,7 @@ from datetime import date
 
 from metrics.extract.prose import ProseExtractor, may_hold_claims
 from metrics.extract.provenance import with_provenance
+from metrics.extract.screen import catalog_screen
 from metrics.extract.segment import sentences
 from metrics.extract.tables import require_readable_tables, table_claims
 from metrics.lexicon.catalog import Catalog, load_catalog
@@ -34,9 +35,13 @@ def extract_claims(document: Document, catalog: Catalog | None = None) -> list[C
     """
     catalog = catalog or load_catalog()
     prose = replace(document, text=document.prose, tables=()) if document.tables else document
-    cut = sentences(prose.text, prose.published)
-    if not may_hold_claims(cut, prose.text, catalog):
+    screen = catalog_screen(catalog)
+    screened = screen.occurs(prose.text) if screen is not None else None
+    if screened is False:
         return table_claims(document, catalog)  # an article on something else
+    cut = sentences(prose.text, prose.published)
+    if screened is None and not may_hold_claims(cut, prose.text, catalog):
+        return table_claims(document, catalog)
     prose_claims = with_provenance(prose.text, ProseExtractor(prose, catalog, cut).run())
     return prose_claims + table_claims(document, catalog)
 

@@ -1,0 +1,235 @@
+"""A whole article screened in one pass: does any word that could start a claim occur in it?
+
+Most articles of a news feed are about something else. Telling so with `re` means
+searching each sentence for each metric's cues, which costs about as much per byte as
+reading an article on topic. Hyperscan (a multi-pattern matcher in C) runs every cue,
+counted noun and sector of the catalog over the article at once, some hundred times
+faster, and `metrics.extract` reads the article only when one of them occurs.
+
+The screen must never pass over an article that `prose.may_hold_claims` would read:
+- each pattern goes in `relaxed`: without the assertions whose truth depends on where the
+  text is cut (lookarounds, anchors), it matches in the whole article wherever the
+  original matches within one of its sentences, and more. Word boundaries stay, since
+  they carry most of a cue's selectivity ("day" is not in "Sunday"), and a sentence
+  begins and ends beside a space, a line break or punctuation, where a boundary is the
+  same in the sentence and in the article;
+- Hyperscan's `\\w`, `\\d`, `\\s` and `\\b` know ASCII only, so the article is scanned in
+  ASCII, each other character as what it is to `re` (`_as_scanned`): a space " ", a
+  digit "0", a letter "x", anything else "?"; patterns meet those characters so too, and
+  a negated class becomes "any character";
+- an article the screen cannot judge so gets no verdict and is read the slower way: one
+  with a character whose lower case is longer, a long s (which `re` matches to "s"), a
+  control character `re` takes for a space, or a run without spaces in which
+  `segment.windows` may cut a sentence inside a word.
+Without Hyperscan (it has no wheel for some platforms) there is no screen and every
+article goes the slower way, to the same claims.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from metrics.extract.segment import SENTENCE_MAX
+from metrics.lexicon.catalog import Catalog
+
+try:
+    import hyperscan
+except ImportError:  # pragma: no cover - exercised where no wheel exists
+    hyperscan = None  # type: ignore[assignment]
+
+_FLAGS = ("HS_FLAG_CASELESS", "HS_FLAG_DOTALL", "HS_FLAG_SINGLEMATCH", "HS_FLAG_ALLOWEMPTY")
+
+_UNSURE = re.compile("[\x1c-\x1f\u017f]")
+"""Characters the screen cannot judge as `re` does: ASCII controls that `re` takes for a
+space and Hyperscan does not, and the long s, which `re`'s IGNORECASE matches to "s"."""
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+_CUT_IN_A_WORD = re.compile(f"[^ ]{{{SENTENCE_MAX // 2}}}")
+"""A run in which `segment.windows` may cut a long sentence inside a word: it cuts at a
+space in the second half of each window when there is one."""
+
+_ASSERTION_OPENERS = ("(?=", "(?!", "(?<=", "(?<!")
+
+
+def relaxed(pattern: str) -> str:
+    """`pattern` without the assertions that a cut of the text changes, and in lower case.
+
+    Lookaheads and lookbehinds, `\\B`, `\\A`, `\\Z`, `^` and `$` go; `\\b` stays (see the
+    module's note); named groups become plain ones (Hyperscan knows no names). What is
+    left matches wherever the pattern matches, and more: a screen built of relaxed
+    patterns may let an article through that holds no cue but never stops one that does.
+    Literal letters are lowered because the screen scans lower-cased text.
+    """
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            escape = pattern[index : index + 2]
+            if not escape.isascii():
+                out.append(_literal(escape[1]))
+            elif escape[1:] not in ("B", "A", "Z"):
+                out.append(escape)
+            index += 2
+        elif char == "[":
+            end = _class_end(pattern, index)
+            out.append(_class(pattern[index:end]))
+            index = end
+        elif pattern.startswith(_ASSERTION_OPENERS, index):
+            index = _group_close(pattern, index) + 1
+        elif pattern.startswith("(?P<", index):
+            out.append("(?:")
+            index = pattern.index(">", index) + 1
+        elif char in "^$":
+            index += 1
+        else:
+            out.append("".join(_literal(c) for c in char.lower()))
+            index += 1
+    return "".join(out)
+
+
+def _literal(char: str) -> str:
+    scanned = _as_scanned(char)
+    return "\\?" if scanned == "?" and char != "?" else scanned
+
+
+@cache
+def _as_scanned(char: str) -> str:
+    """A character as the screen scans it: one outside ASCII as what it is to `re` (a
+    space, a `\\d` digit, another `\\w` character, or none of these)."""
+    if char.isascii():
+        return char
+    if char.isspace():
+        return " "
+    if char.isdecimal():
+        return "0"
+    return "x" if char.isalnum() else "?"
+
+
+def _scanned_text(char: re.Match[str]) -> str:
+    return _as_scanned(char.group())
+
+
+def _class(part: str) -> str:
+    """A character class as the screen scans it: its letters lowered and mapped by
+    `_as_scanned`, its escapes (`\\S`, `\\W`) kept; a negated class becomes any character,
+    since what it leaves out may be scanned as a character it lets in."""
+    if part.startswith("[^"):
+        return "."
+    pieces = re.split(r"(\\.)", part)
+    return "".join(
+        p if p.startswith("\\") else "".join(_as_scanned(c) for c in p.lower()) for p in pieces
+    )
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The offset just after the character class that opens at `start`."""
+    index = start + 1
+    if pattern[index : index + 1] == "^":
+        index += 1
+    if pattern[index : index + 1] == "]":
+        index += 1  # a "]" first in a class is one of its letters
+    while index < len(pattern) and pattern[index] != "]":
+        index += 2 if pattern[index] == "\\" else 1
+    return index + 1
+
+
+def _group_close(pattern: str, start: int) -> int:
+    """The offset of the ")" that closes the group opening at `start`."""
+    depth, index = 0, start
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _class_end(pattern, index)
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+class Screen:
+    """Patterns compiled into one Hyperscan database; `occurs` tells whether any matches."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        expressions = [relaxed(p).encode() for p in patterns]
+        if not expressions:
+            raise ValueError("a screen needs at least one pattern")
+        flags = 0
+        for name in _FLAGS:
+            flags |= getattr(hyperscan, name)
+        self._database: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        self._database.compile(
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            elements=len(expressions),
+            flags=[flags] * len(expressions),
+        )
+        self._scratch: Any = hyperscan.Scratch(self._database)
+
+    def occurs(self, text: str) -> bool | None:
+        """Whether some pattern may match in `text`, scanned in lower case as the
+        extractors scan it (`textscan`); None when a character makes that unsure: one whose
+        lower case is longer, or one of `_UNSURE`."""
+        lowered = text.lower()
+        if len(lowered) != len(text) or _UNSURE.search(lowered) or _CUT_IN_A_WORD.search(text):
+            return None
+        if not lowered.isascii():
+            lowered = _NOT_ASCII.sub(_scanned_text, lowered)
+        data = lowered.encode("ascii")
+        try:
+            self._database.scan(data, match_event_handler=_stop, scratch=self._scratch)
+        except hyperscan.ScanTerminated:
+            return True
+        return False
+
+
+def _stop(pattern_id: int, start: int, end: int, flags: int, context: object) -> bool:
+    """Hyperscan's callback: the first hit answers, so the scan stops there (a true return
+    stops it, and the scan raises `ScanTerminated`)."""
+    return True
+
+
+def build_screen(patterns: Iterable[str]) -> Screen | None:
+    """A `Screen` of `patterns`, or None without Hyperscan or when it refuses one of them
+    (a construct it does not support): then every text is read the slower way."""
+    if hyperscan is None:
+        return None
+    try:
+        return Screen(patterns)
+    except (hyperscan.error, ValueError):
+        return None
+
+
+def catalog_patterns(catalog: Catalog) -> list[str]:
+    """What can start a claim (`prose.may_hold_claims`): every metric's cues and weak cues,
+    every noun a metric counts, and the sectors."""
+    metrics = catalog.metrics.values()
+    patterns = [m.cues.pattern for m in metrics]
+    patterns += [m.weak_cues.pattern for m in metrics if m.weak_cues]
+    patterns += [re.escape(noun) for noun in sorted(catalog.count_nouns)]
+    if catalog.sector_pattern is not None:
+        patterns.append(catalog.sector_pattern.pattern)
+    return patterns
+
+
+_SCREENS: list[tuple[Catalog, Screen | None]] = []
+
+
+def catalog_screen(catalog: Catalog) -> Screen | None:
+    """The screen of `catalog`'s patterns, built once per catalog (the packaged one is
+    loaded once per process) since compiling the database takes a while."""
+    if not _SCREENS or _SCREENS[0][0] is not catalog:
+        _SCREENS[:] = [(catalog, build_screen(catalog_patterns(catalog)))]
+    return _SCREENS[0][1]
