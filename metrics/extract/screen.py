@@ -28,6 +28,7 @@ article goes the slower way, to the same claims.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -176,7 +177,7 @@ class Screen:
             elements=len(expressions),
             flags=[flags] * len(expressions),
         )
-        self._scratch: Any = hyperscan.Scratch(self._database)
+        self._local = threading.local()  # Hyperscan's scratch space serves one scan at a time
 
     def occurs(self, text: str) -> bool | None:
         """Whether some pattern may match in `text`, scanned in lower case as the
@@ -189,10 +190,16 @@ class Screen:
             lowered = _NOT_ASCII.sub(_scanned_text, lowered)
         data = lowered.encode("ascii")
         try:
-            self._database.scan(data, match_event_handler=_stop, scratch=self._scratch)
+            self._database.scan(data, match_event_handler=_stop, scratch=self._scratch())
         except hyperscan.ScanTerminated:
             return True
         return False
+
+    def _scratch(self) -> Any:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self._database)
+        return scratch
 
 
 def _stop(pattern_id: int, start: int, end: int, flags: int, context: object) -> bool:

@@ -6,6 +6,7 @@ words, foreign letters and odd spaces, the samples and the shared corpus check t
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,10 @@ def test_no_screen_without_hyperscan(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_no_screen_when_hyperscan_refuses_a_pattern() -> None:
     assert build_screen([r"\bcargo\b", r"(a)\1"]) is None  # a back-reference
+
+
+def test_threads_each_scan_with_their_own_scratch() -> None:
+    texts = [text for _, text, _ in SCREEN_CASES] * 20
+    alone = [_screen().occurs(text) for text in texts]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(_screen().occurs, texts)) == alone
