@@ -36,12 +36,14 @@ def extract_claims(document: Document, catalog: Catalog | None = None) -> list[C
     catalog = catalog or load_catalog()
     prose = replace(document, text=document.prose, tables=()) if document.tables else document
     screen = catalog_screen(catalog)
-    screened = screen.occurs(prose.text) if screen is not None else None
-    if screened is False:
+    hits = screen.screen.hits(prose.text) if screen is not None else None
+    if hits == []:
         return table_claims(document, catalog)  # an article on something else
     cut = sentences(prose.text, prose.published)
-    if screened is None and not may_hold_claims(cut, prose.text, catalog):
+    if hits is None and not may_hold_claims(cut, prose.text, catalog):
         return table_claims(document, catalog)
+    if screen is not None and hits:
+        screen.mark(cut, hits)
     prose_claims = with_provenance(prose.text, ProseExtractor(prose, catalog, cut).run())
     return prose_claims + table_claims(document, catalog)
 

@@ -29,6 +29,7 @@ from metrics.extract.rules import (
     is_estimate,
     year_before,
 )
+from metrics.extract.screen import catalog_screen
 from metrics.extract.segment import Sentence, clauses
 from metrics.extract.status import has_status_cue, prose_status
 from metrics.lexicon.catalog import Catalog, Metric
@@ -565,7 +566,7 @@ class ProseExtractor:
         sector_at_figure: bool | None = None  # looked up when a sector metric fits the unit
         cued = self._cued.get(s.start)
         if cued is None:
-            cued = self._cued[s.start] = self.catalog.metrics_cued_by(s.word_keys)
+            cued = self._cued[s.start] = self._cued_in(s)
         # a metric with no cue in the sentence can still be the figure's only as the metric
         # of the figure before, by what a bare number counts, or by its sector (`_cue_reach`)
         uncued_open = self.pointing_back or q.unit == ""
@@ -600,6 +601,14 @@ class ProseExtractor:
         if best is None:
             return None
         return best[1], best[2], best[3], best[4]
+
+    def _cued_in(self, s: Sentence) -> set[str]:
+        """The catalog entries whose cues may be in `s`: by the article's screen where it
+        ran, else by the sentence's words (`Catalog.metrics_cued_by`)."""
+        screen = catalog_screen(self.catalog) if s.screened is not None else None
+        if screen is None or s.screened is None:
+            return self.catalog.metrics_cued_by(s.word_keys)
+        return {entry for pattern in s.screened[1] for entry in screen.entries_of[pattern]}
 
     def _in_mode(
         self, q: Quantity, clause: tuple[int, int], index: int, metric: Metric, entity: str | None

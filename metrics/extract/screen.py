@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from metrics.extract.segment import SENTENCE_MAX
+from metrics.extract.segment import SENTENCE_MAX, Sentence
 from metrics.lexicon.catalog import Catalog
 
 try:
@@ -41,7 +42,7 @@ try:
 except ImportError:  # pragma: no cover - exercised where no wheel exists
     hyperscan = None  # type: ignore[assignment]
 
-_FLAGS = ("HS_FLAG_CASELESS", "HS_FLAG_DOTALL", "HS_FLAG_SINGLEMATCH", "HS_FLAG_ALLOWEMPTY")
+_FLAGS = ("HS_FLAG_CASELESS", "HS_FLAG_DOTALL", "HS_FLAG_ALLOWEMPTY")
 
 _UNSURE = re.compile("[\x1c-\x1f\u017f]")
 """Characters the screen cannot judge as `re` does: ASCII controls that `re` takes for a
@@ -161,7 +162,8 @@ def _group_close(pattern: str, start: int) -> int:
 
 
 class Screen:
-    """Patterns compiled into one Hyperscan database; `occurs` tells whether any matches."""
+    """Patterns compiled into one Hyperscan database: `occurs` tells whether any matches in
+    a text, `hits` where each does."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
         expressions = [relaxed(p).encode() for p in patterns]
@@ -180,20 +182,26 @@ class Screen:
         self._local = threading.local()  # Hyperscan's scratch space serves one scan at a time
 
     def occurs(self, text: str) -> bool | None:
-        """Whether some pattern may match in `text`, scanned in lower case as the
-        extractors scan it (`textscan`); None when a character makes that unsure: one whose
-        lower case is longer, or one of `_UNSURE`."""
-        lowered = text.lower()
-        if len(lowered) != len(text) or _UNSURE.search(lowered) or _CUT_IN_A_WORD.search(text):
+        """Whether some pattern may match in `text`; None when unsure (see `_scanned`)."""
+        data = _scanned(text)
+        if data is None:
             return None
-        if not lowered.isascii():
-            lowered = _NOT_ASCII.sub(_scanned_text, lowered)
-        data = lowered.encode("ascii")
         try:
             self._database.scan(data, match_event_handler=_stop, scratch=self._scratch())
         except hyperscan.ScanTerminated:
             return True
         return False
+
+    def hits(self, text: str) -> list[tuple[int, int]] | None:
+        """(pattern index, end offset in `text`) of every place a pattern may match, in
+        order of the end; None when unsure (see `_scanned`). Every match of a pattern in
+        a sentence of `text` ends at one of these offsets."""
+        data = _scanned(text)
+        if data is None:
+            return None
+        found: list[tuple[int, int]] = []
+        self._database.scan(data, match_event_handler=_note, context=found, scratch=self._scratch())
+        return found
 
     def _scratch(self) -> Any:
         scratch = getattr(self._local, "scratch", None)
@@ -202,10 +210,27 @@ class Screen:
         return scratch
 
 
+def _scanned(text: str) -> bytes | None:
+    """`text` as the screen scans it: lower-cased, each character outside ASCII as
+    `_as_scanned` says, so that an offset in it is the same offset in `text`. None when a
+    character makes that unsure: one whose lower case is longer, one of `_UNSURE`, or a
+    run in which a sentence may be cut inside a word."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or _UNSURE.search(lowered) or _CUT_IN_A_WORD.search(text):
+        return None
+    if not lowered.isascii():
+        lowered = _NOT_ASCII.sub(_scanned_text, lowered)
+    return lowered.encode("ascii")
+
+
 def _stop(pattern_id: int, start: int, end: int, flags: int, context: object) -> bool:
-    """Hyperscan's callback: the first hit answers, so the scan stops there (a true return
-    stops it, and the scan raises `ScanTerminated`)."""
+    """Hyperscan's callback for `occurs`: the first hit answers, so the scan stops there
+    (a true return stops it, and the scan raises `ScanTerminated`)."""
     return True
+
+
+def _note(pattern_id: int, start: int, end: int, flags: int, found: list[tuple[int, int]]) -> None:
+    found.append((pattern_id, end))
 
 
 def build_screen(patterns: Iterable[str]) -> Screen | None:
@@ -219,24 +244,54 @@ def build_screen(patterns: Iterable[str]) -> Screen | None:
         return None
 
 
-def catalog_patterns(catalog: Catalog) -> list[str]:
-    """What can start a claim (`prose.may_hold_claims`): every metric's cues and weak cues,
-    every noun a metric counts, and the sectors."""
+class CueScreen:
+    """A catalog's screen (`catalog_screen`): what can start a claim (`prose.may_hold_claims`),
+    every metric's cues and weak cues, every noun a metric counts and the sectors, in one
+    Hyperscan database, and which metric cue each of its patterns is."""
+
+    def __init__(self, catalog: Catalog, screen: Screen, cues: list[re.Pattern[str]]) -> None:
+        self.catalog = catalog
+        self.screen = screen
+        self.cues = cues  # the first len(cues) patterns of the screen, by index
+        # the catalog entries each cue pattern is a cue of: entries with the same cues share
+        # one pattern (`re.compile` gives the same object for the same pattern)
+        self.entries_of: dict[int, list[str]] = {}
+        for entry, metric in catalog.metrics.items():
+            for pattern in (metric.cues, metric.weak_cues):
+                if pattern is not None:
+                    self.entries_of.setdefault(id(pattern), []).append(entry)
+
+    def mark(self, cut: list[Sentence], hits: list[tuple[int, int]]) -> None:
+        """Note on each sentence of `cut` which cue patterns may match in it
+        (`Sentence.screened`): those with a hit ending inside it."""
+        ends = [end for _, end in hits]
+        covered = frozenset(id(p) for p in self.cues)
+        for s in cut:
+            first = bisect_left(ends, s.start)
+            last = bisect_right(ends, s.start + len(s.text))
+            present = {
+                id(self.cues[index]) for index, _ in hits[first:last] if index < len(self.cues)
+            }
+            s.screened = (covered, present)
+
+
+def catalog_screen(catalog: Catalog) -> CueScreen | None:
+    """The screen of `catalog`, built once per catalog (the packaged one is loaded once per
+    process) since compiling the database takes a while; None without Hyperscan."""
+    if not _SCREENS or _SCREENS[0][0] is not catalog:
+        _SCREENS[:] = [(catalog, _catalog_screen(catalog))]
+    return _SCREENS[0][1]
+
+
+_SCREENS: list[tuple[Catalog, CueScreen | None]] = []
+
+
+def _catalog_screen(catalog: Catalog) -> CueScreen | None:
     metrics = catalog.metrics.values()
-    patterns = [m.cues.pattern for m in metrics]
-    patterns += [m.weak_cues.pattern for m in metrics if m.weak_cues]
+    cues = list(dict.fromkeys([m.cues for m in metrics] + [m.weak_cues for m in metrics if m.weak_cues]))
+    patterns = [p.pattern for p in cues]
     patterns += [re.escape(noun) for noun in sorted(catalog.count_nouns)]
     if catalog.sector_pattern is not None:
         patterns.append(catalog.sector_pattern.pattern)
-    return patterns
-
-
-_SCREENS: list[tuple[Catalog, Screen | None]] = []
-
-
-def catalog_screen(catalog: Catalog) -> Screen | None:
-    """The screen of `catalog`'s patterns, built once per catalog (the packaged one is
-    loaded once per process) since compiling the database takes a while."""
-    if not _SCREENS or _SCREENS[0][0] is not catalog:
-        _SCREENS[:] = [(catalog, build_screen(catalog_patterns(catalog)))]
-    return _SCREENS[0][1]
+    screen = build_screen(patterns)
+    return None if screen is None else CueScreen(catalog, screen, cues)

@@ -74,6 +74,8 @@ class Sentence:
     _periods: list[PeriodMention] | None = field(default=None, repr=False)
     _cue_spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     bound_periods: set[int] | None = field(default=None, repr=False)  # see `_bound_mentions`
+    # (cue patterns screened, those that may match here) by id, see `screen.CueScreen.mark`
+    screened: tuple[frozenset[int], set[int]] | None = field(default=None, repr=False)
 
     @property
     def periods(self) -> list[PeriodMention]:
@@ -88,14 +90,16 @@ class Sentence:
     ) -> list[tuple[int, int]]:
         """Where `cues` match, found once per sentence however many figures it holds.
 
-        `keys` (see `catalog.cue_keys`) rule most patterns out without a search.
+        The article's screen (`screened`), or else `keys` (see `catalog.cue_keys`), rule
+        most patterns out without a search.
         """
         spans = self._cue_spans.get(id(cues))
         if spans is None:
-            if keys is not None and keys.isdisjoint(self.word_keys):
-                spans = []
+            if self.screened is not None and id(cues) in self.screened[0]:
+                absent = id(cues) not in self.screened[1]
             else:
-                spans = [m.span() for m in finditer(cues, self.text, self.lowered)]
+                absent = keys is not None and keys.isdisjoint(self.word_keys)
+            spans = [] if absent else [m.span() for m in finditer(cues, self.text, self.lowered)]
             self._cue_spans[id(cues)] = spans
         return spans
 

@@ -19,9 +19,10 @@ import metrics.extract as extract
 from metrics.extract import extract_claims
 from metrics.extract import screen as screen_module
 from metrics.extract.prose import may_hold_claims
-from metrics.extract.screen import Screen, build_screen, catalog_screen, relaxed
+from metrics.extract.screen import CueScreen, Screen, build_screen, catalog_screen, relaxed
 from metrics.extract.segment import sentences
 from metrics.lexicon.catalog import load_catalog
+from metrics.models import Document
 from metrics.read import load_document
 
 pytest.importorskip("hyperscan", reason="Hyperscan has no wheel for this platform")
@@ -57,10 +58,14 @@ def test_relaxed(pattern: str, expected: str) -> None:
     assert relaxed(pattern) == expected
 
 
-def _screen() -> Screen:
+def _cue_screen() -> CueScreen:
     screen = catalog_screen(load_catalog())
     assert screen is not None, "the packaged catalog must compile into a screen"
     return screen
+
+
+def _screen() -> Screen:
+    return _cue_screen().screen
 
 
 def _old_verdict(text: str) -> bool:
@@ -97,8 +102,22 @@ def test_screen_case(text: str, verdict: bool | None) -> None:
 
 
 def _never_stops_what_the_prefilter_reads(text: str) -> None:
+    """Neither the article (`Screen.occurs`) nor, in a sentence, a cue pattern that
+    matches there (`CueScreen.mark`)."""
     if _old_verdict(text):
         assert _screen().occurs(text) is not False, text
+    hits = _screen().hits(text)
+    if not hits:
+        return
+    cut = sentences(text)
+    _cue_screen().mark(cut, hits)
+    for s in cut:
+        assert s.screened is not None
+        covered, present = s.screened
+        for pattern in _cue_screen().cues:
+            assert id(pattern) in covered
+            if pattern.search(s.text):
+                assert id(pattern) in present, (pattern.pattern, s.text)
 
 
 @pytest.mark.parametrize("text", [c.text for c in CASES], ids=[c.id for c in CASES])
@@ -144,6 +163,7 @@ def test_screen_never_stops_a_corpus_article() -> None:
 
 def test_claims_are_the_same_without_the_screen(monkeypatch: pytest.MonkeyPatch) -> None:
     documents = [load_document(p) for p in _articles(SAMPLES)]
+    documents += [Document(path=c.id, text=c.text, published=c.published, title=c.title) for c in CASES]
     screened = [extract_claims(d) for d in documents]
     monkeypatch.setattr(extract, "catalog_screen", lambda catalog: None)
     assert [extract_claims(d) for d in documents] == screened
