@@ -27,11 +27,15 @@ article goes the slower way, to the same claims.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from metrics.extract.segment import SENTENCE_MAX, Sentence
@@ -172,13 +176,18 @@ class Screen:
         flags = 0
         for name in _FLAGS:
             flags |= getattr(hyperscan, name)
-        self._database: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self._database.compile(
-            expressions=expressions,
-            ids=list(range(len(expressions))),
-            elements=len(expressions),
-            flags=[flags] * len(expressions),
-        )
+        key = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), flags, expressions)).encode())
+        cached = cache_dir() / f"screen-{key.hexdigest()[:32]}.hsdb"
+        self._database: Any = _load(cached)
+        if self._database is None:
+            self._database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            self._database.compile(
+                expressions=expressions,
+                ids=list(range(len(expressions))),
+                elements=len(expressions),
+                flags=[flags] * len(expressions),
+            )
+            _save(cached, self._database)
         self._local = threading.local()  # Hyperscan's scratch space serves one scan at a time
 
     def occurs(self, text: str) -> bool | None:
@@ -208,6 +217,42 @@ class Screen:
         if scratch is None:
             scratch = self._local.scratch = hyperscan.Scratch(self._database)
         return scratch
+
+
+CACHE_ENV = "METRICS_CACHE_DIR"
+"""Where compiled screens are kept; by default `$XDG_CACHE_HOME/metrics` or
+`~/.cache/metrics`."""
+
+
+def cache_dir() -> Path:
+    """Compiling the catalog's screen takes a few tenths of a second, and every worker
+    process of every ingest would pay it; a compiled database loads in microseconds."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "metrics"
+
+
+def _load(path: Path) -> Any:
+    """The database compiled into `path`, or None when there is none that loads (absent,
+    cut short, or from another Hyperscan or processor)."""
+    try:
+        database = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        hyperscan.Scratch(database)  # refuses a database this processor cannot run
+    except (OSError, hyperscan.error):
+        return None
+    return database
+
+
+def _save(path: Path, database: Any) -> None:
+    """Keep `database` in `path`, whole or not at all; a cache that cannot be written is
+    no error, only slower next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as part:
+            part.write(hyperscan.dumpb(database))
+        os.replace(part.name, path)
+    except OSError:
+        return
 
 
 def _scanned(text: str) -> bytes | None:

@@ -19,7 +19,14 @@ import metrics.extract as extract
 from metrics.extract import extract_claims
 from metrics.extract import screen as screen_module
 from metrics.extract.prose import may_hold_claims
-from metrics.extract.screen import CueScreen, Screen, build_screen, catalog_screen, relaxed
+from metrics.extract.screen import (
+    CACHE_ENV,
+    CueScreen,
+    Screen,
+    build_screen,
+    catalog_screen,
+    relaxed,
+)
 from metrics.extract.segment import sentences
 from metrics.lexicon.catalog import load_catalog
 from metrics.models import Document
@@ -184,3 +191,40 @@ def test_threads_each_scan_with_their_own_scratch() -> None:
     alone = [_screen().occurs(text) for text in texts]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(_screen().occurs, texts)) == alone
+
+
+def test_a_compiled_screen_is_kept_and_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    first = Screen([r"\bcargo\b", r"\bwagons\b"])
+    assert [p.suffix for p in tmp_path.iterdir()] == [".hsdb"]
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(screen_module.hyperscan, "Database", no_compiling)
+    second = Screen([r"\bcargo\b", r"\bwagons\b"])
+    for text in ("Cargo rose.", "Some 300 wagons.", "The team won 3-1."):
+        assert second.occurs(text) is first.occurs(text)
+
+
+@pytest.mark.parametrize("damage", ["cut_short", "not_a_database", "folder_is_a_file"])
+def test_a_damaged_or_unwritable_cache_only_costs_a_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    Screen([r"\bcargo\b"])
+    (kept,) = cache.iterdir()
+    if damage == "cut_short":
+        kept.write_bytes(kept.read_bytes()[:100])
+    elif damage == "not_a_database":
+        kept.write_bytes(b"metrics" * 100)
+    else:
+        kept.unlink()
+        cache.rmdir()
+        cache.write_text("a file where the cache folder would be")
+    screen = Screen([r"\bcargo\b"])
+    assert screen.occurs("Cargo rose by 5%.") is True
+    assert screen.occurs("The team won 3-1.") is False
