@@ -282,6 +282,8 @@ class ProseExtractor:
             if s.quantities:
                 s.clauses = clauses(s.text)
         for index, s in enumerate(sentences):
+            if not claims and not self._may_open(index):
+                continue
             readings: list[Reading] = []
             self.in_list = lists.is_list_sentence(s.text, s.quantities)
             for q in s.quantities:
@@ -293,6 +295,24 @@ class ProseExtractor:
                 self.previous_metric = self.previous_entity = self.previous_reading = None
             claims.extend(self._claim(s, r) for r in readings)
         return claims
+
+    def _may_open(self, index: int) -> bool:
+        """Whether the sentence at `index` may hold a document's first claim, by the
+        article's screen (`screen.CueScreen.mark`).
+
+        As in `may_hold_claims`: a first claim needs a cue of its metric in its sentence or
+        the one before, a noun the metric counts, or a sector, in its sentence. So before
+        the first claim, the figures of a sentence the screen found none of these in, nor a
+        cue in the sentence before, are not read (a news article on something else that
+        still says "people" or "days" somewhere)."""
+        sentences = self.context.sentences
+        screened = sentences[index].screened
+        before = sentences[index - 1].screened if index else None
+        return (
+            screened is None
+            or screened.anything
+            or (index > 0 and (before is None or bool(before.cues)))
+        )
 
     # -- one quantity -----------------------------------------------------------------
     def _read(self, s: Sentence, q: Quantity, earlier: list[Reading], index: int) -> Reading | None:
@@ -593,6 +613,8 @@ class ProseExtractor:
             entity_reach, entity = self._entity(s, q, clause, metric)
             if entity_reach is None:
                 continue
+            if entity is None and self._only_counted(s, q, metric):
+                continue  # "516 people attended the opening": nothing of ours
             # "N tonnes of grain" names its figure; otherwise the subject before the number
             side = 0 if distance < 0 else 1 if distance < _AFTER else 2
             key = (cue_reach, entity_reach, side, -metric.priority, distance)
@@ -602,13 +624,26 @@ class ProseExtractor:
             return None
         return best[1], best[2], best[3], best[4]
 
+    def _only_counted(self, s: Sentence, q: Quantity, metric: Metric) -> bool:
+        """Whether all that names `metric` for a bare number is the noun it counts
+        ("people", "cars"), and no cue of the metric is in the sentence (the noun is none:
+        "jobs" and "trucks" are cues of their metrics, "people" is not). Such a figure with
+        no entity the metric can be about is most often news on something else that shares
+        a common word ("516 people attended the opening")."""
+        return (
+            q.unit == ""
+            and _counts(q, metric)
+            and not s.cue_spans(metric.cues, metric.cue_keys)
+            and not (metric.weak_cues and s.cue_spans(metric.weak_cues, metric.weak_cue_keys))
+        )
+
     def _cued_in(self, s: Sentence) -> set[str]:
         """The catalog entries whose cues may be in `s`: by the article's screen where it
         ran, else by the sentence's words (`Catalog.metrics_cued_by`)."""
         screen = catalog_screen(self.catalog) if s.screened is not None else None
         if screen is None or s.screened is None:
             return self.catalog.metrics_cued_by(s.word_keys)
-        return {entry for pattern in s.screened[1] for entry in screen.entries_of[pattern]}
+        return {entry for pattern in s.screened.cues for entry in screen.entries_of[pattern]}
 
     def _in_mode(
         self, q: Quantity, clause: tuple[int, int], index: int, metric: Metric, entity: str | None

@@ -38,7 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from metrics.extract.segment import SENTENCE_MAX, Sentence
+from metrics.extract.segment import SENTENCE_MAX, Screened, Sentence
 from metrics.lexicon.catalog import Catalog
 
 try:
@@ -307,8 +307,8 @@ class CueScreen:
                     self.entries_of.setdefault(id(pattern), []).append(entry)
 
     def mark(self, cut: list[Sentence], hits: list[tuple[int, int]]) -> None:
-        """Note on each sentence of `cut` which cue patterns may match in it
-        (`Sentence.screened`): those with a hit ending inside it."""
+        """Note on each sentence of `cut` what may match in it (`Sentence.screened`): the
+        patterns with a hit ending inside it."""
         ends = [end for _, end in hits]
         covered = frozenset(id(p) for p in self.cues)
         for s in cut:
@@ -317,7 +317,7 @@ class CueScreen:
             present = {
                 id(self.cues[index]) for index, _ in hits[first:last] if index < len(self.cues)
             }
-            s.screened = (covered, present)
+            s.screened = Screened(covered, present, last > first)
 
 
 def catalog_screen(catalog: Catalog) -> CueScreen | None:

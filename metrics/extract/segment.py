@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import pairwise
+from typing import NamedTuple
 
 from metrics.extract.cues import prose_cues
 from metrics.lexicon.periods import PeriodMention, find_periods
@@ -61,6 +62,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘(\[]?[A-Z0-9])"
 _WORD_BEFORE_STOP = re.compile(r"(?<![\w.])([\w.]+)\.[\"”’]?\s*\Z")
 
 
+class Screened(NamedTuple):
+    """What the article's screen (`screen.CueScreen.mark`) found in a sentence."""
+
+    covered: frozenset[int]  # the cue patterns screened, by id
+    cues: set[int]  # those that may match in the sentence
+    anything: bool  # whether any pattern of the screen may match in it (cue, noun, sector)
+
+
 @dataclass
 class Sentence:
     """A sentence with what its figures need, most of it found only when first asked for."""
@@ -74,8 +83,7 @@ class Sentence:
     _periods: list[PeriodMention] | None = field(default=None, repr=False)
     _cue_spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     bound_periods: set[int] | None = field(default=None, repr=False)  # see `_bound_mentions`
-    # (cue patterns screened, those that may match here) by id, see `screen.CueScreen.mark`
-    screened: tuple[frozenset[int], set[int]] | None = field(default=None, repr=False)
+    screened: Screened | None = field(default=None, repr=False)  # see `screen.CueScreen.mark`
 
     @property
     def periods(self) -> list[PeriodMention]:
@@ -95,8 +103,8 @@ class Sentence:
         """
         spans = self._cue_spans.get(id(cues))
         if spans is None:
-            if self.screened is not None and id(cues) in self.screened[0]:
-                absent = id(cues) not in self.screened[1]
+            if self.screened is not None and id(cues) in self.screened.covered:
+                absent = id(cues) not in self.screened.cues
             else:
                 absent = keys is not None and keys.isdisjoint(self.word_keys)
             spans = [] if absent else [m.span() for m in finditer(cues, self.text, self.lowered)]
