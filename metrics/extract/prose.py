@@ -613,8 +613,10 @@ class ProseExtractor:
             entity_reach, entity = self._entity(s, q, clause, metric)
             if entity_reach is None:
                 continue
-            if entity is None and self._only_counted(s, q, metric):
-                continue  # "516 people attended the opening": nothing of ours
+            if entity is None and (
+                self._only_counted(s, q, metric) or self._only_its_unit(s, q, metric, cue_reach)
+            ):
+                continue  # "516 people attended", "the festival lasted 3 days": not ours
             # "N tonnes of grain" names its figure; otherwise the subject before the number
             side = 0 if distance < 0 else 1 if distance < _AFTER else 2
             key = (cue_reach, entity_reach, side, -metric.priority, distance)
@@ -636,6 +638,15 @@ class ProseExtractor:
             and not s.cue_spans(metric.cues, metric.cue_keys)
             and not (metric.weak_cues and s.cue_spans(metric.weak_cues, metric.weak_cue_keys))
         )
+
+    def _only_its_unit(self, s: Sentence, q: Quantity, metric: Metric, cue_reach: float) -> bool:
+        """Whether all that names `metric` is a weak cue inside the figure itself, its unit
+        ("3 days"): with no entity either, a duration is as likely a festival's as a
+        train's ("Delivery ... takes up to 25 days" has a cue besides its unit)."""
+        if not 2 <= cue_reach < 3 or metric.weak_cues is None:
+            return False  # a strong cue, the figure before's metric, or no weak cue at all
+        weak = s.cue_spans(metric.weak_cues, metric.weak_cue_keys)
+        return all(q.start <= a and b <= q.end for a, b in weak)
 
     def _cued_in(self, s: Sentence) -> set[str]:
         """The catalog entries whose cues may be in `s`: by the article's screen where it
