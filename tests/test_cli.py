@@ -299,7 +299,7 @@ def test_run_end_to_end(runner: CliRunner, write, tmp_path: Path, fake_ingest,
     assert result.exit_code == 1  # one file failed, the rest still made the report
     lines = result.stdout.splitlines()
     assert lines[0] == "metrics.duckdb: 1 documents, 1 claims, 0 skipped, 1 failed"
-    assert lines[1].startswith("reconciled: 1 figures resolved, 0 disputed")
+    assert lines[1].startswith("reconciled: 1 figure resolved, 0 disputed")
     assert lines[2].startswith("report: reports/index.html: ")
     assert (tmp_path / "reports" / "index.html").exists()
     assert "bad.txt: not UTF-8 text" in result.stderr

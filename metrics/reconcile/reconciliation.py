@@ -73,17 +73,28 @@ def summary_counts(recon: Reconciliation) -> dict[str, int]:
     } | {f"verdict_{name}": n for name, n in verdict_counts(recon).items()}
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """The words for `n` things: "forecast error" for 1, "forecast errors" for 0 or 2
+    (`many` where adding an s will not do). The command line's summary and the report's
+    cards both word their counts through it."""
+    return one if n == 1 else many or f"{one}s"
+
+
 def summarize(recon: Reconciliation) -> str:
     """One line on what a reconciliation found, for the command line."""
     n = summary_counts(recon)
+
+    def said(count: str, one: str, many: str | None = None) -> str:
+        return f"{n[count]} {plural(n[count], one, many)}"
+
     return (
-        f"{n['resolved']} figures resolved, {n['disputed']} disputed, "
+        f"{said('resolved', 'figure resolved', 'figures resolved')}, {n['disputed']} disputed, "
         f"{n['ambiguous']} ambiguous, {n['conflicts']} with conflicts, "
-        f"{n['gaps_filled']} gaps filled by implied values; implied checks "
-        f"{n['consistent']} consistent, {n['inconsistent']} inconsistent; "
-        f"{n['forecast_errors']} forecast errors; {n['targets']} targets "
-        f"with {n['target_revisions']} revisions; "
-        f"{n['verdict_revisions']} vintages revised by their originator, "
-        f"{n['verdict_spreads']} forecast spreads, {n['verdict_mirrors']} mirror statistics, "
+        f"{said('gaps_filled', 'gap filled by an implied value', 'gaps filled by implied values')}; "
+        f"implied checks {n['consistent']} consistent, {n['inconsistent']} inconsistent; "
+        f"{said('forecast_errors', 'forecast error')}; "
+        f"{said('targets', 'target')} with {said('target_revisions', 'revision')}; "
+        f"{said('verdict_revisions', 'vintage revised by its originator', 'vintages revised by their originator')}, "
+        f"{said('verdict_spreads', 'forecast spread')}, {said('verdict_mirrors', 'mirror statistic')}, "
         f"{n['verdict_implausible']} implausible, {n['verdict_undated']} undated"
-    )
+    )  # fmt: skip

@@ -25,6 +25,7 @@ from metrics import data
 from metrics.output import spreadsheet_safe
 from metrics.reconcile import Reconciliation, summary_counts
 from metrics.reconcile.frames import records, with_dates
+from metrics.reconcile.reconciliation import plural
 from metrics.reconcile.verdicts import (
     implausible_rows,
     point_members,
@@ -111,6 +112,7 @@ def report_context(
         "max_charts": limits.max_charts,
         "claim_markers_max": limits.claim_markers_max,
         "style": STYLE,
+        "plural": plural,  # "1 target", "2 targets": worded as the command line words them
         **{name: records(frame.head(limits.table_rows_max)) for name, frame in tables.items()},
     }
 
