@@ -10,6 +10,7 @@ download, in which nothing a source wrote runs as a spreadsheet formula.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.io as pio
 from plotly.io.json import to_json_plotly
@@ -122,7 +124,7 @@ def _chart_section(chart: Chart) -> dict[str, Any]:
     flat = chart.points.assign(sources=[
         "; ".join(f"{name} {url}" if url else name for name, url in credit)
         for credit in chart.points["sources"]
-    ])  # fmt: skip
+    ], value=chart.points["value"].map(csv_number))  # fmt: skip
     return {
         "slug": chart.slug,
         "title": chart.title,
@@ -134,6 +136,14 @@ def _chart_section(chart: Chart) -> dict[str, Any]:
         "csv": flat.map(spreadsheet_safe).to_csv(index=False),
         "aggregated": chart.aggregated,
     }
+
+
+def csv_number(value: Any) -> Any:
+    """A figure as a CSV cell reads it: 2.76, not the float 2.7600000000000002 a sum left;
+    4500000, not 4500000.0; never 1e+21 (15 significant digits, what a double holds)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return value
+    return np.format_float_positional(float(f"{value:.15g}"), trim="-")
 
 
 def _conflicts(recon: Reconciliation, claims: pd.DataFrame, limit: int) -> dict[str, Any]:
