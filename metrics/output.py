@@ -120,29 +120,36 @@ def terminal_text(text: str) -> str:
 
 
 def catalog_frames(catalog: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The metric ids and the entity names of `catalog`, as two frames."""
+    """The metric ids and the entity names of `catalog`, as two frames, each entry with the
+    file it came from (`origin`: the packaged catalog's path, or a user catalog's)."""
     import pandas as pd
 
+    from metrics.lexicon.catalog import PACKAGED
+
     metrics = pd.DataFrame(
-        [(m.id, m.unit, m.measure, m.meaning) for m in catalog.metrics.values()],
-        columns=["id", "unit", "measure", "meaning"],
-    )
+        [(m.id, m.unit, m.measure, m.meaning, catalog.origins.get(f"metric {m.id}", PACKAGED))
+         for m in catalog.metrics.values()],
+        columns=["id", "unit", "measure", "meaning", "origin"],
+    )  # fmt: skip
     entities = pd.DataFrame(
-        [(name, ", ".join(aliases)) for name, aliases in catalog.entities.items()],
-        columns=["entity", "aliases"],
-    )
+        [(name, ", ".join(aliases), catalog.origins.get(f"entity {name}", PACKAGED))
+         for name, aliases in catalog.entities.items()],
+        columns=["entity", "aliases", "origin"],
+    )  # fmt: skip
     return metrics, entities
 
 
 def catalog_text(catalog: Catalog, fmt: str = "table", width: int | None = None) -> str:
     """The metric ids and the entity names of `catalog`, ending in a newline: two aligned
-    tables; one CSV with a `kind` column (metric or entity, `name` for both id and
-    entity); or one JSON object holding the two lists."""
+    tables (the files the entries came from are named after them, see `metrics catalog`);
+    one CSV with a `kind` column (metric or entity, `name` for both id and entity) and an
+    `origin` column; or one JSON object holding the two lists, each entry with its origin."""
     import pandas as pd
 
     metrics, entities = catalog_frames(catalog)
     if fmt == "table":
-        return f"{text_table(metrics, width)}\n\n{text_table(entities, width)}\n"
+        shown = (frame.drop(columns="origin") for frame in (metrics, entities))
+        return "\n\n".join(text_table(frame, width) for frame in shown) + "\n"
     if fmt == "csv":
         rows = pd.concat(
             [
@@ -151,7 +158,8 @@ def catalog_text(catalog: Catalog, fmt: str = "table", width: int | None = None)
             ],
             ignore_index=True,
         )
-        return format_frame(rows[["kind", "name", "unit", "measure", "meaning", "aliases"]], fmt)
+        columns = ["kind", "name", "unit", "measure", "meaning", "aliases", "origin"]
+        return format_frame(rows[columns], fmt)
     listed, named = (format_frame(frame, fmt).strip() for frame in (metrics, entities))
     return f'{{"metrics": {listed}, "entities": {named}}}\n'
 

@@ -97,3 +97,43 @@ def test_catalog_csv_and_json_hold_metrics_and_entities(real_catalog) -> None:
     parsed = json.loads(runner.invoke(cli, ["catalog", "--format", "json"]).stdout)
     assert len(parsed["metrics"]) == (frame["kind"] == "metric").sum()
     assert "TITR" in {row["entity"] for row in parsed["entities"]}
+
+
+USER_CATALOG = """\
+metrics:
+  wheat_harvest:
+    meaning: wheat harvested in a country
+    unit: t
+    measure: level
+    units: [t]
+    entity_kinds: [country]
+    cues: ['wheat harvest']
+entities:
+  TITR:
+    extra_aliases: ['the Caspian bridge']
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_catalog_csv_and_json_name_each_entry_s_file(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_catalog
+) -> None:
+    """The file each entry came from, as the table form names it after its tables."""
+    from metrics.lexicon.catalog import CATALOG_ENV, PACKAGED
+
+    monkeypatch.setenv(CATALOG_ENV, "")  # no ./metrics.yaml: only --catalog counts
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(USER_CATALOG)
+    result = CliRunner().invoke(cli, ["catalog", "--catalog", str(mine), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        rows = pd.read_csv(io.StringIO(result.stdout))
+        origin = dict(zip(rows["kind"] + " " + rows["name"], rows["origin"], strict=True))
+    else:
+        parsed = json.loads(result.stdout)
+        origin = {f"metric {m['id']}": m["origin"] for m in parsed["metrics"]} | {
+            f"entity {e['entity']}": e["origin"] for e in parsed["entities"]
+        }
+    assert origin["metric wheat_harvest"] == origin["entity TITR"] == str(mine)
+    assert origin["metric titr_cargo_volume"] == origin["entity Kazakhstan"] == PACKAGED
+    assert set(origin.values()) == {str(mine), PACKAGED}
