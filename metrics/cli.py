@@ -532,6 +532,7 @@ def reconcile(db: Path, wait: float) -> None:
     "implausible (every figure an order of magnitude off).",
 )
 @format_option
+@catalog_option
 @db_options
 def resolved(
     metric: str | None,
@@ -562,6 +563,7 @@ def resolved(
 @click.option("--metric", help="Metric id, e.g. titr_cargo_volume.")
 @click.option("--entity", help="Canonical entity name, e.g. TITR.")
 @format_option
+@catalog_option
 @db_options
 def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path, wait: float) -> None:
     """Figures whose sources disagree: every claim with its verdict and the reason.
@@ -590,6 +592,7 @@ def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path, wait: 
     help="Report only this metric (repeat for more): a large database charts only its "
     "busiest series, a narrower report shows the rest.",
 )
+@catalog_option
 @db_options
 def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: float) -> None:
     """Write the HTML trend report: one self-contained file that works offline.
@@ -648,6 +651,7 @@ def extract(file: Path, fmt: str) -> None:
 @click.option("--period", help="Period label exactly as stored, e.g. 2024 or 2024-01..2024-05.")
 @click.option("--status", type=click.Choice([str(status) for status in Status]), help="actual, forecast or target.")
 @format_option
+@catalog_option
 @db_options
 def claims(
     metric: str | None,

@@ -73,6 +73,8 @@ def format_frame(
     if fmt == "csv":
         return frame.apply(_spreadsheet_column).to_csv(index=False)
     if fmt == "json":
+        if frame.empty:
+            return "[]\n"  # pandas writes an empty list with a blank line inside
         text = frame.to_json(
             orient="records", date_format="iso", date_unit="s", force_ascii=False, indent=2
         )
