@@ -179,9 +179,9 @@ def test_table_format_aligns_and_blanks_nulls(runner: CliRunner, db: Path) -> No
              "FROM sources ORDER BY path")
     result = runner.invoke(cli, ["sql", query, "--db", str(db)])
     assert result.stdout.splitlines() == [
-        "path  published          big nothing",
-        "a.txt 2025-05-14 1,234,567.5",
-        "b.txt            1,234,567.5",
+        "path  published        big nothing",  # a fraction to the unit from 100,000 on
+        "a.txt 2025-05-14 1,234,568",
+        "b.txt            1,234,568",
     ]
 
 
