@@ -11,6 +11,7 @@ import re
 import subprocess
 import urllib.parse
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -131,7 +132,8 @@ document.getElementById("phone").addEventListener("load", function () {{ setTime
     return {{id: c.id, width: svg ? +svg.getAttribute("width") : 0,
             right: c.getBoundingClientRect().right,
             ticks: Array.from(c.querySelectorAll(".xtick text")).map(function (t) {{
-              return t.textContent; }}),
+              var r = t.getBoundingClientRect();
+              return [t.textContent, r.left, r.right, t.getAttribute("transform") || ""]; }}),
             buttons: Array.from(c.querySelectorAll(".modebar-btn")).map(function (b) {{
               return b.getAttribute("data-title"); }})}};
   }});
@@ -163,7 +165,11 @@ def test_at_phone_width_every_chart_fits_and_exports(
     for chart in seen["charts"]:
         assert 0 < chart["width"] <= seen["viewport"], chart
         assert chart["right"] <= seen["viewport"], chart
-        assert chart["ticks"] and len(set(chart["ticks"])) == len(chart["ticks"]), chart
+        labels = [text for text, *_ in chart["ticks"]]
+        assert labels and len(set(labels)) == len(labels), chart
+        boxes = sorted((left, right) for _, left, right, _ in chart["ticks"])
+        assert all(right <= left for (_, right), (left, _) in pairwise(boxes)), chart
+        assert not any("rotate" in turned for *_, turned in chart["ticks"]), chart
         assert {"Download plot as a PNG", "Download plot as SVG"} <= set(chart["buttons"]), chart
 
 
