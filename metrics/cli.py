@@ -31,6 +31,7 @@ from metrics.output import (
     RESOLVED_TABLE_COLUMNS,
     catalog_text,
     format_frame,
+    plural,
     terminal_text,
 )
 from metrics.run.budget import FileBudget, default_memory_mb, default_timeout
@@ -724,7 +725,8 @@ def sql(query: str, fmt: str, timeout: float, max_rows: int, db: Path, wait: flo
     if result.cut != 0:
         shown = len(result.frame)
         what = (
-            f"the first {shown:,} rows shown, more were cut (counting them ran past --timeout)"
+            f"the first {shown:,} {plural(shown, 'row')} shown, more were cut (counting them ran "
+            "past --timeout)"
             if result.cut is None
             else f"{shown:,} of {result.total:,} rows shown"
         )
@@ -895,7 +897,7 @@ def export(fmt: str, out: Path, db: Path, wait: float) -> None:
     with Store(db, read_only=True, wait=wait) as store:
         exported = export_tables(store, out, fmt)
     for table in exported:
-        click.echo(f"{table.path}: {table.rows:,} rows")
+        click.echo(f"{table.path}: {table.rows:,} {plural(table.rows, 'row')}")
 
 
 def _echo_catalog_origins(origins: dict[str, str]) -> None:

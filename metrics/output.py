@@ -61,6 +61,13 @@ CONFLICT_TABLE_COLUMNS = (
 )
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """The words for `n` things: "forecast error" for 1, "forecast errors" for 0 or 2
+    (`many` where adding an s will not do). The command line's summary and the report's
+    cards both word their counts through it."""
+    return one if n == 1 else many or f"{one}s"
+
+
 def format_frame(
     frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = (), width: int | None = None
 ) -> str:

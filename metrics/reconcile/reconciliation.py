@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from metrics.output import plural
 from metrics.reconcile.cascade import resolve
 from metrics.reconcile.forecasts import forecast_errors
 from metrics.reconcile.frames import prepare
@@ -71,13 +72,6 @@ def summary_counts(recon: Reconciliation) -> dict[str, int]:
         "targets": len(recon.targets),
         "target_revisions": int(recon.targets["revisions"].fillna(0).sum()),
     } | {f"verdict_{name}": n for name, n in verdict_counts(recon).items()}
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """The words for `n` things: "forecast error" for 1, "forecast errors" for 0 or 2
-    (`many` where adding an s will not do). The command line's summary and the report's
-    cards both word their counts through it."""
-    return one if n == 1 else many or f"{one}s"
 
 
 def summarize(recon: Reconciliation) -> str:

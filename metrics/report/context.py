@@ -24,10 +24,9 @@ import plotly.io as pio
 from plotly.io.json import to_json_plotly
 
 from metrics import data
-from metrics.output import spreadsheet_safe
+from metrics.output import plural, spreadsheet_safe
 from metrics.reconcile import Reconciliation, summary_counts
 from metrics.reconcile.frames import records, with_dates
-from metrics.reconcile.reconciliation import plural
 from metrics.reconcile.verdicts import (
     implausible_rows,
     point_members,

@@ -8,8 +8,9 @@ import re
 
 import pytest
 
+from metrics.output import plural
 from metrics.reconcile import reconciliation
-from metrics.reconcile.reconciliation import plural, summarize
+from metrics.reconcile.reconciliation import summarize
 from metrics.report import _template
 
 # (count, words in the summary line, words on the report's cards)
