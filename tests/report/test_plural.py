@@ -73,7 +73,7 @@ def test_report_cards(n: int, _: list[str], card_words: list[str]) -> None:
     counts = dict.fromkeys(_KEYS, n)
     summary = _template().environment.get_template("_summary.html.j2")
     page = summary.render(title="t", generated="now", counts=counts, plural=plural,
-                          totals={"conflicts": n})  # fmt: skip
+                          totals={"conflicts": n, "ambiguous": n})  # fmt: skip
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     for words in card_words:
         assert words in text

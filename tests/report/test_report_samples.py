@@ -200,6 +200,8 @@ def test_implied_checks_card_reads_as_words(sample_run: tuple[str, Path]) -> Non
         re.search(r'<ul class="counts".*?</ul>', sample_run[1].read_text(encoding="utf-8"), re.S)[0]
     )
     assert "3 implied checks, all consistent" in cards
+    # the five conflicts the command line counts are all within one article
+    assert "5 with conflicting claims ( 0 between sources , 5 within one article)" in cards
     assert " / " not in cards
 
 
