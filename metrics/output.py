@@ -179,8 +179,10 @@ FOLD_ORDER = (
     "value_text", "measure", "status", "state", "verdict",
 )  # fmt: skip
 """Columns that fold under their row, first to last, while a row is wider than the terminal
-(the long text first, then what a reader scans least). Metric, entity, period, value, unit
-and ids never fold: they stay in the grid, whole."""
+(the long text first, then what a reader scans least); then any other column (of a `metrics
+sql` query), the rightmost first, but `GRID_KEPT`."""
+GRID_KEPT = ("metric", "entity", "period", "value", "unit")
+"""Columns that never fold: what a row is about stays in the grid, whole."""
 TEXT_COLUMN_MIN = 8
 """A text column cut to fit the terminal, the last resort when even the columns that never
 fold are wider than it, keeps at least this many characters."""
@@ -198,10 +200,11 @@ def text_table(frame: pd.DataFrame, width: int | None = None) -> str:
     a fraction rounded to what a reader reads (17,971,662,938; 4.16667).
 
     A row longer than `width` characters (None: no limit) gives way without cutting a word,
-    number or id: the columns of `FOLD_ORDER` move, first to last, to a line under their
-    row ("  reason: ...", wrapped to the width) until the rest can fit, then the text
-    columns left wrap onto more lines at spaces. Only when even the columns that never fold
-    are too wide is text cut, ending in "…". --format csv or json gives the whole values.
+    number or id: the columns of `FOLD_ORDER` (then the others but `GRID_KEPT`) move, first
+    to last, to a line under their row ("  reason: ...", wrapped to the width) until the
+    rest can fit, then the text columns left wrap onto more lines at spaces. Only when even
+    the columns that never fold are too wide is text cut, ending in "…". --format csv or
+    json gives the whole values.
     """
     import pandas as pd
 
@@ -219,7 +222,8 @@ def text_table(frame: pd.DataFrame, width: int | None = None) -> str:
                 numeric.add(label)
     grid = list(columns)
     if width is not None and _natural_width(columns) > width:
-        for name in (n for n in FOLD_ORDER if n in columns):
+        others = [n for n in reversed(columns) if n not in FOLD_ORDER and n not in GRID_KEPT]
+        for name in [*(n for n in FOLD_ORDER if n in columns), *others]:
             if _least_width(columns, grid, whole) <= width or len(grid) == 1:
                 break
             grid.remove(name)

@@ -271,3 +271,18 @@ def test_sample_tables_read_whole_at_80_and_200_columns(
             assert "".join(f"{folded_first}: {text}".split()) in said
     if columns == 200:
         assert folded_first in names or command == "resolved"
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_any_query_fits_without_cutting(samples_db: Path, columns: int) -> None:
+    """`metrics sql` of every column of a view: the columns FOLD_ORDER does not name fold
+    too (the rightmost first), so nothing is cut; metric, entity, period stay in the grid."""
+    result = CliRunner().invoke(
+        cli, ["sql", "SELECT * FROM conflicts", "--db", str(samples_db)],
+        env={"COLUMNS": str(columns)},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= columns and CUT not in result.stdout
+    assert lines[0].split()[:3] == ["metric", "entity", "period"]
+    assert "claim_id: " in result.stdout and "quote: " in result.stdout
