@@ -74,8 +74,8 @@ def format_frame(
     """`frame` in one of `OUTPUT_FORMATS`, ending in a newline.
 
     csv and json give every column; the table only `table_columns` (all when empty), since
-    a claim's 18 columns do not fit a terminal, cut to `width` characters a row (None: no
-    limit) as `text_table` does.
+    a claim's 18 columns do not fit a terminal, fitted to `width` characters a row (None:
+    no limit) as `text_table` does.
     """
     if fmt == "csv":
         return frame.apply(_spreadsheet_column).to_csv(index=False)
