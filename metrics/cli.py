@@ -31,6 +31,7 @@ from metrics.output import (
     RESOLVED_TABLE_COLUMNS,
     catalog_text,
     format_frame,
+    plural,
     terminal_text,
 )
 from metrics.run.budget import FileBudget, default_memory_mb, default_timeout
@@ -532,6 +533,7 @@ def reconcile(db: Path, wait: float) -> None:
     "implausible (every figure an order of magnitude off).",
 )
 @format_option
+@catalog_option
 @db_options
 def resolved(
     metric: str | None,
@@ -562,6 +564,7 @@ def resolved(
 @click.option("--metric", help="Metric id, e.g. titr_cargo_volume.")
 @click.option("--entity", help="Canonical entity name, e.g. TITR.")
 @format_option
+@catalog_option
 @db_options
 def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path, wait: float) -> None:
     """Figures whose sources disagree: every claim with its verdict and the reason.
@@ -590,6 +593,7 @@ def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path, wait: 
     help="Report only this metric (repeat for more): a large database charts only its "
     "busiest series, a narrower report shows the rest.",
 )
+@catalog_option
 @db_options
 def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: float) -> None:
     """Write the HTML trend report: one self-contained file that works offline.
@@ -648,6 +652,7 @@ def extract(file: Path, fmt: str) -> None:
 @click.option("--period", help="Period label exactly as stored, e.g. 2024 or 2024-01..2024-05.")
 @click.option("--status", type=click.Choice([str(status) for status in Status]), help="actual, forecast or target.")
 @format_option
+@catalog_option
 @db_options
 def claims(
     metric: str | None,
@@ -720,7 +725,8 @@ def sql(query: str, fmt: str, timeout: float, max_rows: int, db: Path, wait: flo
     if result.cut != 0:
         shown = len(result.frame)
         what = (
-            f"the first {shown:,} rows shown, more were cut (counting them ran past --timeout)"
+            f"the first {shown:,} {plural(shown, 'row')} shown, more were cut (counting them ran "
+            "past --timeout)"
             if result.cut is None
             else f"{shown:,} of {result.total:,} rows shown"
         )
@@ -891,7 +897,7 @@ def export(fmt: str, out: Path, db: Path, wait: float) -> None:
     with Store(db, read_only=True, wait=wait) as store:
         exported = export_tables(store, out, fmt)
     for table in exported:
-        click.echo(f"{table.path}: {table.rows:,} rows")
+        click.echo(f"{table.path}: {table.rows:,} {plural(table.rows, 'row')}")
 
 
 def _echo_catalog_origins(origins: dict[str, str]) -> None:

@@ -61,18 +61,27 @@ CONFLICT_TABLE_COLUMNS = (
 )
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """The words for `n` things: "forecast error" for 1, "forecast errors" for 0 or 2
+    (`many` where adding an s will not do). The command line's summary and the report's
+    cards both word their counts through it."""
+    return one if n == 1 else many or f"{one}s"
+
+
 def format_frame(
     frame: pd.DataFrame, fmt: str, table_columns: tuple[str, ...] = (), width: int | None = None
 ) -> str:
     """`frame` in one of `OUTPUT_FORMATS`, ending in a newline.
 
     csv and json give every column; the table only `table_columns` (all when empty), since
-    a claim's 18 columns do not fit a terminal, cut to `width` characters a row (None: no
-    limit) as `text_table` does.
+    a claim's 18 columns do not fit a terminal, fitted to `width` characters a row (None:
+    no limit) as `text_table` does.
     """
     if fmt == "csv":
         return frame.apply(_spreadsheet_column).to_csv(index=False)
     if fmt == "json":
+        if frame.empty:
+            return "[]\n"  # pandas writes an empty list with a blank line inside
         text = frame.to_json(
             orient="records", date_format="iso", date_unit="s", force_ascii=False, indent=2
         )
@@ -120,29 +129,36 @@ def terminal_text(text: str) -> str:
 
 
 def catalog_frames(catalog: Catalog) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The metric ids and the entity names of `catalog`, as two frames."""
+    """The metric ids and the entity names of `catalog`, as two frames, each entry with the
+    file it came from (`origin`: the packaged catalog's path, or a user catalog's)."""
     import pandas as pd
 
+    from metrics.lexicon.catalog import PACKAGED
+
     metrics = pd.DataFrame(
-        [(m.id, m.unit, m.measure, m.meaning) for m in catalog.metrics.values()],
-        columns=["id", "unit", "measure", "meaning"],
-    )
+        [(m.id, m.unit, m.measure, m.meaning, catalog.origins.get(f"metric {m.id}", PACKAGED))
+         for m in catalog.metrics.values()],
+        columns=["id", "unit", "measure", "meaning", "origin"],
+    )  # fmt: skip
     entities = pd.DataFrame(
-        [(name, ", ".join(aliases)) for name, aliases in catalog.entities.items()],
-        columns=["entity", "aliases"],
-    )
+        [(name, ", ".join(aliases), catalog.origins.get(f"entity {name}", PACKAGED))
+         for name, aliases in catalog.entities.items()],
+        columns=["entity", "aliases", "origin"],
+    )  # fmt: skip
     return metrics, entities
 
 
 def catalog_text(catalog: Catalog, fmt: str = "table", width: int | None = None) -> str:
     """The metric ids and the entity names of `catalog`, ending in a newline: two aligned
-    tables; one CSV with a `kind` column (metric or entity, `name` for both id and
-    entity); or one JSON object holding the two lists."""
+    tables (the files the entries came from are named after them, see `metrics catalog`);
+    one CSV with a `kind` column (metric or entity, `name` for both id and entity) and an
+    `origin` column; or one JSON object holding the two lists, each entry with its origin."""
     import pandas as pd
 
     metrics, entities = catalog_frames(catalog)
     if fmt == "table":
-        return f"{text_table(metrics, width)}\n\n{text_table(entities, width)}\n"
+        shown = (frame.drop(columns="origin") for frame in (metrics, entities))
+        return "\n\n".join(text_table(frame, width) for frame in shown) + "\n"
     if fmt == "csv":
         rows = pd.concat(
             [
@@ -151,60 +167,142 @@ def catalog_text(catalog: Catalog, fmt: str = "table", width: int | None = None)
             ],
             ignore_index=True,
         )
-        return format_frame(rows[["kind", "name", "unit", "measure", "meaning", "aliases"]], fmt)
+        columns = ["kind", "name", "unit", "measure", "meaning", "aliases", "origin"]
+        return format_frame(rows[columns], fmt)
     listed, named = (format_frame(frame, fmt).strip() for frame in (metrics, entities))
     return f'{{"metrics": {listed}, "entities": {named}}}\n'
 
 
+FOLD_ORDER = (
+    "quote", "reason", "formula", "url", "source", "title", "meaning", "publisher", "rule",
+    "n_sources", "n_claims", "qualifier", "published", "originator", "scope", "base_period",
+    "value_text", "measure", "status", "state", "verdict",
+)  # fmt: skip
+"""Columns that fold under their row, first to last, while a row is wider than the terminal
+(the long text first, then what a reader scans least); then any other column (of a `metrics
+sql` query), the rightmost first, but `GRID_KEPT`."""
+GRID_KEPT = ("metric", "entity", "period", "value", "unit")
+"""Columns that never fold: what a row is about stays in the grid, whole."""
 TEXT_COLUMN_MIN = 8
-"""A text column cut to fit the terminal keeps at least this many characters, so that the
-nine columns of `conflicts` fit 80."""
+"""A text column cut to fit the terminal, the last resort when even the columns that never
+fold are wider than it, keeps at least this many characters."""
 CUT = "…"
+# Where a text cell may wrap: after a space, between the words of "North-South" (not inside
+# "2023-01") and after the ".." of a period range; never inside an id, a number or a word.
+_BREAKS = re.compile(r"(?<=\s)(?=\S)|(?<=[^\W\d_]-)(?=[^\W\d_])|(?<=\.\.)(?=\S)")
+# The last resort before a cut, when even the columns that never fold are wider than the
+# terminal: an id wraps after its underscores ("port_transit_" / "cargo_throughput"), whole.
+_ID_BREAKS = re.compile(f"{_BREAKS.pattern}|(?<=[_/-])(?=\\w)")
 
 
 def text_table(frame: pd.DataFrame, width: int | None = None) -> str:
-    """Aligned plain text: text left, numbers right, nulls blank, no scientific notation.
+    """Aligned plain text: text left, numbers right, nulls blank, no scientific notation,
+    a fraction rounded to what a reader reads (17,971,662,938; 4.16667).
 
-    Rows longer than `width` characters (None: no limit) have their widest text columns cut,
-    each ending in "…", down to `TEXT_COLUMN_MIN`; numbers and dates are never cut, and
-    --format csv or json gives the whole values.
+    A row longer than `width` characters (None: no limit) gives way without cutting a word,
+    number or id: the columns of `FOLD_ORDER` (then the others but `GRID_KEPT`) move, first
+    to last, to a line under their row ("  reason: ...", wrapped to the width) until the
+    rest can fit, then the text columns left wrap onto more lines at spaces. Only when even
+    the columns that never fold are too wide is text cut, ending in "…". --format csv or
+    json gives the whole values.
     """
     import pandas as pd
 
     if frame.empty:
         return "(no rows)"
-    columns, numeric, whole = [], [], []
+    columns: dict[str, list[str]] = {}
+    numeric: set[str] = set()  # right-aligned
+    whole: set[str] = set()  # never wrapped: numbers, dates
     for name, series in frame.items():
-        columns.append([terminal_text(str(name)), *_cells(series)])
-        is_number = pd.api.types.is_numeric_dtype(series)
-        numeric.append(is_number and not pd.api.types.is_bool_dtype(series))
-        whole.append(is_number or pd.api.types.is_datetime64_any_dtype(series))
-    widths = _fitted_widths(columns, whole, width)
-    aligned = [
-        [_cut(cell, w).rjust(w) if is_number else _cut(cell, w).ljust(w) for cell in cells]
-        for cells, w, is_number in zip(columns, widths, numeric, strict=True)
-    ]
-    return "\n".join(" ".join(row).rstrip() for row in zip(*aligned, strict=True))
+        label = terminal_text(str(name))
+        columns[label] = _cells(series)
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            whole.add(label)
+            if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+                numeric.add(label)
+    grid = list(columns)
+    if width is not None and _natural_width(columns) > width:
+        others = [n for n in reversed(columns) if n not in FOLD_ORDER and n not in GRID_KEPT]
+        for name in [*(n for n in FOLD_ORDER if n in columns), *others]:
+            if _least_width(columns, grid, whole) <= width or len(grid) == 1:
+                break
+            grid.remove(name)
+    folded = [name for name in columns if name not in grid]  # in the table's order
+    widths = _fitted_widths({name: columns[name] for name in grid}, whole, width)
+
+    def line(cells: dict[str, str]) -> str:
+        return " ".join(
+            cells[n].rjust(widths[n]) if n in numeric else cells[n].ljust(widths[n]) for n in grid
+        ).rstrip()
+
+    lines = [line({name: name for name in grid})]
+    for row in range(len(frame)):
+        wrapped = {n: _wrapped(columns[n][row], widths[n], n in whole) for n in grid}
+        for at in range(max(map(len, wrapped.values()))):
+            lines.append(
+                line({n: cell[at] if at < len(cell) else "" for n, cell in wrapped.items()})
+            )
+        under = "; ".join(f"{n}: {columns[n][row]}" for n in folded if columns[n][row])
+        if under:
+            lines.extend(_wrapped(under, max(width or 0, 20), False, indent="  "))
+    return "\n".join(lines)
 
 
-def _fitted_widths(columns: list[list[str]], whole: list[bool], width: int | None) -> list[int]:
-    """Each column's width: its longest cell, the widest text columns narrowed one character
-    at a time while the row (with one space between columns) is longer than `width`."""
-    widths = [max(map(len, cells)) for cells in columns]
+def _natural_width(columns: dict[str, list[str]]) -> int:
+    return sum(max(map(len, [n, *cells])) for n, cells in columns.items()) + len(columns) - 1
+
+
+def _least_width(columns: dict[str, list[str]], grid: list[str], whole: set[str]) -> int:
+    """The narrowest the row of `grid` can be without cutting: the columns that never wrap
+    whole, the others as wide as their longest word (and their name)."""
+    return sum(_floor(n, columns[n], n in whole) for n in grid) + len(grid) - 1
+
+
+def _floor(name: str, cells: list[str], whole: bool, breaks: re.Pattern[str] = _BREAKS) -> int:
+    words = cells if whole else [w.strip() for c in cells for w in breaks.split(c)]
+    return max(map(len, [name, *words]))
+
+
+def _fitted_widths(
+    columns: dict[str, list[str]], whole: set[str], width: int | None
+) -> dict[str, int]:
+    """Each column's width: its longest cell, the text column with the most room to give
+    narrowed one character at a time while the row (one space between columns) is longer
+    than `width`: to their longest word first, then (the last resort) to `TEXT_COLUMN_MIN`."""
+    widths = {n: max(map(len, [n, *cells])) for n, cells in columns.items()}
     if width is None:
         return widths
-    floors = [w if keep else min(w, TEXT_COLUMN_MIN) for w, keep in zip(widths, whole, strict=True)]
-    while sum(widths) + len(widths) - 1 > width:
-        cuttable = [i for i, w in enumerate(widths) if w > floors[i]]
-        if not cuttable:
-            break  # as narrow as it gets: the terminal wraps what is left
-        widest = max(cuttable, key=widths.__getitem__)
-        widths[widest] -= 1
+    for floors in (
+        {n: _floor(n, cells, n in whole) for n, cells in columns.items()},
+        {n: _floor(n, cells, n in whole, _ID_BREAKS) for n, cells in columns.items()},
+        {n: w if n in whole else min(w, TEXT_COLUMN_MIN) for n, w in widths.items()},
+    ):
+        while sum(widths.values()) + len(widths) - 1 > width:
+            narrower = [n for n, w in widths.items() if w > floors[n]]
+            if not narrower:
+                break  # as narrow as this floor allows
+            widths[max(narrower, key=lambda n: widths[n] - floors[n])] -= 1
     return widths
 
 
-def _cut(cell: str, width: int) -> str:
-    return cell if len(cell) <= width else cell[: width - len(CUT)] + CUT
+def _wrapped(cell: str, width: int, whole: bool, indent: str = "") -> list[str]:
+    """`cell` in lines of at most `width` characters, broken where `_BREAKS` allows, or
+    `_ID_BREAKS` when a word is longer than the line (a part still longer is cut, ending in
+    "…"); a number or date stays one line."""
+    if whole or len(cell) + len(indent) <= width:
+        return [indent + cell]
+    for breaks in (_BREAKS, _ID_BREAKS):
+        lines: list[str] = []
+        line = ""
+        for word in breaks.split(cell):
+            if line and len(indent) + len((line + word).rstrip()) > width:
+                lines.append(indent + line.rstrip())
+                line = ""
+            line += word
+        lines.append(indent + line.rstrip())
+        if all(len(text) <= width for text in lines):
+            return lines
+    return [text if len(text) <= width else text[: width - len(CUT)] + CUT for text in lines]
 
 
 def _cells(series: pd.Series) -> list[str]:
@@ -218,8 +316,16 @@ def _cells(series: pd.Series) -> list[str]:
     return [
         ""
         if pd.api.types.is_scalar(value) and pd.isna(value)
-        else f"{value:,.15g}"
+        else _readable(value)
         if isinstance(value, float)
         else terminal_text(" ".join(str(value).splitlines()))
         for value in series
     ]
+
+
+def _readable(value: float) -> str:
+    """A float as a reader reads it: whole numbers whole (24,100,000,000), fractions to six
+    significant digits (4.16667), or to the unit from 100,000 on (17,971,662,938)."""
+    if value.is_integer() or abs(value) >= 1e5:
+        return f"{value:,.0f}"
+    return f"{value:,.6g}"

@@ -179,9 +179,9 @@ def test_table_format_aligns_and_blanks_nulls(runner: CliRunner, db: Path) -> No
              "FROM sources ORDER BY path")
     result = runner.invoke(cli, ["sql", query, "--db", str(db)])
     assert result.stdout.splitlines() == [
-        "path  published          big nothing",
-        "a.txt 2025-05-14 1,234,567.5",
-        "b.txt            1,234,567.5",
+        "path  published        big nothing",  # a fraction to the unit from 100,000 on
+        "a.txt 2025-05-14 1,234,568",
+        "b.txt            1,234,568",
     ]
 
 
@@ -299,7 +299,7 @@ def test_run_end_to_end(runner: CliRunner, write, tmp_path: Path, fake_ingest,
     assert result.exit_code == 1  # one file failed, the rest still made the report
     lines = result.stdout.splitlines()
     assert lines[0] == "metrics.duckdb: 1 documents, 1 claims, 0 skipped, 1 failed"
-    assert lines[1].startswith("reconciled: 1 figures resolved, 0 disputed")
+    assert lines[1].startswith("reconciled: 1 figure resolved, 0 disputed")
     assert lines[2].startswith("report: reports/index.html: ")
     assert (tmp_path / "reports" / "index.html").exists()
     assert "bad.txt: not UTF-8 text" in result.stderr

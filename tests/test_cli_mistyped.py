@@ -91,3 +91,53 @@ def test_known_filter_succeeds(db: Path, args: list[str]) -> None:
     result = CliRunner().invoke(cli, [*args, "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+WHEAT = """\
+metrics:
+  wheat_harvest:
+    meaning: wheat harvested in a country
+    unit: t
+    measure: level
+    units: [t]
+    entity_kinds: [country]
+    cues: ['wheat harvest']
+entities:
+  Narnia:
+    kind: country
+    aliases: ['the Narnian kingdom']
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "listed"),
+    [
+        (["claims", "--metric", "wheat_harvest"], "(no rows)"),
+        (["resolved", "--metric", "wheat_harvest"], "(no rows)"),
+        (["conflicts", "--entity", "Narnia"], "(no rows)"),
+        (["claims", "--entity", "Narnia", "--format", "json"], "[]"),
+        (["report", "--metric", "wheat_harvest"], None),
+    ],
+    ids=["claims", "resolved", "conflicts", "claims-json", "report"],
+)
+def test_a_user_catalog_s_names_are_known_with_catalog(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], listed: str | None
+) -> None:
+    """Every command that checks --metric/--entity against the catalog takes --catalog, so a
+    metric or entity of your own catalog is no typo: nothing stored of it lists no rows (a
+    report of it has nothing to report)."""
+    from metrics.lexicon.catalog import CATALOG_ENV
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(CATALOG_ENV, "")  # no ./metrics.yaml: only --catalog counts
+    (tmp_path / "mine.yaml").write_text(WHEAT, encoding="utf-8")
+    where = ["--out", str(tmp_path / "r.html")] if args[0] == "report" else []
+    without = CliRunner().invoke(cli, [*args, "--db", str(db), *where])
+    assert without.exit_code == 1 and "no such" in without.stderr, without.output
+    result = CliRunner().invoke(cli, [*args, "--db", str(db), *where, "--catalog", "mine.yaml"])
+    if listed is None:
+        assert result.exit_code == 1 and "nothing to report" in result.stderr, result.output
+        assert "no such" not in result.stderr
+    else:
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == listed

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from metrics.output import plural
 from metrics.reconcile.cascade import resolve
 from metrics.reconcile.forecasts import forecast_errors
 from metrics.reconcile.frames import prepare
@@ -76,14 +77,18 @@ def summary_counts(recon: Reconciliation) -> dict[str, int]:
 def summarize(recon: Reconciliation) -> str:
     """One line on what a reconciliation found, for the command line."""
     n = summary_counts(recon)
+
+    def said(count: str, one: str, many: str | None = None) -> str:
+        return f"{n[count]} {plural(n[count], one, many)}"
+
     return (
-        f"{n['resolved']} figures resolved, {n['disputed']} disputed, "
+        f"{said('resolved', 'figure resolved', 'figures resolved')}, {n['disputed']} disputed, "
         f"{n['ambiguous']} ambiguous, {n['conflicts']} with conflicts, "
-        f"{n['gaps_filled']} gaps filled by implied values; implied checks "
-        f"{n['consistent']} consistent, {n['inconsistent']} inconsistent; "
-        f"{n['forecast_errors']} forecast errors; {n['targets']} targets "
-        f"with {n['target_revisions']} revisions; "
-        f"{n['verdict_revisions']} vintages revised by their originator, "
-        f"{n['verdict_spreads']} forecast spreads, {n['verdict_mirrors']} mirror statistics, "
+        f"{said('gaps_filled', 'gap filled by an implied value', 'gaps filled by implied values')}; "
+        f"implied checks {n['consistent']} consistent, {n['inconsistent']} inconsistent; "
+        f"{said('forecast_errors', 'forecast error')}; "
+        f"{said('targets', 'target')} with {said('target_revisions', 'revision')}; "
+        f"{said('verdict_revisions', 'vintage revised by its originator', 'vintages revised by their originator')}, "
+        f"{said('verdict_spreads', 'forecast spread')}, {said('verdict_mirrors', 'mirror statistic')}, "
         f"{n['verdict_implausible']} implausible, {n['verdict_undated']} undated"
-    )
+    )  # fmt: skip

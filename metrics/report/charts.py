@@ -51,6 +51,7 @@ STYLE = {
 UNSETTLED = ("disputed", "ambiguous", "spread", "mirror")  # charted as a band of every value
 TEMPLATE = "plotly_white"  # embedded once and applied by the page, not copied per figure
 QUOTE_WIDTH = 90  # characters per hover line
+LEVEL_TICKS = {"tickangle": 0, "automargin": True}  # labels level, the margin fits two lines
 DERIVED = "derived from other figures"  # who states an implied value
 HOVER = (
     "<b>%{customdata[0]}</b>: %{customdata[1]}<br>%{customdata[2]} %{customdata[3]}"
@@ -494,15 +495,19 @@ def _publishers(table: Rows) -> Credit:
 
 def _ticks(drawn: dict[str, str], period_class: str | None) -> dict[str, Any]:
     """Annual series tick each year (where their points sit). Others tick each period drawn,
-    named as the table names it, while there are few, so a series of one month reads
-    "2023-04" once rather than "Apr 2023" at every automatic tick."""
+    named as the table names it (a range on two lines, "2023-01.." over "2023-07"), while
+    there are few, so a series of one month reads "2023-04" once rather than "Apr 2023" at
+    every automatic tick. Labels are never turned (`LEVEL_TICKS`): where they would
+    overlap, on a phone, the page's script ticks every 2, 5, ... years or every second
+    period instead (templates/base.html.j2, `fittedTicks`)."""
     if period_class == "annual":
-        return {"dtick": "M12", "tickformat": "%Y"}
+        return {"dtick": "M12", "tickformat": "%Y", **LEVEL_TICKS}
     periods = sorted(drawn.items())
     if 0 < len(periods) <= 12:
         return {"tickmode": "array", "tickvals": [x for x, _ in periods],
-                "ticktext": [escape(period) for _, period in periods]}  # fmt: skip
-    return {"tickformat": "%b %Y"}
+                "ticktext": [escape(period).replace("..", "..<br>") for _, period in periods],
+                **LEVEL_TICKS}  # fmt: skip
+    return {"tickformat": "%b %Y", "nticks": 6, **LEVEL_TICKS}
 
 
 def _label_end(drawing: _Drawing, items: Rows, kind: str, unit: str) -> None:

@@ -10,6 +10,7 @@ download, in which nothing a source wrote runs as a spreadsheet formula.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,12 +18,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.io as pio
 from plotly.io.json import to_json_plotly
 
 from metrics import data
-from metrics.output import spreadsheet_safe
+from metrics.output import plural, spreadsheet_safe
 from metrics.reconcile import Reconciliation, summary_counts
 from metrics.reconcile.frames import records, with_dates
 from metrics.reconcile.verdicts import (
@@ -111,6 +113,7 @@ def report_context(
         "max_charts": limits.max_charts,
         "claim_markers_max": limits.claim_markers_max,
         "style": STYLE,
+        "plural": plural,  # "1 target", "2 targets": worded as the command line words them
         **{name: records(frame.head(limits.table_rows_max)) for name, frame in tables.items()},
     }
 
@@ -120,7 +123,7 @@ def _chart_section(chart: Chart) -> dict[str, Any]:
     flat = chart.points.assign(sources=[
         "; ".join(f"{name} {url}" if url else name for name, url in credit)
         for credit in chart.points["sources"]
-    ])  # fmt: skip
+    ], value=chart.points["value"].map(csv_number))  # fmt: skip
     return {
         "slug": chart.slug,
         "title": chart.title,
@@ -132,6 +135,14 @@ def _chart_section(chart: Chart) -> dict[str, Any]:
         "csv": flat.map(spreadsheet_safe).to_csv(index=False),
         "aggregated": chart.aggregated,
     }
+
+
+def csv_number(value: Any) -> Any:
+    """A figure as a CSV cell reads it: 2.76, not the float 2.7600000000000002 a sum left;
+    4500000, not 4500000.0; never 1e+21 (15 significant digits, what a double holds)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return value
+    return np.format_float_positional(float(f"{value:.15g}"), trim="-")
 
 
 def _conflicts(recon: Reconciliation, claims: pd.DataFrame, limit: int) -> dict[str, Any]:

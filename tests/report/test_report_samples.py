@@ -5,19 +5,23 @@ which fits a phone's width, and whose counts are the ones `metrics run` prints.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
+import urllib.parse
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from paths import SAMPLES
 from plotly.offline import get_plotlyjs_version
 
 from metrics.cli import cli
-from metrics.report.context import plotly_basic_js
+from metrics.report.context import csv_number, plotly_basic_js
 
 BASIC_TRACES = {"scatter", "bar", "pie"}  # what plotly.js's basic bundle draws
 PHONE_WIDTH = 390  # CSS pixels of a common phone
@@ -128,7 +132,8 @@ document.getElementById("phone").addEventListener("load", function () {{ setTime
     return {{id: c.id, width: svg ? +svg.getAttribute("width") : 0,
             right: c.getBoundingClientRect().right,
             ticks: Array.from(c.querySelectorAll(".xtick text")).map(function (t) {{
-              return t.textContent; }}),
+              var r = t.getBoundingClientRect();
+              return [t.textContent, r.left, r.right, t.getAttribute("transform") || ""]; }}),
             buttons: Array.from(c.querySelectorAll(".modebar-btn")).map(function (b) {{
               return b.getAttribute("data-title"); }})}};
   }});
@@ -160,7 +165,11 @@ def test_at_phone_width_every_chart_fits_and_exports(
     for chart in seen["charts"]:
         assert 0 < chart["width"] <= seen["viewport"], chart
         assert chart["right"] <= seen["viewport"], chart
-        assert chart["ticks"] and len(set(chart["ticks"])) == len(chart["ticks"]), chart
+        labels = [text for text, *_ in chart["ticks"]]
+        assert labels and len(set(labels)) == len(labels), chart
+        boxes = sorted((left, right) for _, left, right, _ in chart["ticks"])
+        assert all(right <= left for (_, right), (left, _) in pairwise(boxes)), chart
+        assert not any("rotate" in turned for *_, turned in chart["ticks"]), chart
         assert {"Download plot as a PNG", "Download plot as SVG"} <= set(chart["buttons"]), chart
 
 
@@ -191,6 +200,8 @@ def test_implied_checks_card_reads_as_words(sample_run: tuple[str, Path]) -> Non
         re.search(r'<ul class="counts".*?</ul>', sample_run[1].read_text(encoding="utf-8"), re.S)[0]
     )
     assert "3 implied checks, all consistent" in cards
+    # the five conflicts the command line counts are all within one article
+    assert "5 with conflicting claims ( 0 between sources , 5 within one article)" in cards
     assert " / " not in cards
 
 
@@ -201,3 +212,37 @@ def test_no_table_shows_a_midnight_time(sample_run: tuple[str, Path]) -> None:
     )
     assert re.findall(r"\d{4}-\d\d-\d\d", tables)
     assert "00:00:00" not in tables
+
+
+def _downloads(report: Path) -> dict[str, pd.DataFrame]:
+    """Each chart's CSV download, by file name, read as text."""
+    raw = report.read_text(encoding="utf-8")
+    found = re.findall(r'download="([^"]+)" href="data:text/csv;charset=utf-8,([^"]*)"', raw)
+    return {
+        name: pd.read_csv(io.StringIO(urllib.parse.unquote(body)), dtype=str, keep_default_na=False)
+        for name, body in found
+    }
+
+
+def test_the_csv_downloads_write_figures_as_read(sample_run: tuple[str, Path]) -> None:
+    """Values as a reader writes them: 2760000 and 4500000 for the TITR freight the sources
+    state, never 4500000.0 or 2.7600000000000002; derived values rounded."""
+    downloads = _downloads(sample_run[1])
+    assert len(downloads) >= 10
+    for name, table in downloads.items():
+        for value in table["value"]:
+            assert re.fullmatch(r"-?\d+(\.\d+)?", value), (name, value)
+            assert not value.endswith(".0") and len(value.replace("-", "").replace(".", "")) <= 15
+            assert not re.search(r"\.\d*(0000|9999)\d", value), (name, value)
+    (titr,) = [t for name, t in downloads.items() if "titr-cargo-volume-titr-level-annual" in name]
+    stated = dict(zip(titr["period"] + " " + titr["kind"], titr["value"], strict=True))
+    assert (stated["2023 actual"], stated["2024 actual"]) == ("2760000", "4500000")
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [(2.7600000000000002, "2.76"), (4500000.0, "4500000"), (0.1 + 0.2, "0.3"), (-6.7, "-6.7"),
+     (1e21, "1000000000000000000000"), (1672727.2727272727, "1672727.27272727"), (5, "5")],
+)  # fmt: skip
+def test_csv_number(value: float, cell: str) -> None:
+    assert csv_number(value) == cell
