@@ -212,7 +212,7 @@ def test_workers_exit_when_the_ingest_is_killed(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     for i in range(60):  # slow to extract, so the workers are busy when the ingest dies
-        (folder / f"numbers-{i:02d}.txt").write_text(f"{i} " + "1 " * 60_000)
+        (folder / f"numbers-{i:02d}.txt").write_text(f"Cargo {i}: " + "1 " * 60_000)
     ingest_run = subprocess.Popen(
         [sys.executable, "-m", "metrics", "ingest", str(folder), "--db", str(tmp_path / "m.db"),
          "-j", "2", "--file-timeout", "0", "-q"],
