@@ -3,8 +3,9 @@
 Most articles of a news feed are about something else. Telling so with `re` means
 searching each sentence for each metric's cues, which costs about as much per byte as
 reading an article on topic. Hyperscan (a multi-pattern matcher in C) runs every cue,
-counted noun and sector of the catalog over the article at once, some hundred times
-faster, and `metrics.extract` reads the article only when one of them occurs.
+counted noun and sector of the catalog over the article at once, and `metrics.extract`
+reads the article only when one of them occurs (off-topic news goes about forty times
+faster); in an article it reads, each sentence learns which metrics' cues may be in it.
 
 The screen must never pass over an article that `prose.may_hold_claims` would read:
 - each pattern goes in `relaxed`: without the assertions whose truth depends on where the
