@@ -250,7 +250,7 @@ def test_sample_tables_read_whole_at_80_and_200_columns(
         whole = whole.merge(pd.read_csv(io.StringIO(paths), dtype=str), on="source_id")
     result = runner.invoke(cli, [command, "--db", str(samples_db)], env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
-    assert len(whole) > 10
+    assert len(whole) >= 8  # enough rows to meet long and short text alike
     lines = result.stdout.splitlines()
     assert max(map(len, lines)) <= columns
     assert CUT not in result.stdout

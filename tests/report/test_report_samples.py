@@ -178,7 +178,7 @@ def _visible(html: str) -> str:
 
 
 def test_conflicts_show_real_disagreements_and_fold_the_rest(sample_run: tuple[str, Path]) -> None:
-    """In the samples no two sources disagree: the five figures an article gives several
+    """In the samples no two sources disagree: the four figures an article gives several
     values for, and TITR 2023 written 2,76 / 2.76 / 2.8 million tons, are counted and folded."""
     raw = sample_run[1].read_text(encoding="utf-8")
     section = re.search(r'<section id="conflicts">(.*?)</section>', raw, re.S)[1]
@@ -186,13 +186,13 @@ def test_conflicts_show_real_disagreements_and_fold_the_rest(sample_run: tuple[s
     assert "No conflicting claims" in shown and "<table>" not in shown
     ambiguous = re.search(r'id="conflicts-ambiguous">\s*<summary><b>(\d+)</b>', section)
     rounding = re.search(r'id="conflicts-rounding">\s*<summary><b>(\d+)</b>', section)
-    assert (int(ambiguous[1]), int(rounding[1])) == (5, 1)
+    assert (int(ambiguous[1]), int(rounding[1])) == (4, 1)
     folded = _visible(section.split('id="conflicts-rounding"')[1])
     assert (
         "3 sources state 2,76 million tons to 2.8 million tons (1% apart): the same figure"
         in folded
     )
-    assert section.count('<p class="why">One article (') == 5
+    assert section.count('<p class="why">One article (') == 4
 
 
 def test_implied_checks_card_reads_as_words(sample_run: tuple[str, Path]) -> None:
@@ -200,8 +200,8 @@ def test_implied_checks_card_reads_as_words(sample_run: tuple[str, Path]) -> Non
         re.search(r'<ul class="counts".*?</ul>', sample_run[1].read_text(encoding="utf-8"), re.S)[0]
     )
     assert "3 implied checks, all consistent" in cards
-    # the five conflicts the command line counts are all within one article
-    assert "5 with conflicting claims ( 0 between sources , 5 within one article)" in cards
+    # the four conflicts the command line counts are all within one article
+    assert "4 with conflicting claims ( 0 between sources , 4 within one article)" in cards
     assert " / " not in cards
 
 
