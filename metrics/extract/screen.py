@@ -178,8 +178,9 @@ class Screen:
         for name in _FLAGS:
             flags |= getattr(hyperscan, name)
         key = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), flags, expressions)).encode())
-        cached = cache_dir() / f"screen-{key.hexdigest()[:32]}.hsdb"
-        self._database: Any = _load(cached)
+        folder = cache_dir()
+        cached = folder / f"screen-{key.hexdigest()[:32]}.hsdb" if folder else None
+        self._database: Any = _load(cached) if cached else None
         if self._database is None:
             self._database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
             self._database.compile(
@@ -188,7 +189,8 @@ class Screen:
                 elements=len(expressions),
                 flags=[flags] * len(expressions),
             )
-            _save(cached, self._database)
+            if cached:
+                _save(cached, self._database)
         self._local = threading.local()  # Hyperscan's scratch space serves one scan at a time
 
     def occurs(self, text: str) -> bool | None:
@@ -225,12 +227,17 @@ CACHE_ENV = "METRICS_CACHE_DIR"
 `~/.cache/metrics`."""
 
 
-def cache_dir() -> Path:
+def cache_dir() -> Path | None:
     """Compiling the catalog's screen takes a few tenths of a second, and every worker
     process of every ingest would pay it; a compiled database loads in microseconds."""
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "metrics"
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "metrics"
+    home = Path(os.path.expanduser("~"))
+    if not home.is_absolute():  # no home to find: then no cache (not a folder "~" here)
+        return None
+    return home / ".cache" / "metrics"
 
 
 def _load(path: Path) -> Any:

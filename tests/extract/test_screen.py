@@ -236,3 +236,13 @@ def test_a_damaged_or_unwritable_cache_only_costs_a_compile(
     screen = Screen([r"\bcargo\b"])
     assert screen.occurs("Cargo rose by 5%.") is True
     assert screen.occurs("The team won 3-1.") is False
+
+
+def test_no_home_means_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(screen_module.os.path, "expanduser", lambda path: path)
+    monkeypatch.chdir(tmp_path)
+    assert screen_module.cache_dir() is None
+    assert Screen([r"\bcargo\b"]).occurs("Cargo rose by 5%.") is True
+    assert list(tmp_path.iterdir()) == []
