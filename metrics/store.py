@@ -546,10 +546,10 @@ class Store:
 
     def reconciliation_missing(self) -> bool:
         """Claims are stored but no reconciliation of them (a file from before it existed)."""
-        counts = self.con.execute(
+        ((claims, resolved),) = self.con.execute(
             "SELECT (SELECT count(*) FROM claims), (SELECT count(*) FROM recon_resolved)"
-        ).fetchone()
-        return bool(counts and counts[0] and not counts[1])
+        ).fetchall()  # all: DuckDB refuses a `register` while a result is unfinished
+        return bool(claims and not resolved)
 
     def claims_per_metric(self) -> list[tuple[str, int]]:
         """`(metric, number of claims)` for every stored metric, in metric order."""
@@ -557,32 +557,12 @@ class Store:
             "SELECT metric, count(*) FROM claims GROUP BY ALL ORDER BY ALL"
         ).fetchall()
 
-    def rows_of_metrics(self, metrics: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(claims of `metrics`, the sources they came from), as reconciliation reads them.
-
-        Claims listed in an `exclusions` table (an analyst's `metrics exclude`) are left out.
-        """
-        excluded = (
-            " AND claim_id NOT IN (SELECT claim_id FROM exclusions)"
-            if self._has_table("exclusions")
-            else ""
-        )
-        claims = self.con.execute(
-            f"SELECT * FROM claims WHERE metric IN ?{excluded}", [metrics]
-        ).df()
-        sources = self.con.execute(
-            "SELECT * FROM sources WHERE source_id IN "
-            "(SELECT source_id FROM claims WHERE metric IN ?)",
-            [metrics],
-        ).df()
-        return claims, sources
-
     def _has_table(self, name: str) -> bool:
-        found = self.con.execute(
+        ((found,),) = self.con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
             [name],
-        ).fetchone()
-        return bool(found and found[0])
+        ).fetchall()
+        return bool(found)
 
     def clear_reconciliation(self) -> None:
         """Empty the reconciliation tables, before they are written again from the claims."""
@@ -600,6 +580,106 @@ class Store:
                 self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
             finally:
                 self.con.unregister("_frame")
+
+    # Issue 18: an ingest whose memory does not grow with the store. It commits its rows
+    # every few thousand documents (`commit_point`) and rebuilds the reconciliation of the
+    # metrics it touched, a part of a metric's claims at a time.
+
+    def commit_point(self) -> None:
+        """Inside `transaction`: make what was written so far durable and go on in a new
+        transaction (DuckDB holds a transaction's rows and index entries in memory until it
+        commits). A later failure rolls back only what follows."""
+        self.con.execute("COMMIT")
+        self.con.execute("BEGIN TRANSACTION")
+
+    def mark_reconciliation_stale(self, stale: bool = True) -> None:
+        """Record (or clear) that claims were committed whose reconciliation is not yet
+        rebuilt: an ingest stopped between its commits leaves the mark, and the next
+        ingest or `metrics reconcile` rebuilds everything."""
+        if stale:
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('reconciliation_stale', 'true')")
+        else:
+            self.con.execute("DELETE FROM meta WHERE key = 'reconciliation_stale'")
+
+    def reconciliation_stale(self) -> bool:
+        """An ingest committed claims and stopped before it rebuilt their reconciliation."""
+        if not self._has_table("meta"):
+            return False
+        rows = self.con.execute("SELECT 1 FROM meta WHERE key = 'reconciliation_stale'").fetchall()
+        return bool(rows)
+
+    def metrics_of_sources(self, source_ids: list[str]) -> set[str]:
+        """The metrics the stored claims of `source_ids` belong to."""
+        if not source_ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT DISTINCT metric FROM claims WHERE source_id IN ?", [source_ids]
+        ).fetchall()
+        return {metric for (metric,) in rows}
+
+    def delete_reconciliation(self, metrics: list[str]) -> None:
+        """Drop the reconciliation rows of `metrics` (their trail through their points),
+        before they are written again from the claims."""
+        self.con.execute(
+            "DELETE FROM resolution_trail WHERE point_id IN "
+            "(SELECT point_id FROM recon_resolved WHERE metric IN ?)",
+            [metrics],
+        )
+        for table in _RECONCILE_TABLES:
+            if table != "resolution_trail":
+                self.con.execute(f"DELETE FROM {table} WHERE metric IN ?", [metrics])
+
+    def claims_of_part(
+        self, metrics: list[str], part: int = 0, parts: int = 1
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(claims of `metrics` in part `part` of `parts`, the sources they came from), with
+        only the columns reconciliation reads, in stored order (`row`: their place in it).
+
+        Claims are parted by their entity, period and unit, so a part never splits a point
+        nor a document's figures of one entity, period and unit (plausibility compares a
+        level with its per-head figure among those). Excluded claims are left out.
+        """
+        where = "metric IN $metrics"
+        if parts > 1:
+            where += " AND hash(entity, period, unit) % $parts = $part"
+        if self._has_table("exclusions"):
+            where += " AND claim_id NOT IN (SELECT claim_id FROM exclusions)"
+        params: dict[str, object] = {"metrics": metrics}
+        if parts > 1:
+            params |= {"parts": parts, "part": part}
+        claims = self.con.execute(
+            f"SELECT rowid AS row, * EXCLUDE (char_end, extractor) FROM claims WHERE {where} "
+            "ORDER BY rowid",
+            params,
+        ).df()
+        sources = self.con.execute(
+            "SELECT source_id, publisher, published, url FROM sources WHERE source_id IN "
+            f"(SELECT source_id FROM claims WHERE {where})",
+            params,
+        ).df()
+        return claims, sources
+
+    def origin_rows(self, metrics: list[str], rows: int = 50_000) -> Iterator[pd.DataFrame]:
+        """Who states each distinct quote of `metrics`, `rows` at a time: `metric`,
+        `originator` (None where the claim names none), `publisher`, `source_id` (only
+        where the claim names no originator and the publisher no letter or digit: such a
+        source may be its own origin) and `quote`. Excluded claims are left out. Nothing
+        else may run on the connection until it is done."""
+        excluded = (
+            " AND c.claim_id NOT IN (SELECT claim_id FROM exclusions)"
+            if self._has_table("exclusions")
+            else ""
+        )
+        self.con.execute(
+            "SELECT DISTINCT c.metric, c.originator, s.publisher, CASE WHEN c.originator IS NULL "
+            "AND NOT regexp_matches(coalesce(s.publisher, ''), '[[:alnum:]]') "
+            "THEN c.source_id END AS source_id, c.quote "
+            "FROM claims c LEFT JOIN sources s USING (source_id) "
+            f"WHERE c.metric IN ?{excluded}",
+            [metrics],
+        )
+        while not (chunk := self.con.fetch_df_chunk(max(1, rows // 2048))).empty:
+            yield chunk
 
 
 @dataclass(frozen=True)
