@@ -10,6 +10,7 @@ writer; the engines only compute.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
@@ -336,27 +337,27 @@ def _rebuild(
         store.delete_reconciliation(sorted(wanted))
         counts = [(metric, n) for metric, n in counts if metric in wanted]
     for batch, claims in _batches(_families(counts), batch_claims):
-        parts = min(MAX_PARTS, math.ceil(claims / batch_claims))
-        if parts <= 1:
+        if claims <= batch_claims:
             store.add_reconciliation(reconcile(*store.claims_of_part(batch)))
         else:
-            _reconcile_parts(store, batch, parts, between)
+            _reconcile_parts(store, batch, batch_claims, between)
         if between is not None:
             between()
 
 
 def _reconcile_parts(
-    store: Store, metrics: list[str], parts: int, between: Callable[[], None] | None
+    store: Store, metrics: list[str], size: int, between: Callable[[], None] | None
 ) -> None:
-    """Reconcile `metrics` a part of their points at a time: what a point gives alone
-    is written as each part is done; the resolved points and stated targets, one row
-    per point and per target, are kept for the steps that read a metric's points together.
+    """Reconcile `metrics` a part of about `size` claims at a time (`_parts`): what a
+    point gives alone is written as each part is done; the resolved points and stated
+    targets, a row per point and per target, are kept for the steps that read a metric's
+    points together.
     """
     roots = _origin_roots(store, metrics)
     resolved, targets = [], []
-    for part in range(parts):
-        claims, sources = store.claims_of_part(metrics, part, parts)
-        if claims.empty:
+    for groups in _parts(store.point_groups(metrics), size):
+        claims, sources = store.claims_of_part(metrics, groups)
+        if claims.empty:  # every claim of the part is excluded
             continue
         tables = reconcile_points(claims, sources, roots)
         del claims, sources
@@ -370,6 +371,8 @@ def _reconcile_parts(
         targets.append(tables.stated_targets)
         if between is not None:
             between()
+    if not resolved:
+        return
     points = concat(resolved)
     points = points.take(np.argsort(points["point_id"].to_numpy(dtype=str), kind="stable"))
     stated = concat(targets).sort_values("row", kind="stable")
@@ -397,6 +400,19 @@ def _origin_roots(store: Store, metrics: list[str]) -> OriginRoots:
         ]
         links.update(zip(rows["metric"], origin, digests, strict=True))
     return origin_roots(links)
+
+
+def _parts(groups: list[tuple[int, int]], size: int) -> list[list[int]]:
+    """Groups of claims dealt into parts of about `size` claims (at most `MAX_PARTS`), the
+    largest first, each to the part holding fewest: a part is as large as its largest
+    group at least, never a group split."""
+    count = min(MAX_PARTS, math.ceil(sum(n for _, n in groups) / size))
+    parts: list[tuple[int, int, list[int]]] = [(0, n, []) for n in range(count)]
+    for group, claims in sorted(groups, key=lambda g: (-g[1], g[0])):
+        held, n, members = heapq.heappop(parts)
+        members.append(group)
+        heapq.heappush(parts, (held + claims, n, members))
+    return [members for _, _, members in sorted(parts, key=lambda p: p[1]) if members]
 
 
 def _with_partners(metrics: set[str]) -> set[str]:

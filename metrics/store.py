@@ -629,24 +629,33 @@ class Store:
             if table != "resolution_trail":
                 self.con.execute(f"DELETE FROM {table} WHERE metric IN ?", [metrics])
 
-    def claims_of_part(
-        self, metrics: list[str], part: int = 0, parts: int = 1
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(claims of `metrics` in part `part` of `parts`, the sources they came from), with
-        only the columns reconciliation reads, in stored order (`row`: their place in it).
+    def point_groups(self, metrics: list[str]) -> list[tuple[int, int]]:
+        """`(group, claims)` for the claims of `metrics` grouped by entity, period and
+        unit (`group` is a hash of the three), the units `claims_of_part` reads."""
+        return self.con.execute(
+            f"SELECT {_POINT_GROUP} AS grp, count(*) FROM claims "
+            "WHERE metric IN ? GROUP BY grp ORDER BY grp",
+            [metrics],
+        ).fetchall()
 
-        Claims are parted by their entity, period and unit, so a part never splits a point
-        nor a document's figures of one entity, period and unit (plausibility compares a
-        level with its per-head figure among those). Excluded claims are left out.
+    def claims_of_part(
+        self, metrics: list[str], groups: list[int] | None = None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(claims of `metrics`, the sources they came from), with only the columns
+        reconciliation reads, in stored order (`row`: their place in it).
+
+        `groups` (from `point_groups`; None: all) narrows them to some entity, period and
+        unit groups: a part of the claims that splits no point nor a document's figures of
+        one entity, period and unit (plausibility compares a level with its per-head figure
+        among those). Excluded claims are left out.
         """
         where = "metric IN $metrics"
-        if parts > 1:
-            where += " AND hash(entity, period, unit) % $parts = $part"
+        params: dict[str, object] = {"metrics": metrics}
+        if groups is not None:
+            where += f" AND {_POINT_GROUP} IN $groups"
+            params["groups"] = groups
         if self._has_table("exclusions"):
             where += " AND claim_id NOT IN (SELECT claim_id FROM exclusions)"
-        params: dict[str, object] = {"metrics": metrics}
-        if parts > 1:
-            params |= {"parts": parts, "part": part}
         claims = self.con.execute(
             f"SELECT rowid AS row, * EXCLUDE (char_end, extractor) FROM claims WHERE {where} "
             "ORDER BY rowid",
@@ -694,6 +703,10 @@ class QueryResult:
         """How many rows were left out of `frame` (None: some, not counted)."""
         return None if self.total is None else self.total - len(self.frame)
 
+
+_POINT_GROUP = "CAST(hash(entity, period, unit) >> 1 AS BIGINT)"
+"""A claim's entity, period and unit as a number (a BIGINT, which parameters carry
+exactly); two groups that share one are read together, which splits nothing."""
 
 _COUNT_VECTORS = 64  # vectors of 2,048 rows fetched at a time while counting cut rows
 
