@@ -11,7 +11,7 @@ from metrics.reconcile.forecasts import forecast_errors
 from metrics.reconcile.frames import prepare
 from metrics.reconcile.implied import fill_gaps, implied_values
 from metrics.reconcile.origins import OriginRoots
-from metrics.reconcile.targets import target_history
+from metrics.reconcile.targets import STATEMENT_COLUMNS, target_history
 from metrics.reconcile.verdicts import undated, verdict_counts
 from metrics.vocab import Status
 
@@ -62,7 +62,8 @@ def reconcile_points(
     resolved, trail = resolve(prepared)  # leaves the undated claims out
     errors = forecast_errors(prepared, resolved, trail)
     without_period = undated(prepared)
-    stated_targets = prepared[prepared["status"] == Status.TARGET]
+    stated = prepared.loc[prepared["status"] == Status.TARGET]
+    stated_targets = stated.filter(items=[*STATEMENT_COLUMNS, "row"])  # row: a store's order
     return PointTables(resolved, trail, errors, without_period, stated_targets)
 
 
