@@ -26,10 +26,10 @@ from metrics.models import source_id_of
 from metrics.read import SIDECAR_SUFFIX, content_hash, document_path, iter_source_files
 from metrics.read.walk import outside_root, sidecar_of
 from metrics.reconcile import (
+    OriginLinks,
     OriginRoots,
     PointTables,
     Reconciliation,
-    origin_roots,
     origins,
     quote_words,
     reconcile,
@@ -353,9 +353,10 @@ def _reconcile_parts(
     targets, a row per point and per target, are kept for the steps that read a metric's
     points together.
     """
-    roots = _origin_roots(store, metrics)
+    parts = _parts(store.point_groups(metrics), size)
+    roots = _origin_roots(store, metrics, parts)
     resolved, targets = [], []
-    for groups in _parts(store.point_groups(metrics), size):
+    for groups in parts:
         claims, sources = store.claims_of_part(metrics, groups)
         if claims.empty:  # every claim of the part is excluded
             continue
@@ -387,19 +388,20 @@ _NONE = pd.DataFrame()
 """A table with no rows: `Store.add_reconciliation` writes nothing for it."""
 
 
-def _origin_roots(store: Store, metrics: list[str]) -> OriginRoots:
+def _origin_roots(store: Store, metrics: list[str], parts: list[list[int]]) -> OriginRoots:
     """The origins linked by a republished sentence among all claims of `metrics`, read
-    a slice of distinct quotes at a time and kept as digests of their words."""
-    links: set[tuple[str, str, bytes]] = set()
-    for rows in store.origin_rows(metrics):
+    a part at a time, each sentence kept as a 64-bit digest of its metric and words."""
+    links = OriginLinks()
+    for groups in parts:
+        rows = store.origin_rows(metrics, groups)
         rows["originator"] = rows["originator"].astype(object).where(rows["originator"].notna(), None)
         origin, _ = origins(rows)
         digests = [
-            hashlib.blake2b(quote_words(quote).encode(), digest_size=16).digest()
-            for quote in rows["quote"]
+            int.from_bytes(hashlib.blake2b(f"{metric}|{quote_words(quote)}".encode(), digest_size=8).digest())
+            for metric, quote in zip(rows["metric"], rows["quote"], strict=True)
         ]
-        links.update(zip(rows["metric"], origin, digests, strict=True))
-    return origin_roots(links)
+        links.add(zip(rows["metric"], origin, digests, strict=True))
+    return links.roots()
 
 
 def _parts(groups: list[tuple[int, int]], size: int) -> list[list[int]]:

@@ -633,7 +633,7 @@ class Store:
         """`(group, claims)` for the claims of `metrics` grouped by entity, period and
         unit (`group` is a hash of the three), the units `claims_of_part` reads."""
         return self.con.execute(
-            f"SELECT {_POINT_GROUP} AS grp, count(*) FROM claims "
+            f"SELECT {_POINT_GROUP.format(c='')} AS grp, count(*) FROM claims "
             "WHERE metric IN ? GROUP BY grp ORDER BY grp",
             [metrics],
         ).fetchall()
@@ -649,46 +649,43 @@ class Store:
         one entity, period and unit (plausibility compares a level with its per-head figure
         among those). Excluded claims are left out.
         """
-        where = "metric IN $metrics"
-        params: dict[str, object] = {"metrics": metrics}
-        if groups is not None:
-            where += f" AND {_POINT_GROUP} IN $groups"
-            params["groups"] = groups
-        if self._has_table("exclusions"):
-            where += " AND claim_id NOT IN (SELECT claim_id FROM exclusions)"
+        where, params = self._part(metrics, groups)
         claims = self.con.execute(
-            f"SELECT rowid AS row, * EXCLUDE (char_end, extractor) FROM claims WHERE {where} "
+            f"SELECT rowid AS row, * EXCLUDE (char_end, extractor) FROM claims c WHERE {where} "
             "ORDER BY rowid",
             params,
         ).df()
         sources = self.con.execute(
             "SELECT source_id, publisher, published, url FROM sources WHERE source_id IN "
-            f"(SELECT source_id FROM claims WHERE {where})",
+            f"(SELECT source_id FROM claims c WHERE {where})",
             params,
         ).df()
         return claims, sources
 
-    def origin_rows(self, metrics: list[str], rows: int = 50_000) -> Iterator[pd.DataFrame]:
-        """Who states each distinct quote of `metrics`, `rows` at a time: `metric`,
+    def origin_rows(self, metrics: list[str], groups: list[int] | None = None) -> pd.DataFrame:
+        """Who states each distinct quote of the claims `claims_of_part` reads: `metric`,
         `originator` (None where the claim names none), `publisher`, `source_id` (only
         where the claim names no originator and the publisher no letter or digit: such a
-        source may be its own origin) and `quote`. Excluded claims are left out. Nothing
-        else may run on the connection until it is done."""
-        excluded = (
-            " AND c.claim_id NOT IN (SELECT claim_id FROM exclusions)"
-            if self._has_table("exclusions")
-            else ""
-        )
-        self.con.execute(
+        source may be its own origin) and `quote`."""
+        where, params = self._part(metrics, groups)
+        return self.con.execute(
             "SELECT DISTINCT c.metric, c.originator, s.publisher, CASE WHEN c.originator IS NULL "
             "AND NOT regexp_matches(coalesce(s.publisher, ''), '[[:alnum:]]') "
             "THEN c.source_id END AS source_id, c.quote "
-            "FROM claims c LEFT JOIN sources s USING (source_id) "
-            f"WHERE c.metric IN ?{excluded}",
-            [metrics],
-        )
-        while not (chunk := self.con.fetch_df_chunk(max(1, rows // 2048))).empty:
-            yield chunk
+            f"FROM claims c LEFT JOIN sources s USING (source_id) WHERE {where}",
+            params,
+        ).df()
+
+    def _part(self, metrics: list[str], groups: list[int] | None) -> tuple[str, dict[str, object]]:
+        """The WHERE clause (on `claims c`) and parameters of a part of the claims."""
+        where = "c.metric IN $metrics"
+        params: dict[str, object] = {"metrics": metrics}
+        if groups is not None:
+            where += f" AND {_POINT_GROUP.format(c='c.')} IN $groups"
+            params["groups"] = groups
+        if self._has_table("exclusions"):
+            where += " AND c.claim_id NOT IN (SELECT claim_id FROM exclusions)"
+        return where, params
 
 
 @dataclass(frozen=True)
@@ -704,7 +701,7 @@ class QueryResult:
         return None if self.total is None else self.total - len(self.frame)
 
 
-_POINT_GROUP = "CAST(hash(entity, period, unit) >> 1 AS BIGINT)"
+_POINT_GROUP = "CAST(hash({c}entity, {c}period, {c}unit) >> 1 AS BIGINT)"
 """A claim's entity, period and unit as a number (a BIGINT, which parameters carry
 exactly); two groups that share one are read together, which splits nothing."""
 

@@ -44,7 +44,13 @@ from metrics.reconcile.forecasts import FORECAST_ERROR_COLUMNS, forecast_errors
 from metrics.reconcile.frames import POINT_KEY, origins, prepare, records, with_dates
 from metrics.reconcile.implied import IMPLIED_COLUMNS, fill_gaps, implied_values
 from metrics.reconcile.intervals import claim_interval, overlaps
-from metrics.reconcile.origins import OriginRoots, origin_roots, originator, quote_words
+from metrics.reconcile.origins import (
+    OriginLinks,
+    OriginRoots,
+    origin_roots,
+    originator,
+    quote_words,
+)
 from metrics.reconcile.reconciliation import (
     PointTables,
     Reconciliation,
@@ -65,6 +71,7 @@ __all__ = [
     "TARGET_COLUMNS",
     "TARGET_HISTORY_COLUMNS",
     "TRAIL_COLUMNS",
+    "OriginLinks",
     "OriginRoots",
     "PointTables",
     "Reconciliation",

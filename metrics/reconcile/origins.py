@@ -7,7 +7,7 @@ by another outlet makes the two one origin: a majority counts origins, not artic
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -41,24 +41,37 @@ def quote_words(quote: str) -> str:
     return " ".join(_WORD.findall(quote)).lower()
 
 
-def origin_roots(links: Iterable[tuple[str, str, object]]) -> OriginRoots:
-    """The origins linked by a shared sentence, from `(metric, origin, text)` triples (any
-    hashable `text` that is equal exactly when the quotes' words are: the words themselves,
-    or a digest of them when the claims are streamed a part at a time)."""
-    by_text: dict[tuple[str, object], tuple[str, str]] = {}
-    parent: dict[tuple[str, str], tuple[str, str]] = {}
+class OriginLinks:
+    """Origins linked by a shared sentence, gathered from `(metric, origin, text)`
+    triples a slice of claims at a time (`text`: anything hashable that is equal exactly
+    when the quotes' words are, such as the words or a digest of them and the metric)."""
 
-    def find(x: tuple[str, str]) -> tuple[str, str]:
+    def __init__(self) -> None:
+        self._first: dict[Hashable, tuple[str, str]] = {}  # (metric, text) -> first origin
+        self._parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def _find(self, x: tuple[str, str]) -> tuple[str, str]:
+        parent = self._parent
         while parent.setdefault(x, x) != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for metric, origin, text in links:
-        first = by_text.setdefault((metric, text), (metric, origin))
-        if first != (metric, origin):  # the same sentence from another origin
-            parent[find((metric, origin))] = find(first)
-    return {node: find(node) for node in list(parent)}
+    def add(self, links: Iterable[tuple[str, str, Hashable]]) -> None:
+        for metric, origin, text in links:
+            first = self._first.setdefault((metric, text), (metric, origin))
+            if first != (metric, origin):  # the same sentence from another origin
+                self._parent[self._find((metric, origin))] = self._find(first)
+
+    def roots(self) -> OriginRoots:
+        return {node: self._find(node) for node in list(self._parent)}
+
+
+def origin_roots(links: Iterable[tuple[str, str, Hashable]]) -> OriginRoots:
+    """The origins linked by a shared sentence among `(metric, origin, text)` triples."""
+    found = OriginLinks()
+    found.add(links)
+    return found.roots()
 
 
 def independent_origins(frame: pd.DataFrame, roots: OriginRoots | None = None) -> pd.Series:
