@@ -9,9 +9,11 @@ writer; the engines only compute.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import heapq
 import math
+import sys
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -230,6 +232,7 @@ def load_results(
                     store.delete_reconciliation(sorted(replaced))
                 store.mark_reconciliation_stale()
                 store.commit_point()
+                _give_back_memory()
                 committed += pending
                 touched |= replaced
                 pending, replaced = 0, set()
@@ -341,6 +344,7 @@ def _rebuild(
             store.add_reconciliation(reconcile(*store.claims_of_part(batch)))
         else:
             _reconcile_parts(store, batch, batch_claims, between)
+        _give_back_memory()
         if between is not None:
             between()
 
@@ -370,6 +374,8 @@ def _reconcile_parts(
         store.add_reconciliation(alone)
         resolved.append(tables.resolved)
         targets.append(tables.stated_targets)
+        del tables, alone
+        _give_back_memory()
         if between is not None:
             between()
     if not resolved:
@@ -383,6 +389,19 @@ def _reconcile_parts(
     )  # fmt: skip
     store.add_reconciliation(reconcile_series(whole))
 
+
+def _give_back_memory() -> None:
+    """Hand the memory the last part freed back to the system. glibc's allocator and
+    Arrow's pool (pandas' text columns) keep freed blocks for reuse, and part after part
+    the writer's resident memory crept up by 50 MB over a 100,000-document rebuild."""
+    if (arrow := sys.modules.get("pyarrow")) is not None:
+        arrow.default_memory_pool().release_unused()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM = getattr(ctypes.CDLL(None), "malloc_trim", None) if sys.platform == "linux" else None
+"""glibc's `malloc_trim` (None elsewhere, and on a C library without it)."""
 
 _NONE = pd.DataFrame()
 """A table with no rows: `Store.add_reconciliation` writes nothing for it."""
