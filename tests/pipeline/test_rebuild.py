@@ -11,7 +11,7 @@ ingest rebuild everything.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -238,7 +238,9 @@ def test_a_level_and_its_per_head_figure_are_reconciled_together(
 
 
 @pytest.fixture
-def stored_real(tmp_path: Path, write: Callable[[str, str], Path]):  # noqa: ANN201
+def stored_real(
+    tmp_path: Path, write: Callable[[str, str], Path]
+) -> Iterator[Callable[[dict[str, str]], Store]]:
     """`stored_real({"a.md": text})`: an open store holding those articles, ingested with
     the real extractor."""
     opened: list[Store] = []
