@@ -203,6 +203,7 @@ def load_results(
     stored earlier stay as they were until their new version replaces them whole. Until
     the batch's last commit the stored reconciliation lacks its claims (it is marked
     stale, and the next ingest or `reconcile_store` rebuilds it whole if this one stops).
+    A rebuild of a stale reconciliation commits between its parts the same way.
     """
     report = progress or (lambda file, outcome: None)
     loaded: set[str] = set()
@@ -210,13 +211,21 @@ def load_results(
     failed = [(o.file, o.message or o.file) for o in settled if o.outcome == "failed"]
     for outcome in settled:
         report(Path(outcome.file), outcome.outcome)
-    committed = 0  # documents of this batch made durable by a commit point
+    committed = pending = 0  # documents of this batch made durable, and since then
+
+    def commit() -> None:
+        """A commit point in the middle of the batch (the reconciliation marked stale)."""
+        nonlocal committed, pending
+        store.mark_reconciliation_stale()
+        store.commit_point()
+        _give_back_memory()
+        committed, pending = committed + pending, 0
 
     def work() -> int:
-        nonlocal committed
+        nonlocal pending
         stale = store.reconciliation_stale() or store.reconciliation_missing()
         touched: set[str] = set()
-        written = pending = 0
+        written = 0
         replaced: set[str] = set()  # metrics whose claims were deleted since the last commit
         for result in results:
             sources, claims = _accepted(result, loaded, failed, report)
@@ -230,19 +239,17 @@ def load_results(
             if not strict and pending >= COMMIT_DOCUMENTS:
                 if replaced:  # no reconciliation of deleted claims is left behind
                     store.delete_reconciliation(sorted(replaced))
-                store.mark_reconciliation_stale()
-                store.commit_point()
-                _give_back_memory()
-                committed += pending
+                commit()
                 touched |= replaced
-                pending, replaced = 0, set()
+                replaced = set()
         if strict and failed:
             raise IngestAborted(failed)
         touched |= replaced
+        # a rebuild of everything, or after commits, may commit between its parts too
+        between = commit if not strict and (stale or committed) else None
         if stale:
-            _rebuild(store, between=store.commit_point if committed else None)
+            _rebuild(store, between=between)
         elif touched:
-            between = store.commit_point if committed else None
             _rebuild(store, metrics=touched, between=between)
         store.mark_reconciliation_stale(False)
         return written
