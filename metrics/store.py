@@ -546,10 +546,10 @@ class Store:
 
     def reconciliation_missing(self) -> bool:
         """Claims are stored but no reconciliation of them (a file from before it existed)."""
-        counts = self.con.execute(
+        ((claims, resolved),) = self.con.execute(
             "SELECT (SELECT count(*) FROM claims), (SELECT count(*) FROM recon_resolved)"
-        ).fetchone()
-        return bool(counts and counts[0] and not counts[1])
+        ).fetchall()  # all: DuckDB refuses a `register` while a result is unfinished
+        return bool(claims and not resolved)
 
     def claims_per_metric(self) -> list[tuple[str, int]]:
         """`(metric, number of claims)` for every stored metric, in metric order."""
@@ -557,32 +557,12 @@ class Store:
             "SELECT metric, count(*) FROM claims GROUP BY ALL ORDER BY ALL"
         ).fetchall()
 
-    def rows_of_metrics(self, metrics: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(claims of `metrics`, the sources they came from), as reconciliation reads them.
-
-        Claims listed in an `exclusions` table (an analyst's `metrics exclude`) are left out.
-        """
-        excluded = (
-            " AND claim_id NOT IN (SELECT claim_id FROM exclusions)"
-            if self._has_table("exclusions")
-            else ""
-        )
-        claims = self.con.execute(
-            f"SELECT * FROM claims WHERE metric IN ?{excluded}", [metrics]
-        ).df()
-        sources = self.con.execute(
-            "SELECT * FROM sources WHERE source_id IN "
-            "(SELECT source_id FROM claims WHERE metric IN ?)",
-            [metrics],
-        ).df()
-        return claims, sources
-
     def _has_table(self, name: str) -> bool:
-        found = self.con.execute(
+        ((found,),) = self.con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
             [name],
-        ).fetchone()
-        return bool(found and found[0])
+        ).fetchall()
+        return bool(found)
 
     def clear_reconciliation(self) -> None:
         """Empty the reconciliation tables, before they are written again from the claims."""
@@ -601,6 +581,112 @@ class Store:
             finally:
                 self.con.unregister("_frame")
 
+    # Issue 18: an ingest whose memory does not grow with the store. It commits its rows
+    # every few thousand documents (`commit_point`) and rebuilds the reconciliation of the
+    # metrics it touched, a part of a metric's claims at a time.
+
+    def commit_point(self) -> None:
+        """Inside `transaction`: make what was written so far durable and go on in a new
+        transaction (DuckDB holds a transaction's rows and index entries in memory until it
+        commits). A later failure rolls back only what follows."""
+        self.con.execute("COMMIT")
+        self.con.execute("BEGIN TRANSACTION")
+
+    def mark_reconciliation_stale(self, stale: bool = True) -> None:
+        """Record (or clear) that claims were committed whose reconciliation is not yet
+        rebuilt: an ingest stopped between its commits leaves the mark, and the next
+        ingest or `metrics reconcile` rebuilds everything."""
+        if stale:
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('reconciliation_stale', 'true')")
+        else:
+            self.con.execute("DELETE FROM meta WHERE key = 'reconciliation_stale'")
+
+    def reconciliation_stale(self) -> bool:
+        """An ingest committed claims and stopped before it rebuilt their reconciliation."""
+        if not self._has_table("meta"):
+            return False
+        rows = self.con.execute("SELECT 1 FROM meta WHERE key = 'reconciliation_stale'").fetchall()
+        return bool(rows)
+
+    def metrics_of_sources(self, source_ids: list[str]) -> set[str]:
+        """The metrics the stored claims of `source_ids` belong to."""
+        if not source_ids:
+            return set()
+        rows = self.con.execute(
+            "SELECT DISTINCT metric FROM claims WHERE source_id IN ?", [source_ids]
+        ).fetchall()
+        return {metric for (metric,) in rows}
+
+    def delete_reconciliation(self, metrics: list[str]) -> None:
+        """Drop the reconciliation rows of `metrics` (their trail through their points),
+        before they are written again from the claims."""
+        self.con.execute(
+            "DELETE FROM resolution_trail WHERE point_id IN "
+            "(SELECT point_id FROM recon_resolved WHERE metric IN ?)",
+            [metrics],
+        )
+        for table in _RECONCILE_TABLES:
+            if table != "resolution_trail":
+                self.con.execute(f"DELETE FROM {table} WHERE metric IN ?", [metrics])
+
+    def point_groups(self, metrics: list[str]) -> list[tuple[int, int]]:
+        """`(group, claims)` for the claims of `metrics` grouped by entity, period and
+        unit (`group` is a hash of the three), the units `claims_of_part` reads."""
+        return self.con.execute(
+            f"SELECT {_POINT_GROUP.format(c='')} AS grp, count(*) FROM claims "
+            "WHERE metric IN ? GROUP BY grp ORDER BY grp",
+            [metrics],
+        ).fetchall()
+
+    def claims_of_part(
+        self, metrics: list[str], groups: list[int] | None = None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(claims of `metrics`, the sources they came from), with only the columns
+        reconciliation reads, in stored order (`row`: their place in it).
+
+        `groups` (from `point_groups`; None: all) narrows them to some entity, period and
+        unit groups: a part of the claims that splits no point nor a document's figures of
+        one entity, period and unit (plausibility compares a level with its per-head figure
+        among those). Excluded claims are left out.
+        """
+        where, params = self._part(metrics, groups)
+        claims = self.con.execute(
+            f"SELECT rowid AS row, * EXCLUDE (char_end, extractor) FROM claims c WHERE {where} "
+            "ORDER BY rowid",
+            params,
+        ).df()
+        sources = self.con.execute(
+            "SELECT source_id, publisher, published, url FROM sources WHERE source_id IN "
+            f"(SELECT source_id FROM claims c WHERE {where})",
+            params,
+        ).df()
+        return claims, sources
+
+    def origin_rows(self, metrics: list[str], groups: list[int] | None = None) -> pd.DataFrame:
+        """Who states each distinct quote of the claims `claims_of_part` reads: `metric`,
+        `originator` (None where the claim names none), `publisher`, `source_id` (only
+        where the claim names no originator and the publisher no letter or digit: such a
+        source may be its own origin) and `quote`."""
+        where, params = self._part(metrics, groups)
+        return self.con.execute(
+            "SELECT DISTINCT c.metric, c.originator, s.publisher, CASE WHEN c.originator IS NULL "
+            "AND NOT regexp_matches(coalesce(s.publisher, ''), '[[:alnum:]]') "
+            "THEN c.source_id END AS source_id, c.quote "
+            f"FROM claims c LEFT JOIN sources s USING (source_id) WHERE {where}",
+            params,
+        ).df()
+
+    def _part(self, metrics: list[str], groups: list[int] | None) -> tuple[str, dict[str, object]]:
+        """The WHERE clause (on `claims c`) and parameters of a part of the claims."""
+        where = "c.metric IN $metrics"
+        params: dict[str, object] = {"metrics": metrics}
+        if groups is not None:
+            where += f" AND {_POINT_GROUP.format(c='c.')} IN $groups"
+            params["groups"] = groups
+        if self._has_table("exclusions"):
+            where += " AND c.claim_id NOT IN (SELECT claim_id FROM exclusions)"
+        return where, params
+
 
 @dataclass(frozen=True)
 class QueryResult:
@@ -614,6 +700,10 @@ class QueryResult:
         """How many rows were left out of `frame` (None: some, not counted)."""
         return None if self.total is None else self.total - len(self.frame)
 
+
+_POINT_GROUP = "CAST(hash({c}entity, {c}period, {c}unit) >> 1 AS BIGINT)"
+"""A claim's entity, period and unit as a number (a BIGINT, which parameters carry
+exactly); two groups that share one are read together, which splits nothing."""
 
 _COUNT_VECTORS = 64  # vectors of 2,048 rows fetched at a time while counting cut rows
 
@@ -744,6 +834,21 @@ _LOCK_PID = re.compile(r"\bPID (?P<pid>\d+)\b")
 _LOCK_RETRY = 0.2  # seconds between attempts while waiting for a lock
 
 
+WRITER_MEMORY = "128MB"
+"""DuckDB's memory for the connection that writes a database file (DuckDB's default is 80 %
+of the machine's): past it DuckDB drops cached blocks of the file and spills to temporary
+files, so an ingest's memory stays flat however large the file grows. Measured on 100,000
+documents (benchmarks/README.md): no slower than unbounded. Readers and in-memory stores
+keep DuckDB's default."""
+
+
+def _settings(path: str, read_only: bool) -> dict[str, str | bool | int | float | list[str]]:
+    """The connection's settings: the `SANDBOX`, and `WRITER_MEMORY` for a file's writer."""
+    if read_only or path == ":memory:":
+        return SANDBOX
+    return {**SANDBOX, "memory_limit": WRITER_MEMORY}
+
+
 def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     """DuckDB lets one process write a file, or many read it: wait up to `wait` seconds."""
     if not wait >= 0:  # NaN too: it would never time out
@@ -752,7 +857,7 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
     deadline = started + wait
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only, config=SANDBOX)
+            return duckdb.connect(path, read_only=read_only, config=_settings(path, read_only))
         except duckdb.Error as exc:
             message = str(exc)
             if _LOCK_CONFLICT.search(message) is None:

@@ -41,13 +41,22 @@ whose claims disagree or mix statuses go through the cascade row by row
 
 from metrics.reconcile.cascade import RESOLVED_COLUMNS, TRAIL_COLUMNS, resolve, resolve_point
 from metrics.reconcile.forecasts import FORECAST_ERROR_COLUMNS, forecast_errors
-from metrics.reconcile.frames import POINT_KEY, prepare, records, with_dates
+from metrics.reconcile.frames import POINT_KEY, origins, prepare, records, with_dates
 from metrics.reconcile.implied import IMPLIED_COLUMNS, fill_gaps, implied_values
 from metrics.reconcile.intervals import claim_interval, overlaps
-from metrics.reconcile.origins import originator
+from metrics.reconcile.origins import (
+    OriginLinks,
+    OriginRoots,
+    origin_roots,
+    originator,
+    quote_words,
+)
 from metrics.reconcile.reconciliation import (
+    PointTables,
     Reconciliation,
     reconcile,
+    reconcile_points,
+    reconcile_series,
     summarize,
     summary_counts,
 )
@@ -62,16 +71,24 @@ __all__ = [
     "TARGET_COLUMNS",
     "TARGET_HISTORY_COLUMNS",
     "TRAIL_COLUMNS",
+    "OriginLinks",
+    "OriginRoots",
+    "PointTables",
     "Reconciliation",
     "Settings",
     "claim_interval",
     "fill_gaps",
     "forecast_errors",
     "implied_values",
+    "origin_roots",
     "originator",
+    "origins",
     "overlaps",
     "prepare",
+    "quote_words",
     "reconcile",
+    "reconcile_points",
+    "reconcile_series",
     "records",
     "resolve",
     "resolve_point",

@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from metrics.reconcile.intervals import claim_interval
-from metrics.reconcile.origins import independent_origins, originator
+from metrics.reconcile.origins import OriginRoots, independent_origins, originator
 from metrics.reconcile.plausibility import implausible_reasons
 from metrics.vocab import Status
 
@@ -38,11 +38,14 @@ _SOURCE_FIELDS = ["publisher", "published", "url"]
 _INTERVAL_INPUTS = ["value", "value_text", "qualifier"]
 
 
-def prepare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def prepare(
+    claims: pd.DataFrame, sources: pd.DataFrame, roots: OriginRoots | None = None
+) -> pd.DataFrame:
     """Claims with their source's provenance, interval, originator and point key.
 
     Intervals and originators are computed once per distinct input (news repeats the
-    same few figures and outlets), then joined back to the claims.
+    same few figures and outlets), then joined back to the claims. `roots`: the origins
+    linked across every claim of these metrics, when `claims` are only some of them.
     """
     provenance = with_dates(sources[["source_id", *_SOURCE_FIELDS]], "published")
     frame = as_objects(with_dates(claims, "period_start", "period_end")).merge(
@@ -57,19 +60,26 @@ def prepare(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     bounds["high"] = [i[1] for i in intervals]
     located = frame[_INTERVAL_INPUTS].merge(bounds, on=_INTERVAL_INPUTS, how="left")
     frame = frame.assign(low=located["low"].to_numpy(), high=located["high"].to_numpy())
+    frame["origin"], frame["originator"] = origins(frame)
+    frame["origin_group"] = independent_origins(frame, roots)
+    frame["kind"] = np.where(frame["status"] == Status.TARGET, "target", "estimate").astype(object)
+    frame["point_id"] = point_ids(frame)
+    frame["implausible"] = implausible_reasons(frame)
+    return frame
+
+
+def origins(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(origin, originator) per claim of a frame with `originator` (None where unstated),
+    `publisher` and `source_id`: the comparable key of who a figure comes from, and the
+    name shown for it."""
     names = {p: originator(p) for p in frame["publisher"].dropna().unique()}
     stated = frame["originator"]
     keys = {n: n.lower() for n in stated.dropna().unique()}  # "ADB" and "adb" are one
     origin = stated.map(keys).where(stated.notna(), frame["publisher"].map(names))
     fallback = "source:" + frame["source_id"].astype(str)  # a publisher-less source is its own
-    frame["origin"] = origin.where(origin.notna(), fallback).astype(object)
+    origin = origin.where(origin.notna(), fallback).astype(object)
     shown = stated.where(stated.notna(), frame["publisher"])
-    frame["originator"] = shown.where(shown.notna(), frame["origin"]).astype(object)
-    frame["origin_group"] = independent_origins(frame)
-    frame["kind"] = np.where(frame["status"] == Status.TARGET, "target", "estimate").astype(object)
-    frame["point_id"] = point_ids(frame)
-    frame["implausible"] = implausible_reasons(frame)
-    return frame
+    return origin, shown.where(shown.notna(), origin).astype(object)
 
 
 def _fill_optional_columns(frame: pd.DataFrame) -> None:

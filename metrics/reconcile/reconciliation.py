@@ -11,7 +11,8 @@ from metrics.reconcile.cascade import resolve
 from metrics.reconcile.forecasts import forecast_errors
 from metrics.reconcile.frames import prepare
 from metrics.reconcile.implied import fill_gaps, implied_values
-from metrics.reconcile.targets import target_history
+from metrics.reconcile.origins import OriginRoots
+from metrics.reconcile.targets import STATEMENT_COLUMNS, target_history
 from metrics.reconcile.verdicts import undated, verdict_counts
 from metrics.vocab import Status
 
@@ -35,23 +36,53 @@ def reconcile(claims: pd.DataFrame, sources: pd.DataFrame) -> Reconciliation:
     Every step combines claims of one metric only, so running it metric by metric and
     concatenating the tables gives the same rows (the store may, to bound memory).
     """
-    prepared = prepare(claims, sources)
+    return reconcile_series(reconcile_points(claims, sources))
+
+
+@dataclass(frozen=True)
+class PointTables:
+    """What the claims of some points give on their own: the points resolved (before
+    implied values fill the gaps between them), the trail, forecast errors, undated
+    claims, and the stated targets the series step needs."""
+
+    resolved: pd.DataFrame
+    trail: pd.DataFrame
+    forecast_errors: pd.DataFrame
+    undated: pd.DataFrame
+    stated_targets: pd.DataFrame
+
+
+def reconcile_points(
+    claims: pd.DataFrame, sources: pd.DataFrame, roots: OriginRoots | None = None
+) -> PointTables:
+    """The steps that read the claims of one point at a time (and a document's claims
+    of one entity, period and unit, for plausibility): claims may be given a part at a
+    time as long as no point, nor such a group, is split, with `roots` the origins linked
+    across all of their metrics' claims (`origin_roots`)."""
+    prepared = prepare(claims, sources, roots)
     resolved, trail = resolve(prepared)  # leaves the undated claims out
     errors = forecast_errors(prepared, resolved, trail)
     without_period = undated(prepared)
-    stated_targets = prepared[prepared["status"] == Status.TARGET]
-    del prepared  # the largest frame; what follows needs only its targets
-    implied = implied_values(resolved)
-    series = fill_gaps(resolved, implied)
-    history, targets = target_history(stated_targets, series)
+    stated = prepared.loc[prepared["status"] == Status.TARGET]
+    stated_targets = stated.filter(items=[*STATEMENT_COLUMNS, "row"])  # row: a store's order
+    return PointTables(resolved, trail, errors, without_period, stated_targets)
+
+
+def reconcile_series(points: PointTables) -> Reconciliation:
+    """The steps that read a metric's points together (implied values, gaps, targets):
+    `points` must hold the resolved points and stated targets of all of its claims (its
+    other tables are passed on as they are)."""
+    implied = implied_values(points.resolved)
+    series = fill_gaps(points.resolved, implied)
+    history, targets = target_history(points.stated_targets, series)
     return Reconciliation(
         resolved=series,
-        trail=trail,
+        trail=points.trail,
         implied=implied,
-        forecast_errors=errors,
+        forecast_errors=points.forecast_errors,
         target_history=history,
         targets=targets,
-        undated=without_period,
+        undated=points.undated,
     )
 
 

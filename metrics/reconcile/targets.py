@@ -29,6 +29,14 @@ TARGET_COLUMNS = [
     "progress_pct", "required_growth_pct", "recent_growth_pct", "outlook",
 ]  # fmt: skip
 
+STATEMENT_COLUMNS = [
+    "claim_id", "source_id", "metric", "entity", "measure", "unit", "scope", "status",
+    "period", "period_end", "base_period", "published", "publisher", "quote", "value",
+    "value_text", "low", "high", "char_start",
+]  # fmt: skip
+"""What `target_history` reads of a stated target (a store keeps a metric's targets
+while it reconciles the metric's points a part at a time)."""
+
 
 @dataclass
 class _Chain:

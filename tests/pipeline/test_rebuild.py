@@ -1,0 +1,258 @@
+"""Issue 18: a reconciliation rebuilt a part at a time, and an ingest that commits in steps.
+
+Every way the store rebuilds the reconciliation (in one batch, a few metrics at a time, a
+metric cut into parts of its points, only the metrics a batch touched) must give the rows a
+whole rebuild gives; a large ingest, which commits every `COMMIT_DOCUMENTS` documents, must
+end where a one-transaction ingest ends, and one that fails between its commits must leave
+whole documents, no reconciliation of a missing claim, and a mark that makes the next
+ingest rebuild everything.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+import duckdb
+import pandas as pd
+import pytest
+
+from metrics import pipeline
+from metrics.pipeline import ingest, reconcile_store
+from metrics.run import shards
+from metrics.store import Store, StoreError
+
+TABLES = ["recon_resolved", "resolution_trail", "recon_implied", "recon_forecast_errors",
+          "recon_target_history", "recon_targets", "recon_undated"]  # fmt: skip
+DOCUMENTS = 120
+"""Synthetic articles: enough for metrics of a few hundred claims, points of many."""
+
+
+def contents(store: Store) -> dict[str, pd.DataFrame]:
+    """Claims, sources (without the time of the ingest) and every reconciliation table,
+    in an order that does not depend on how they were written."""
+    tables = {t: f"SELECT * FROM {t}" for t in TABLES}
+    tables["claims"] = "SELECT * FROM claims"
+    tables["sources"] = "SELECT * EXCLUDE (ingested_at) FROM sources"
+    return {
+        name: store.query(f"{sql} ORDER BY ALL").reset_index(drop=True)
+        for name, sql in tables.items()
+    }
+
+
+def assert_same(found: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]) -> None:
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(found[name], frame, obj=name)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory, article_generator: ModuleType) -> Path:
+    folder = tmp_path_factory.mktemp("synthetic") / "news"
+    article_generator.write_corpus(folder, DOCUMENTS, seed=18)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def whole(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """The corpus ingested in one transaction and reconciled in one batch."""
+    with Store(tmp_path_factory.mktemp("whole") / "m.duckdb") as store:
+        ingest(store, [corpus])
+        reconcile_store(store, batch_claims=10**9)
+        found = contents(store)
+    assert len(found["recon_resolved"]) > 100 and len(found["recon_undated"]) > 0
+    assert len(found["recon_target_history"]) > 0 and len(found["recon_implied"]) > 0
+    return found
+
+
+@pytest.fixture
+def many_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shards of 10 files and a commit every 20 documents, so a small corpus commits often."""
+    monkeypatch.setattr(shards, "MAX_SHARD", 10)
+    monkeypatch.setattr(pipeline, "COMMIT_DOCUMENTS", 20)
+
+
+@pytest.mark.parametrize(
+    "batch_claims",
+    [
+        pytest.param(10**9, id="one-batch"),
+        pytest.param(400, id="metrics-together-up-to-400-claims"),
+        pytest.param(60, id="large-metrics-in-parts"),
+        pytest.param(5, id="every-metric-in-many-parts"),
+    ],
+)
+def test_every_batching_gives_the_whole_rebuild(
+    corpus: Path, whole: dict[str, pd.DataFrame], batch_claims: int
+) -> None:
+    with Store(":memory:") as store:
+        ingest(store, [corpus])
+        reconcile_store(store, batch_claims=batch_claims)
+        assert_same(contents(store), whole)
+        assert not store.reconciliation_stale()
+
+
+def _halves(corpus: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The corpus as two folders, the second to be ingested after the first."""
+    files = sorted(corpus.rglob("*.md"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    for n, file in enumerate(files):
+        target = (first if n % 2 else second) / file.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, target)
+    return first, second
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param("new-documents", id="new-documents"),
+        pytest.param("changed-document", id="a-changed-document-replaced"),
+        pytest.param("emptied-document", id="a-document-now-without-claims"),
+    ],
+)
+def test_rebuilding_the_touched_metrics_gives_the_whole_rebuild(
+    corpus: Path, tmp_path: Path, change: str
+) -> None:
+    """A second batch rebuilds only the metrics its documents had or have claims of; the
+    other metrics' rows stay as the first batch left them, and all equal a whole rebuild."""
+    first, second = _halves(corpus, tmp_path)
+    with Store(tmp_path / "m.duckdb") as store:
+        ingest(store, [first, second])
+        victim = sorted(first.rglob("*.md"))[0]
+        if change == "changed-document":
+            victim.write_text(sorted(second.rglob("*.md"))[0].read_text() + "\nMore.\n")
+        elif change == "emptied-document":
+            victim.write_text("The ministers met.\n")
+        else:
+            extra = tmp_path / "extra"
+            shutil.copytree(first, extra)
+            for file in extra.rglob("*.md"):
+                file.write_text(file.read_text().replace("2024", "2019"))
+        rebuilt = pipeline._rebuild
+        touched: list[set[str] | None] = []
+
+        def spy(store: Store, *args: object, metrics: set[str] | None = None, **kw: object) -> None:
+            touched.append(metrics)
+            rebuilt(store, *args, metrics=metrics, **kw)  # type: ignore[arg-type]
+
+        pipeline._rebuild = spy  # type: ignore[assignment]
+        try:
+            ingest(store, [first, second] + ([tmp_path / "extra"] if change == "new-documents" else []))
+        finally:
+            pipeline._rebuild = rebuilt  # type: ignore[assignment]
+        every = {metric for metric, _ in store.claims_per_metric()}
+        assert touched and touched[0] is not None and 0 < len(touched[0]) < len(every)
+        incremental = contents(store)
+        reconcile_store(store, batch_claims=10**9)
+        assert_same(incremental, contents(store))
+
+
+def test_committing_every_few_documents_ends_as_one_transaction(
+    corpus: Path, tmp_path: Path, whole: dict[str, pd.DataFrame], many_shards: None
+) -> None:
+    commits = []
+    with Store(tmp_path / "m.duckdb") as store:
+        real = store.commit_point
+
+        def counted() -> None:
+            commits.append(1)
+            real()
+
+        store.commit_point = counted  # type: ignore[method-assign]
+        summary = ingest(store, [corpus])
+        assert summary.documents == DOCUMENTS and summary.failed == []
+        assert len(commits) >= DOCUMENTS // 20
+        assert_same(contents(store), whole)
+        assert not store.reconciliation_stale()
+
+
+def test_a_failure_between_commits_leaves_whole_documents_and_a_rebuild_to_do(
+    corpus: Path,
+    tmp_path: Path,
+    whole: dict[str, pd.DataFrame],
+    many_shards: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = tmp_path / "m.duckdb"
+    write = Store.write
+    calls = []
+
+    def full_on_the_fifth(self: Store, *args: object, **kwargs: object) -> None:
+        calls.append(1)
+        if len(calls) == 5:
+            raise duckdb.IOException("Could not write file: No space left on device")
+        write(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "write", full_on_the_fifth)
+    with Store(db) as store, pytest.raises(StoreError) as failure:
+        ingest(store, [corpus])
+    assert str(failure.value) == (
+        "the write failed after 40 new documents were stored (the next ingest stores the "
+        "rest and reconciles them): Could not write file: No space left on device"
+    )
+    monkeypatch.setattr(Store, "write", write)
+    with Store(db) as store:
+        found = contents(store)
+        assert store.reconciliation_stale()
+        assert len(found["sources"]) == 40
+        for table in ("claims", "sources"):  # every stored document is whole
+            kept = whole[table].merge(found["sources"][["source_id"]], on="source_id")
+            pd.testing.assert_frame_equal(found[table], kept, obj=table)
+        judged = set(found["resolution_trail"]["claim_id"])
+        assert judged <= set(found["claims"]["claim_id"])
+        summary = ingest(store, [corpus])
+        assert (summary.documents, summary.skipped) == (DOCUMENTS - 40, 40)
+        assert_same(contents(store), whole)
+        assert not store.reconciliation_stale()
+
+
+def test_a_stale_mark_alone_makes_the_next_ingest_rebuild_everything(
+    corpus: Path, tmp_path: Path, whole: dict[str, pd.DataFrame]
+) -> None:
+    with Store(tmp_path / "m.duckdb") as store:
+        ingest(store, [corpus])
+        store.transaction(lambda: store.con.execute("DELETE FROM recon_targets"))
+        store.transaction(store.mark_reconciliation_stale)
+        assert ingest(store, [corpus]).documents == 0  # nothing new, yet a rebuild
+        assert_same(contents(store), whole)
+        assert not store.reconciliation_stale()
+
+
+@pytest.mark.parametrize("batch_claims", [pytest.param(1, id="a-batch-per-claim"), 10**9])
+def test_a_level_and_its_per_head_figure_are_reconciled_together(
+    stored_real: Callable[[dict[str, str]], Store], batch_claims: int
+) -> None:
+    """Plausibility reads GDP beside GDP per capita: batches of one metric must not part
+    them (the population they imply is 7 times Uzbekistan's)."""
+    store = stored_real({
+        "a.md": "---\npublished: 2024-03-15\npublisher: Trend\n---\n"
+                "Uzbekistan's GDP reached $623.5 billion in 2023, or $2,338 per capita.",
+        "b.md": "---\npublished: 2024-04-02\npublisher: Kun.uz\n---\n"
+                "Uzbekistan's GDP per capita was $2,340 in 2023.",
+    })  # fmt: skip
+    reconcile_store(store, batch_claims=batch_claims)
+    gdp = store.view("resolved", metric="gdp")
+    assert gdp["state"].tolist() == ["implausible"]
+    assert store.view("implausible")["metric"].tolist() == ["gdp"]
+
+
+@pytest.fixture
+def stored_real(
+    tmp_path: Path, write: Callable[[str, str], Path]
+) -> Iterator[Callable[[dict[str, str]], Store]]:
+    """`stored_real({"a.md": text})`: an open store holding those articles, ingested with
+    the real extractor."""
+    opened: list[Store] = []
+
+    def _stored(articles: dict[str, str]) -> Store:
+        for name, text in articles.items():
+            write(f"docs/{name}", text)
+        store = Store(tmp_path / "real.duckdb")
+        opened.append(store)
+        ingest(store, [tmp_path / "docs"])
+        return store
+
+    yield _stored
+    for store in opened:
+        store.close()
