@@ -151,9 +151,10 @@ def screen(
             settled.append(Outcome(str(file), path, "failed", message))
             continue
         try:
-            size, sidecar_size = file.stat().st_size, _sidecar_size(file)
+            sidecar = sidecar_of(file)  # read with the file, so held to the same limit
+            size, sidecar_size = file.stat().st_size, sidecar.stat().st_size if sidecar else 0
             too_large = max(size, sidecar_size) > ceiling
-            sha = "" if too_large else content_hash(file)  # a refused file is never read
+            sha = "" if too_large else content_hash(file, sidecar)  # a refused file is never read
         except OSError:
             todo.append((file, root))  # load_document will say what is wrong with it
             continue
@@ -174,13 +175,6 @@ def screen(
             first_with.setdefault(sha, path)
             todo.append((file, root))
     return todo, settled
-
-
-def _sidecar_size(file: Path) -> int:
-    """The size of `file`'s sidecar (0 without one): it is read with the file, so it is
-    held to the same limit."""
-    sidecar = sidecar_of(file)
-    return sidecar.stat().st_size if sidecar else 0
 
 
 def load_results(

@@ -26,6 +26,7 @@ from metrics.read.walk import (
     content_hash,
     document_path,
     folder_sources,
+    links_below,
     read_bytes,
     read_sidecar,
     sha256,
@@ -145,8 +146,14 @@ def iter_source_files(paths: Iterable[Path | str]) -> list[tuple[Path, Path]]:
             files, root = folder_sources(path, FORMATS), path
         else:
             files, root = iter([path]), path.parent
+        real_root = Path(os.path.realpath(root))
         for file in files:
-            key = Path(os.path.realpath(file))  # never raises: a symlink loop fails when read
+            # never raises: a symlink loop fails when read
+            key = (
+                Path(os.path.realpath(file))
+                if links_below(file, root)
+                else real_root / file.relative_to(root)
+            )
             if key not in seen:
                 seen.add(key)
                 found.append((file, root))

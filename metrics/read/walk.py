@@ -43,14 +43,16 @@ def document_path(path: Path, root: Path | None = None) -> str:
     return (path.relative_to(root) if root is not None else path).as_posix()
 
 
-def content_hash(path: Path) -> str:
+def content_hash(path: Path, sidecar: Path | bool | None = True) -> str:
     """The `content_sha256` `load_document` would give, from the bytes alone.
 
-    Re-ingesting an unchanged folder compares this and skips the parsing. Raises `OSError`
+    Re-ingesting an unchanged folder compares this and skips the parsing. `sidecar`: the
+    file's sidecar (or None) when the caller has looked for it already. Raises `OSError`
     when the file cannot be read (`load_document` then says why).
     """
-    sidecar = sidecar_of(path)
-    return sha256(path.read_bytes(), sidecar.read_bytes() if sidecar else b"")
+    if sidecar is True:
+        sidecar = sidecar_of(path)
+    return sha256(path.read_bytes(), sidecar.read_bytes() if isinstance(sidecar, Path) else b"")
 
 
 def sidecar_of(path: Path) -> Path | None:
@@ -69,8 +71,29 @@ def sidecar_of(path: Path) -> Path | None:
 def outside_root(file: Path, root: Path) -> str | None:
     """Where `file` really is, when a symlink (the file, or a folder on its way) leads out
     of `root`, the folder being ingested; None when it stays inside."""
+    if not links_below(file, root):
+        return None  # nothing on the way can lead out: `realpath` would stat every folder
     real = Path(os.path.realpath(file))
     return None if real.is_relative_to(os.path.realpath(root)) else str(real)
+
+
+def links_below(file: Path, root: Path) -> bool:
+    """Whether `file`, or a folder between `root` and it, is a symlink (True, too, when
+    `file` is not written under `root`: then only `realpath` can tell)."""
+    folder = os.fspath(root)
+    prefix = "" if folder in ("", ".") else folder.rstrip(os.sep) + os.sep
+    written = os.fspath(file)
+    if not written.startswith(prefix) or os.path.isabs(written) != os.path.isabs(folder):
+        return True
+    parts = written[len(prefix) :].split(os.sep)
+    if ".." in parts:
+        return True
+    path = prefix.rstrip(os.sep) if prefix else ""
+    for part in parts:
+        path = os.path.join(path, part) if path else part
+        if os.path.islink(path):
+            return True
+    return False
 
 
 def sha256(raw: bytes, sidecar_raw: bytes) -> str:
