@@ -551,9 +551,7 @@ def resolved(
     \b
         metrics resolved --metric titr_cargo_volume --entity TITR
     """
-    from metrics.store import Store
-
-    with Store(db, read_only=True, wait=wait) as store:
+    with _reading(db, wait) as store:
         frame = store.view("resolved", metric=metric, entity=entity, period=period, state=state)
         if frame.empty:
             _check_filters(store, metric=metric, entity=entity)
@@ -574,9 +572,7 @@ def conflicts(metric: str | None, entity: str | None, fmt: str, db: Path, wait: 
     \b
         metrics conflicts --format csv > conflicts.csv
     """
-    from metrics.store import Store
-
-    with Store(db, read_only=True, wait=wait) as store:
+    with _reading(db, wait) as store:
         frame = store.view("conflicts", metric=metric, entity=entity)
         if frame.empty:
             _check_filters(store, metric=metric, entity=entity)
@@ -607,9 +603,7 @@ def report(out: Path, title: str, metrics: tuple[str, ...], db: Path, wait: floa
     import duckdb
 
     from metrics.report import write_report
-    from metrics.store import Store
-
-    with Store(db, read_only=True, wait=wait) as store:
+    with _reading(db, wait) as store:
         stored: set[str] | None = None
         # a file from before the claims table existed: write_report says what to do
         with contextlib.suppress(duckdb.CatalogException):
@@ -716,10 +710,8 @@ def sql(query: str, fmt: str, timeout: float, max_rows: int, db: Path, wait: flo
         metrics sql "SELECT s.path, c.metric, c.value, c.unit
                      FROM claims c JOIN sources s USING (source_id)"
     """
-    from metrics.store import Store
-
     cap = max_rows if fmt == "table" and max_rows else None
-    with Store(db, read_only=True, wait=wait) as store:
+    with _reading(db, wait) as store:
         result = store.query_rows(query, timeout=timeout, max_rows=cap)
     _echo_frame(result.frame, fmt)
     if result.cut != 0:
@@ -827,6 +819,25 @@ def exclude(claim_id: str, why: str | None, undo: bool, db: Path, wait: float) -
             click.echo(f"{claim_id}: excluded; reconciliation rebuilt")
 
 
+@contextlib.contextmanager
+def _reading(db: Path, wait: float) -> Iterator[Store]:
+    """The database opened read-only, with a warning when an ingest stopped between its
+    commits: its reconciled views are then out of date until the next ingest or `metrics
+    reconcile` rebuilds them."""
+    from metrics.store import Store
+
+    with Store(db, read_only=True, wait=wait) as store:
+        if store.reconciliation_stale():
+            click.echo(
+                terminal_text(
+                    f"Warning: the reconciliation in {db} is out of date (an ingest stopped "
+                    "before it finished); run `metrics reconcile` to rebuild it"
+                ),
+                err=True,
+            )
+        yield store
+
+
 def _check_filters(store: Store, *, metric: str | None, entity: str | None = None) -> None:
     """Refuse a --metric or --entity that names nothing stored and nothing in the catalog,
     suggesting the closest names, so a typo is not mistaken for "no such figures"."""
@@ -892,9 +903,7 @@ def export(fmt: str, out: Path, db: Path, wait: float) -> None:
         metrics export --format csv --out export/
         python -c "import pandas as pd; print(pd.read_parquet('export/resolved.parquet'))"
     """
-    from metrics.store import Store
-
-    with Store(db, read_only=True, wait=wait) as store:
+    with _reading(db, wait) as store:
         exported = export_tables(store, out, fmt)
     for table in exported:
         click.echo(f"{table.path}: {table.rows:,} {plural(table.rows, 'row')}")
