@@ -482,7 +482,7 @@ def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, **opti
         metrics run                       # sources/ -> metrics.duckdb -> reports/index.html
         metrics run ../shared/corpus/docs --db corpus.duckdb --out reports/corpus.html
     """
-    from metrics.reconcile import summarize
+    from metrics.reconcile import SUMMARY_COLUMNS, summarize
     from metrics.report import write_report
     from metrics.store import Store
 
@@ -494,7 +494,7 @@ def run(ctx: click.Context, paths: tuple[Path, ...], out: Path, db: Path, **opti
     summary = _ingest(db, paths or (DEFAULT_SOURCES,), **options)
     click.echo(f"{db}: {summary}")
     with Store(db, read_only=True, wait=options["wait"]) as store:  # the report only reads
-        click.echo(f"reconciled: {summarize(store.reconciliation())}")
+        click.echo(f"reconciled: {summarize(store.reconciliation(SUMMARY_COLUMNS))}")
         click.echo(f"report: {write_report(store, out)}")
     _report_failures(ctx, summary.failed)
 
@@ -513,11 +513,12 @@ def reconcile(db: Path, wait: float) -> None:
         metrics reconcile --db corpus.duckdb
     """
     from metrics import pipeline
-    from metrics.reconcile import summarize
+    from metrics.reconcile import SUMMARY_COLUMNS, summarize
     from metrics.store import Store
 
     with Store(db, wait=wait) as store:
-        click.echo(f"reconciled: {summarize(pipeline.reconcile_store(store))}")
+        recon = pipeline.reconcile_store(store, columns=SUMMARY_COLUMNS)
+        click.echo(f"reconciled: {summarize(recon)}")
 
 
 @cli.command()

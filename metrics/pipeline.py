@@ -14,7 +14,7 @@ import hashlib
 import heapq
 import math
 import sys
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -293,8 +293,13 @@ def _accepted(
     return sources, claims
 
 
-def reconcile_store(store: Store, batch_claims: int = RECONCILE_BATCH) -> Reconciliation:
-    """Rebuild the reconciliation tables from the stored claims and return them.
+def reconcile_store(
+    store: Store,
+    batch_claims: int = RECONCILE_BATCH,
+    columns: Mapping[str, Sequence[str]] | None = None,
+) -> Reconciliation:
+    """Rebuild the reconciliation tables from the stored claims and return them (only
+    `columns` of them, as `Store.reconciliation` reads them, when given).
 
     `ingest` does this itself; call it after changing the reconciliation settings or
     upgrading `metrics`, so stored claims are judged by the current rules. It commits a
@@ -308,7 +313,7 @@ def reconcile_store(store: Store, batch_claims: int = RECONCILE_BATCH) -> Reconc
         store.mark_reconciliation_stale(False)
 
     store.transaction(work)
-    return store.reconciliation()
+    return store.reconciliation(columns)
 
 
 def rebuild_reconciliation(store: Store) -> None:

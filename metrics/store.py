@@ -14,7 +14,7 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -441,11 +441,18 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"query failed: {_one_line(exc)}") from exc
 
-    def reconciliation(self) -> Reconciliation:
-        """The stored reconciliation, as the report and notebooks read it."""
+    def reconciliation(self, columns: Mapping[str, Sequence[str]] | None = None) -> Reconciliation:
+        """The stored reconciliation, as the report and notebooks read it.
+
+        `columns`: only these columns of each table (by `Reconciliation` field; a table not
+        named comes whole), for a caller that needs a few of them over many rows (the
+        counts of `reconcile.SUMMARY_COLUMNS` read a tenth of a large reconciliation)."""
+        wanted = columns or {}
         try:
             frames = {
-                field: self.con.execute(f"SELECT * FROM {table}").df()
+                field: self.con.execute(
+                    f"SELECT {', '.join(wanted[field]) if field in wanted else '*'} FROM {table}"
+                ).df()
                 for table, field in _RECONCILE_TABLES.items()
             }
         except duckdb.CatalogException as exc:

@@ -52,6 +52,7 @@ from metrics.reconcile.origins import (
     quote_words,
 )
 from metrics.reconcile.reconciliation import (
+    SUMMARY_COLUMNS,
     PointTables,
     Reconciliation,
     reconcile,
@@ -68,6 +69,7 @@ __all__ = [
     "IMPLIED_COLUMNS",
     "POINT_KEY",
     "RESOLVED_COLUMNS",
+    "SUMMARY_COLUMNS",
     "TARGET_COLUMNS",
     "TARGET_HISTORY_COLUMNS",
     "TRAIL_COLUMNS",

@@ -86,6 +86,19 @@ def reconcile_series(points: PointTables) -> Reconciliation:
     )
 
 
+SUMMARY_COLUMNS: dict[str, list[str]] = {
+    "resolved": ["state", "conflict"],
+    "trail": ["verdict", "rule"],
+    "implied": ["consistency"],
+    "forecast_errors": ["forecast_claim_id"],
+    "target_history": ["target_id"],
+    "targets": ["revisions"],
+    "undated": ["claim_id"],
+}
+"""The columns `summary_counts` reads (and the rows it counts), for
+`Store.reconciliation(columns=...)`: the counts of a million claims without their texts."""
+
+
 def summary_counts(recon: Reconciliation) -> dict[str, int]:
     """The counts of a reconciliation that the command line prints and the report's cards
     show, computed once so the two always agree."""

@@ -345,3 +345,18 @@ def test_query_takes_one_statement(store: Store) -> None:
     with pytest.raises(StoreError, match="query refused: 2 statements; give one SELECT"):
         store.query("SELECT 1; DROP TABLE claims")
     assert "claims" in store.query("SHOW TABLES")["name"].tolist()
+
+
+def test_the_summary_reads_only_its_columns_and_counts_the_same(stored) -> None:
+    from metrics.reconcile import SUMMARY_COLUMNS, summary_counts
+
+    db = stored({
+        "docs/a.txt": "Cargo reached 4500 tons in 2023.",
+        "docs/b.txt": "Cargo reached 4600 tons in 2023.",
+    })  # fmt: skip
+    with Store(db, read_only=True) as store:
+        whole, narrow = store.reconciliation(), store.reconciliation(SUMMARY_COLUMNS)
+    for field, columns in SUMMARY_COLUMNS.items():
+        assert list(getattr(narrow, field).columns) == columns
+    assert summary_counts(narrow) == summary_counts(whole)
+    assert summary_counts(whole)["resolved"] + summary_counts(whole)["disputed"] >= 1
