@@ -167,8 +167,8 @@ def _group_close(pattern: str, start: int) -> int:
 
 
 class Screen:
-    """Patterns compiled into one Hyperscan database: `occurs` tells whether any matches in
-    a text, `hits` where each does."""
+    """Patterns compiled into one Hyperscan database: `hits` tells where each may match in
+    a text (none: the text holds none of them)."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
         expressions = [relaxed(p).encode() for p in patterns]
@@ -192,17 +192,6 @@ class Screen:
             if cached:
                 _save(cached, self._database)
         self._local = threading.local()  # Hyperscan's scratch space serves one scan at a time
-
-    def occurs(self, text: str) -> bool | None:
-        """Whether some pattern may match in `text`; None when unsure (see `_scanned`)."""
-        data = _scanned(text)
-        if data is None:
-            return None
-        try:
-            self._database.scan(data, match_event_handler=_stop, scratch=self._scratch())
-        except hyperscan.ScanTerminated:
-            return True
-        return False
 
     def hits(self, text: str) -> list[tuple[int, int]] | None:
         """(pattern index, end offset in `text`) of every place a pattern may match, in
@@ -276,12 +265,6 @@ def _scanned(text: str) -> bytes | None:
     return lowered.encode("ascii")
 
 
-def _stop(pattern_id: int, start: int, end: int, flags: int, context: object) -> bool:
-    """Hyperscan's callback for `occurs`: the first hit answers, so the scan stops there
-    (a true return stops it, and the scan raises `ScanTerminated`)."""
-    return True
-
-
 def _note(pattern_id: int, start: int, end: int, flags: int, found: list[tuple[int, int]]) -> None:
     found.append((pattern_id, end))
 
@@ -306,6 +289,7 @@ class CueScreen:
         self.catalog = catalog
         self.screen = screen
         self.cues = cues  # the first len(cues) patterns of the screen, by index
+        self.covered = frozenset(id(p) for p in cues)
         # the catalog entries each cue pattern is a cue of: entries with the same cues share
         # one pattern (`re.compile` gives the same object for the same pattern)
         self.entries_of: dict[int, list[str]] = {}
@@ -318,14 +302,13 @@ class CueScreen:
         """Note on each sentence of `cut` what may match in it (`Sentence.screened`): the
         patterns with a hit ending inside it."""
         ends = [end for _, end in hits]
-        covered = frozenset(id(p) for p in self.cues)
         for s in cut:
             first = bisect_left(ends, s.start)
             last = bisect_right(ends, s.start + len(s.text))
             present = {
                 id(self.cues[index]) for index, _ in hits[first:last] if index < len(self.cues)
             }
-            s.screened = Screened(covered, present, last > first)
+            s.screened = Screened(self.covered, present, last > first)
 
 
 def catalog_screen(catalog: Catalog) -> CueScreen | None:

@@ -43,16 +43,14 @@ def document_path(path: Path, root: Path | None = None) -> str:
     return (path.relative_to(root) if root is not None else path).as_posix()
 
 
-def content_hash(path: Path, sidecar: Path | bool | None = True) -> str:
+def content_hash(path: Path, sidecar: Path | None) -> str:
     """The `content_sha256` `load_document` would give, from the bytes alone.
 
-    Re-ingesting an unchanged folder compares this and skips the parsing. `sidecar`: the
-    file's sidecar (or None) when the caller has looked for it already. Raises `OSError`
-    when the file cannot be read (`load_document` then says why).
+    Re-ingesting an unchanged folder compares this and skips the parsing. `sidecar` is
+    `sidecar_of(path)`, which the caller has looked up already. Raises `OSError` when the
+    file cannot be read (`load_document` then says why).
     """
-    if sidecar is True:
-        sidecar = sidecar_of(path)
-    return sha256(path.read_bytes(), sidecar.read_bytes() if isinstance(sidecar, Path) else b"")
+    return sha256(path.read_bytes(), sidecar.read_bytes() if sidecar else b"")
 
 
 def sidecar_of(path: Path) -> Path | None:

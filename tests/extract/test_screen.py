@@ -7,6 +7,7 @@ words, foreign letters and odd spaces, the samples and the shared corpus check t
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,12 @@ def _screen() -> Screen:
     return _cue_screen().screen
 
 
+def _occurs(screen: Screen, text: str) -> bool | None:
+    """Whether `screen` lets `text` through (None: no verdict), as `extract_claims` asks."""
+    hits = screen.hits(text)
+    return None if hits is None else bool(hits)
+
+
 def _old_verdict(text: str) -> bool:
     return may_hold_claims(sentences(text), text, load_catalog())
 
@@ -103,16 +110,16 @@ SCREEN_CASES = [
     ids=[c[0] for c in SCREEN_CASES],
 )
 def test_screen_case(text: str, verdict: bool | None) -> None:
-    assert _screen().occurs(text) is verdict
+    assert _occurs(_screen(), text) is verdict
     if verdict is False:
         assert not _old_verdict(text)
 
 
 def _never_stops_what_the_prefilter_reads(text: str) -> None:
-    """Neither the article (`Screen.occurs`) nor, in a sentence, a cue pattern that
+    """Neither the article (`Screen.hits`) nor, in a sentence, a cue pattern that
     matches there (`CueScreen.mark`)."""
     if _old_verdict(text):
-        assert _screen().occurs(text) is not False, text
+        assert _occurs(_screen(), text) is not False, text
     hits = _screen().hits(text)
     if not hits:
         return
@@ -196,9 +203,9 @@ def test_no_screen_when_hyperscan_refuses_a_pattern() -> None:
 
 def test_threads_each_scan_with_their_own_scratch() -> None:
     texts = [text for _, text, _ in SCREEN_CASES] * 20
-    alone = [_screen().occurs(text) for text in texts]
+    alone = [_occurs(_screen(), text) for text in texts]
     with ThreadPoolExecutor(4) as pool:
-        assert list(pool.map(_screen().occurs, texts)) == alone
+        assert list(pool.map(partial(_occurs, _screen()), texts)) == alone
 
 
 def test_a_compiled_screen_is_kept_and_loaded(
@@ -214,7 +221,7 @@ def test_a_compiled_screen_is_kept_and_loaded(
     monkeypatch.setattr(screen_module.hyperscan, "Database", no_compiling)
     second = Screen([r"\bcargo\b", r"\bwagons\b"])
     for text in ("Cargo rose.", "Some 300 wagons.", "The team won 3-1."):
-        assert second.occurs(text) is first.occurs(text)
+        assert _occurs(second, text) is _occurs(first, text)
 
 
 @pytest.mark.parametrize("damage", ["cut_short", "not_a_database", "folder_is_a_file"])
@@ -234,8 +241,8 @@ def test_a_damaged_or_unwritable_cache_only_costs_a_compile(
         cache.rmdir()
         cache.write_text("a file where the cache folder would be")
     screen = Screen([r"\bcargo\b"])
-    assert screen.occurs("Cargo rose by 5%.") is True
-    assert screen.occurs("The team won 3-1.") is False
+    assert _occurs(screen, "Cargo rose by 5%.") is True
+    assert _occurs(screen, "The team won 3-1.") is False
 
 
 def test_no_home_means_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -244,5 +251,5 @@ def test_no_home_means_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(screen_module.os.path, "expanduser", lambda path: path)
     monkeypatch.chdir(tmp_path)
     assert screen_module.cache_dir() is None
-    assert Screen([r"\bcargo\b"]).occurs("Cargo rose by 5%.") is True
+    assert _occurs(Screen([r"\bcargo\b"]), "Cargo rose by 5%.") is True
     assert list(tmp_path.iterdir()) == []
