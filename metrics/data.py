@@ -40,6 +40,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "modal_forecast_after",
             "target_setters",
             "no_status_cue",
+            "compared_with",
             "up_to_as_direction",
             "count_subject",
             "restates_previous",

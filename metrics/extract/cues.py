@@ -144,6 +144,7 @@ class StatusCues:
     modal_after: re.Pattern[str]
     target_setter: re.Pattern[str]
     no_cue: re.Pattern[str]
+    compared_with: re.Pattern[str]  # ends right before the figure compared with
 
 
 @cache
@@ -161,6 +162,10 @@ def status_cues() -> StatusCues:
         modal_after=words("modal_forecast_after"),
         target_setter=words("target_setters"),
         no_cue=words("no_status_cue"),
+        compared_with=re.compile(
+            rf"\b(?:{_cue(data, 'compared_with')})(?:\s+(?:the|an?|{qualifier_alternation()}))*\s*\Z",
+            re.IGNORECASE,
+        ),
     )
 
 

@@ -14,6 +14,11 @@ tables; `modal_forecast`, `modal_forecast_after`, `target_setters` for prose onl
 4. A deadline ("by 2030") alone makes no target: "will reach $7bn by the end of the year"
    is what someone expects, the metric's future status like any "will".
 5. Otherwise the date decides (`rules.status_by_date`).
+6. Before all these: a figure written right after "up from", "compared with", "against"
+   (cues.yaml `compared_with`) is the one another figure is compared with; the forecast
+   or plan word before it is the other figure's, so a compared figure whose period has
+   ended is an actual figure ("is forecast to reach 5.2 Mt in 2025, up from 4.5 Mt in
+   2024").
 
 A forecast or plan word inside a comparison ("lower than expected", "as planned") is no
 cue at all (`no_status_cue`): it measures the figure against a forecast, it makes none;
@@ -57,6 +62,8 @@ def prose_status(
     period has ended cannot be forecast by a modal or set by an agreement.
     """
     c, s = prose_cues(), status_cues()
+    if s.compared_with.search(before) and has_ended(period, published):
+        return status_by_date(period, metric, published)  # rule 6
     before, after = s.no_cue.sub(" ", before), s.no_cue.sub(" ", after)
     lowered = before.lower()  # the cues are sought case-folded (`textscan.search`): faster
     if search(c.forecast, before, lowered):
