@@ -261,11 +261,11 @@ def pair_entity(
     for a, b in pairwise(sides):  # every mention: a dateline may name one side first
         if a.name != b.name and _LINKED.fullmatch(text[a.end - offset : b.start - offset]):
             return 0, pair_name(a, b, rules)  # "China's trade with Central Asia"
-    named: list[Mention] = []
-    for e in sides:
-        if all(e.name != n.name for n in named):
-            named.append(e)
-    countries = [e for e in named if e.kind == "country" and clause[0] <= e.start < clause[1]]
+    named = _first_of_each(sides)
+    # a country named again in the figure's clause is a side there too
+    countries = _first_of_each(
+        [e for e in sides if e.kind == "country" and clause[0] <= e.start < clause[1]]
+    )
     if len(countries) >= 2:
         return 0, pair_name(countries[0], countries[1], rules)
     if not named and _BOTH_SIDES.search(text):
@@ -280,6 +280,15 @@ def pair_entity(
             stated = _OTHER_SIDE_IMPLIED.search(text[: named[0].start - offset])
             return (0 if stated else 2), pair_name(named[0], partner, rules)
     return 4, None
+
+
+def _first_of_each(mentions: Sequence[Mention]) -> list[Mention]:
+    """The first mention of each name, in order."""
+    first: list[Mention] = []
+    for e in mentions:
+        if all(e.name != n.name for n in first):
+            first.append(e)
+    return first
 
 
 _LINKED = re.compile(

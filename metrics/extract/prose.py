@@ -46,6 +46,10 @@ _PASSIVE_STATUS = re.compile(
     re.IGNORECASE,
 )
 _CUE_NAMES_FIGURE = re.compile(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}")
+_OF_WHOLE = re.compile(r"\s*of\b")
+"""A share's "of": "8% of GDP" names the whole the share is of, not what the figure measures,
+which the subject before it names ("public investment ... 8% of GDP")."""
+_WHOLE = re.compile(r"\s*of\s+(?:[\w'’-]+\s+){0,5}")  # "of the combined GDP of "
 _AFTER = 1000  # distance offset of a cue written after the number
 _RESTATE_REACH = 200  # characters between a level and a rate restating it
 # Units a figure in prose can be claimed in as it is written; a bare number only when it
@@ -758,9 +762,10 @@ class ProseExtractor:
                 if listed and lists.owned_by_earlier(s.text, s.quantities, q, start):
                     continue  # "1.1 Mt of coal, 300,000 t for fertiliser": coal is not 300,000's
                 distance = q.start - end
-            elif _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start) or (
-                listed and lists.category_follows(s.text, q.end, start, adjacent=True)
-            ):
+            elif (
+                _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start)
+                and not (q.unit == Unit.PERCENT and _OF_WHOLE.match(s.text, q.end))
+            ) or (listed and lists.category_follows(s.text, q.end, start, adjacent=True)):
                 distance = -1  # "142 thousand tonnes of grain": the cue names this figure
             elif listed and lists.owned_by_later(s.text, s.quantities, q, start):
                 continue  # "of the 5.4 Mt, 2.2 Mt were oil": oil is the later figure's
@@ -814,6 +819,8 @@ class ProseExtractor:
                 return reach, pair
             kinds = kinds[1:]
         reach, name = ctx.nearest_entity(kinds, s, q.start, clause)
+        if metric.entity_is_part and reach == 0 and _OF_WHOLE.match(s.text, q.end):
+            name = self._part_named(kinds, s, q, clause) or name
         if name is None and metric.entity_required:
             return None, None
         rules = entity_rules()
@@ -830,6 +837,21 @@ class ProseExtractor:
             if sector:
                 name = f"{name} {sector}"
         return reach, name
+
+    def _part_named(
+        self, kinds: tuple[str, ...], s: Sentence, q: Quantity, clause: tuple[int, int]
+    ) -> str | None:
+        """The subject before a share whose nearest entity names its whole: in "Kazakhstan
+        accounts for 60% of the combined GDP of Central Asia" the share is Kazakhstan's.
+        None when no entity of `kinds` leads the clause or none is in the whole."""
+        at, end = s.start + q.start, s.start + q.end
+        in_clause = self.context.mentions_in(s.start + clause[0], s.start + clause[1])
+        before = [e for e in in_clause if e.kind in kinds and e.end <= at]
+        whole = any(
+            e.kind in kinds and e.start >= end and _WHOLE.fullmatch(s.text, q.end, e.start - s.start)
+            for e in in_clause
+        )
+        return before[-1].name if before and whole else None
 
     def _kind_of(self, name: str | None) -> str | None:
         known = self.catalog.entity_kinds.get(name) if name else None

@@ -44,6 +44,7 @@ class Metric:
     count_nouns: frozenset[str] = frozenset()
     entity_required: bool = False
     entity_leads_clause: bool = False  # only when its entity is named before it in its clause
+    entity_is_part: bool = False  # a share's entity is the part before it, not the whole after
     cue_keys: frozenset[str] | None = None  # see `cue_keys`
     weak_cue_keys: frozenset[str] | None = None
 
@@ -245,6 +246,7 @@ def parse_catalog(data: dict[str, Any]) -> Catalog:
             count_nouns=frozenset(spec.get("count_nouns", ())),
             entity_required=bool(spec.get("entity_required", False)),
             entity_leads_clause=bool(spec.get("entity_leads_clause", False)),
+            entity_is_part=bool(spec.get("entity_is_part", False)),
             cue_keys=cue_keys(spec["cues"]),
             weak_cue_keys=cue_keys(spec.get("weak_cues") or []),
         )
@@ -293,7 +295,7 @@ sets it, so worker processes, which inherit it, extract with the same catalog.""
 _METRIC_KEYS = frozenset({
     "meaning", "unit", "measure", "units", "cues", "weak_cues", "priority", "entity",
     "entity_kinds", "entity_label", "rate", "undated", "future", "count_nouns",
-    "entity_required", "entity_leads_clause", "metric",
+    "entity_required", "entity_leads_clause", "entity_is_part", "metric",
 })  # fmt: skip
 _NEW_METRIC_KEYS = frozenset({"meaning", "unit", "measure", "units", "cues"})
 _LIST_KEYS = frozenset({"units", "cues", "weak_cues", "entity_kinds", "count_nouns", "aliases"})

@@ -53,12 +53,9 @@ KNOWN_GAPS: dict[str, str] = {
     "ge_sectors_follow_year_of_previous_sentence": 'DIFF 11.2 pct_change: entity: exp=Georgia transport got=Georgia rose',
     "ktz_trains_january_august_times_more": 'DIFF 390 count: entity: exp=TITR got=KTZ',
     "kz_gdp_yoy_abbreviation": 'DIFF 14 pct_change: entity: exp=Kazakhstan construction got=Kazakhstan',
-    "kz_share_of_corridor_cargo": 'DIFF 80 %: metric: exp=transit_share got=titr_cargo_volume; entity: exp=Kazakhstan got=TITR',
     "rose_by_to_level_titr_2023": 'DIFF 86 pct_change: metric: exp=titr_cargo_volume got=rail_cargo_volume; entity: exp=TITR got=KTZ',
     "sme_employment_count_and_share": 'MISS 46 % None sme_employment/actual/share/exact base=None',
     "task_of_bringing_trade_no_period": 'DIFF 3000000000 USD: metric: exp=bilateral_trade got=foreign_trade_turnover',
-    "titr_kz_exports_share_accounted_for": 'DIFF 65 %: metric: exp=titr_export_volume got=titr_cargo_volume; entity: exp=Kazakhstan got=TITR',
-    "uz_share_of_regional_gdp": 'DIFF 28 %: entity: exp=Uzbekistan got=Central Asia',
 }
 
 METRICS = frozenset(
