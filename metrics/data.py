@@ -41,6 +41,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "target_setters",
             "no_status_cue",
             "compared_with",
+            "generic_goods",
             "up_to_as_direction",
             "count_subject",
             "restates_previous",

@@ -59,6 +59,7 @@ class ProseCues:
     restates_previous: re.Pattern[str]  # ", which is ": the rate is the figure before's change
     count_subject: re.Pattern[str]  # "the number of trucks ... reached": `rest` after "of"
     revision: re.Pattern[str]  # "raised its 2025 forecast": the "from" figure is a vintage
+    generic_goods: frozenset[str]  # "tonnes of cargo": names no metric after the figure
 
 
 @cache
@@ -98,6 +99,7 @@ def prose_cues() -> ProseCues:
         any_decrease_verb=re.compile(rf"\b(?:{decrease})\b", re.IGNORECASE),
         past_tense=re.compile(rf"\b(?:{_cue(data, 'past_tense')})\b", re.IGNORECASE),
         comparison_verb=re.compile(rf"\b(?:{_cue(data, 'comparison_verbs')})\b", re.IGNORECASE),
+        generic_goods=frozenset(data["generic_goods"]),
         up_to_as_direction=re.compile(
             rf"\b(?:{_cue(data, 'up_to_as_direction')})\s*\Z", re.IGNORECASE
         ),

@@ -46,6 +46,7 @@ _PASSIVE_STATUS = re.compile(
     re.IGNORECASE,
 )
 _CUE_NAMES_FIGURE = re.compile(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}")
+_OF_ONLY = re.compile(r"\s*of\s+")
 _OF_WHOLE = re.compile(r"\s*of\b")
 """A share's "of": "8% of GDP" names the whole the share is of, not what the figure measures,
 which the subject before it names ("public investment ... 8% of GDP")."""
@@ -131,6 +132,15 @@ def _qualifier(before: str, q: Quantity) -> str:
         if found and not _direction_not_bound(found, before):
             return name
     return Qualifier.APPROX if q.is_range else Qualifier.EXACT
+
+
+def _bare_goods(text: str, figure_end: int, start: int, end: int) -> bool:
+    """Whether the cue at `start:end` is a bare word for any freight right after the figure
+    ("21 million tonnes of cargo"), which says what is counted and names no metric; "of
+    transit cargo" or "of Middle Corridor cargo" still does."""
+    return text[start:end].lower() in prose_cues().generic_goods and bool(
+        _OF_ONLY.fullmatch(text, figure_end, start)
+    )
 
 
 def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> tuple[str, int]:
@@ -765,6 +775,7 @@ class ProseExtractor:
             elif (
                 _CUE_NAMES_FIGURE.fullmatch(s.text, q.end, start)
                 and not (q.unit == Unit.PERCENT and _OF_WHOLE.match(s.text, q.end))
+                and not _bare_goods(s.text, q.end, start, end)
             ) or (listed and lists.category_follows(s.text, q.end, start, adjacent=True)):
                 distance = -1  # "142 thousand tonnes of grain": the cue names this figure
             elif listed and lists.owned_by_later(s.text, s.quantities, q, start):
