@@ -42,6 +42,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "no_status_cue",
             "compared_with",
             "generic_goods",
+            "target_after",
             "up_to_as_direction",
             "count_subject",
             "restates_previous",

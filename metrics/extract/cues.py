@@ -147,6 +147,7 @@ class StatusCues:
     target_setter: re.Pattern[str]
     no_cue: re.Pattern[str]
     compared_with: re.Pattern[str]  # ends right before the figure compared with
+    target_after: re.Pattern[str]  # starts right after the figure: "3% inflation target"
 
 
 @cache
@@ -164,6 +165,10 @@ def status_cues() -> StatusCues:
         modal_after=words("modal_forecast_after"),
         target_setter=words("target_setters"),
         no_cue=words("no_status_cue"),
+        target_after=re.compile(
+            rf"\A\s*(?:(?!(?:of|the|an?|to|for|in|and|or)\b)[\w-]+\s+){{0,2}}(?:{_cue(data, 'target_after')})\b",
+            re.IGNORECASE,
+        ),
         compared_with=re.compile(
             rf"\b(?:{_cue(data, 'compared_with')})(?:\s+(?:the|an?|{qualifier_alternation()}))*\s*\Z",
             re.IGNORECASE,
