@@ -504,6 +504,25 @@ class PeriodReader:
             self._last_period[index] = found
         return self._last_period[index]
 
+    def begun_context(self, index: int, period: Period | None) -> Period | None:
+        """`period`, a context period for an actual level, unless it lies ahead: a plan's year
+        written before ("and in 2025 - 5.2 million tons. ... in the reporting period made up
+        3.9 million tons") cannot date an actual figure, the last point written before it
+        that had begun can. Rarely needed, so not cached."""
+        published = self.published
+        if period is None or published is None or period.start <= published:
+            return period
+        for earlier in range(index - 1, -1, -1):
+            sentence = self.context.sentences[earlier]
+            begun = [
+                m.period
+                for m in sentence.periods
+                if m.kind == "point" and m.period.start <= published and m.period in self._points(sentence)
+            ]
+            if begun:
+                return begun[-1]
+        return period
+
     def _points(self, s: Sentence) -> list[Period]:
         """The sentence's own periods that carry on: not the bases it compares with, not
         those of an aside or of a plan."""

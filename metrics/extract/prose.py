@@ -415,6 +415,8 @@ class ProseExtractor:
             status = self._estimate_of_carried(s, q, clause, metric, index) or status
         if period is None or year_earlier:
             period = self.dating.context_period(s, metric, status, index, measure)
+            if status == Status.ACTUAL and measure == Measure.LEVEL and not origin:
+                period = self.dating.begun_context(index, period)
             if year_earlier and period is not None:
                 period = year_before(period)
             elif (

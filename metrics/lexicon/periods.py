@@ -275,6 +275,10 @@ def _deadline(g: Groups, published: date | None) -> Period | None:
     return year_period(year) if year else None
 
 
+def _this_year(g: Groups, published: date | None) -> Period | None:
+    return year_period(published.year) if published else None
+
+
 def _year_before_last(g: Groups, published: date | None) -> Period | None:
     return year_period(published.year - 2) if published else None
 
@@ -446,11 +450,11 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     ),
     PeriodRule(
         "month_alone",  # "in March": the last March up to publication
-        r"""\b(?:in|during|for|of)\s+(?P<month>(?:january|february|march|april|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)
-            (?=[\s,.;:]|$)(?![\s,]*(?:19|20)\d\d)(?!\.?\s*(?:[-–—]|to\b|and\b))
+        rf"""\b(?:in|during|for|of)\s+(?P<month>(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|aug|sept?|oct|nov|dec)\.?)
+            (?=[\s,.;:]|$)(?![\s,]*(?:19|20)\d\d)(?!\.?\s*(?:[-–—]|to\b|and\b)\s*{_MONTH})
             (?!\s+(?:of\s+)?(?:this|last)\s+year)""",
         _month_period,
-        {"in March": "2024-03", "in October": "2023-10"},
+        {"in March": "2024-03", "in October": "2023-10", "in May": "2024-05"},
     ),
     PeriodRule(
         "month_short_year",
@@ -465,6 +469,12 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
         _deadline,
         {"by 2030": "2030", "by the end of next year": "2025"},
         kind="deadline",
+    ),
+    PeriodRule(
+        "year_end",  # the year the text is written in; a change "by year-end" is the year's
+        r"\b(?:by|until|till)\s+(?:the\s+)?(?:end\s+of\s+the\s+year|year[-\s]end)\b",
+        _this_year,
+        {"by the end of the year": "2024", "by year-end": "2024"},
     ),
     PeriodRule(
         "year_before_last",
