@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from metrics import data
@@ -69,3 +71,34 @@ def test_cue_patterns_compile() -> None:
 def test_a_bad_pattern_is_named() -> None:
     with pytest.raises(ValueError, match=r"bad pattern 'ris\(e'"):
         pattern_alternation(["rose", "ris(e"])
+
+
+def _openings(pattern: str) -> list[str]:
+    """The words a cue pattern's matches begin with, as far as its text says them plainly:
+    its literal start, each alternative of a leading group spelled out ("(?:ship|vessel)
+    calls" -> "ship calls", "vessel calls")."""
+    group = re.match(r"\(\?:([A-Za-z |]+)\)", pattern)
+    heads, rest = (group[1].split("|"), pattern[group.end() :]) if group else ([""], pattern)
+    tail = re.match(r"[A-Za-z' -]*", rest)
+    return [head + (tail[0] if tail else "") for head in heads]
+
+
+def _shadowed_cues() -> list[str]:
+    """Cues of one metric that an earlier cue of it cuts short: `re` takes the first
+    alternative that matches, so "containers?" before "container traffic" ends the cue at
+    "container", and the figure's distance to its cue is measured from the wrong end."""
+    found = []
+    for metric, spec in data.load("catalog.yaml")["metrics"].items():
+        for key in ("cues", "weak_cues"):
+            cues = spec.get(key) or []
+            for later_index, later in enumerate(cues):
+                for text in _openings(later):
+                    ends = [k for k in range(1, len(text)) if text[k - 1].isalnum() and not text[k].isalnum()]
+                    for earlier in cues[:later_index]:
+                        if any(re.fullmatch(earlier, text[:k], re.IGNORECASE) for k in ends):
+                            found.append(f"{metric} {key}: {earlier!r} before {later!r}")
+    return found
+
+
+def test_no_cue_is_cut_short_by_an_earlier_one() -> None:
+    assert _shadowed_cues() == []
