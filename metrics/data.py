@@ -43,6 +43,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "compared_with",
             "generic_goods",
             "target_after",
+            "count_verbs",
+            "other_measures",
             "up_to_as_direction",
             "count_subject",
             "restates_previous",

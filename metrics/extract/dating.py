@@ -12,7 +12,7 @@ from bisect import bisect_left
 from datetime import date
 
 from metrics.extract.context import DocumentContext, Reading
-from metrics.extract.cues import prose_cues
+from metrics.extract.cues import prose_cues, status_cues
 from metrics.extract.rules import is_span, undated_period, year_before
 from metrics.extract.scope import (
     asides,
@@ -159,6 +159,9 @@ class PeriodReader:
             base_value = self._base_value_period(s, q, earlier[-1])
             if base_value is not None:
                 return base_value, False, None
+            year_earlier = self._compared_year_earlier(s, q, earlier[-1])
+            if year_earlier is not None:
+                return year_earlier, False, None
         if own is None:
             own = self._nearest(s, q, clause, bound)
         if base is None:
@@ -401,6 +404,19 @@ class PeriodReader:
         if _OPENS_ASIDE.fullmatch(gap) and _COMPARISON_AFTER_ASIDE.match(s.text, q.end):
             return prev.base  # "by 50% (1 million tons) than a year before": the base value
         return None
+
+    def _compared_year_earlier(self, s: Sentence, q: Quantity, prev: Reading) -> Period | None:
+        """'rose to $6.1 billion in 2024, up from $5.6 billion': a level compared with the
+        year's level before it, with no period of its own, is the year before's. Only after
+        a whole year: "5.5% in October, up from 5.2%" may be September's or last October's."""
+        period = prev.period
+        if prev.measure != Measure.LEVEL or prev.q.unit != q.unit or period is None:
+            return None
+        if period != year_period(period.start.year):
+            return None
+        if not status_cues().compared_with.search(s.text, prev.q.end, q.start):
+            return None
+        return year_period(period.start.year - 1)
 
     def _past_years(
         self, past: PeriodMention, measure: str, s: Sentence, q: Quantity

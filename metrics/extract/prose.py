@@ -73,13 +73,19 @@ _SUBJECT_WORDS = 6  # "the number of China-Europe freight train trips": the noun
 
 def _counted_by_subject(text: str, q: Quantity, catalog: Catalog) -> Quantity:
     """A bare number counting no noun of its own takes the noun of "the number of X" before
-    it in its clause: "the number of cargo vehicles ... rose to exceed 26,000"."""
+    it in its clause ("the number of cargo vehicles ... rose to exceed 26,000"), or of the
+    subject of a verb right before it ("container trains crossing the country numbered
+    8,200")."""
     if q.unit != "" or (q.noun and not catalog.count_nouns.isdisjoint(q.noun.split())):
         return q
-    found = prose_cues().count_subject.search(text, 0, q.start)
-    if found is None:
+    cues = prose_cues()
+    found = cues.count_subject.search(text, 0, q.start)
+    if found is not None:
+        words = found["rest"].lower().split()[:_SUBJECT_WORDS]
+    elif (found := cues.counted_subject.search(text, 0, q.start)) is not None:
+        words = found["rest"].lower().split()[-_SUBJECT_WORDS:]
+    else:
         return q
-    words = found["rest"].lower().split()[:_SUBJECT_WORDS]
     nouns = [w for w in words if w in catalog.count_nouns]
     return replace(q, noun=nouns[0]) if nouns else q
 
@@ -290,8 +296,8 @@ class ProseExtractor:
         sentences = self.context.sentences
         for s in sentences:
             if might_hold_quantity(s.text):
-                found = lists.with_elided_units(s.text, find_quantities(s.text))
-                found = [_counted_by_subject(s.text, q, self.catalog) for q in found]
+                found = [_counted_by_subject(s.text, q, self.catalog) for q in find_quantities(s.text)]
+                found = lists.with_elided_units(s.text, found)
                 s.quantities = [q for q in found if _claimable(q, self.catalog)]
             if s.quantities:
                 s.clauses = clauses(s.text)
@@ -721,6 +727,8 @@ class ProseExtractor:
             return 0, 0  # "this indicator grew by 16.6%": the figure before's metric
         if self.pointing_back and self.previous_reading is None and self._named_before(metric):
             return 1, 0  # "Cargo on the BTK route grew. ... this figure amounted to 540,000 t"
+        if continuing and prose_cues().other_measure.search(s.text, clause[0], q.start):
+            continuing = False  # "The company's revenue rose 9.5%": not the figure before's
         if not cued:
             return (3, 0) if continuing else None
         strong = self._nearest_cue(s, q, clause, metric.cues, metric.cue_keys)
