@@ -64,6 +64,11 @@ class EntityMention:
     explicit: bool
 
 
+def _in_compound(text: str, e: EntityMention) -> bool:
+    """Whether the mention is joined by a hyphen to the word before or after it."""
+    return text[e.end : e.end + 1] == "-" or (e.start > 0 and text[e.start - 1] == "-")
+
+
 class DocumentContext:
     """What the extractor knows about a whole document while reading one sentence."""
 
@@ -136,7 +141,9 @@ class DocumentContext:
         for kind, pattern in self.catalog.anaphora.items():
             named = [e for e in filed + mentions if e.explicit and e.kind == kind]
             ends = [e.end for e in named]  # in order: the matches do not overlap
-            topic = topic_of(named, kind) if kind in topical else None
+            # a name inside a compound ("China-Europe-China trains") names a route, not the topic
+            whole = [e for e in named if not _in_compound(text, e)]
+            topic = topic_of(whole, kind) if kind in topical else None
             for m in finditer(pattern, text, lowered):
                 before = bisect_right(ends, m.start())
                 if before:
