@@ -85,7 +85,8 @@ class ReportReader:
         ((number,),) = self._run(sql, params).fetchall()
         return int(number)
 
-    def _run(self, sql: str, params: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    def _run(self, sql: str, params: dict[str, Any], *, relation: bool = False) -> Any:
+        """The result of `sql` on the connection (as a relation, for Arrow, if `relation`)."""
         narrowed = self.metrics is not None
         views = ", ".join(
             f"{table} AS NOT MATERIALIZED (SELECT rowid AS _row, * FROM main.{table}"
@@ -94,6 +95,9 @@ class ReportReader:
         )
         if narrowed:
             params["metrics"] = self.metrics
+        if relation:  # a relation runs on a connection no other result holds
+            self.con.complete()
+            return self.con.sql(f"WITH {views} {sql}", params=params)
         return self.con.execute(f"WITH {views} {sql}", params)
 
     @contextmanager
@@ -119,7 +123,11 @@ class ReportReader:
         """The cards at the top: the command line's counts (`summary_counts`, read from
         the few columns they need), and how many sources and claims they come from."""
         narrow = {
-            field: self.frame(f"SELECT {', '.join(columns)} FROM {_FIELDS[field]}")
+            field: self._run(
+                f"SELECT {', '.join(columns)} FROM {_FIELDS[field]}", {}, relation=True
+            )
+            .to_arrow_table()
+            .to_pandas(strings_to_categorical=True)  # a million verdicts in a few MB
             for field, columns in SUMMARY_COLUMNS.items()
         }
         sizes = {
