@@ -23,7 +23,7 @@ import pandas as pd
 
 from metrics.reconcile import SUMMARY_COLUMNS, Reconciliation, summary_counts
 from metrics.reconcile.frames import with_dates
-from metrics.store import Store
+from metrics.store import _RECONCILE_TABLES, Store
 
 _IN_METRICS = "metric IN $metrics"
 _TABLES = {
@@ -41,15 +41,7 @@ _TABLES = {
 }
 """Each table the report reads, and what keeps a narrowed report's rows of it."""
 
-_FIELDS = {
-    "resolved": "recon_resolved",
-    "trail": "resolution_trail",
-    "implied": "recon_implied",
-    "forecast_errors": "recon_forecast_errors",
-    "target_history": "recon_target_history",
-    "targets": "recon_targets",
-    "undated": "recon_undated",
-}
+_FIELDS = {field: table for table, field in _RECONCILE_TABLES.items()}
 """`Reconciliation` field -> the table it is stored in."""
 
 STATED = "r.period_start IS NOT NULL AND r.status IS DISTINCT FROM 'target'"
