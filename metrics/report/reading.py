@@ -51,11 +51,8 @@ SERIES_BASE = "CASE WHEN r.measure = 'growth' AND r.unit <> 'pct_change' THEN r.
 """A series' base period: growth in % over the year before forms one series whatever base
 it names; growth in other units is a series per base."""
 
-_CLAIM_ROWS = (
-    "SELECT c.* EXCLUDE (_row), s.publisher, s.published, s.url, s.title, s.path "
-    "FROM claims c JOIN sources s USING (source_id)"
-)
-"""Claims joined to their sources, as the report's rows of claims read."""
+_PROVENANCE = ["source_id", "publisher", "published", "url", "title", "path"]
+"""The columns of a claim's source that the report's rows of claims carry."""
 
 
 class ReportReader:
@@ -132,9 +129,19 @@ class ReportReader:
     def claims_of(self, claim_ids: Sequence[str]) -> pd.DataFrame:
         """The claims of `claim_ids` with their sources' provenance, in stored order."""
         rows = self.frame(
-            f"{_CLAIM_ROWS} WHERE c.claim_id IN (SELECT unnest($ids)) ORDER BY c._row",
+            "SELECT * EXCLUDE (_row) FROM claims WHERE claim_id = ANY($ids) ORDER BY _row",
             ids=_ids(claim_ids),
         )
+        return self._with_sources(rows)
+
+    def _with_sources(self, claims: pd.DataFrame) -> pd.DataFrame:
+        """`claims` with their sources' provenance, read for those sources alone (a join
+        in DuckDB would read every source)."""
+        sources = self.frame(
+            f"SELECT {', '.join(_PROVENANCE)} FROM sources WHERE source_id = ANY($ids)",
+            ids=_ids(claims["source_id"].tolist()),
+        )
+        rows = claims.merge(sources, on="source_id")  # in the claims' order
         return with_dates(rows, "period_start", "period_end", "published")
 
     def trail_of(
@@ -231,11 +238,12 @@ class ReportReader:
             return self.claims_of([])
         with self.keys(_report_figures=figures):
             rows = self.frame(
-                f"{_CLAIM_ROWS} JOIN _report_figures w ON c.metric = w.metric "
-                "AND coalesce(c.entity, '') = w.entity AND c.period = w.period "
-                "AND c.measure = w.measure AND c.unit = w.unit ORDER BY c._row"
+                "SELECT c.* EXCLUDE (_row) FROM claims c JOIN _report_figures w "
+                "ON c.metric = w.metric AND coalesce(c.entity, '') = w.entity "
+                "AND c.period = w.period AND c.measure = w.measure AND c.unit = w.unit "
+                "ORDER BY c._row"
             )
-        return with_dates(rows, "period_start", "period_end", "published")
+        return self._with_sources(rows)
 
     def of_entities(self, table: str, keys: pd.DataFrame) -> pd.DataFrame:
         """The rows of `table` whose metric and entity ('' for none), and each other column
