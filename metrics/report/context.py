@@ -226,11 +226,7 @@ def _members_of(reader: ReportReader, state: str, limit: int) -> tuple[list[dict
         "QUALIFY rank() OVER (ORDER BY r.metric, r.entity, r.period, min(c.value)) <= $limit",
         state=state, limit=limit,
     )["point_id"].tolist()  # fmt: skip
-    resolved = reader.frame(
-        "SELECT * EXCLUDE (_row) FROM recon_resolved WHERE point_id IN (SELECT unnest($ids)) "
-        "ORDER BY _row",
-        ids=first,
-    )
+    resolved = reader.resolved_of(first)
     trail = reader.trail_of(first, [state])
     recon = reader.reconciliation_of(resolved=resolved, trail=trail)
     members = point_members(recon, reader.claims_of(trail["claim_id"].tolist()), state)
@@ -259,11 +255,7 @@ def _revisions(reader: ReportReader, limit: int) -> tuple[pd.DataFrame, int]:
     )
     trail = reader.trail_of(first["point_id"].tolist(), [Verdict.SUPERSEDED])
     trail = trail[trail["claim_id"].isin(first["claim_id"])]
-    resolved = reader.frame(
-        "SELECT * EXCLUDE (_row) FROM recon_resolved WHERE point_id IN (SELECT unnest($ids)) "
-        "ORDER BY _row",
-        ids=first["point_id"].tolist(),
-    )
+    resolved = reader.resolved_of(first["point_id"].tolist())
     claims = reader.claims_of([*first["claim_id"], *first["superseded_by"].dropna()])
     rows = revision_rows(reader.reconciliation_of(trail=trail, resolved=resolved), claims)
     return rows.head(limit), total

@@ -148,14 +148,21 @@ class ReportReader:
         self, point_ids: Sequence[str], verdicts: Sequence[str] | None = None
     ) -> pd.DataFrame:
         """The trail rows of `point_ids` (of `verdicts` only, when given), in stored order."""
-        which = " AND verdict IN (SELECT unnest($verdicts))" if verdicts is not None else ""
+        which = " AND verdict = ANY($verdicts)" if verdicts is not None else ""
         params: dict[str, Any] = {"ids": _ids(point_ids)}
         if verdicts is not None:
             params["verdicts"] = list(verdicts)
         return self.frame(
             "SELECT * EXCLUDE (_row) FROM resolution_trail "
-            f"WHERE point_id IN (SELECT unnest($ids)){which} ORDER BY _row",
+            f"WHERE point_id = ANY($ids){which} ORDER BY _row",
             **params,
+        )
+
+    def resolved_of(self, point_ids: Sequence[str]) -> pd.DataFrame:
+        """The resolved points `point_ids`, in stored order."""
+        return self.frame(
+            "SELECT * EXCLUDE (_row) FROM recon_resolved WHERE point_id = ANY($ids) ORDER BY _row",
+            ids=_ids(point_ids),
         )
 
     def reconciliation_of(self, **frames: pd.DataFrame) -> Reconciliation:
