@@ -6,8 +6,9 @@ a JSON block drawn by a few lines of script, so the file works offline. Text fro
 (quotes, publishers, titles) is escaped twice over: jinja2 autoescapes the page, and the
 strings inside figures are HTML-escaped because plotly renders a subset of HTML in hovers.
 
-`charts` draws the figures, `context` gathers what the template is given (and how much of
-it one page holds), and `templates/` lays it out: `report.html.j2` fills `base.html.j2`
+`reading` asks the database for what the page shows, `charts` draws the figures, `context`
+gathers what the template is given (and how much of it one page holds), and `templates/`
+lays it out: `report.html.j2` fills `base.html.j2`
 with one partial per section.
 """
 
@@ -22,6 +23,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+import duckdb
 import jinja2
 import pandas as pd
 
@@ -29,6 +31,7 @@ from metrics.errors import MetricsError
 from metrics.reconcile import Reconciliation
 from metrics.report.charts import day, format_number
 from metrics.report.context import ReportSettings, http_only, report_context, report_settings
+from metrics.report.reading import ReportReader, frames_store
 from metrics.store import Store
 
 __all__ = [
@@ -63,21 +66,16 @@ def write_report(
     """Render the report of everything in `store` to `out` (folders are created).
 
     `metrics` narrows it to those metrics: a report of fewer series charts series that a
-    report of a large database leaves out (`max_charts`).
+    report of a large database leaves out (`max_charts`). The page is read from the
+    database as it shows it (`reading`): counts and ranges aggregated there, and only the
+    rows drawn or listed read out.
     """
     out = Path(out)
-    recon = store.reconciliation()
-    claims = store.query(
-        "SELECT c.*, s.publisher, s.published, s.url, s.title, s.path "
-        "FROM claims c JOIN sources s USING (source_id)"
-    )
-    sources = store.query(
-        "SELECT s.*, (SELECT count(*) FROM claims c WHERE c.source_id = s.source_id) "
-        "AS claims FROM sources s ORDER BY published, path"
-    )
-    if metrics is not None:
-        recon, claims, sources = _narrowed(recon, claims, sources, set(metrics))
-    page, charts = render_report(recon, claims, sources, title=title)
+    reader = ReportReader(store.con, None if metrics is None else list(metrics))
+    try:
+        page, charts = _render(reader, title=title)
+    except duckdb.CatalogException as exc:  # a file from before reconciliation existed
+        raise store._no_reconciliation(exc) from exc
     _write_whole(out, page)
     return ReportSummary(out, charts, out.stat().st_size)
 
@@ -101,31 +99,6 @@ def _write_whole(out: Path, page: str) -> None:
         raise ReportError(f"cannot write the report {out}: {exc.strerror or exc}") from exc
 
 
-def _narrowed(
-    recon: Reconciliation, claims: pd.DataFrame, sources: pd.DataFrame, metrics: set[str]
-) -> tuple[Reconciliation, pd.DataFrame, pd.DataFrame]:
-    """The reconciliation, claims and sources of `metrics` alone (sources counting only
-    their claims of those metrics)."""
-
-    def kept(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[frame["metric"].isin(metrics)]
-
-    resolved = kept(recon.resolved)
-    claims = kept(claims)
-    counts = claims["source_id"].value_counts()
-    sources = sources[sources["source_id"].isin(counts.index)]
-    recon = Reconciliation(
-        resolved=resolved,
-        trail=recon.trail[recon.trail["point_id"].isin(resolved["point_id"])],
-        implied=kept(recon.implied),
-        forecast_errors=kept(recon.forecast_errors),
-        target_history=kept(recon.target_history),
-        targets=kept(recon.targets),
-        undated=kept(recon.undated),
-    )
-    return recon, claims, sources.assign(claims=sources["source_id"].map(counts))
-
-
 def render_report(
     recon: Reconciliation,
     claims: pd.DataFrame,
@@ -134,8 +107,17 @@ def render_report(
     title: str,
     generated: datetime | None = None,
 ) -> tuple[str, int]:
-    """The report page as a string, and how many charts it holds."""
-    context = report_context(recon, claims, sources, title=title, generated=generated)
+    """The report page of frames in memory (claims joined to their sources' columns, and
+    the sources), as a string, and how many charts it holds: what `write_report` writes
+    of a store holding them."""
+    with frames_store(recon, claims, sources) as store:
+        return _render(ReportReader(store.con), title=title, generated=generated)
+
+
+def _render(
+    reader: ReportReader, *, title: str, generated: datetime | None = None
+) -> tuple[str, int]:
+    context = report_context(reader, title=title, generated=generated)
     return _template().render(**context), len(context["charts"])
 
 

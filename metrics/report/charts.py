@@ -25,9 +25,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.lexicon.catalog import load_catalog
-from metrics.reconcile import Reconciliation
-from metrics.reconcile.frames import records
-from metrics.vocab import Measure, PointState, Status, Unit
+from metrics.reconcile.frames import records, with_dates
+from metrics.report.reading import ReportReader
+from metrics.vocab import Measure, PointState, Status
 
 if TYPE_CHECKING:
     from metrics.report.context import ReportSettings
@@ -59,6 +59,7 @@ HOVER = (
 )
 SINGLE_COLUMNS = ["metric", "entity", "period", "measure", "unit", "status", "state",
                   "value_text", "publisher", "published"]  # fmt: skip
+SERIES_COLUMNS = ("metric", "entity", "measure", "unit", "base_period", "period_class")
 LEFT_OUT_COLUMNS = ["metric", "entity", "measure", "unit", "base_period", "periods", "points",
                     "claims"]  # fmt: skip
 _MEMBER_KEY = ["metric", "entity", "period", "measure", "unit"]
@@ -87,8 +88,9 @@ class Trends:
     """The charts of a report, the figures with no series yet, and the series left out."""
 
     charts: list[Chart]
-    single: pd.DataFrame
+    single: pd.DataFrame  # the first `table_rows_max` single figures
     left_out: pd.DataFrame
+    n_single: int  # how many single figures there are
 
 
 # --- text in figures -------------------------------------------------------------------
@@ -195,42 +197,38 @@ def _period_class(start: date | None, end: date | None) -> str | None:
     return f"{first}–{last} ({months} months)"
 
 
-def _series_keys(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """The series of each figure: metric, entity, measure, unit, base period and period
-    length. Growth in % over the year before forms one series whatever base it names."""
-    ends = list(zip(frame["period_start"], frame["period_end"], strict=True))
-    classes = {pair: _period_class(*pair) for pair in set(ends)}
-    named_base = (frame["measure"] == Measure.GROWTH) & (frame["unit"] != Unit.PCT_CHANGE)
-    base = frame["base_period"].astype(object)
-    base = base.where(named_base & base.notna(), None)
-    return list(zip(
-        frame["metric"], frame["entity"].fillna(""), frame["measure"], frame["unit"], base,
-        [classes[pair] for pair in ends], strict=True,
-    ))  # fmt: skip
-
-
-def trends(
-    resolved: pd.DataFrame,
-    claims: pd.DataFrame,
-    history: pd.DataFrame,
-    recon: Reconciliation,
-    limits: ReportSettings,
-) -> Trends:
+def trends(reader: ReportReader, limits: ReportSettings) -> Trends:
     """One chart per series with two or more points (targets count) or a dispute, the
     fullest first: at most `max_charts`, chosen by most points, then most claims. Single
-    figures and the series left out go to tables."""
-    stated = resolved[resolved["period_start"].notna() & (resolved["status"] != Status.TARGET)]
-    keys = _series_keys(stated)  # targets are charted from their history, beside actuals
-    numbers: dict[tuple[Any, ...], int] = {}
-    code = np.array([numbers.setdefault(k, len(numbers)) for k in keys], dtype=np.int64)
-    stated = stated.assign(code=code)
-    series = list(numbers)
-    points = np.bincount(code, minlength=len(series))
-    stated_claims = np.bincount(code, stated["n_claims"].fillna(0), len(series)).astype(int)
-    disputed = np.bincount(code, stated["state"].isin(UNSETTLED), len(series)) > 0
-    targets = _targets(history, claims)
-    dated = [len(targets.get(k, ())) if k[5] == "annual" else 0 for k in series]
-    chartable = (points + np.array(dated, dtype=int) >= 2) | disputed
+    figures and the series left out go to tables.
+
+    The database counts every series' points and claims; only the points of the series
+    charted (and of the first single figures listed) are read, with the claims and
+    sources drawn beside them."""
+    periods = reader.periods()
+    periods["period_class"] = pd.Series(
+        [_period_class(*pair) for pair in zip(periods["period_start"], periods["period_end"], strict=True)],
+        index=periods.index, dtype=object,
+    )  # fmt: skip
+    with reader.keys(_report_periods=periods):
+        return _trends(reader, limits)
+
+
+def _trends(reader: ReportReader, limits: ReportSettings) -> Trends:
+    sizes = reader.series_sizes(UNSETTLED)
+    series: list[tuple[Any, ...]] = [
+        tuple(row.values()) for row in records(sizes[list(SERIES_COLUMNS)])
+    ]
+    points = sizes["points"].to_numpy(dtype=np.int64)
+    stated_claims = sizes["claims"].to_numpy(dtype=np.int64)
+    disputed = sizes["disputed"].to_numpy(dtype=bool)
+    targeted = reader.frame(
+        "SELECT metric, coalesce(entity, '') AS entity, measure, unit, count(*) AS n "
+        "FROM recon_target_history GROUP BY ALL"
+    )
+    target_counts = {(*key, None, "annual"): n for *key, n in targeted.itertuples(index=False)}
+    dated = np.array([target_counts.get(k, 0) for k in series], dtype=np.int64)
+    chartable = (points + dated >= 2) | disputed
     named = [tuple(map(str, k)) for k in series]
     fullest = sorted(np.flatnonzero(chartable).tolist(),
                      key=lambda i: (-points[i], -stated_claims[i], named[i]))  # fmt: skip
@@ -238,14 +236,19 @@ def trends(
     charted = sorted(kept, key=lambda i: (-points[i], named[i]))  # the page's order
     big = {i for i in charted if stated_claims[i] > limits.claim_markers_max}
 
+    stated = reader.series_rows(_series_frame(series, charted))
     rows: dict[int, Rows] = {i: [] for i in charted}
-    for row in records(stated[np.isin(code, charted)]):
+    for row in records(stated):
         rows[row["code"]].append(row)
-    ranges = _ranges(stated[np.isin(code, list(big))], recon.trail, claims)
+    ranges: dict[int, Rows] = {}
+    for row in records(reader.ranges(stated[stated["code"].isin(big)] if big else stated.head(0))):
+        ranges.setdefault(row["code"], []).append(row)  # sorted by code, then period start
     shown = [r for i in charted if i not in big for r in rows[i]]
-    members = _members([r for r in shown if r["state"] in UNSETTLED], claims)
-    outranked = _outranked(recon.forecast_errors, shown, claims)
-    supporters = _supporters(shown, recon.trail, claims)
+    members = _members([r for r in shown if r["state"] in UNSETTLED], reader)
+    outranked = _outranked(reader, shown)
+    supporters = _supporters(shown, reader)
+    annual = [series[i][:4] for i in charted if series[i][5] == "annual" and series[i][4] is None]
+    targets = _targets(reader, annual)
     charts = [
         _chart(
             series[i],
@@ -262,18 +265,37 @@ def trends(
         for n, i in enumerate(charted)
     ]
 
-    lone = stated[~chartable[code]]  # one figure each, listed in the order of their series
-    lone_codes = lone["code"].tolist()
-    lone = lone.iloc[sorted(range(len(lone)), key=lambda n: named[lone_codes[n]])]
+    lone = sorted(np.flatnonzero(~chartable).tolist(), key=lambda i: named[i])
+    listed, rows_listed = [], 0  # the series of the first `table_rows_max` single figures
+    for i in lone:
+        if rows_listed >= limits.table_rows_max:
+            break
+        listed.append(i)
+        rows_listed += int(points[i])
+    single = reader.series_rows(_series_frame(series, listed), limits.table_rows_max)
     left_out = pd.DataFrame(
         [(*series[i], int(points[i]), int(stated_claims[i])) for i in left],
         columns=LEFT_OUT_COLUMNS,
     )
-    return Trends(charts, lone[SINGLE_COLUMNS], left_out)
+    return Trends(charts, single.reindex(columns=SINGLE_COLUMNS), left_out, int(points[lone].sum()))
 
 
-def _targets(history: pd.DataFrame, claims: pd.DataFrame) -> ByFigure:
-    """Target statements by the annual series they are drawn on, at their deadline."""
+def _series_frame(series: list[tuple[Any, ...]], codes: list[int]) -> pd.DataFrame:
+    """The keys of the series `codes`, each with its code and its rank in `codes`."""
+    return pd.DataFrame(
+        [(*series[i], i, rank) for rank, i in enumerate(codes)],
+        columns=[*SERIES_COLUMNS, "code", "rank"],
+    )
+
+
+def _targets(reader: ReportReader, annual: list[tuple[Any, ...]]) -> ByFigure:
+    """Target statements by the annual series they are drawn on (of those `annual`:
+    metric, entity, measure, unit), at their deadline."""
+    keys = pd.DataFrame(annual, columns=["metric", "entity", "measure", "unit"]).drop_duplicates()
+    history = with_dates(
+        reader.of_entities("recon_target_history", keys), "published", "previous_published"
+    )
+    claims = reader.claims_of(history["claim_id"].tolist())
     deadlines = claims[["claim_id", "period_start", "period_end", "url", "path"]]
     targets: ByFigure = {}
     for row in records(history.merge(deadlines, on="claim_id", how="left")):
@@ -282,12 +304,13 @@ def _targets(history: pd.DataFrame, claims: pd.DataFrame) -> ByFigure:
     return targets
 
 
-def _members(unsettled: Rows, claims: pd.DataFrame) -> ByFigure:
+def _members(unsettled: Rows, reader: ReportReader) -> ByFigure:
     """Every claim of each disputed or ambiguous figure, found with one join."""
     wanted = pd.DataFrame(
         [(r["metric"], r["entity"] or "", r["period"], r["measure"], r["unit"]) for r in unsettled],
         columns=_MEMBER_KEY,
     ).drop_duplicates()
+    claims = reader.claims_of_figures(wanted)
     found = claims.assign(entity=claims["entity"].fillna("")).merge(wanted, on=_MEMBER_KEY)
     members: ByFigure = {}
     for row in records(found):
@@ -295,13 +318,15 @@ def _members(unsettled: Rows, claims: pd.DataFrame) -> ByFigure:
     return members
 
 
-def _outranked(forecast_errors: pd.DataFrame, rows: Rows, claims: pd.DataFrame) -> ByFigure:
+def _outranked(reader: ReportReader, rows: Rows) -> ByFigure:
     """Forecasts that met an actual, by the figure they are drawn beside (charted only)."""
-    charted = {(r["metric"], r["entity"] or "") for r in rows}
-    pairs = zip(forecast_errors["metric"], forecast_errors["entity"].fillna(""), strict=True)
-    drawn = forecast_errors[[pair in charted for pair in pairs]]
+    charted = pd.DataFrame(
+        sorted({(r["metric"], r["entity"] or "") for r in rows}), columns=["metric", "entity"]
+    )
+    drawn = reader.of_entities("recon_forecast_errors", charted)
     if drawn.empty:
         return {}
+    claims = reader.claims_of(drawn["forecast_claim_id"].tolist())
     where = claims[["claim_id", "url", "path"]].rename(columns={"claim_id": "forecast_claim_id"})
     outranked: ByFigure = {}
     for r in records(drawn.merge(where, on="forecast_claim_id", how="left")):
@@ -310,12 +335,13 @@ def _outranked(forecast_errors: pd.DataFrame, rows: Rows, claims: pd.DataFrame) 
     return outranked
 
 
-def _supporters(rows: Rows, trail: pd.DataFrame, claims: pd.DataFrame) -> dict[str, Credit]:
+def _supporters(rows: Rows, reader: ReportReader) -> dict[str, Credit]:
     """Who states each resolved figure drawn: the source of the claim chosen, then every
     source that agrees with it, so a figure whose chosen sentence names no publisher is
     still credited to the outlets that state it too."""
     wanted = [r["point_id"] for r in rows if r["state"] == PointState.RESOLVED]
-    backing = trail[trail["point_id"].isin(wanted) & trail["verdict"].isin(["chosen", "agrees"])]
+    backing = reader.trail_of(wanted, ["chosen", "agrees"])
+    claims = reader.claims_of(backing["claim_id"].tolist())
     backing = backing.assign(agreeing=backing["verdict"] != "chosen").merge(
         claims[["claim_id", "publisher", "url", "path", "published"]], on="claim_id"
     )
@@ -336,23 +362,6 @@ def _credit(said: dict[str, Any]) -> Credit:
     )
     url = said.get("url")
     return [(name, url if isinstance(url, str) else None)]
-
-
-def _ranges(points: pd.DataFrame, trail: pd.DataFrame, claims: pd.DataFrame) -> dict[int, Rows]:
-    """Per series (by `code`) and period: how many claims in how many articles, and the
-    least, median and greatest value they state."""
-    members = trail.loc[trail["point_id"].isin(points["point_id"]), ["point_id", "claim_id"]]
-    members = members.merge(claims[["claim_id", "value", "source_id"]], on="claim_id").merge(
-        points[["point_id", "code", "period", "period_start", "period_end"]], on="point_id"
-    )
-    stats = members.groupby(["code", "period_start", "period_end", "period"], as_index=False).agg(
-        claims=("claim_id", "size"), articles=("source_id", "nunique"), low=("value", "min"),
-        middle=("value", "median"), high=("value", "max"),
-    )  # fmt: skip
-    ranges: dict[int, Rows] = {}
-    for row in records(stats):  # sorted by code, then period start
-        ranges.setdefault(row["code"], []).append(row)
-    return ranges
 
 
 # --- figures ---------------------------------------------------------------------------

@@ -25,7 +25,6 @@ from plotly.io.json import to_json_plotly
 
 from metrics import data
 from metrics.output import plural, spreadsheet_safe
-from metrics.reconcile import Reconciliation, summary_counts
 from metrics.reconcile.frames import records, with_dates
 from metrics.reconcile.verdicts import (
     implausible_rows,
@@ -33,6 +32,7 @@ from metrics.reconcile.verdicts import (
     revision_rows,
 )
 from metrics.report.charts import STYLE, TEMPLATE, Chart, safe_json, trends
+from metrics.report.reading import ReportReader
 from metrics.vocab import PointState, Verdict
 
 
@@ -62,40 +62,34 @@ def plotly_basic_js() -> str:
 
 
 def report_context(
-    recon: Reconciliation,
-    claims: pd.DataFrame,
-    sources: pd.DataFrame,
-    *,
-    title: str,
-    generated: datetime | None = None,
+    reader: ReportReader, *, title: str, generated: datetime | None = None
 ) -> dict[str, Any]:
-    """Every name the report's template uses."""
+    """Every name the report's template uses, read through `reader` (see `reading`)."""
     limits = report_settings()
-    resolved = with_dates(recon.resolved, "period_start", "period_end", "published")
-    claims = with_dates(claims, "period_start", "period_end", "published")
-    history = with_dates(recon.target_history, "published", "previous_published")
-    sources = with_dates(sources, "published")
-    charted = trends(resolved, claims, history, recon, limits)
-    conflicts = _conflicts(recon, claims, limits.table_rows_max)
+    rows_max = limits.table_rows_max
+    charted = trends(reader, limits)
+    conflicts = _conflicts(reader, rows_max)
     tables = {
-        "single": charted.single,
-        "left_out": charted.left_out,
-        "implied": recon.implied[recon.implied["consistency"] != "fills_gap"],
-        "forecast_errors": recon.forecast_errors,
-        "targets": recon.targets,
-        "target_history": history,
-        "sources": sources,
-        "undated": with_dates(recon.undated, "published"),
-        "revisions": revision_rows(recon, claims),
-        "implausible": implausible_rows(recon, claims),
+        "single": (charted.single, charted.n_single),
+        "left_out": (charted.left_out.head(rows_max), len(charted.left_out)),
+        "implied": reader.head(_IMPLIED_CHECKS, "_row", rows_max),
+        "forecast_errors": reader.head("SELECT * FROM recon_forecast_errors", "_row", rows_max),
+        "targets": reader.head("SELECT * FROM recon_targets", "_row", rows_max),
+        "target_history": _dated(
+            reader.head("SELECT * FROM recon_target_history", "_row", rows_max),
+            "published",
+            "previous_published",
+        ),
+        "sources": _dated(reader.head(_SOURCES, "published, path", rows_max), "published"),
+        "undated": _dated(
+            reader.head("SELECT * FROM recon_undated", "_row", rows_max), "published"
+        ),
+        "revisions": _revisions(reader, rows_max),
+        "implausible": _implausible(reader, rows_max),
     }
-    spreads, n_spreads = _grouped(
-        point_members(recon, claims, Verdict.SPREAD), limits.table_rows_max
-    )
-    mirrors, n_mirrors = _grouped(
-        point_members(recon, claims, Verdict.MIRROR), limits.table_rows_max
-    )
-    totals = {name: len(frame) for name, frame in tables.items()} | {
+    spreads, n_spreads = _members_of(reader, Verdict.SPREAD, rows_max)
+    mirrors, n_mirrors = _members_of(reader, Verdict.MIRROR, rows_max)
+    totals = {name: total for name, (_, total) in tables.items()} | {
         "conflicts": conflicts["n_real"], "ambiguous": conflicts["n_ambiguous"],
         "rounding": conflicts["n_rounding"], "spreads": n_spreads, "mirrors": n_mirrors,
     }  # fmt: skip
@@ -104,7 +98,7 @@ def report_context(
         "generated": (generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
         "plotly_js": plotly_basic_js(),
         "template_json": safe_json(to_json_plotly(pio.templates[TEMPLATE])),
-        "counts": _counts(recon, claims, sources),
+        "counts": reader.counts(),
         "charts": [_chart_section(chart) for chart in charted.charts],
         "conflicts": conflicts,
         "spreads": spreads,
@@ -114,8 +108,22 @@ def report_context(
         "claim_markers_max": limits.claim_markers_max,
         "style": STYLE,
         "plural": plural,  # "1 target", "2 targets": worded as the command line words them
-        **{name: records(frame.head(limits.table_rows_max)) for name, frame in tables.items()},
+        **{name: records(frame) for name, (frame, _) in tables.items()},
     }
+
+
+_IMPLIED_CHECKS = "SELECT * FROM recon_implied WHERE consistency IS DISTINCT FROM 'fills_gap'"
+"""Implied values checked against a stated one (those that fill a gap are charted)."""
+_SOURCES = (
+    "SELECT s.*, coalesce(n.claims, 0) AS claims FROM sources s LEFT JOIN "
+    "(SELECT source_id, count(*) AS claims FROM claims GROUP BY source_id) n USING (source_id)"
+)
+"""Every source with how many claims it holds (of the metrics reported)."""
+
+
+def _dated(table: tuple[pd.DataFrame, int], *columns: str) -> tuple[pd.DataFrame, int]:
+    frame, total = table
+    return with_dates(frame, *columns), total
 
 
 def _chart_section(chart: Chart) -> dict[str, Any]:
@@ -145,41 +153,40 @@ def csv_number(value: Any) -> Any:
     return np.format_float_positional(float(f"{value:.15g}"), trim="-")
 
 
-def _conflicts(recon: Reconciliation, claims: pd.DataFrame, limit: int) -> dict[str, Any]:
+def _conflicts(reader: ReportReader, limit: int) -> dict[str, Any]:
     """Real disagreements (sources that state different values for one figure), each with
     a one-line why; then what only looks like one, counted and folded: several values in
     one article (ambiguous) and sources whose values agree within their rounding. The
     first `limit` points of each, with every claim, its verdict and quote."""
-    resolved = recon.resolved
-    flagged = resolved["conflict"].fillna(False).astype(bool)
-    ambiguous = resolved["state"] == PointState.AMBIGUOUS
-    trail = recon.trail
-    agreeing = (
-        trail[trail["verdict"] == Verdict.AGREES]
-        .merge(claims[["claim_id", "value"]], on="claim_id")
-        .merge(resolved[["point_id", "value"]], on="point_id", suffixes=("", "_resolved"))
-    )
-    rounded = agreeing.loc[agreeing["value"] != agreeing["value_resolved"], "point_id"].unique()
     groups = {
-        "real": resolved[flagged & ~ambiguous],
-        "ambiguous": resolved[flagged & ambiguous],
-        "rounding": resolved[~flagged & resolved["point_id"].isin(rounded)],
+        name: reader.head(f"SELECT * FROM recon_resolved WHERE {where}", "_row", limit)
+        for name, where in _CONFLICT_GROUPS.items()
     }
-    shown = pd.concat([frame.head(limit) for frame in groups.values()])
+    shown = pd.concat([frame for frame, _ in groups.values()])
+    trail = reader.trail_of(shown["point_id"].tolist())
+    claims = reader.claims_of(trail["claim_id"].tolist())
     members: dict[str, list[dict[str, Any]]] = {}
-    stated = trail[trail["point_id"].isin(shown["point_id"])].merge(
-        claims, on="claim_id", suffixes=("", "_claim")
-    )
+    stated = trail.merge(claims, on="claim_id", suffixes=("", "_claim"))
     for row in records(stated.sort_values("published", kind="stable")):  # oldest first
         members.setdefault(row["point_id"], []).append(row)
     found: dict[str, Any] = {}
-    for name, frame in groups.items():
-        points = [
-            {**p, "claims": members.get(p["point_id"], [])} for p in records(frame.head(limit))
-        ]
+    for name, (frame, total) in groups.items():
+        points = [{**p, "claims": members.get(p["point_id"], [])} for p in records(frame)]
         found[name] = [{**p, "why": _why(p)} for p in points]
-        found[f"n_{name}"] = len(frame)
+        found[f"n_{name}"] = total
     return found
+
+
+_FLAGGED = "coalesce(conflict, false)"
+_CONFLICT_GROUPS = {
+    "real": f"{_FLAGGED} AND state IS DISTINCT FROM 'ambiguous'",
+    "ambiguous": f"{_FLAGGED} AND state = 'ambiguous'",
+    "rounding": f"NOT {_FLAGGED} AND point_id IN (SELECT t.point_id FROM resolution_trail t "
+    "JOIN claims c ON c.claim_id = t.claim_id JOIN recon_resolved r ON r.point_id = t.point_id "
+    "WHERE t.verdict = 'agrees' AND c.value IS DISTINCT FROM r.value)",
+}
+"""The points of each kind of conflict: flagged between sources, flagged within one
+article, and agreeing claims written as other values than the one resolved."""
 
 
 def _why(point: dict[str, Any]) -> str:
@@ -203,22 +210,75 @@ def _why(point: dict[str, Any]) -> str:
     return f"{said}; {point['value_text']} was taken by the rule {rule}."
 
 
-def _grouped(members: pd.DataFrame, limit: int) -> tuple[list[dict[str, Any]], int]:
-    """The first `limit` points of `members` (one row per member claim), each with its
-    members, and how many points there are."""
+def _members_of(reader: ReportReader, state: str, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` points of `state` (spread, mirror) in the order of `point_members`,
+    each with its members, and how many points there are.
+
+    The database picks the points that can come first (by metric, entity, period and least
+    member value, ties kept) and `point_members` orders those alone."""
+    joined = (
+        "FROM recon_resolved r JOIN resolution_trail t ON t.point_id = r.point_id "
+        "AND t.verdict = $state JOIN claims c ON c.claim_id = t.claim_id WHERE r.state = $state"
+    )
+    total = reader.count(f"SELECT count(DISTINCT r.point_id) {joined}", state=state)
+    first = reader.frame(
+        f"SELECT r.point_id {joined} GROUP BY r.point_id, r.metric, r.entity, r.period "
+        "QUALIFY rank() OVER (ORDER BY r.metric, r.entity, r.period, min(c.value)) <= $limit",
+        state=state, limit=limit,
+    )["point_id"].tolist()  # fmt: skip
+    resolved = reader.resolved_of(first)
+    trail = reader.trail_of(first, [state])
+    recon = reader.reconciliation_of(resolved=resolved, trail=trail)
+    members = point_members(recon, reader.claims_of(trail["claim_id"].tolist()), state)
     points: dict[str, dict[str, Any]] = {}
     for row in records(members):
         if row["point_id"] not in points and len(points) < limit:
             points[row["point_id"]] = {**row, "members": []}
         if row["point_id"] in points:
             points[row["point_id"]]["members"].append(row)
-    return list(points.values()), int(members["point_id"].nunique())
+    return list(points.values()), total
 
 
-def _counts(recon: Reconciliation, claims: pd.DataFrame, sources: pd.DataFrame) -> dict[str, int]:
-    """The cards at the top: the command line's counts (`summary_counts`), and the size of
-    what they were drawn from."""
-    return {"sources": len(sources), "claims": len(claims)} | summary_counts(recon)
+def _revisions(reader: ReportReader, limit: int) -> tuple[pd.DataFrame, int]:
+    """The first `limit` rows of `revision_rows` and how many there are: the database
+    picks the revisions that can come first (ties kept), `revision_rows` orders them."""
+    joined = (
+        "FROM resolution_trail t JOIN recon_resolved r ON r.point_id = t.point_id "
+        "JOIN claims o ON o.claim_id = t.claim_id JOIN sources s ON s.source_id = o.source_id "
+        "WHERE t.verdict = 'superseded' AND t.rule = 'revision'"
+    )
+    total = reader.count(f"SELECT count(*) {joined}")
+    first = reader.frame(
+        f"SELECT t.point_id, t.claim_id, t.superseded_by {joined} "
+        "QUALIFY rank() OVER (ORDER BY r.metric, r.entity, r.period, s.published) <= $limit",
+        limit=limit,
+    )
+    trail = reader.trail_of(first["point_id"].tolist(), [Verdict.SUPERSEDED])
+    trail = trail[trail["claim_id"].isin(first["claim_id"])]
+    resolved = reader.resolved_of(first["point_id"].tolist())
+    claims = reader.claims_of([*first["claim_id"], *first["superseded_by"].dropna()])
+    rows = revision_rows(reader.reconciliation_of(trail=trail, resolved=resolved), claims)
+    return rows.head(limit), total
+
+
+def _implausible(reader: ReportReader, limit: int) -> tuple[pd.DataFrame, int]:
+    """The first `limit` rows of `implausible_rows` and how many there are, picked as
+    `_revisions` picks its rows."""
+    joined = (
+        "FROM resolution_trail t JOIN claims c ON c.claim_id = t.claim_id "
+        "WHERE t.verdict = 'implausible'"
+    )
+    total = reader.count(f"SELECT count(*) {joined}")
+    first = reader.frame(
+        f"SELECT t.point_id, t.claim_id {joined} "
+        "QUALIFY rank() OVER (ORDER BY c.metric, c.entity, c.period) <= $limit",
+        limit=limit,
+    )
+    trail = reader.trail_of(first["point_id"].tolist(), [Verdict.IMPLAUSIBLE])
+    trail = trail[trail["claim_id"].isin(first["claim_id"])]
+    claims = reader.claims_of(first["claim_id"].tolist())
+    rows = implausible_rows(reader.reconciliation_of(trail=trail), claims)
+    return rows.head(limit), total
 
 
 def http_only(url: Any) -> str | None:
