@@ -250,6 +250,7 @@ class ProvenanceReader:
         self._metrics: dict[int, set[str]] = {}
         for claim in claims:
             self._metrics.setdefault(self._paragraph_of(claim.char_start), set()).add(claim.metric)
+        self._figure_starts = sorted({claim.char_start for claim in claims})
         self._mentions: dict[int, list[Mention]] = {}  # by paragraph
         self._attributions: dict[int, bool] = {}  # by mention start
         self._sentences: dict[int, list[tuple[int, int]]] = {}
@@ -280,6 +281,7 @@ class ProvenanceReader:
                 key=lambda m: (
                     not clause[0] <= m.start < clause[1],
                     not self._attributed(m),
+                    claim.char_start < m.start < self._last_figure_in(start, end),
                     m.name.startswith(_UNNAMED),
                     abs(m.start - claim.char_start),
                 ),
@@ -289,6 +291,13 @@ class ProvenanceReader:
         if before:  # not one after: it may be the next figure's ("... 7%. The IMF predicts 5%")
             return self._resolved(before[-1], claim.entity)
         return self._resolved(self._carried(number), claim.entity)
+
+    def _last_figure_in(self, start: int, end: int) -> int:
+        """Where the last figure of the sentence `start:end` begins (`start` if none): an
+        organisation named after a figure but before a later one speaks for the later one
+        ("5.6% in 2025, while the central bank projects 5.8%")."""
+        at = bisect.bisect_left(self._figure_starts, end) - 1
+        return self._figure_starts[at] if at >= 0 and self._figure_starts[at] >= start else start
 
     def _resolved(self, mention: Mention | None, entity: str | None) -> str | None:
         """The name of `mention`; for an unnamed body, the one of its kind of the country
