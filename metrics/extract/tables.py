@@ -259,7 +259,7 @@ def _metric(
         shape = _claim_shape(metric, unit_factor, growth, share)
         if shape is None:
             continue
-        cue = _cue_level(metric, texts)
+        cue = _cue_level(metric, texts, share)
         if cue is None:
             continue
         entity_level, entity = _entity(index, metric, texts, prose)
@@ -271,16 +271,23 @@ def _metric(
     return None if best is None else (best[0][0], *best[1:])
 
 
-def _cue_level(metric: Metric, texts: tuple[str, ...]) -> float | None:
+def _cue_level(metric: Metric, texts: tuple[str, ...], share: bool = False) -> float | None:
+    """How near the figure the metric's cue is: labels 0, caption 1, title 2; a weak cue
+    half a level farther, and in a share the whole it is of ("share of total trade
+    turnover") a quarter level farther than what the share is (the row's "exports")."""
     for level, text in enumerate(texts):
-        if metric.cues.search(text):
-            return level
+        found = [m.start() for m in metric.cues.finditer(text)]
+        if found:
+            whole = share and all(_OF_WHOLE_BEFORE.search(text, 0, start) for start in found)
+            return level + 0.25 if whole else level
     if metric.weak_cues is not None:
         for level, text in enumerate(texts):
             if metric.weak_cues.search(text):
                 return level + 0.5
     return None
 
+
+_OF_WHOLE_BEFORE = re.compile(r"\bof\s+(?:the\s+)?(?:total\s+|overall\s+|all\s+)?\Z", re.IGNORECASE)
 
 _MetricReading = tuple[float, Metric, str | None, str, str, float]
 

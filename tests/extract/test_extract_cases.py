@@ -49,7 +49,6 @@ KNOWN_GAPS: dict[str, str] = {
     "btk_capacity_current_and_route_teu": 'DIFF 1000000 t: metric: exp=route_capacity got=port_capacity; entity: exp=Baku-Tbilisi-Kars railway got=Aktau ',
     "btk_capacity_is_set_to_by_2026": 'DIFF 5000000 t: entity: exp=Baku-Tbilisi-Kars railway got=None',
     "container_trains_doubled_to": 'MISS 170 count 2023 container_train_count/actual/level/exact base=None',
-    "eu_share_of_kz_trade": 'MISS 30 % 2023 bilateral_trade/actual/share/exact base=None',
     "ge_sectors_follow_year_of_previous_sentence": 'DIFF 11.2 pct_change: entity: exp=Georgia transport got=Georgia rose',
     "ktz_trains_january_august_times_more": 'DIFF 390 count: entity: exp=TITR got=KTZ',
     "kz_gdp_yoy_abbreviation": 'DIFF 14 pct_change: entity: exp=Kazakhstan construction got=Kazakhstan',
