@@ -47,6 +47,7 @@ _PASSIVE_STATUS = re.compile(
 )
 _CUE_NAMES_FIGURE = re.compile(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}")
 _OF_ONLY = re.compile(r"\s*of\s+")
+_AND_ONLY = re.compile(r",?\s+and\s+(?:(?:about|around|nearly|almost|some|over|up to)\s+)?")
 _OF_WHOLE = re.compile(r"\s*of\b")
 """A share's "of": "8% of GDP" names the whole the share is of, not what the figure measures,
 which the subject before it names ("public investment ... 8% of GDP")."""
@@ -147,6 +148,16 @@ def _bare_goods(text: str, figure_end: int, start: int, end: int) -> bool:
     return text[start:end].lower() in prose_cues().generic_goods and bool(
         _OF_ONLY.fullmatch(text, figure_end, start)
     )
+
+
+def _joined_clause(s: Sentence, q: Quantity, clause: tuple[int, int]) -> tuple[int, int]:
+    """The figure's clause, joined to the one before when the figure is a second object of
+    its verb ("capacity to reach 25 million tons and 1 million TEU": "and" cuts clauses,
+    but the TEU figure is the capacity's too)."""
+    before = _previous(s, q)
+    if before is None or before.end > clause[0] or not _AND_ONLY.fullmatch(s.text, before.end, q.start):
+        return clause
+    return s.clause_of(before.start)[0], clause[1]
 
 
 def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> tuple[str, int]:
@@ -763,6 +774,7 @@ class ProseExtractor:
         best: tuple[float, int] | None = None
         causes = self.context.causes_in(s) if self.context.cause_spans else ()
         listed = self.in_list  # a list's items keep their own cues (coordination.py)
+        joined = _joined_clause(s, q, clause)
         respective = self.respective if listed else None
         item_start = self.item_start if listed else None
         for start, end in s.cue_spans(cues, keys):
@@ -792,7 +804,7 @@ class ProseExtractor:
                 continue  # "of the 5.4 Mt, 2.2 Mt were oil": oil is the later figure's
             else:
                 distance = _AFTER + start - q.end  # after the number: weaker than before
-            reach = 0 if clause[0] <= start < clause[1] else 1
+            reach = 0 if joined[0] <= start < clause[1] else 1
             if item_start is not None and start < item_start:
                 reach = 1  # the cue of an earlier item of the list
             if best is None or (reach, distance) < best:
