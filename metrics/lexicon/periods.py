@@ -329,15 +329,15 @@ PERIOD_RULES: tuple[PeriodRule, ...] = (
     ),
     PeriodRule(
         "half_h_first",
-        rf"\bH(?P<number>[12])\s*(?P<year>{_YEAR_OR_SHORT})\b",
+        rf"\bH(?P<number>[12])\s*(?P<year>{_YEAR_OR_SHORT})?\b",
         _half,
-        {"H1 2023": "2023-H1", "H2'23": "2023-H2"},
+        {"H1 2023": "2023-H1", "H2'23": "2023-H2", "H1": "2024-H1"},
     ),
     PeriodRule(
         "half_number_first",
-        rf"\b(?P<number>[12])H\s*(?P<year>{_YEAR_OR_SHORT})\b",
+        rf"\b(?P<number>[12])H\s*(?P<year>{_YEAR_OR_SHORT})?\b",
         _half,
-        {"1H 2023": "2023-H1"},
+        {"1H 2023": "2023-H1", "1H": "2024-H1"},
     ),
     PeriodRule(
         "half_year_first",
