@@ -58,7 +58,7 @@ class ProseCues:
     change_subject: re.Pattern[str]  # "the increase in X amounted to": group `down` if a fall
     restates_previous: re.Pattern[str]  # ", which is ": the rate is the figure before's change
     count_subject: re.Pattern[str]  # "the number of trucks ... reached": `rest` after "of"
-    counted_subject: re.Pattern[str]  # "container trains ... numbered": `rest` before the verb
+    counted_by_verb: re.Pattern[str]  # "container trains ... numbered": ends at the figure
     other_measure: re.Pattern[str]  # "revenue": a quantity no metric measures
     revision: re.Pattern[str]  # "raised its 2025 forecast": the "from" figure is a vintage
     generic_goods: frozenset[str]  # "tonnes of cargo": names no metric after the figure
@@ -119,8 +119,8 @@ def prose_cues() -> ProseCues:
             rf"\b(?:{_cue(data, 'count_subject')})\s+(?P<rest>[^\d,;:()]*)\Z", re.IGNORECASE
         ),
         other_measure=re.compile(rf"\b(?:{_cue(data, 'other_measures')})\b", re.IGNORECASE),
-        counted_subject=re.compile(
-            rf"(?P<rest>[^\d,;:()]*)\b(?:{_cue(data, 'count_verbs')})\s+(?:(?:{qualifier_alternation()})\s+)?\Z",
+        counted_by_verb=re.compile(
+            rf"\b(?:{_cue(data, 'count_verbs')})\s+(?:(?:{qualifier_alternation()})\s+)?\Z",
             re.IGNORECASE,
         ),
         revision=re.compile(

@@ -69,6 +69,9 @@ def _claimable(q: Quantity, catalog: Catalog) -> bool:
     )
 
 
+_VERB_REACH = 40  # characters before a figure its count verb ends within
+_SUBJECT_REACH = 120  # characters before the verb its subject is looked for in
+_SUBJECT_BEFORE = re.compile(r"[^\d,;:()]*\Z")  # the words since the last figure or comma
 _SUBJECT_WORDS = 6  # "the number of China-Europe freight train trips": the nouns counted
 
 
@@ -83,8 +86,9 @@ def _counted_by_subject(text: str, q: Quantity, catalog: Catalog) -> Quantity:
     found = cues.count_subject.search(text, 0, q.start)
     if found is not None:
         words = found["rest"].lower().split()[:_SUBJECT_WORDS]
-    elif (found := cues.counted_subject.search(text, 0, q.start)) is not None:
-        words = found["rest"].lower().split()[-_SUBJECT_WORDS:]
+    elif (verb := cues.counted_by_verb.search(text, max(0, q.start - _VERB_REACH), q.start)) is not None:
+        subject = _SUBJECT_BEFORE.search(text, max(0, verb.start() - _SUBJECT_REACH), verb.start())
+        words = subject[0].lower().split()[-_SUBJECT_WORDS:] if subject else []
     else:
         return q
     nouns = [w for w in words if w in catalog.count_nouns]

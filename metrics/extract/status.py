@@ -62,7 +62,7 @@ def prose_status(
     period has ended cannot be forecast by a modal or set by an agreement.
     """
     c, s = prose_cues(), status_cues()
-    if s.compared_with.search(before) and has_ended(period, published):
+    if has_ended(period, published) and s.compared_with.search(before, max(0, len(before) - 60)):
         return status_by_date(period, metric, published)  # rule 6
     before, after = s.no_cue.sub(" ", before), s.no_cue.sub(" ", after)
     lowered = before.lower()  # the cues are sought case-folded (`textscan.search`): faster
