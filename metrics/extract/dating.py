@@ -266,12 +266,29 @@ class PeriodReader:
     def _is_base(self, s: Sentence, m: PeriodMention) -> bool:
         if is_span(m.period) and m.kind != "base":
             return False  # "over 2024-2028" is a span of its own
+        cue = prose_cues().base_before.search(s.text[max(0, m.start - 25) : m.start])
+        if cue and cue[0].lower().startswith("over") and not self._changed_before(s, m):
+            cue = None  # "transported 286.6 Mt over 2021", "Over 2021, exports reached": during
         return (
             m.kind == "base"
-            or bool(prose_cues().base_before.search(s.text[max(0, m.start - 25) : m.start]))
+            or bool(cue)
             or in_comparison(
                 s.text, s.clause_of(m.start), m, [(q.start, q.end) for q in s.quantities]
             )
+        )
+
+    @staticmethod
+    def _changed_before(s: Sentence, m: PeriodMention) -> bool:
+        """Whether a change stands before `m` in its clause: a percentage or multiple, or a
+        change word ("grew 12% over 2021", "an increase over 2021")."""
+        clause_start = s.clause_of(m.start)[0]
+        if any(clause_start <= q.start < m.start and q.unit in ("%", "x") for q in s.quantities):
+            return True
+        cues = prose_cues()
+        return bool(
+            cues.any_growth_verb.search(s.text, clause_start, m.start)
+            or cues.any_decrease_verb.search(s.text, clause_start, m.start)
+            or cues.change_subject.search(s.text, clause_start, m.start)
         )
 
     def _base_of(self, s: Sentence, m: PeriodMention) -> Period | None:
