@@ -279,10 +279,11 @@ class PeriodReader:
 
     @staticmethod
     def _changed_before(s: Sentence, m: PeriodMention) -> bool:
-        """Whether a change stands before `m` in its clause: a percentage or multiple, or a
-        change word ("grew 12% over 2021", "an increase over 2021")."""
+        """Whether a change stands before `m` in its clause: a multiple or a change word
+        ("grew 12% over 2021", "an increase over 2021"); a share is none ("accounted for 80%
+        of the volume over 2022")."""
         clause_start = s.clause_of(m.start)[0]
-        if any(clause_start <= q.start < m.start and q.unit in ("%", "x") for q in s.quantities):
+        if any(clause_start <= q.start < m.start and q.unit == "x" for q in s.quantities):
             return True
         cues = prose_cues()
         return bool(

@@ -436,7 +436,7 @@ class ProseExtractor:
             status = self._estimate_of_carried(s, q, clause, metric, index) or status
         if period is None or year_earlier:
             period = self.dating.context_period(s, metric, status, index, measure)
-            if status == Status.ACTUAL and measure == Measure.LEVEL and not origin:
+            if status == Status.ACTUAL and measure != Measure.GROWTH and not origin:
                 period = self.dating.begun_context(index, period)
             if year_earlier and period is not None:
                 period = year_before(period)
@@ -650,10 +650,11 @@ class ProseExtractor:
             entity_reach, entity = self._entity(s, q, clause, metric)
             if entity_reach is None:
                 continue
-            if entity is None and (
+            if (entity is None or entity_reach >= 2) and (
                 self._only_counted(s, q, metric) or self._only_its_unit(s, q, metric, cue_reach)
             ):
-                continue  # "516 people attended", "the festival lasted 3 days": not ours
+                continue  # "516 people attended", "the festival lasted 3 days": not ours,
+                # unless the sentence names what the figure is about
             # "N tonnes of grain" names its figure; otherwise the subject before the number
             side = 0 if distance < 0 else 1 if distance < _AFTER else 2
             key = (cue_reach, entity_reach, side, -metric.priority, distance)
