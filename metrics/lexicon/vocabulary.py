@@ -161,7 +161,7 @@ def patterns() -> Patterns:
             rf"""{skip}  # straight to what can begin a quantity
             (?:{DIGITS}
             | \b(?:{words})\b
-            | \b(?:a{SPACE}+)?(?:{fractions}){SPACE}+(?:of{SPACE}+a{SPACE}+)?(?:{scales})\b)
+            | \b(?:a{SPACE}+)?(?:{fractions}){SPACE}+(?:(?:of{SPACE}+)?a{SPACE}+)?(?:{scales})\b)
             """,
             re.VERBOSE | re.IGNORECASE,
         ),
@@ -174,8 +174,8 @@ def patterns() -> Patterns:
             )""",
             re.VERBOSE,
         ),
-        # "three quarters of a" billion: the words between a fraction and its scale
-        of_a=re.compile(rf"{SPACE}+of{SPACE}+an?{SPACE}+"),
+        # "three quarters of a" billion, "half a" million: between a fraction and its scale
+        of_a=re.compile(rf"{SPACE}+(?:of{SPACE}+)?an?{SPACE}+"),
         unit_after=re.compile(
             rf"(?:{SPACE}*[-‑]?{SPACE}*)(?P<unit>{alternation(v.unit_phrases, SPACES)})(?![A-Za-z])"
             rf"|{SPACE}*(?P<currency>{currency_words})(?![A-Za-z])",
