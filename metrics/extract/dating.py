@@ -423,6 +423,20 @@ class PeriodReader:
             return prev.base  # "by 50% (1 million tons) than a year before": the base value
         return None
 
+    @staticmethod
+    def revised_period(s: Sentence, q: Quantity, period: Period | None) -> Period | None:
+        """The period of a forecast's earlier figure: "revised its 2024 forecast down to 3.8%
+        from 4.3% in April" is 4.3% for 2024, made in April. A span shorter than a year
+        after the figure is when it was made, when a year was written before it."""
+        if period is None or period == year_period(period.start.year):
+            return period
+        years = [
+            m.period
+            for m in s.periods
+            if m.end <= q.start and m.kind == "point" and m.period == year_period(m.period.start.year)
+        ]
+        return years[-1] if years else period
+
     def _compared_year_earlier(self, s: Sentence, q: Quantity, prev: Reading) -> Period | None:
         """'rose to $6.1 billion in 2024, up from $5.6 billion': a level compared with the
         year's level before it, with no period of its own, is the year before's. Only after

@@ -406,6 +406,8 @@ class ProseExtractor:
         if status == Status.ACTUAL:
             period = self.dating.year_so_far(s, period, index) or period
         vintage = revised_from(s.text, q.start)
+        if vintage:
+            period = self.dating.revised_period(s, q, period)
         origin = not vintage and self._is_origin(s, q)
         today = False  # the origin of a change still to come: today's figure
         if origin:

@@ -62,7 +62,11 @@ def prose_status(
     period has ended cannot be forecast by a modal or set by an agreement.
     """
     c, s = prose_cues(), status_cues()
-    if has_ended(period, published) and s.compared_with.search(before, max(0, len(before) - 60)):
+    if (
+        has_ended(period, published)
+        and s.compared_with.search(before, max(0, len(before) - 60))
+        and not c.revision.search(before)  # "revised its 2024 forecast down from 4.3%"
+    ):
         return status_by_date(period, metric, published)  # rule 6
     before, after = s.no_cue.sub(" ", before), s.no_cue.sub(" ", after)
     lowered = before.lower()  # the cues are sought case-folded (`textscan.search`): faster
