@@ -144,10 +144,14 @@ class DocumentContext:
             # a name inside a compound ("China-Europe-China trains") names a route, not the topic
             whole = [e for e in named if not _in_compound(text, e)]
             topic = topic_of(whole, kind) if kind in topical else None
+            subjects = [e for e in whole if e not in filed]  # a dateline names no subject
             for m in finditer(pattern, text, lowered):
                 before = bisect_right(ends, m.start())
                 if before:
-                    name = topic or named[before - 1].name
+                    # "Uzbekistan's economy is projected ... Inflation in the country": in a
+                    # paragraph that names one first, that one; else the document's topic
+                    leading = self._paragraph_subject(subjects, m.start()) if topic else None
+                    name = leading or topic or named[before - 1].name
                     mentions.append(EntityMention(m.start(), m.end(), name, kind, False))
         mentions.sort(key=lambda e: e.start)
         if "port" in lowered:
@@ -160,6 +164,16 @@ class DocumentContext:
         )
         kept = [e for i, e in enumerate(mentions) if i not in aside]
         return sorted(kept + self._pronoun_subjects(kept), key=lambda e: e.start)
+
+    def _paragraph_subject(self, named: list[EntityMention], at: int) -> str | None:
+        """The entity named first in the paragraph of offset `at`, before it."""
+        index = bisect_right(self._sentence_starts, at) - 1
+        if index < 0:
+            return None
+        paragraph = self.paragraphs[self.sentences[index].paragraph]
+        start = paragraph[0].start
+        first = next((e for e in named if start <= e.start < at), None)
+        return first.name if first else None
 
     @staticmethod
     def _with_country_ports(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
