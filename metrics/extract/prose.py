@@ -175,6 +175,8 @@ def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> 
         return Measure.GROWTH, -1 if down else 1
     if q.unit != "%":
         return Measure.LEVEL, 1
+    if q.value < 0 or before.endswith("+"):
+        return Measure.GROWTH, -1 if q.value < 0 else 1  # "6.9 million tons (-7%)": a change
     if c.decrease_before.search(before) or c.decrease_after.search(after):
         return Measure.GROWTH, -1
     if c.growth_before.search(before) or c.growth_after.search(after):
