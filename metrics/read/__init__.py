@@ -19,8 +19,8 @@ from metrics.errors import Reason, SourceError
 from metrics.models import Document
 from metrics.read.html import read_html
 from metrics.read.pdf import read_pdf
-from metrics.read.table import read_csv, read_xlsx, render_tables
-from metrics.read.text import Content, as_date, date_line, read_text
+from metrics.read.table import read_article, read_csv, read_xlsx, render_tables
+from metrics.read.text import Content, as_date, date_line
 from metrics.read.walk import (
     SIDECAR_SUFFIX,
     content_hash,
@@ -53,8 +53,8 @@ class SourceFormat(NamedTuple):
 
 
 FORMATS: dict[str, SourceFormat] = {
-    ".txt": SourceFormat("txt", read_text),
-    ".md": SourceFormat("md", read_text),
+    ".txt": SourceFormat("txt", read_article),
+    ".md": SourceFormat("md", read_article),
     ".html": SourceFormat("html", read_html),
     ".htm": SourceFormat("html", read_html),
     ".csv": SourceFormat("csv", read_csv),

@@ -11,12 +11,11 @@ from typing import Any
 
 from metrics.data import load
 from metrics.errors import Reason, SourceError
-from metrics.read.table import check_table_size, clean_cell
+from metrics.read.table import CAPTION_MAX, check_table_size, clean_cell
 from metrics.read.text import Content
 
 _BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form")
 _CAPTION_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "figcaption", "strong", "b")
-_CAPTION_MAX = 200  # characters; a longer paragraph before a table is prose, not its title
 
 
 def read_html(name: str, raw: bytes) -> Content:
@@ -131,6 +130,6 @@ def _html_caption(element: Any) -> str:
     before = element.getprevious()
     if before is not None and before.tag in _CAPTION_TAGS:
         text = clean_cell(before.text_content())
-        if len(text) <= _CAPTION_MAX:
+        if len(text) <= CAPTION_MAX:
             return text
     return ""

@@ -16,7 +16,7 @@ from pathlib import Path
 from metrics.data import load
 from metrics.errors import Reason, SourceError
 from metrics.models import Table
-from metrics.read.text import Content, decode
+from metrics.read.text import Content, decode, read_text
 
 
 def table_limits() -> tuple[int, int]:
@@ -116,6 +116,69 @@ def _excel_cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return clean_cell(value)
+
+
+CAPTION_MAX = 200  # characters; a longer paragraph before a table is prose, not its title
+
+_PIPE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+_DELIMITER_ROW = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_EMPHASIS = re.compile(r"^(\*\*|__|\*|_|`)(.+)\1$")
+
+
+def read_article(name: str, raw: bytes) -> Content:
+    """A `.txt` or `.md` article (`read_text`), its Markdown pipe tables read as tables."""
+    content = read_text(name, raw)
+    content.prose, content.tables = pipe_tables(content.prose)
+    return content
+
+
+def pipe_tables(text: str) -> tuple[str, list[tuple[str, list[list[str]], str]]]:
+    """The Markdown pipe tables of an article's text, taken out of it: its prose (each
+    table left as a blank line) and (name, rows, caption) for each table.
+
+    A table is a row of cells between pipes, a delimiter row of dashes under it ("|---|:-:|")
+    and the rows that follow; its caption is the short line written right before it
+    ("Cargo handled by Caspian ports, million tonnes:").
+    """
+    if "|" not in text:
+        return text, []
+    lines = text.split("\n")
+    kept: list[str] = []
+    tables: list[tuple[str, list[list[str]], str]] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if (
+            index + 1 < len(lines)
+            and _PIPE_ROW.match(line)
+            and _DELIMITER_ROW.match(lines[index + 1])
+        ):
+            end = index + 2
+            while end < len(lines) and _PIPE_ROW.match(lines[end]):
+                end += 1
+            rows = [_pipe_cells(row) for row in (line, *lines[index + 2 : end])]
+            tables.append((f"table {len(tables) + 1}", rows, _caption_before(kept)))
+            kept.append("")
+            index = end
+            continue
+        kept.append(line)
+        index += 1
+    return "\n".join(kept), tables
+
+
+def _pipe_cells(row: str) -> list[str]:
+    cells = _CELL_SPLIT.split(row.strip()[1:-1])
+    return [_EMPHASIS.sub(r"\2", clean_cell(cell.replace("\\|", "|"))) for cell in cells]
+
+
+def _caption_before(lines: list[str]) -> str:
+    """The last non-blank line before a table, if it is short and at most one blank line up."""
+    for line in reversed(lines[-2:]):
+        if line.strip():
+            text = clean_cell(line.lstrip("#").strip())
+            return text if len(text) <= CAPTION_MAX else ""
+    return ""
 
 
 def clean_cell(value: object) -> str:
