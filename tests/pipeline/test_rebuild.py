@@ -23,7 +23,7 @@ from metrics import pipeline
 from metrics.pipeline import ingest, reconcile_store
 from metrics.reconcile import OriginRoots, origin_roots, origins, quote_words
 from metrics.run import shards
-from metrics.store import Store, StoreError
+from metrics.store import Store, StoreError, writer_memory
 
 TABLES = ["recon_resolved", "resolution_trail", "recon_implied", "recon_forecast_errors",
           "recon_target_history", "recon_targets", "recon_undated"]  # fmt: skip
@@ -321,3 +321,27 @@ def _groups(roots: OriginRoots) -> list[list[str]]:
     for (_, name), root in roots.items():
         found.setdefault(root, set()).add(name)
     return sorted(sorted(group) for group in found.values())
+
+
+@pytest.mark.parametrize(
+    ("database_mb", "wal_mb", "limit"),
+    [
+        pytest.param(None, None, "128MB", id="a-new-file"),
+        pytest.param(223, 0, "128MB", id="100000-documents-keep-the-floor"),
+        pytest.param(256, 0, "128MB", id="where-the-indexes-reach-the-floor"),
+        pytest.param(700, 0, "239MB", id="2.6-million-claims"),
+        pytest.param(600, 100, "239MB", id="the-write-ahead-log-counts-too"),
+        pytest.param(4096, 0, "1088MB", id="a-4-GB-store"),
+    ],
+)
+def test_a_large_files_writer_has_room_for_its_indexes(
+    tmp_path: Path, database_mb: int | None, wal_mb: int | None, limit: str
+) -> None:
+    """DuckDB keeps the primary keys' indexes whole in memory (a fifth of the file) and
+    fails a commit past its limit: a large file's writer gets a quarter of it and more."""
+    db = tmp_path / "m.duckdb"
+    for name, megabytes in ((db, database_mb), (Path(f"{db}.wal"), wal_mb)):
+        if megabytes is not None:
+            with open(name, "wb") as file:
+                file.truncate(megabytes * 2**20)  # sparse: no disk used
+    assert writer_memory(str(db)) == limit
