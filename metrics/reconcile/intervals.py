@@ -20,6 +20,9 @@ from metrics.lexicon.quantities import parse_quantity, rounding_step
 from metrics.reconcile.settings import settings
 
 Interval = tuple[float, float]
+_Written = tuple[float, float | None, float | None, float | None]
+"""A quantity as written: its value, the ends of a written range, its rounding step."""
+_UNREAD: tuple[None, None, None, None] = (None, None, None, None)
 
 
 def claim_interval(value: float, value_text: str, qualifier: str) -> Interval:
@@ -63,9 +66,6 @@ def _precision(value_text: str) -> _Written | None:
     q = parse_quantity(value_text)
     return None if q is None else (q.value, q.low, q.high, rounding_step(value_text))
 
-
-_Written = tuple[float, float | None, float | None, float | None]
-_UNREAD: tuple[None, None, None, None] = (None, None, None, None)
 
 
 def interval_of(row: Mapping[str, Any]) -> Interval:
