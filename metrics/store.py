@@ -846,14 +846,33 @@ WRITER_MEMORY = "128MB"
 of the machine's): past it DuckDB drops cached blocks of the file and spills to temporary
 files, so an ingest's memory stays flat however large the file grows. Measured on 100,000
 documents (benchmarks/README.md): no slower than unbounded. Readers and in-memory stores
-keep DuckDB's default."""
+keep DuckDB's default. A large file's writer gets more (`writer_memory`)."""
+
+INDEX_SHARE = 4
+"""The primary keys' indexes as a share of the file, at most (1 / INDEX_SHARE), with
+room to spare: DuckDB keeps them whole in memory (47 bytes a claim, 43 MB of a 223 MB
+file of 835,000 claims) and cannot drop them as it drops cached blocks."""
+_WORKING_MB = 64  # beside the indexes: a part's queries, the rows of a transaction
+
+
+def writer_memory(path: str) -> str:
+    """DuckDB's memory limit for the writer of `path`: `WRITER_MEMORY`, or for a file so
+    large that its indexes need more, those and working room. Under a fixed 128 MB a
+    store of about 2.5 million claims (300,000 articles) would no longer commit: DuckDB
+    refuses to allocate what its indexes need past the limit."""
+    try:
+        size = sum(Path(name).stat().st_size for name in (path, f"{path}.wal") if Path(name).exists())
+    except OSError:  # unreadable: the connection will say why
+        size = 0
+    floor = int(WRITER_MEMORY.removesuffix("MB"))
+    return f"{max(floor, size // INDEX_SHARE // 2**20 + _WORKING_MB)}MB"
 
 
 def _settings(path: str, read_only: bool) -> dict[str, str | bool | int | float | list[str]]:
-    """The connection's settings: the `SANDBOX`, and `WRITER_MEMORY` for a file's writer."""
+    """The connection's settings: the `SANDBOX`, and `writer_memory` for a file's writer."""
     if read_only or path == ":memory:":
         return SANDBOX
-    return {**SANDBOX, "memory_limit": WRITER_MEMORY}
+    return {**SANDBOX, "memory_limit": writer_memory(path)}
 
 
 def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:

@@ -52,6 +52,7 @@ from metrics.reconcile.origins import (
     quote_words,
 )
 from metrics.reconcile.reconciliation import (
+    SERIES_INPUTS,
     SUMMARY_COLUMNS,
     PointTables,
     Reconciliation,
@@ -69,6 +70,7 @@ __all__ = [
     "IMPLIED_COLUMNS",
     "POINT_KEY",
     "RESOLVED_COLUMNS",
+    "SERIES_INPUTS",
     "SUMMARY_COLUMNS",
     "TARGET_COLUMNS",
     "TARGET_HISTORY_COLUMNS",

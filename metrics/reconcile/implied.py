@@ -32,8 +32,9 @@ IMPLIED_COLUMNS = [
     "stated_value", "stated_text", "stated_claim_id", "scope",
 ]  # fmt: skip
 """Level units whose change in % is ambiguous (points or percent): they imply nothing."""
-_IMPLIED_INPUTS = ["metric", "entity", "period", "measure", "unit", "base_period", "status",
-                   "value", "low", "high", "value_text", "claim_id", "scope"]  # fmt: skip
+IMPLIED_INPUTS = ["metric", "entity", "period", "measure", "unit", "base_period", "status",
+                  "value", "low", "high", "value_text", "claim_id", "scope"]  # fmt: skip
+"""The columns of a resolved point that implied values read."""
 _SERIES = ["metric", "entity", "scope"]
 """A series: figures of different scope ("via seaports", the whole route) imply nothing
 about each other. Inside this module an unscoped figure has scope "" (a join key)."""
@@ -65,7 +66,7 @@ def implied_values(resolved: pd.DataFrame) -> pd.DataFrame:
     Worked on columns: joins find the levels, numpy does the interval arithmetic, and
     only the formulas are written row by row.
     """
-    points = resolved.loc[resolved["state"] == PointState.RESOLVED, _IMPLIED_INPUTS]
+    points = resolved.loc[resolved["state"] == PointState.RESOLVED, IMPLIED_INPUTS]
     points = as_objects(points, ["entity", "period", "base_period", "scope"])
     points = points.assign(scope=points["scope"].fillna(""))
     levels = points[(points["measure"] == Measure.LEVEL) & points["period"].notna()]

@@ -10,7 +10,7 @@ from metrics.output import plural
 from metrics.reconcile.cascade import resolve
 from metrics.reconcile.forecasts import forecast_errors
 from metrics.reconcile.frames import prepare
-from metrics.reconcile.implied import fill_gaps, implied_values
+from metrics.reconcile.implied import IMPLIED_INPUTS, fill_gaps, implied_values
 from metrics.reconcile.origins import OriginRoots
 from metrics.reconcile.targets import STATEMENT_COLUMNS, target_history
 from metrics.reconcile.verdicts import undated, verdict_counts
@@ -68,10 +68,17 @@ def reconcile_points(
     return PointTables(resolved, trail, errors, without_period, stated_targets)
 
 
+SERIES_INPUTS = [*IMPLIED_INPUTS, "state", "point_id"]
+"""The columns of the resolved points that `reconcile_series` reads (implied values, the
+gaps they fill, the actuals targets are measured against): a store that has written a
+metric's points a part at a time keeps only these for the series step."""
+
+
 def reconcile_series(points: PointTables) -> Reconciliation:
     """The steps that read a metric's points together (implied values, gaps, targets):
-    `points` must hold the resolved points and stated targets of all of its claims (its
-    other tables are passed on as they are)."""
+    `points` must hold the resolved points (at least their `SERIES_INPUTS`) and stated
+    targets of all of its claims (its other tables are passed on as they are). The
+    resolved points come back with a point of state `implied` added for each gap."""
     implied = implied_values(points.resolved)
     series = fill_gaps(points.resolved, implied)
     history, targets = target_history(points.stated_targets, series)

@@ -21,8 +21,9 @@ import pytest
 
 from metrics import pipeline
 from metrics.pipeline import ingest, reconcile_store
+from metrics.reconcile import OriginRoots, origin_roots, origins, quote_words
 from metrics.run import shards
-from metrics.store import Store, StoreError
+from metrics.store import Store, StoreError, writer_memory
 
 TABLES = ["recon_resolved", "resolution_trail", "recon_implied", "recon_forecast_errors",
           "recon_target_history", "recon_targets", "recon_undated"]  # fmt: skip
@@ -256,3 +257,91 @@ def stored_real(
     yield _stored
     for store in opened:
         store.close()
+
+
+class _Parts:
+    """Stands in for the store: `origin_rows` gives the rows of each part (by number)."""
+
+    def __init__(self, parts: list[list[tuple[str, str | None, str, str]]]) -> None:
+        self.parts = parts
+
+    def origin_rows(self, metrics: list[str], groups: list[int]) -> pd.DataFrame:
+        (number,) = groups
+        rows = self.parts[number]
+        columns = ["metric", "originator", "publisher", "quote"]
+        return pd.DataFrame(rows, columns=columns).assign(source_id=None)
+
+
+_SAID = "Cargo on the route reached 4.5 million tons in 2024."
+
+
+@pytest.mark.parametrize(
+    ("parts", "linked"),
+    [
+        pytest.param([[("m", None, "Trend", _SAID)], [("m", None, "APA", "Other words.")]],
+                     [], id="no-sentence-shared"),
+        pytest.param([[("m", None, "Trend", _SAID)], [("m", None, "APA", _SAID.upper())]],
+                     [{"trend", "apa"}], id="shared-across-parts-case-ignored"),
+        pytest.param([[("m", None, "Trend", _SAID), ("m", None, "Trend", _SAID + "!")]],
+                     [], id="one-origin-says-it-twice"),
+        pytest.param([[("m", None, "Trend", _SAID)], [("m", None, "APA", _SAID),
+                      ("m", None, "APA", "Rail grew.")], [("m", None, "Kun.uz", "Rail grew.")]],
+                     [{"trend", "apa", "kun.uz"}], id="a-chain-through-three-parts"),
+        pytest.param([[("m", "ADB", "APA", "ADB sees growth.")],
+                      [("m", None, "Kun.uz", "ADB sees growth.")]],
+                     [{"adb", "kun.uz"}], id="the-originator-not-the-publisher"),
+        pytest.param([[("m", None, "Trend", _SAID)], [("n", None, "APA", _SAID)]],
+                     [], id="same-words-other-metric"),
+        pytest.param([[("m", None, "Trend", _SAID), ("m", None, "APA", "x")],
+                      [("m", None, "Kun.uz", "x"), ("m", None, "Gazeta", _SAID)]],
+                     [{"trend", "gazeta"}, {"apa", "kun.uz"}], id="two-separate-links"),
+        pytest.param([[], [("m", None, "Trend", _SAID)]], [], id="an-empty-part"),
+    ],
+)  # fmt: skip
+def test_origins_linked_a_part_at_a_time_are_those_of_all_claims(
+    parts: list[list[tuple[str, str | None, str, str]]], linked: list[set[str]]
+) -> None:
+    """The store gathers a large metric's sentences a part at a time as digests and links
+    only those two origins state; the groups must be those of every quote at once."""
+    everything = pd.concat([_Parts(parts).origin_rows([], [n]) for n in range(len(parts))])
+    origin, _ = origins(everything.assign(originator=everything["originator"].astype(object)))
+    whole = origin_roots(
+        zip(everything["metric"], origin, map(quote_words, everything["quote"]), strict=True)
+    )
+    store = _Parts(parts)
+    streamed = pipeline._origin_roots(store, ["m", "n"], [[n] for n in range(len(parts))])  # type: ignore[arg-type]
+    assert _groups(streamed) == _groups(whole)
+    assert _groups(streamed) == sorted(sorted(group) for group in linked)
+
+
+def _groups(roots: OriginRoots) -> list[list[str]]:
+    """The origins linked together, as sorted lists of names (which stands for a group
+    is not part of the contract)."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for (_, name), root in roots.items():
+        found.setdefault(root, set()).add(name)
+    return sorted(sorted(group) for group in found.values())
+
+
+@pytest.mark.parametrize(
+    ("database_mb", "wal_mb", "limit"),
+    [
+        pytest.param(None, None, "128MB", id="a-new-file"),
+        pytest.param(223, 0, "128MB", id="100000-documents-keep-the-floor"),
+        pytest.param(256, 0, "128MB", id="where-the-indexes-reach-the-floor"),
+        pytest.param(700, 0, "239MB", id="2.6-million-claims"),
+        pytest.param(600, 100, "239MB", id="the-write-ahead-log-counts-too"),
+        pytest.param(4096, 0, "1088MB", id="a-4-GB-store"),
+    ],
+)
+def test_a_large_files_writer_has_room_for_its_indexes(
+    tmp_path: Path, database_mb: int | None, wal_mb: int | None, limit: str
+) -> None:
+    """DuckDB keeps the primary keys' indexes whole in memory (a fifth of the file) and
+    fails a commit past its limit: a large file's writer gets a quarter of it and more."""
+    db = tmp_path / "m.duckdb"
+    for name, megabytes in ((db, database_mb), (Path(f"{db}.wal"), wal_mb)):
+        if megabytes is not None:
+            with open(name, "wb") as file:
+                file.truncate(megabytes * 2**20)  # sparse: no disk used
+    assert writer_memory(str(db)) == limit

@@ -11,6 +11,7 @@ checked by hand: each expected interval is written as the arithmetic that gives 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import operator
 from collections.abc import Callable
 from datetime import date
@@ -28,6 +29,7 @@ from metrics.reconcile import (
     FORECAST_ERROR_COLUMNS,
     IMPLIED_COLUMNS,
     RESOLVED_COLUMNS,
+    SERIES_INPUTS,
     TARGET_COLUMNS,
     TARGET_HISTORY_COLUMNS,
     TRAIL_COLUMNS,
@@ -39,6 +41,8 @@ from metrics.reconcile import (
     overlaps,
     prepare,
     reconcile,
+    reconcile_points,
+    reconcile_series,
     resolve,
     resolve_point,
     target_history,
@@ -1077,3 +1081,51 @@ def test_part_of_a_year_cannot_exceed_the_year(claims: list[Row], check: str | N
     assert row.high == float("inf") and row.low <= part["value"]
     assert f"is part of {row.period}: {row.period} holds at least" in row.formula
     assert row.formula.endswith(check)
+
+
+# --- the series step of a store that wrote the points first -----------------------------
+
+KTZ, RAIL = "KTZ", "Middle Corridor rail"
+SERIES_SOURCES = [source("s1", TREND, "2025-02-01"), source("s2", KAZINFORM, "2025-03-01"),
+                  source("s3", ASTANA, "2025-04-01"), source("s4", None, None)]  # fmt: skip
+SERIES_CASES = [
+    pytest.param([mt("a", "s1", 2.76, "2023"), growth("b", "s2", 62, "2024", "2023")],
+                 id="a-growth-fills-the-gap"),
+    pytest.param([mt("a", "s1", 2.76, "2023"), mt("b", "s2", 4.5, "2024"),
+                  mt("c", "s3", 4.5, "2024"), growth("d", "s2", 62, "2024", "2023")],
+                 id="a-tie-of-two-claims-and-a-checked-growth"),
+    pytest.param([mt("a", "s1", 2.76, "2023", entity=None), growth("b", "s2", 62, "2024", "2023",
+                  entity=None), mt("c", "s3", 1.0, "2023", entity=KTZ),
+                  growth("d", "s3", 10, "2024", "2023", entity=KTZ)],
+                 id="many-entities-one-of-them-null"),
+    pytest.param([mt("a", "s1", 2.0, "2023", scope=RAIL), growth("b", "s2", 5, "2024", "2023"),
+                  mt("c", "s3", 2.76, "2023"), growth("d", "s4", 50, "2025", "2024", scope=RAIL)],
+                 id="scoped-and-unscoped-series"),
+    pytest.param([mt("a", "s1", 4.5, "2024"), target("b", "s2", 10, "2030"),
+                  target("c", "s3", 10, "2027"), target("d", "s4", 12, "2030"),
+                  mt("e", "s2", 2.76, "2023"), growth("f", "s3", 62, "2025", "2024")],
+                 id="targets-revised-undated-source-and-gaps"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("claims", SERIES_CASES)
+def test_the_series_step_reads_only_its_inputs_of_the_points(claims: list[Row]) -> None:
+    """A store reconciling a large metric a part at a time writes the resolved points as
+    it goes and keeps only `SERIES_INPUTS` of them: the series step must give the same
+    implied values, gap points and targets as from the whole points."""
+    points = reconcile_points(*frames(claims, SERIES_SOURCES))
+    whole = reconcile_series(points)
+    kept = dataclasses.replace(points, resolved=points.resolved[SERIES_INPUTS])
+    series = reconcile_series(kept)
+    for table in ("implied", "target_history", "targets"):
+        pd.testing.assert_frame_equal(getattr(series, table), getattr(whole, table), obj=table)
+    gaps = series.resolved[series.resolved["state"] == "implied"]
+    expected = whole.resolved.iloc[len(points.resolved) :]
+    assert (whole.resolved.iloc[: len(points.resolved)]["state"] != "implied").all()
+    assert len(gaps) == len(expected)
+    if len(gaps):  # else the points come back as they were given
+        pd.testing.assert_frame_equal(
+            gaps[RESOLVED_COLUMNS].reset_index(drop=True).astype(object),
+            expected[RESOLVED_COLUMNS].reset_index(drop=True).astype(object),
+        )
+    assert not whole.implied.empty
