@@ -597,7 +597,24 @@ class Store:
         transaction (DuckDB holds a transaction's rows and index entries in memory until it
         commits). A later failure rolls back only what follows."""
         self.con.execute("COMMIT")
+        self._room_for_indexes()
         self.con.execute("BEGIN TRANSACTION")
+
+    def _room_for_indexes(self) -> None:
+        """Between transactions: a writer whose file has outgrown the memory it was opened
+        with (`writer_memory`) is opened again with more. DuckDB fixes the limit when a
+        connection opens, and one ingest that grows a file past about 2.5 million claims
+        would otherwise fail at a commit, its keys' indexes no longer fitting."""
+        if self.path == ":memory:":
+            return
+        if _bytes(writer_memory(self.path)) <= _bytes(self._memory_limit()) * 1.01:
+            return
+        self.con.close()
+        self.con = _connect(self.path, False, _REOPEN_WAIT)
+
+    def _memory_limit(self) -> str:
+        (limit,) = self.con.execute("SELECT current_setting('memory_limit')").fetchone() or ("0",)
+        return str(limit)
 
     def mark_reconciliation_stale(self, stale: bool = True) -> None:
         """Record (or clear) that claims were committed whose reconciliation is not yet
@@ -853,6 +870,18 @@ INDEX_SHARE = 4
 room to spare: DuckDB keeps them whole in memory (47 bytes a claim, 43 MB of a 223 MB
 file of 835,000 claims) and cannot drop them as it drops cached blocks."""
 _WORKING_MB = 64  # beside the indexes: a part's queries, the rows of a transaction
+
+
+_REOPEN_WAIT = 5.0  # seconds: the file was ours a moment ago
+
+
+def _bytes(limit: str) -> float:
+    """'128MB' (DuckDB's MB is 10^6 bytes), '122.0 MiB', '1.9 GiB' in bytes."""
+    match = re.fullmatch(r"\s*([\d.]+)\s*([KMGT]?)(i?)B\s*", limit, re.IGNORECASE)
+    if match is None:
+        return 0.0
+    power = " KMGT".index(match[2].upper() or " ")
+    return float(match[1]) * (1024 if match[3] else 1000) ** power
 
 
 def writer_memory(path: str) -> str:

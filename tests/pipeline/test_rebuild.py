@@ -345,3 +345,35 @@ def test_a_large_files_writer_has_room_for_its_indexes(
             with open(name, "wb") as file:
                 file.truncate(megabytes * 2**20)  # sparse: no disk used
     assert writer_memory(str(db)) == limit
+
+
+@pytest.mark.parametrize(
+    ("grown_to", "reopened"),
+    [
+        pytest.param("128MB", False, id="still-within-its-limit"),
+        pytest.param("300MB", True, id="outgrown-its-limit"),
+    ],
+)
+def test_a_writer_that_outgrows_its_limit_is_reopened_with_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grown_to: str, reopened: bool
+) -> None:
+    """One ingest can grow a file past what its writer was opened for: at a commit point
+    the writer is opened again with the limit the file now needs, and what was written
+    before and after the commit is stored."""
+    import metrics.store as store_module
+
+    with Store(tmp_path / "m.duckdb") as store:
+        opened_with = store._memory_limit()
+
+        def work() -> None:
+            store.con.execute("INSERT INTO meta VALUES ('before', '1')")
+            monkeypatch.setattr(store_module, "writer_memory", lambda path: grown_to)
+            store.commit_point()
+            store.con.execute("INSERT INTO meta VALUES ('after', '2')")
+
+        store.transaction(work)
+        now = store._memory_limit()
+        keys = {key for (key,) in store.con.execute("SELECT key FROM meta").fetchall()}
+    assert (now != opened_with) is reopened
+    assert store_module._bytes(now) >= store_module._bytes(grown_to) * 0.95
+    assert {"before", "after"} <= keys
