@@ -69,6 +69,8 @@ def _claimable(q: Quantity, catalog: Catalog) -> bool:
     )
 
 
+_TOLERANCE = re.compile(r"(?:\+\s*/\s*[-−–]?|±)\s*\Z")  # the minus may be the figure's
+"""Before a tolerance, no figure: "a band of +/- 1 pp", "± 0.5%"."""
 _VERB_REACH = 40  # characters before a figure its count verb ends within
 _SUBJECT_REACH = 120  # characters before the verb its subject is looked for in
 _SUBJECT_BEFORE = re.compile(r"[^\d,;:()]*\Z")  # the words since the last figure or comma
@@ -315,7 +317,9 @@ class ProseExtractor:
             if might_hold_quantity(s.text):
                 found = [_counted_by_subject(s.text, q, self.catalog) for q in find_quantities(s.text)]
                 found = lists.with_elided_units(s.text, found)
-                s.quantities = [q for q in found if _claimable(q, self.catalog)]
+                s.quantities = [
+                    q for q in found if _claimable(q, self.catalog) and not _TOLERANCE.search(s.text, 0, q.start)
+                ]
             if s.quantities:
                 s.clauses = clauses(s.text)
         for index, s in enumerate(sentences):
