@@ -324,28 +324,35 @@ def brackets_follow(text: str, earlier_end: int, q: Quantity) -> bool:
 
 
 def split_lead_before(text: str, quantities: list[Quantity], q: Quantity) -> bool:
-    """ "Of these, 34% are export, 25% import": the figure is a part of a whole before it.
+    """ "Of these, 34% are export, 25% import": the figure is a share of a whole before it.
 
     The lead opens its phrase (after the sentence start or a comma) and is followed by at
     most a few words before the first share ("of the total number of containers, 41%");
     later shares are items joined to it. "in the first months of this year, to 12.8%" is
     no split."""
-    c = coordination_cues()
-    leads = [
-        m
-        for m in c.split_lead.finditer(text, 0, q.start)
-        if _SPLIT_OPENS.search(text, 0, m.start())
-    ]
-    if not leads:
-        return False
-    lead_end = leads[-1].end()
-    items = [p for p in quantities if lead_end <= p.start and p.start <= q.start]
-    if not items or not _SPLIT_GAP.fullmatch(text, lead_end, items[0].start):
-        return False
-    return all(
+    items = split_items(text, quantities, q)
+    return bool(items) and all(
         p.unit == Unit.PERCENT and (i == 0 or _next_part(text[items[i - 1].end : p.start]))
         for i, p in enumerate(items)
     )
+
+
+def split_items(text: str, quantities: list[Quantity], q: Quantity) -> list[Quantity]:
+    """The figures from the first after a split lead ("of this", "of which") to `q`, when
+    `q` is among them: parts of the whole written before ("Of this, 56,000 TEU were
+    containers"); else none."""
+    leads = [
+        m
+        for m in coordination_cues().split_lead.finditer(text, 0, q.start)
+        if _SPLIT_OPENS.search(text, 0, m.start())
+    ]
+    if not leads:
+        return []
+    lead_end = leads[-1].end()
+    items = [p for p in quantities if lead_end <= p.start and p.start <= q.start]
+    if not items or not _SPLIT_GAP.fullmatch(text, lead_end, items[0].start):
+        return []
+    return items
 
 
 def category_after(text: str, q: Quantity) -> str | None:

@@ -442,6 +442,9 @@ class ProseExtractor:
             carried_aim = status in ahead
         if period is None and status == Status.FORECAST:
             status = self._estimate_of_carried(s, q, clause, metric, index) or status
+        whole = self.previous_amount
+        if period is None and whole is not None and lists.split_items(s.text, s.quantities, q):
+            period = whole.period  # "Of this, 56,000 TEU were containers": the whole's
         if period is None or year_earlier:
             period = self.dating.context_period(s, metric, status, index, measure)
             if status == Status.ACTUAL and measure != Measure.GROWTH and not origin:
