@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
 from metrics.extract import coordination as lists
 from metrics.extract.changes import is_absolute_change, rate_beside_change
 from metrics.extract.context import RAILWAY, DocumentContext, EntityMention, Reading
-from metrics.extract.cues import prose_cues
+from metrics.extract.cues import prose_cues, qualifier_alternation
 from metrics.extract.dating import PeriodReader
 from metrics.extract.entities import (
     entity_rules,
@@ -47,7 +48,6 @@ _PASSIVE_STATUS = re.compile(
 )
 _CUE_NAMES_FIGURE = re.compile(r"\s*(?:of|in)\s+(?:[\w-]+\s+){0,2}")
 _OF_ONLY = re.compile(r"\s*of\s+")
-_AND_ONLY = re.compile(r",?\s+and\s+(?:(?:about|around|nearly|almost|some|over|up to)\s+)?")
 _OF_WHOLE = re.compile(r"\s*of\b")
 """A share's "of": "8% of GDP" names the whole the share is of, not what the figure measures,
 which the subject before it names ("public investment ... 8% of GDP")."""
@@ -161,9 +161,15 @@ def _joined_clause(s: Sentence, q: Quantity, clause: tuple[int, int]) -> tuple[i
     its verb ("capacity to reach 25 million tons and 1 million TEU": "and" cuts clauses,
     but the TEU figure is the capacity's too)."""
     before = _previous(s, q)
-    if before is None or before.end > clause[0] or not _AND_ONLY.fullmatch(s.text, before.end, q.start):
+    if before is None or before.end > clause[0] or not _and_only().fullmatch(s.text, before.end, q.start):
         return clause
     return s.clause_of(before.start)[0], clause[1]
+
+
+@cache
+def _and_only() -> re.Pattern[str]:
+    """Only "and" (and a hedge) between two figures: "25 million tons and about 1 million"."""
+    return re.compile(rf",?\s+and\s+(?:(?:{qualifier_alternation()})\s+)?", re.IGNORECASE)
 
 
 def _local_measure(before: str, after: str, q: Quantity, clause_before: str) -> tuple[str, int]:
@@ -318,7 +324,10 @@ class ProseExtractor:
                 found = [_counted_by_subject(s.text, q, self.catalog) for q in find_quantities(s.text)]
                 found = lists.with_elided_units(s.text, found)
                 s.quantities = [
-                    q for q in found if _claimable(q, self.catalog) and not _TOLERANCE.search(s.text, 0, q.start)
+                    q
+                    for q in found
+                    if _claimable(q, self.catalog)
+                    and not _TOLERANCE.search(s.text, max(0, q.start - 8), q.start)
                 ]
             if s.quantities:
                 s.clauses = clauses(s.text)

@@ -9,8 +9,9 @@ tables; `modal_forecast`, `modal_forecast_after`, `target_setters` for prose onl
    within reach in the coming years") makes a forecast of a figure whose period has not
    ended: said of a past period it is a hedge on an actual ("may have grown 5% in 2022").
 3. A target word ("goal", "aims", "plans", "task", "the planned", "is set to") makes a
-   target, as does a target noun right after the figure ("the 3% inflation target"); so does an agreement or programme that sets the figure ("an agreement to ship
-   at least 200 trains"), again only for a period still to come.
+   target, as does a target noun right after the figure ("the 3% inflation target"); so
+   does an agreement or programme that sets the figure ("an agreement to ship at least
+   200 trains"), again only for a period still to come.
 4. A deadline ("by 2030") alone makes no target: "will reach $7bn by the end of the year"
    is what someone expects, the metric's future status like any "will".
 5. Otherwise the date decides (`rules.status_by_date`).
