@@ -562,10 +562,11 @@ class PeriodReader:
             return period
         for earlier in range(index - 1, -1, -1):
             sentence = self.context.sentences[earlier]
+            points = self._points(sentence)
             begun = [
                 m.period
                 for m in sentence.periods
-                if m.kind == "point" and m.period.start <= published and m.period in self._points(sentence)
+                if m.kind == "point" and m.period.start <= published and m.period in points
             ]
             if begun:
                 return begun[-1]

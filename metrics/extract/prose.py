@@ -156,14 +156,14 @@ def _bare_goods(text: str, figure_end: int, start: int, end: int) -> bool:
     )
 
 
-def _joined_clause(s: Sentence, q: Quantity, clause: tuple[int, int]) -> tuple[int, int]:
-    """The figure's clause, joined to the one before when the figure is a second object of
-    its verb ("capacity to reach 25 million tons and 1 million TEU": "and" cuts clauses,
-    but the TEU figure is the capacity's too)."""
+def _cues_start(s: Sentence, q: Quantity, clause: tuple[int, int]) -> int:
+    """Where the figure's own cues may begin: its clause, or the clause before when the
+    figure is a second object of its verb ("capacity to reach 25 million tons and 1 million
+    TEU": "and" cuts clauses, but the TEU figure is the capacity's too)."""
     before = _previous(s, q)
     if before is None or before.end > clause[0] or not _and_only().fullmatch(s.text, before.end, q.start):
-        return clause
-    return s.clause_of(before.start)[0], clause[1]
+        return clause[0]
+    return s.clause_of(before.start)[0]
 
 
 @cache
@@ -305,6 +305,7 @@ class ProseExtractor:
         self.previous_reading: Reading | None = None
         self.reading_at = 0  # the sentence index of the figure being read
         self.pointing_back = False  # the figure being read follows "this indicator"
+        self.cues_start = 0  # where the cues of the figure being read may begin (`_cues_start`)
         self.previous_amount: Reading | None = None  # the last level in a unit of its own
         self.in_list = False  # the current sentence may hold a list (coordination.py)
         # "exports and imports grew by 19% and 24%, respectively": the items' spans and
@@ -369,6 +370,7 @@ class ProseExtractor:
         self.reading_at = index
         self.pointing_back = _points_back(s, q)  # "this indicator": asked for every metric
         clause = s.clause_of(q.start)
+        self.cues_start = _cues_start(s, q, clause)
         clause_before = s.text[clause[0] : q.start]
         before = s.text[max(0, q.start - 60) : q.start]
         after = s.text[q.end : q.end + 60]
@@ -799,7 +801,6 @@ class ProseExtractor:
         best: tuple[float, int] | None = None
         causes = self.context.causes_in(s) if self.context.cause_spans else ()
         listed = self.in_list  # a list's items keep their own cues (coordination.py)
-        joined = _joined_clause(s, q, clause)
         respective = self.respective if listed else None
         item_start = self.item_start if listed else None
         for start, end in s.cue_spans(cues, keys):
@@ -829,7 +830,7 @@ class ProseExtractor:
                 continue  # "of the 5.4 Mt, 2.2 Mt were oil": oil is the later figure's
             else:
                 distance = _AFTER + start - q.end  # after the number: weaker than before
-            reach = 0 if joined[0] <= start < clause[1] else 1
+            reach = 0 if self.cues_start <= start < clause[1] else 1
             if item_start is not None and start < item_start:
                 reach = 1  # the cue of an earlier item of the list
             if best is None or (reach, distance) < best:

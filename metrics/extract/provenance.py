@@ -276,12 +276,13 @@ class ProvenanceReader:
             return self._resolved(in_sentence[0], claim.entity)
         if in_sentence:
             clause = self._clause_of(start, end, claim.char_start)
+            last_figure = self._last_figure_in(start, end)
             best = min(
                 in_sentence,
                 key=lambda m: (
                     not clause[0] <= m.start < clause[1],
                     not self._attributed(m),
-                    claim.char_start < m.start < self._last_figure_in(start, end),
+                    claim.char_start < m.start < last_figure,
                     m.name.startswith(_UNNAMED),
                     abs(m.start - claim.char_start),
                 ),

@@ -242,19 +242,16 @@ def _members_of(reader: ReportReader, state: str, limit: int) -> tuple[list[dict
 def _revisions(reader: ReportReader, limit: int) -> tuple[pd.DataFrame, int]:
     """The first `limit` rows of `revision_rows` and how many there are: the database
     picks the revisions that can come first (ties kept), `revision_rows` orders them."""
-    joined = (
+    first, trail, total = _first_of_verdict(
+        reader,
+        Verdict.SUPERSEDED,
         "FROM resolution_trail t JOIN recon_resolved r ON r.point_id = t.point_id "
         "JOIN claims o ON o.claim_id = t.claim_id JOIN sources s ON s.source_id = o.source_id "
-        "WHERE t.verdict = 'superseded' AND t.rule = 'revision'"
-    )
-    total = reader.count(f"SELECT count(*) {joined}")
-    first = reader.frame(
-        f"SELECT t.point_id, t.claim_id, t.superseded_by {joined} "
-        "QUALIFY rank() OVER (ORDER BY r.metric, r.entity, r.period, s.published) <= $limit",
+        "WHERE t.verdict = 'superseded' AND t.rule = 'revision'",
+        columns="t.point_id, t.claim_id, t.superseded_by",
+        order="r.metric, r.entity, r.period, s.published",
         limit=limit,
     )
-    trail = reader.trail_of(first["point_id"].tolist(), [Verdict.SUPERSEDED])
-    trail = trail[trail["claim_id"].isin(first["claim_id"])]
     resolved = reader.resolved_of(first["point_id"].tolist())
     claims = reader.claims_of([*first["claim_id"], *first["superseded_by"].dropna()])
     rows = revision_rows(reader.reconciliation_of(trail=trail, resolved=resolved), claims)
@@ -264,21 +261,33 @@ def _revisions(reader: ReportReader, limit: int) -> tuple[pd.DataFrame, int]:
 def _implausible(reader: ReportReader, limit: int) -> tuple[pd.DataFrame, int]:
     """The first `limit` rows of `implausible_rows` and how many there are, picked as
     `_revisions` picks its rows."""
-    joined = (
+    first, trail, total = _first_of_verdict(
+        reader,
+        Verdict.IMPLAUSIBLE,
         "FROM resolution_trail t JOIN claims c ON c.claim_id = t.claim_id "
-        "WHERE t.verdict = 'implausible'"
-    )
-    total = reader.count(f"SELECT count(*) {joined}")
-    first = reader.frame(
-        f"SELECT t.point_id, t.claim_id {joined} "
-        "QUALIFY rank() OVER (ORDER BY c.metric, c.entity, c.period) <= $limit",
+        "WHERE t.verdict = 'implausible'",
+        columns="t.point_id, t.claim_id",
+        order="c.metric, c.entity, c.period",
         limit=limit,
     )
-    trail = reader.trail_of(first["point_id"].tolist(), [Verdict.IMPLAUSIBLE])
-    trail = trail[trail["claim_id"].isin(first["claim_id"])]
     claims = reader.claims_of(first["claim_id"].tolist())
     rows = implausible_rows(reader.reconciliation_of(trail=trail), claims)
     return rows.head(limit), total
+
+
+def _first_of_verdict(
+    reader: ReportReader, verdict: str, joined: str, *, columns: str, order: str, limit: int
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The trail rows of one verdict that can be among a table's first `limit` (`columns`
+    of them, picked by `order` with ties kept), their trail entries, and how many there
+    are in all (`joined`: the FROM and WHERE that select them)."""
+    total = reader.count(f"SELECT count(*) {joined}")
+    first = reader.frame(
+        f"SELECT {columns} {joined} QUALIFY rank() OVER (ORDER BY {order}) <= $limit",
+        limit=limit,
+    )
+    trail = reader.trail_of(first["point_id"].tolist(), [verdict])
+    return first, trail[trail["claim_id"].isin(first["claim_id"])], total
 
 
 def http_only(url: Any) -> str | None:
