@@ -30,6 +30,11 @@ from metrics.errors import Reason, SourceError
 KILL_GRACE = 2.0
 """Seconds a worker gets past its file's time budget to stop by itself before it is killed."""
 
+RING_AGAIN = 0.1
+"""Seconds between rings once a file is out of time. Python swallows an exception raised
+where it cannot propagate (a gc callback, `__del__`, a weakref callback: "Exception
+ignored in ..."); an alarm that rang once would then be lost and the file run unbounded."""
+
 
 def default_timeout() -> float:
     """Seconds one file may take by default (`limits.yaml` file_budget)."""
@@ -79,8 +84,8 @@ class FileBudget:
 
 @contextmanager
 def _alarm(seconds: float | None) -> Iterator[None]:
-    """Raise `_OutOfTime` in the body after `seconds`; only the main thread gets signals,
-    so elsewhere (a thread of a notebook or a Dask worker), or without SIGALRM (Windows),
+    """Raise `_OutOfTime` in the body after `seconds`, and again every `RING_AGAIN` seconds
+    until the body has stopped; only the main thread gets signals, so elsewhere (a thread of a notebook or a Dask worker), or without SIGALRM (Windows),
     this does nothing."""
     if (
         seconds is None
@@ -96,7 +101,7 @@ def _alarm(seconds: float | None) -> Iterator[None]:
             raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, RING_AGAIN)
     try:
         yield
     finally:

@@ -77,6 +77,24 @@ def test_python_code_past_the_time_budget_is_interrupted() -> None:
     assert time.monotonic() - started < 5
 
 
+def test_an_alarm_whose_raise_was_swallowed_rings_again() -> None:
+    """Python swallows an exception raised in a gc callback or `__del__`; the alarm that
+    rang there must ring again, or the file runs unbounded."""
+    from metrics.run.budget import _OutOfTime
+
+    started = time.monotonic()
+    with pytest.raises(SourceError) as raised, FileBudget(seconds=0.2).applied("slow.txt"):
+        try:
+            while True:
+                pass
+        except _OutOfTime:
+            pass  # what "Exception ignored in: <gc callback>" amounts to
+        while True:
+            pass
+    assert raised.value.reason is Reason.TIME_BUDGET
+    assert time.monotonic() - started < 5
+
+
 def test_an_allocation_past_the_memory_budget_fails_and_the_limit_is_lifted() -> None:
     before = resource.getrlimit(resource.RLIMIT_AS)
     handler = signal.getsignal(signal.SIGALRM)
