@@ -436,7 +436,7 @@ def _progress_of(paths: tuple[Path, ...], quiet: bool) -> Iterator[pipeline.Prog
     if _stderr_is_terminal():
         from metrics.read import iter_source_files
 
-        total = len(iter_source_files(paths))
+        total = sum(1 for _ in iter_source_files(paths))
         if total >= PROGRESS_BAR_FILES:
             from tqdm import tqdm
 

@@ -133,6 +133,7 @@ def ingest(
         if engine is None
         else engine(shards, ingested_at, extractor=extractor)
     )
+    del shards  # the engine lets go of them once it has run them all, before the rebuild
     return load_results(store, results, stored, progress, settled=settled, strict=strict)
 
 
@@ -145,8 +146,9 @@ def _plan(
 ) -> tuple[list[Shard], list[Outcome]]:
     """The shards of the files to extract and the outcomes of those `screen` settled.
 
-    The files' `Path` objects (30 MB for 100,000 files, and the listing's own) go when
-    this returns, before any rows come: the shards name the files as text.
+    The files are screened as the folders are walked and kept as text: the shards name
+    them so, and 100,000 `Path` objects would cost the writer 80 MB that, freed amid what
+    outlives them, it could not give back.
     """
     todo, settled = screen(iter_source_files(paths), stored, max_bytes, follow_symlinks)
     shards = make_shards(todo, jobs)
@@ -156,12 +158,13 @@ def _plan(
 
 
 def screen(
-    files: list[tuple[Path, Path]],
+    files: Iterable[tuple[Path, Path]],
     stored: dict[str, tuple[str, str]],
     max_bytes: int | None = MAX_FILE_BYTES,
     follow_symlinks: bool = False,
-) -> tuple[list[tuple[Path, Path]], list[Outcome]]:
-    """(files to extract, outcomes of the files settled without extracting them).
+) -> tuple[list[tuple[str, str]], list[Outcome]]:
+    """(files to extract as `(file, root)` text, each root one string; outcomes of the
+    files settled without extracting them).
 
     Settled are a file stored with the same content (`"unchanged"`), a new file that is a
     copy of another file of this batch or of a stored one (skipped: a copy would count as
@@ -172,9 +175,12 @@ def screen(
     """
     first_with: dict[str, str] = {sha: path for sha, path in stored.values()}
     ceiling = math.inf if max_bytes is None else max_bytes
-    todo, settled = [], []
+    todo: list[tuple[str, str]] = []
+    settled: list[Outcome] = []
+    roots: dict[Path, str] = {}
     for file, root in files:
         path = document_path(file, root)
+        root_text = roots.setdefault(root, str(root))
         if not follow_symlinks and (target := outside_root(file, root)):
             message = str(SourceError(str(file), Reason.OUTSIDE_FOLDER, f"to {target}"))
             settled.append(Outcome(str(file), path, "failed", message))
@@ -185,7 +191,7 @@ def screen(
             too_large = max(size, sidecar_size) > ceiling
             sha = "" if too_large else content_hash(file, sidecar)  # a refused file is never read
         except OSError:
-            todo.append((file, root))  # load_document will say what is wrong with it
+            todo.append((str(file), root_text))  # load_document will say what is wrong with it
             continue
         known = stored.get(source_id_of(path))
         if too_large:
@@ -202,7 +208,7 @@ def screen(
             settled.append(Outcome(str(file), path, copy, f"{file}: {copy}; skipped"))
         else:  # new, or changed (its old rows must go, even if it is now a copy)
             first_with.setdefault(sha, path)
-            todo.append((file, root))
+            todo.append((str(file), root_text))
     return todo, settled
 
 

@@ -858,18 +858,20 @@ _LOCK_PID = re.compile(r"\bPID (?P<pid>\d+)\b")
 _LOCK_RETRY = 0.2  # seconds between attempts while waiting for a lock
 
 
-WRITER_MEMORY = "128MB"
+WRITER_MEMORY = "96MB"
 """DuckDB's memory for the connection that writes a database file (DuckDB's default is 80 %
 of the machine's): past it DuckDB drops cached blocks of the file and spills to temporary
-files, so an ingest's memory stays flat however large the file grows. Measured on 100,000
-documents (benchmarks/README.md): no slower than unbounded. Readers and in-memory stores
-keep DuckDB's default. A large file's writer gets more (`writer_memory`)."""
+files, so an ingest's memory stays flat however large the file grows. The rebuild scans
+the claims once per part, so its cache fills to the limit whatever the limit is; on
+100,000 documents 96 MB was as fast as 128 MB and 20 MB smaller, 80 MB still passed and
+64 MB failed (benchmarks/README.md). Readers and in-memory stores keep DuckDB's default.
+A large file's writer gets more (`writer_memory`)."""
 
-INDEX_SHARE = 4
+INDEX_SHARE = 5
 """The primary keys' indexes as a share of the file, at most (1 / INDEX_SHARE), with
-room to spare: DuckDB keeps them whole in memory (47 bytes a claim, 43 MB of a 223 MB
-file of 835,000 claims) and cannot drop them as it drops cached blocks."""
-_WORKING_MB = 64  # beside the indexes: a part's queries, the rows of a transaction
+room to spare: DuckDB keeps them whole in memory while it inserts (47 bytes a claim,
+39 MB of a 220 MB file of 814,000 claims) and cannot drop them as it drops cached blocks."""
+_WORKING_MB = 48  # beside the indexes: a part's queries, the rows of a transaction
 
 
 _REOPEN_WAIT = 5.0  # seconds: the file was ours a moment ago

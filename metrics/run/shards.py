@@ -9,7 +9,8 @@ loads the `ShardResult`s as they come. The same shard always gives the same rows
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Container, Iterable
+import os
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -72,7 +73,7 @@ Engine = Callable[..., Iterable[ShardResult]]
 shard order (`metrics.run.run_dask` is one)."""
 
 
-def make_shards(files: list[tuple[Path, Path]], jobs: int) -> list[Shard]:
+def make_shards(files: Sequence[tuple[Path | str, Path | str]], jobs: int) -> list[Shard]:
     """Cut `files` into shards: a few per process, so a slow shard does not idle the rest."""
     size = (
         MAX_SHARD
@@ -82,7 +83,7 @@ def make_shards(files: list[tuple[Path, Path]], jobs: int) -> list[Shard]:
     shards = []
     for number, first in enumerate(range(0, len(files), size)):
         chunk = files[first : first + size]
-        shards.append(Shard(number, tuple((str(file), str(root)) for file, root in chunk)))
+        shards.append(Shard(number, tuple((os.fspath(file), os.fspath(root)) for file, root in chunk)))
     return shards
 
 

@@ -55,7 +55,7 @@ def folders() -> list[Path]:
 def shards(folders: list[Path], monkeypatch: pytest.MonkeyPatch) -> list[Shard]:
     """Several shards even from a small folder: a few files each."""
     monkeypatch.setattr(sharding, "MIN_SHARD", 3)
-    cut = make_shards(iter_source_files(folders), jobs=2)
+    cut = make_shards(list(iter_source_files(folders)), jobs=2)
     assert len(cut) > 1
     return cut
 

@@ -326,19 +326,19 @@ def _groups(roots: OriginRoots) -> list[list[str]]:
 @pytest.mark.parametrize(
     ("database_mb", "wal_mb", "limit"),
     [
-        pytest.param(None, None, "128MB", id="a-new-file"),
-        pytest.param(223, 0, "128MB", id="100000-documents-keep-the-floor"),
-        pytest.param(256, 0, "128MB", id="where-the-indexes-reach-the-floor"),
-        pytest.param(700, 0, "239MB", id="2.6-million-claims"),
-        pytest.param(600, 100, "239MB", id="the-write-ahead-log-counts-too"),
-        pytest.param(4096, 0, "1088MB", id="a-4-GB-store"),
+        pytest.param(None, None, "96MB", id="a-new-file"),
+        pytest.param(223, 0, "96MB", id="100000-documents-keep-the-floor"),
+        pytest.param(240, 0, "96MB", id="where-the-indexes-reach-the-floor"),
+        pytest.param(700, 0, "188MB", id="2.6-million-claims"),
+        pytest.param(600, 100, "188MB", id="the-write-ahead-log-counts-too"),
+        pytest.param(4096, 0, "867MB", id="a-4-GB-store"),
     ],
 )
 def test_a_large_files_writer_has_room_for_its_indexes(
     tmp_path: Path, database_mb: int | None, wal_mb: int | None, limit: str
 ) -> None:
-    """DuckDB keeps the primary keys' indexes whole in memory (a fifth of the file) and
-    fails a commit past its limit: a large file's writer gets a quarter of it and more."""
+    """DuckDB keeps the primary keys' indexes whole in memory (a sixth of the file) and
+    fails a commit past its limit: a large file's writer gets a fifth of it and more."""
     db = tmp_path / "m.duckdb"
     for name, megabytes in ((db, database_mb), (Path(f"{db}.wal"), wal_mb)):
         if megabytes is not None:
@@ -350,7 +350,7 @@ def test_a_large_files_writer_has_room_for_its_indexes(
 @pytest.mark.parametrize(
     ("grown_to", "reopened"),
     [
-        pytest.param("128MB", False, id="still-within-its-limit"),
+        pytest.param("96MB", False, id="still-within-its-limit"),
         pytest.param("300MB", True, id="outgrown-its-limit"),
     ],
 )

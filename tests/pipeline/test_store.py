@@ -246,7 +246,7 @@ def test_parallel_ingest_stores_what_one_process_stores(tmp_path: Path) -> None:
         sidecar = file[0].with_name(file[0].name + SIDECAR_SUFFIX)
         with sidecar.open("a", encoding="utf-8") as out:
             out.write("\n# the second copy\n")
-    assert len(make_shards(iter_source_files([docs]), jobs=2)) > 1
+    assert len(make_shards(list(iter_source_files([docs])), jobs=2)) > 1
     at = "SELECT * EXCLUDE (ingested_at) FROM sources ORDER BY source_id"
     with Store(":memory:") as one, Store(":memory:") as two:
         alone, pooled = ingest(one, [docs], jobs=1), ingest(two, [docs], jobs=2)
