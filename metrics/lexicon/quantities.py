@@ -401,16 +401,17 @@ def unit_of_label(text: str) -> tuple[str, float] | None:
     return unit, factor
 
 
-def rounding_step(text: str) -> float | None:
+def rounding_step(text: str, parsed: Quantity | None = None) -> float | None:
     """One unit of the last digit written in the first quantity of `text`, in its base unit.
 
     "4.5 million tons" -> 100,000 and "2.76" -> 0.01, so the figure stands for anything
     within half a step of it. Found by changing that digit and reading the text again, so
     every notation the parser knows (scales, decimal commas, ranges) is covered. Number
     words carry no written precision: the unit of their leading digit stands in ("three
-    times" -> 1, "one trillion" -> 1e12).
+    times" -> 1, "one trillion" -> 1e12). `parsed` is `parse_quantity(text)` when the
+    caller has read it already (a rebuild reads every claim's text: a third of its parsing).
     """
-    q = parse_quantity(text)
+    q = parsed or parse_quantity(text)
     if q is None:
         return None
     digits = list(re.finditer(r"\d", q.text))
