@@ -411,7 +411,7 @@ def rounding_step(text: str, parsed: Quantity | None = None) -> float | None:
     times" -> 1, "one trillion" -> 1e12). `parsed` is `parse_quantity(text)` when the
     caller has read it already (a rebuild reads every claim's text: a third of its parsing).
     """
-    q = parsed or parse_quantity(text)
+    q = parsed if parsed is not None else parse_quantity(text)
     if q is None:
         return None
     digits = list(re.finditer(r"\d", q.text))
