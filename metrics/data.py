@@ -42,6 +42,7 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
             "no_status_cue",
             "compared_with",
             "generic_goods",
+            "base_if_changed",
             "target_after",
             "count_verbs",
             "other_measures",

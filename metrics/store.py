@@ -234,7 +234,7 @@ CREATE OR REPLACE VIEW implausible AS
 """
 
 # Table name -> the `Reconciliation` field written to it.
-_RECONCILE_TABLES = {
+RECONCILE_TABLES = {
     "recon_resolved": "resolved",
     "resolution_trail": "trail",
     "recon_implied": "implied",
@@ -453,7 +453,7 @@ class Store:
                 field: self.con.execute(
                     f"SELECT {', '.join(wanted[field]) if field in wanted else '*'} FROM {table}"
                 ).df()
-                for table, field in _RECONCILE_TABLES.items()
+                for table, field in RECONCILE_TABLES.items()
             }
         except duckdb.CatalogException as exc:
             raise self._no_reconciliation(exc) from exc
@@ -573,12 +573,12 @@ class Store:
 
     def clear_reconciliation(self) -> None:
         """Empty the reconciliation tables, before they are written again from the claims."""
-        for table in _RECONCILE_TABLES:
+        for table in RECONCILE_TABLES:
             self.con.execute(f"DELETE FROM {table}")
 
     def add_reconciliation(self, result: Reconciliation) -> None:
         """Append the frames of `result` to the reconciliation tables (inside `transaction`)."""
-        for table, attribute in _RECONCILE_TABLES.items():
+        for table, attribute in RECONCILE_TABLES.items():
             frame = getattr(result, attribute)
             if frame.empty:
                 continue
@@ -649,7 +649,7 @@ class Store:
             "(SELECT point_id FROM recon_resolved WHERE metric IN ?)",
             [metrics],
         )
-        for table in _RECONCILE_TABLES:
+        for table in RECONCILE_TABLES:
             if table != "resolution_trail":
                 self.con.execute(f"DELETE FROM {table} WHERE metric IN ?", [metrics])
 
@@ -811,7 +811,7 @@ def _check_schema(con: duckdb.DuckDBPyConnection, path: str) -> None:
             "WHERE database_name = current_database() AND schema_name = 'main'"
         ).fetchall()
     }
-    if tables and not tables & {"sources", "claims", "meta", *_RECONCILE_TABLES}:
+    if tables and not tables & {"sources", "claims", "meta", *RECONCILE_TABLES}:
         shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
         raise StoreError(
             f"{path} is a DuckDB database but not a metrics one (its tables: {shown}; no "

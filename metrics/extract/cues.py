@@ -46,6 +46,7 @@ class ProseCues:
     share_before: re.Pattern[str]
     share_after: re.Pattern[str]
     base_before: re.Pattern[str]
+    base_if_changed: frozenset[str]  # "over": a base only after a change
     forecast: re.Pattern[str]
     target: re.Pattern[str]
     future: re.Pattern[str]
@@ -102,6 +103,7 @@ def prose_cues() -> ProseCues:
         past_tense=re.compile(rf"\b(?:{_cue(data, 'past_tense')})\b", re.IGNORECASE),
         comparison_verb=re.compile(rf"\b(?:{_cue(data, 'comparison_verbs')})\b", re.IGNORECASE),
         generic_goods=frozenset(data["generic_goods"]),
+        base_if_changed=frozenset(data["base_if_changed"]),
         up_to_as_direction=re.compile(
             rf"\b(?:{_cue(data, 'up_to_as_direction')})\s*\Z", re.IGNORECASE
         ),

@@ -266,8 +266,9 @@ class PeriodReader:
     def _is_base(self, s: Sentence, m: PeriodMention) -> bool:
         if is_span(m.period) and m.kind != "base":
             return False  # "over 2024-2028" is a span of its own
-        cue = prose_cues().base_before.search(s.text[max(0, m.start - 25) : m.start])
-        if cue and cue[0].lower().startswith("over") and not self._changed_before(s, m):
+        cues = prose_cues()
+        cue = cues.base_before.search(s.text[max(0, m.start - 25) : m.start])
+        if cue and cue[0].split()[0].lower() in cues.base_if_changed and not self._changed_before(s, m):
             cue = None  # "transported 286.6 Mt over 2021", "Over 2021, exports reached": during
         return (
             m.kind == "base"

@@ -67,7 +67,6 @@ def _precision(value_text: str) -> _Written | None:
     return None if q is None else (q.value, q.low, q.high, rounding_step(value_text, q))
 
 
-
 def interval_of(row: Mapping[str, Any]) -> Interval:
     """The interval of a claim row that has its `low` and `high` ends."""
     return row["low"], row["high"]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from metrics.reconcile import SUMMARY_COLUMNS, Reconciliation, summary_counts
 from metrics.reconcile.frames import with_dates
-from metrics.store import _RECONCILE_TABLES, Store
+from metrics.store import RECONCILE_TABLES, Store
 
 _IN_METRICS = "metric IN $metrics"
 _TABLES = {
@@ -41,7 +41,7 @@ _TABLES = {
 }
 """Each table the report reads, and what keeps a narrowed report's rows of it."""
 
-_FIELDS = {field: table for table, field in _RECONCILE_TABLES.items()}
+_FIELDS = {field: table for table, field in RECONCILE_TABLES.items()}
 """`Reconciliation` field -> the table it is stored in."""
 
 STATED = "r.period_start IS NOT NULL AND r.status IS DISTINCT FROM 'target'"

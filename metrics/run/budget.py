@@ -85,8 +85,8 @@ class FileBudget:
 @contextmanager
 def _alarm(seconds: float | None) -> Iterator[None]:
     """Raise `_OutOfTime` in the body after `seconds`, and again every `RING_AGAIN` seconds
-    until the body has stopped; only the main thread gets signals, so elsewhere (a thread of a notebook or a Dask worker), or without SIGALRM (Windows),
-    this does nothing."""
+    until the body has stopped; only the main thread gets signals, so elsewhere (a thread
+    of a notebook or a Dask worker), or without SIGALRM (Windows), this does nothing."""
     if (
         seconds is None
         or not hasattr(signal, "setitimer")
